@@ -1,0 +1,73 @@
+package io.sfsync.emulator.api;
+
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.emulator.EmulatedOrg;
+import io.sfsync.emulator.org.FieldDef;
+import io.sfsync.emulator.org.SObjectDef;
+import io.sfsync.emulator.org.SalesforceIds;
+import io.sfsync.emulator.soql.SoqlDataSource;
+
+/** The org as the SOQL engine sees it. */
+final class OrgDataSource implements SoqlDataSource {
+    private final EmulatedOrg org;
+    private final String apiVersion;
+
+    OrgDataSource(EmulatedOrg org, String apiVersion) {
+        this.org = org;
+        this.apiVersion = apiVersion;
+    }
+
+    @Override
+    public String resolveObject(String name) {
+        SObjectDef def = org.schema().object(name);
+        return def == null ? null : def.name();
+    }
+
+    @Override
+    public String resolveField(String object, String field) {
+        FieldDef f = org.schema().object(object).field(field);
+        return f == null ? null : f.name();
+    }
+
+    @Override
+    public String fieldType(String object, String field) {
+        FieldDef f = org.schema().object(object).field(field);
+        return f == null ? null : f.type();
+    }
+
+    @Override
+    public String relationshipField(String object, String relationshipName) {
+        FieldDef f = org.schema().object(object).relationship(relationshipName);
+        return f == null ? null : f.name();
+    }
+
+    @Override
+    public List<String> referenceTo(String object, String referenceField) {
+        FieldDef f = org.schema().object(object).field(referenceField);
+        return f == null ? List.of() : f.referenceTo();
+    }
+
+    @Override
+    public List<Map<String, Object>> records(String object, boolean includeDeleted) {
+        return org.store().list(object, includeDeleted);
+    }
+
+    @Override
+    public Map<String, Object> findById(String id) {
+        String normalized = SalesforceIds.normalize(id);
+        return normalized == null ? null : org.store().get(normalized);
+    }
+
+    @Override
+    public String objectOfId(String id) {
+        String normalized = SalesforceIds.normalize(id);
+        return normalized == null ? null : org.store().objectOf(normalized);
+    }
+
+    @Override
+    public String apiVersion() {
+        return apiVersion;
+    }
+}

@@ -1,0 +1,119 @@
+package io.sfsync.emulator.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.emulator.EmulatedOrg;
+import io.sfsync.emulator.soql.SoqlException;
+import io.sfsync.emulator.soql.SoqlQuery;
+import io.sfsync.emulator.soql.SoqlResult;
+
+/**
+ * /query, /queryAll and their cursors: results are paged in batches of 2,000 records (or the
+ * batchSize of Sforce-Query-Options, 200 to 2,000) with a nextRecordsUrl for queryMore.
+ */
+final class QueryResource {
+    static final int MAX_PAGE = 2000;
+    private static final int MAX_OPEN_CURSORS = 500;
+
+    private record Cursor(List<Map<String, Object>> records, int totalSize, int pageSize) {
+    }
+
+    private final EmulatedOrg org;
+    private final Map<String, Cursor> cursors = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cursor> eldest) {
+            return size() > MAX_OPEN_CURSORS; // Salesforce also expires idle cursors
+        }
+    };
+
+    QueryResource(EmulatedOrg org) {
+        this.org = org;
+    }
+
+    ApiResponse handle(ApiRequest req) {
+        SObjectResource.requireMethod(req.method(), "GET");
+        String[] s = req.segments();
+        boolean all = s[0].equals("queryAll");
+        if (s.length == 2) {
+            return ApiResponse.json(200, nextPage(req.apiVersion(), s[0], s[1]));
+        }
+        String q = req.param("q");
+        if (q == null || q.isBlank()) {
+            throw ApiException.badRequest("MALFORMED_QUERY", "A query string has to be specified");
+        }
+        return ApiResponse.json(200, query(q, all, pageSize(req), req.apiVersion(), s[0]));
+    }
+
+    /** Runs a query and returns its first page; used by Composite subrequests too. */
+    Map<String, Object> query(String soql, boolean all, int pageSize, String version, String resource) {
+        SoqlResult result;
+        try {
+            result = SoqlQuery.parse(soql).execute(new OrgDataSource(org, version), all);
+        } catch (SoqlException e) {
+            throw ApiException.badRequest(e.errorCode(), e.getMessage());
+        }
+        return page(result.records(), result.totalSize(), 0, pageSize, version, resource);
+    }
+
+    private Map<String, Object> nextPage(String version, String resource, String locator) {
+        int dash = locator.lastIndexOf('-');
+        Cursor c = dash < 0 ? null : cursors.get(locator.substring(0, dash));
+        if (c == null) {
+            throw ApiException.badRequest("INVALID_QUERY_LOCATOR", "invalid query locator");
+        }
+        int offset;
+        try {
+            offset = Integer.parseInt(locator.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("INVALID_QUERY_LOCATOR", "invalid query locator");
+        }
+        return page(c.records(), c.totalSize(), offset, c.pageSize(), version, resource);
+    }
+
+    private Map<String, Object> page(List<Map<String, Object>> records, int totalSize, int offset, int pageSize,
+            String version, String resource) {
+        int end = Math.min(records.size(), offset + pageSize);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("totalSize", totalSize);
+        boolean done = end >= records.size();
+        out.put("done", done);
+        if (!done) {
+            String locator = cursorFor(records, totalSize, pageSize);
+            out.put("nextRecordsUrl", "/services/data/v" + version + "/" + resource + "/" + locator + "-" + end);
+        }
+        out.put("records", records.subList(Math.min(offset, records.size()), end));
+        return out;
+    }
+
+    private String cursorFor(List<Map<String, Object>> records, int totalSize, int pageSize) {
+        synchronized (cursors) {
+            for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+                if (e.getValue().records() == records) {
+                    return e.getKey();
+                }
+            }
+            String locator = org.ids().next("01g");
+            cursors.put(locator, new Cursor(records, totalSize, pageSize));
+            return locator;
+        }
+    }
+
+    static int pageSize(ApiRequest req) {
+        String options = req.header("Sforce-Query-Options");
+        if (options != null) {
+            for (String part : options.split(",")) {
+                String[] kv = part.trim().split("=");
+                if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("batchSize")) {
+                    try {
+                        return Math.max(200, Math.min(MAX_PAGE, Integer.parseInt(kv[1].trim())));
+                    } catch (NumberFormatException ignored) {
+                        return MAX_PAGE;
+                    }
+                }
+            }
+        }
+        return MAX_PAGE;
+    }
+}

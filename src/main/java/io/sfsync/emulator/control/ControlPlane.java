@@ -1,0 +1,165 @@
+package io.sfsync.emulator.control;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.emulator.SalesforceEmulator;
+import io.sfsync.emulator.api.ApiException;
+import io.sfsync.emulator.api.ApiResponse;
+import io.sfsync.emulator.auth.Credentials;
+
+/**
+ * The emulator's own endpoints under /_emulator (not Salesforce): used by tests, the benchmark and
+ * the demo to shape the org and make it misbehave. Bound to loopback by default, like the rest.
+ *
+ * <pre>
+ * GET    /_emulator                      status: URLs, org, record counts, API usage, faults, latency
+ * POST   /_emulator/reset                baseline org; counters, faults and latency cleared
+ * POST   /_emulator/latency              {"ms": 50}
+ * POST   /_emulator/faults               {"kind": "SERVER_ERROR", "rate": 0.1, "count": 3, "path": "composite", "method": "POST"}
+ * DELETE /_emulator/faults               no more faults
+ * POST   /_emulator/sessions/expire      every access token becomes invalid (clients must log in again)
+ * POST   /_emulator/credentials          {"clientSecret": "...", "password": "...", "refreshToken": "..."} rotate
+ * POST   /_emulator/limits               {"dailyApiLimit": 15000, "used": 14990, "maxConcurrent": 25}
+ * POST   /_emulator/seed                 {"Lead": [{...}], ...} or a full org definition {"fields":…,"records":…}
+ * POST   /_emulator/fields               {"object": "Lead", "name": "Region__c", "type": "picklist", ...}
+ * POST   /_emulator/leads/{id}/convert   {"accountId": null, "contactId": null}
+ * POST   /_emulator/records/{id}/lock    saves fail with INSUFFICIENT_ACCESS_OR_READONLY; DELETE unlocks
+ * GET    /_emulator/calls                per-endpoint call counts; DELETE resets them
+ * </pre>
+ */
+public final class ControlPlane {
+    private final SalesforceEmulator emulator;
+
+    public ControlPlane(SalesforceEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    @SuppressWarnings("unchecked")
+    public ApiResponse handle(String method, String path, Map<String, List<String>> query, String body) {
+        String p = path.replaceAll("/+$", "");
+        String[] s = p.isEmpty() ? new String[0] : p.substring(1).split("/");
+        try {
+            Map<String, Object> in = body == null || body.isBlank() ? Map.of() : emulator.json().object(body);
+            if (s.length == 0) {
+                return ApiResponse.json(200, status());
+            }
+            switch (method + " " + s[0]) {
+                case "POST reset" -> {
+                    emulator.reset();
+                    return ApiResponse.json(200, status());
+                }
+                case "POST latency" -> {
+                    emulator.faults().latencyMs(((Number) in.getOrDefault("ms", 0)).longValue());
+                    return ApiResponse.json(200, Map.of("latencyMs", emulator.faults().latencyMs()));
+                }
+                case "POST faults" -> {
+                    Faults.Rule rule = new Faults.Rule(Faults.kind(String.valueOf(in.get("kind"))),
+                            ((Number) in.getOrDefault("rate", 1.0)).doubleValue(),
+                            ((Number) in.getOrDefault("count", -1)).intValue(),
+                            (String) in.get("path"), (String) in.get("method"));
+                    emulator.faults().add(rule);
+                    return ApiResponse.json(200, Map.of("faults", emulator.faults().rules()));
+                }
+                case "DELETE faults" -> {
+                    emulator.faults().clear();
+                    return ApiResponse.json(200, Map.of("faults", List.of()));
+                }
+                case "POST sessions" -> {
+                    return ApiResponse.json(200, Map.of("expired", emulator.sessions().expireAll()));
+                }
+                case "POST credentials" -> {
+                    Credentials c = emulator.credentials();
+                    if (in.get("clientSecret") != null) {
+                        c = c.withClientSecret((String) in.get("clientSecret"));
+                    }
+                    if (in.get("password") != null) {
+                        c = c.withPassword((String) in.get("password"));
+                    }
+                    if (in.get("refreshToken") != null) {
+                        c = c.withRefreshToken((String) in.get("refreshToken"));
+                    }
+                    emulator.credentials(c);
+                    return ApiResponse.json(200, Map.of("rotated", true));
+                }
+                case "POST limits" -> {
+                    emulator.limits().set(in.get("dailyApiLimit") == null ? null : ((Number) in.get("dailyApiLimit")).longValue(),
+                            in.get("used") == null ? null : ((Number) in.get("used")).longValue(),
+                            in.get("maxConcurrent") == null ? null : ((Number) in.get("maxConcurrent")).intValue());
+                    return ApiResponse.json(200, emulator.limits().resource());
+                }
+                case "POST seed" -> {
+                    Map<String, Object> definition = in.containsKey("records") || in.containsKey("fields") ? in
+                            : Map.of("records", in);
+                    return ApiResponse.json(200, Map.of("refs", new OrgLoader(emulator).apply(definition)));
+                }
+                case "POST fields" -> {
+                    return ApiResponse.json(200, Map.of("field", new OrgLoader(emulator).addField(in).name()));
+                }
+                case "POST leads" -> {
+                    if (s.length == 3 && s[2].equals("convert")) {
+                        return ApiResponse.json(200, emulator.convertLead(s[1], (String) in.get("accountId"),
+                                (String) in.get("contactId")));
+                    }
+                    throw ApiException.notFound();
+                }
+                case "POST records", "DELETE records" -> {
+                    if (s.length == 3 && s[2].equals("lock")) {
+                        String id = io.sfsync.emulator.org.SalesforceIds.normalize(s[1]);
+                        if (id == null) {
+                            throw ApiException.badRequest("MALFORMED_ID", "malformed id " + s[1]);
+                        }
+                        if (method.equals("POST")) {
+                            emulator.org().lockedIds().add(id);
+                        } else {
+                            emulator.org().lockedIds().remove(id);
+                        }
+                        return ApiResponse.json(200, Map.of("locked", emulator.org().lockedIds()));
+                    }
+                    throw ApiException.notFound();
+                }
+                case "GET calls" -> {
+                    return ApiResponse.json(200, calls());
+                }
+                case "DELETE calls" -> {
+                    emulator.calls().reset();
+                    return ApiResponse.json(200, calls());
+                }
+                default -> throw ApiException.notFound();
+            }
+        } catch (ApiException e) {
+            return ApiResponse.json(e.status(), e.errors().stream().map(x -> x.restShape()).toList());
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return ApiResponse.json(400, Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private Map<String, Object> calls() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("apiCallsCounted", emulator.limits().used());
+        out.put("requests", emulator.calls().total());
+        out.put("byEndpoint", emulator.calls().snapshot());
+        return out;
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("loginUrl", emulator.loginUrl());
+        out.put("instanceUrl", emulator.instanceUrl());
+        out.put("orgId", emulator.org().orgId());
+        out.put("integrationUserId", emulator.org().integrationUserId());
+        out.put("username", emulator.credentials().username());
+        out.put("clientId", emulator.credentials().clientId());
+        out.put("records", emulator.org().store().counts());
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("used", emulator.limits().used());
+        api.put("max", emulator.limits().max());
+        api.put("maxConcurrent", emulator.limits().maxConcurrent());
+        out.put("api", api);
+        out.put("activeSessions", emulator.sessions().active());
+        out.put("latencyMs", emulator.faults().latencyMs());
+        out.put("faults", emulator.faults().rules());
+        return out;
+    }
+}

@@ -1,0 +1,153 @@
+package io.sfsync.emulator.org;
+
+import java.util.List;
+
+/**
+ * One field of an sObject as describe reports it. Types are Salesforce's lower-case describe types
+ * (id, string, email, phone, url, textarea, picklist, boolean, int, double, currency, percent,
+ * date, datetime, reference).
+ */
+public record FieldDef(
+        String name,
+        String label,
+        String type,
+        int length,
+        boolean nillable,
+        boolean createable,
+        boolean updateable,
+        boolean defaultedOnCreate,
+        boolean externalId,
+        boolean unique,
+        boolean custom,
+        boolean calculated,
+        List<String> picklistValues,
+        String defaultValue,
+        boolean restrictedPicklist,
+        List<String> referenceTo,
+        String relationshipName) {
+
+    public FieldDef {
+        picklistValues = picklistValues == null ? List.of() : List.copyOf(picklistValues);
+        referenceTo = referenceTo == null ? List.of() : List.copyOf(referenceTo);
+    }
+
+    public static Builder builder(String name, String type) {
+        return new Builder(name, type);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name, type);
+        b.label = label;
+        b.length = length;
+        b.nillable = nillable;
+        b.createable = createable;
+        b.updateable = updateable;
+        b.defaultedOnCreate = defaultedOnCreate;
+        b.externalId = externalId;
+        b.unique = unique;
+        b.custom = custom;
+        b.calculated = calculated;
+        b.picklistValues = picklistValues;
+        b.defaultValue = defaultValue;
+        b.restrictedPicklist = restrictedPicklist;
+        b.referenceTo = referenceTo;
+        b.relationshipName = relationshipName;
+        return b;
+    }
+
+    public boolean isText() {
+        return switch (type) {
+            case "string", "email", "phone", "url", "textarea", "picklist", "combobox", "multipicklist" -> true;
+            default -> false;
+        };
+    }
+
+    public boolean isPicklist() {
+        return type.equals("picklist") || type.equals("multipicklist");
+    }
+
+    /** Required on create: neither nillable nor defaulted, and the caller may set it. */
+    public boolean requiredOnCreate() {
+        return createable && !nillable && !defaultedOnCreate && !type.equals("boolean");
+    }
+
+    public String soapType() {
+        return switch (type) {
+            case "id", "reference" -> "tns:ID";
+            case "boolean" -> "xsd:boolean";
+            case "int" -> "xsd:int";
+            case "double", "currency", "percent" -> "xsd:double";
+            case "date" -> "xsd:date";
+            case "datetime" -> "xsd:dateTime";
+            default -> "xsd:string";
+        };
+    }
+
+    /** Fluent construction of field definitions; defaults are those of an ordinary optional text field. */
+    public static final class Builder {
+        private final String name;
+        private final String type;
+        private String label;
+        private int length;
+        private boolean nillable = true;
+        private boolean createable = true;
+        private boolean updateable = true;
+        private boolean defaultedOnCreate;
+        private boolean externalId;
+        private boolean unique;
+        private boolean custom;
+        private boolean calculated;
+        private List<String> picklistValues = List.of();
+        private String defaultValue;
+        private boolean restrictedPicklist;
+        private List<String> referenceTo = List.of();
+        private String relationshipName;
+
+        private Builder(String name, String type) {
+            this.name = name;
+            this.type = type;
+            this.custom = name.endsWith("__c");
+            this.length = switch (type) {
+                case "id", "reference" -> 18;
+                case "string", "email", "phone", "url", "picklist", "combobox" -> 255;
+                case "textarea" -> 255;
+                default -> 0;
+            };
+        }
+
+        public Builder label(String v) { label = v; return this; }
+        public Builder length(int v) { length = v; return this; }
+        public Builder required() { nillable = false; return this; }
+        public Builder nillable(boolean v) { nillable = v; return this; }
+        public Builder createable(boolean v) { createable = v; return this; }
+        public Builder updateable(boolean v) { updateable = v; return this; }
+        public Builder readOnly() { createable = false; updateable = false; return this; }
+        public Builder defaultedOnCreate() { defaultedOnCreate = true; return this; }
+        public Builder externalId() { externalId = true; return this; }
+        public Builder unique() { unique = true; return this; }
+        public Builder calculated() { calculated = true; createable = false; updateable = false; return this; }
+        public Builder picklist(List<String> values, boolean restricted) {
+            picklistValues = values; restrictedPicklist = restricted; return this;
+        }
+        public Builder defaultValue(String v) { defaultValue = v; defaultedOnCreate = v != null; return this; }
+        public Builder references(String relationship, String... targets) {
+            relationshipName = relationship; referenceTo = List.of(targets); return this;
+        }
+
+        public FieldDef build() {
+            String l = label != null ? label : defaultLabel(name);
+            boolean isBool = type.equals("boolean");
+            return new FieldDef(name, l, type, length, !isBool && nillable, createable, updateable,
+                    defaultedOnCreate || isBool, externalId, unique, custom, calculated, picklistValues,
+                    defaultValue, restrictedPicklist, referenceTo, relationshipName);
+        }
+
+        private static String defaultLabel(String name) {
+            String base = name.endsWith("__c") ? name.substring(0, name.length() - 3).replace('_', ' ') : name;
+            if (base.endsWith("Id") && base.length() > 2) {
+                base = base.substring(0, base.length() - 2) + " ID";
+            }
+            return base.replaceAll("([a-z])([A-Z])", "$1 $2");
+        }
+    }
+}

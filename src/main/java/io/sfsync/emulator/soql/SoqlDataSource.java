@@ -1,0 +1,53 @@
+package io.sfsync.emulator.soql;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the SOQL evaluator needs from the emulator's data store. Names passed in are as the
+ * query spelled them; everything returned is canonical.
+ */
+public interface SoqlDataSource {
+    /** Canonical object name for a case-insensitive name, or null if no such sObject. */
+    String resolveObject(String name);
+    /** Canonical field name on the object (case-insensitive), or null. */
+    String resolveField(String object, String field);
+    /** Lower-case Salesforce field type: id, string, email, phone, url, textarea, picklist, boolean, int, double, currency, percent, date, datetime, reference. */
+    String fieldType(String object, String field);
+    /** For a relationship name such as "Owner" on Lead, the reference field name ("OwnerId"); null if none. Case-insensitive. */
+    String relationshipField(String object, String relationshipName);
+    /** Possible target objects of a reference field (e.g. OwnerId on Lead -> [User, Group]). */
+    List<String> referenceTo(String object, String referenceField);
+    /** Live records of the object (IsDeleted=false) or, when includeDeleted, deleted ones too. */
+    List<Map<String,Object>> records(String object, boolean includeDeleted);
+    /** Any record by 15- or 18-char Id, or null. */
+    Map<String,Object> findById(String id);
+    /** sObject type of a record Id (from its key prefix), or null. */
+    String objectOfId(String id);
+    /** API version string like "62.0", for attributes.url. */
+    String apiVersion();
+
+    /**
+     * Canonical relationship name of a reference field, used as the key of the nested parent
+     * map in results. Salesforce's convention: standard "XxxId" becomes "Xxx", custom
+     * "Xxx__c" becomes "Xxx__r". Override when the store knows better.
+     */
+    default String relationshipName(String object, String referenceField) {
+        if (referenceField.endsWith("__c")) {
+            return referenceField.substring(0, referenceField.length() - 3) + "__r";
+        }
+        if (referenceField.length() > 2 && referenceField.endsWith("Id")) {
+            return referenceField.substring(0, referenceField.length() - 2);
+        }
+        return referenceField;
+    }
+
+    /**
+     * Clock (and zone) that relative date literals such as TODAY or LAST_N_DAYS:n are
+     * evaluated against; the zone plays the role of the running user's time zone.
+     */
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
+}

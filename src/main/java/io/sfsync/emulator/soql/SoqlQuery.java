@@ -1,0 +1,112 @@
+package io.sfsync.emulator.soql;
+
+import java.util.List;
+
+/**
+ * A parsed SOQL query. Parsing checks syntax only; {@link #execute} validates object and field
+ * names against a data source (as Salesforce's query compiler would) and evaluates. Instances
+ * are immutable and may be cached and executed concurrently.
+ */
+public final class SoqlQuery {
+    /** Salesforce rejects SOQL statements longer than this. */
+    public static final int MAX_LENGTH = 100_000;
+
+    private final String soql;
+    private final List<SelectItem> select;
+    private final String objectName;
+    private final String alias;
+    private final Condition where;
+    private final List<FieldPath> groupBy;
+    private final List<OrderItem> orderBy;
+    private final Integer limit;
+    private final Integer offset;
+
+    SoqlQuery(String soql, List<SelectItem> select, String objectName, String alias, Condition where,
+              List<FieldPath> groupBy, List<OrderItem> orderBy, Integer limit, Integer offset) {
+        this.soql = soql;
+        this.select = List.copyOf(select);
+        this.objectName = objectName;
+        this.alias = alias;
+        this.where = where;
+        this.groupBy = List.copyOf(groupBy);
+        this.orderBy = List.copyOf(orderBy);
+        this.limit = limit;
+        this.offset = offset;
+    }
+
+    /**
+     * Parses a query.
+     *
+     * @throws SoqlException MALFORMED_QUERY for syntax errors and over-long queries,
+     *                       NUMBER_OUTSIDE_VALID_RANGE for an OFFSET above 2000
+     */
+    public static SoqlQuery parse(String soql) {
+        if (soql == null || soql.isBlank()) {
+            throw SoqlException.malformed("unexpected token: '<EOF>'");
+        }
+        // Checked before lexing so a huge input costs nothing.
+        if (soql.length() > MAX_LENGTH) {
+            throw SoqlException.malformed("Query is too long: SOQL statements cannot be longer than 100,000"
+                    + " characters (this one has " + soql.length() + ")");
+        }
+        return SoqlParser.parse(soql);
+    }
+
+    /**
+     * Runs the query. With {@code queryAll} deleted records are included (queryAll endpoint).
+     *
+     * @throws SoqlException INVALID_TYPE, INVALID_FIELD, DUPLICATE_FIELD, MALFORMED_QUERY or
+     *                       INVALID_QUERY_FILTER_OPERATOR when the query does not fit the schema
+     */
+    public SoqlResult execute(SoqlDataSource ds, boolean queryAll) {
+        return new QueryExecutor(this, ds, queryAll).execute();
+    }
+
+    /** The FROM object as written in the query. */
+    public String objectName() {
+        return objectName;
+    }
+
+    /** True for SELECT COUNT() queries, whose answer is only a totalSize. */
+    public boolean isCountQuery() {
+        return select.stream().anyMatch(SelectItem.CountAll.class::isInstance);
+    }
+
+    /** The original query text. */
+    public String soql() {
+        return soql;
+    }
+
+    List<SelectItem> select() {
+        return select;
+    }
+
+    String alias() {
+        return alias;
+    }
+
+    Condition where() {
+        return where;
+    }
+
+    List<FieldPath> groupBy() {
+        return groupBy;
+    }
+
+    List<OrderItem> orderBy() {
+        return orderBy;
+    }
+
+    Integer limit() {
+        return limit;
+    }
+
+    Integer offset() {
+        return offset;
+    }
+
+    @Override
+    public String toString() {
+        return soql;
+    }
+}

@@ -1,0 +1,173 @@
+package io.sfsync.emulator.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.sfsync.emulator.org.FieldDef;
+import io.sfsync.emulator.org.OrgSchema;
+import io.sfsync.emulator.org.SObjectDef;
+
+/**
+ * The org's records, kept in memory. Records are never mutated in place: a write replaces the whole
+ * map, so a reader holding one sees a consistent version. Every read and write happens while the
+ * caller holds {@link #lock()}, which makes each API request one transaction. Email, unique and
+ * external-ID fields are indexed so matching and duplicate rules stay cheap at 100,000s of records.
+ */
+public final class RecordStore {
+    private final OrgSchema schema;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, LinkedHashMap<String, Map<String, Object>>> byObject = new HashMap<>();
+    private final Map<String, String> objectById = new HashMap<>();
+    /** object -> indexed field (lower case) -> value (lower case) -> ids of live records. */
+    private final Map<String, Map<String, Map<String, Set<String>>>> indexes = new HashMap<>();
+
+    public RecordStore(OrgSchema schema) {
+        this.schema = schema;
+    }
+
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    public void clear() {
+        byObject.clear();
+        objectById.clear();
+        indexes.clear();
+    }
+
+    /** The record with this 18-character Id, deleted or not, or null. */
+    public Map<String, Object> get(String id) {
+        String object = objectById.get(id);
+        return object == null ? null : byObject.get(object).get(id);
+    }
+
+    public String objectOf(String id) {
+        return objectById.get(id);
+    }
+
+    /** All records of an object in insertion order; deleted ones only when asked. */
+    public List<Map<String, Object>> list(String object, boolean includeDeleted) {
+        Map<String, Map<String, Object>> records = byObject.get(object);
+        if (records == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>(records.size());
+        for (Map<String, Object> r : records.values()) {
+            if (includeDeleted || !Boolean.TRUE.equals(r.get("IsDeleted"))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public int count(String object) {
+        Map<String, Map<String, Object>> records = byObject.get(object);
+        return records == null ? 0 : records.size();
+    }
+
+    /** Ids of live records whose indexed field equals the value, compared case-insensitively. */
+    public Set<String> find(String object, String field, String value) {
+        if (value == null) {
+            return Set.of();
+        }
+        Set<String> ids = indexes.getOrDefault(object, Map.of())
+                .getOrDefault(field.toLowerCase(Locale.ROOT), Map.of())
+                .get(value.trim().toLowerCase(Locale.ROOT));
+        return ids == null ? Set.of() : Collections.unmodifiableSet(ids);
+    }
+
+    /** Inserts or replaces a record (keyed by its Id), remembering the previous version in the transaction. */
+    public void put(Transaction tx, String object, Map<String, Object> record) {
+        String id = (String) record.get("Id");
+        Map<String, Object> previous = get(id);
+        if (tx != null) {
+            tx.remember(id, object, previous);
+        }
+        write(object, id, previous, Collections.unmodifiableMap(new LinkedHashMap<>(record)));
+    }
+
+    /** Restores every record the transaction touched to its version before the transaction. */
+    public void rollback(Transaction tx) {
+        rollback(tx, 0);
+    }
+
+    /** Restores the records touched since the mark (see {@link Transaction#mark()}). */
+    public void rollback(Transaction tx, int mark) {
+        for (Transaction.Entry e : tx.cut(mark)) {
+            Map<String, Object> current = get(e.id());
+            if (e.before() == null) {
+                unindex(e.object(), e.id(), current);
+                byObject.get(e.object()).remove(e.id());
+                objectById.remove(e.id());
+            } else {
+                write(e.object(), e.id(), current, e.before());
+            }
+        }
+    }
+
+    private void write(String object, String id, Map<String, Object> previous, Map<String, Object> record) {
+        unindex(object, id, previous);
+        byObject.computeIfAbsent(object, k -> new LinkedHashMap<>()).put(id, record);
+        objectById.put(id, object);
+        index(object, id, record);
+    }
+
+    private void index(String object, String id, Map<String, Object> record) {
+        if (record == null || Boolean.TRUE.equals(record.get("IsDeleted"))) {
+            return;
+        }
+        forIndexedValues(object, record, (field, value) -> indexes
+                .computeIfAbsent(object, k -> new HashMap<>())
+                .computeIfAbsent(field, k -> new HashMap<>())
+                .computeIfAbsent(value, k -> new LinkedHashSet<>())
+                .add(id));
+    }
+
+    private void unindex(String object, String id, Map<String, Object> record) {
+        if (record == null) {
+            return;
+        }
+        forIndexedValues(object, record, (field, value) -> {
+            Map<String, Set<String>> byValue = indexes.getOrDefault(object, Map.of()).get(field);
+            if (byValue != null) {
+                Set<String> ids = byValue.get(value);
+                if (ids != null) {
+                    ids.remove(id);
+                    if (ids.isEmpty()) {
+                        byValue.remove(value);
+                    }
+                }
+            }
+        });
+    }
+
+    private void forIndexedValues(String object, Map<String, Object> record,
+            java.util.function.BiConsumer<String, String> action) {
+        SObjectDef def = schema.object(object);
+        for (FieldDef f : def.fields()) {
+            if (f.externalId() || f.unique() || f.type().equals("email")) {
+                Object v = record.get(f.name());
+                if (v != null && !v.toString().isBlank()) {
+                    action.accept(f.name().toLowerCase(Locale.ROOT), v.toString().trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+    }
+
+    /** Counts of live records per object, for the control plane. */
+    public Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (SObjectDef def : schema.objects()) {
+            counts.put(def.name(), list(def.name(), false).size());
+        }
+        return counts;
+    }
+}
