@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -95,7 +97,10 @@ public final class SalesforceEmulator implements AutoCloseable {
             threads.setName("emulator-http");
             threads.setDaemon(true);
             Server s = new Server(threads);
-            ServerConnector connector = new ServerConnector(s);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendDateHeader(true);
+            ServerConnector connector = new ServerConnector(s, new HttpConnectionFactory(http));
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             s.addConnector(connector);
@@ -154,11 +159,12 @@ public final class SalesforceEmulator implements AutoCloseable {
     public OAuthEndpoints oauth() { return oauth; }
     public ControlPlane control() { return control; }
 
-    /** Back to the baseline org: records, counters, faults, latency and Bulk jobs; sessions stay valid. */
+    /** Back to the baseline org: records, credentials, counters, faults, latency and Bulk jobs; sessions stay valid. */
     public void reset() {
+        credentials.set(settings.credentials());
         org.reset();
         router.reset();
-        limits.reset();
+        limits.set(settings.dailyApiLimit(), 0L, settings.maxConcurrent());
         calls.reset();
         faults.clear();
         faults.latencyMs(settings.latencyMs());

@@ -28,8 +28,8 @@ public record ApiError(String errorCode, String message, List<String> fields, Ma
         if (duplicateResult != null) {
             m.put("duplicateResut", duplicateResult); // sic: real responses spell it this way
         }
-        m.put("errorCode", errorCode);
         m.put("message", message);
+        m.put("errorCode", errorCode);
         m.put("fields", fields);
         return m;
     }

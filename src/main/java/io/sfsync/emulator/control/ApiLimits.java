@@ -46,10 +46,6 @@ public final class ApiLimits {
         }
     }
 
-    public void reset() {
-        used.set(0);
-    }
-
     /** Enters a request; false (and nothing entered) when the concurrent ceiling is reached. */
     public boolean enter() {
         while (true) {
