@@ -100,8 +100,14 @@ public final class OAuthEndpoints {
         if (!c.clientId().equals(claims.get("iss"))) {
             return error("invalid_client_id", "client identifier invalid");
         }
-        Object exp = claims.get("exp");
-        if (!(exp instanceof Number n) || n.longValue() * 1000 < System.currentTimeMillis()) {
+        long expSeconds;
+        try {
+            // a JSON number per RFC 7519; some clients (camel-salesforce) send it as a string, which Salesforce accepts
+            expSeconds = Long.parseLong(String.valueOf(claims.get("exp")));
+        } catch (NumberFormatException e) {
+            return error("invalid_grant", "invalid assertion");
+        }
+        if (expSeconds * 1000 < System.currentTimeMillis()) {
             return error("invalid_grant", "expired authorization code");
         }
         Object aud = claims.get("aud");
