@@ -58,11 +58,14 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Org definition (YAML or JSON): custom fields, picklists, records.")
     Path dataFile;
 
+    @Option(names = "--state", description = "Keep the org in this JSON file: loaded at start (if present), written at stop.")
+    Path stateFile;
+
     @Override
     public Integer call() throws Exception {
         SalesforceEmulator.Builder b = SalesforceEmulator.builder().host(host).port(port).clientId(clientId)
                 .username(username).latencyMs(latencyMs).dailyApiLimit(dailyApiLimit).maxConcurrent(maxConcurrent)
-                .dataFile(dataFile);
+                .dataFile(dataFile).stateFile(stateFile);
         if (clientSecret != null) {
             b.clientSecret(clientSecret);
         }

@@ -82,6 +82,63 @@ public final class EmulatedOrg {
         }
     }
 
+    /** Every record, deleted ones included, by object: the state a file can keep between runs. */
+    public Map<String, List<Map<String, Object>>> snapshot() {
+        store.lock().lock();
+        try {
+            Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+            for (var def : schema.objects()) {
+                List<Map<String, Object>> records = store.list(def.name(), true);
+                if (!records.isEmpty()) {
+                    out.put(def.name(), records);
+                }
+            }
+            return out;
+        } finally {
+            store.lock().unlock();
+        }
+    }
+
+    /** Replaces every record with a snapshot's, keeping its Ids, its integration user and its queue. */
+    public void restore(Map<String, List<Map<String, Object>>> snapshot) {
+        store.lock().lock();
+        try {
+            reset();
+            Map<String, Object> baselineUser = store.get(integrationUserId);
+            Map<String, Object> baselineQueue = store.get(inboundQueueId);
+            store.clear();
+            String userId = null;
+            String queueId = null;
+            for (Map.Entry<String, List<Map<String, Object>>> e : snapshot.entrySet()) {
+                for (Map<String, Object> r : e.getValue()) {
+                    String id = (String) r.get("Id");
+                    store.put(null, schema.object(e.getKey()).name(), r);
+                    ids.ensureAbove(id);
+                    if (e.getKey().equals("User") && integrationUsername.equalsIgnoreCase(String.valueOf(r.get("Username")))) {
+                        userId = id;
+                    }
+                    if (e.getKey().equals("Group") && "Inbound_Leads".equals(r.get("DeveloperName"))) {
+                        queueId = id;
+                    }
+                }
+            }
+            if (userId == null) {
+                store.put(null, "User", baselineUser);
+                userId = integrationUserId;
+            }
+            if (queueId == null) {
+                store.put(null, "Group", baselineQueue);
+                queueId = inboundQueueId;
+            }
+            integrationUserId = userId;
+            inboundQueueId = queueId;
+            leadAssignmentRule = new AssignmentRule("Standard Lead Assignment",
+                    List.of(new AssignmentRule.Entry(Map.of(), inboundQueueId)));
+        } finally {
+            store.lock().unlock();
+        }
+    }
+
     /** Adds Id-independent system fields (created/modified stamps, IsDeleted) to a new record. */
     public Map<String, Object> systemFields(Map<String, Object> record, String userId, String now) {
         record.putIfAbsent("IsDeleted", false);

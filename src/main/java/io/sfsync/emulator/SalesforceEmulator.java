@@ -27,6 +27,7 @@ import io.sfsync.emulator.control.CallCounter;
 import io.sfsync.emulator.control.ControlPlane;
 import io.sfsync.emulator.control.Faults;
 import io.sfsync.emulator.control.OrgLoader;
+import io.sfsync.emulator.control.OrgState;
 import io.sfsync.emulator.org.OrgSchema;
 
 /**
@@ -59,9 +60,10 @@ public final class SalesforceEmulator implements AutoCloseable {
      * @param port 0 for a free port
      * @param host the address to bind (127.0.0.1 unless it must be reachable from elsewhere)
      * @param dataFile an org definition (YAML or JSON: custom fields, picklists, records) or null
+     * @param stateFile where the org is kept between runs (loaded at start, written at stop) or null
      */
     public record Settings(String host, int port, Credentials credentials, long latencyMs, long dailyApiLimit,
-            int maxConcurrent, Path dataFile) {
+            int maxConcurrent, Path dataFile, Path stateFile) {
     }
 
     public static Builder builder() {
@@ -90,7 +92,8 @@ public final class SalesforceEmulator implements AutoCloseable {
             return this;
         }
         try {
-            if (settings.dataFile() != null) {
+            boolean restored = settings.stateFile() != null && state().load(settings.stateFile());
+            if (settings.dataFile() != null && !restored) {
                 new OrgLoader(this).load(settings.dataFile());
             }
             QueuedThreadPool threads = new QueuedThreadPool(256, 8);
@@ -119,6 +122,9 @@ public final class SalesforceEmulator implements AutoCloseable {
     public synchronized void stop() {
         if (server != null) {
             try {
+                if (settings.stateFile() != null) {
+                    state().save(settings.stateFile());
+                }
                 server.stop();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -158,6 +164,19 @@ public final class SalesforceEmulator implements AutoCloseable {
     public RestRouter router() { return router; }
     public OAuthEndpoints oauth() { return oauth; }
     public ControlPlane control() { return control; }
+
+    /** Writes the org to the state file now (also done at stop); false when no state file is configured. */
+    public boolean save() {
+        if (settings.stateFile() == null) {
+            return false;
+        }
+        state().save(settings.stateFile());
+        return true;
+    }
+
+    private OrgState state() {
+        return new OrgState(org, new OrgLoader(this));
+    }
 
     /** Back to the baseline org: records, credentials, counters, faults, latency and Bulk jobs; sessions stay valid. */
     public void reset() {
@@ -213,6 +232,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         private long dailyApiLimit = 15_000;
         private int maxConcurrent = 25;
         private Path dataFile;
+        private Path stateFile;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -226,10 +246,12 @@ public final class SalesforceEmulator implements AutoCloseable {
         public Builder dailyApiLimit(long v) { dailyApiLimit = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder dataFile(Path v) { dataFile = v; return this; }
+        public Builder stateFile(Path v) { stateFile = v; return this; }
 
         public SalesforceEmulator build() {
             Credentials c = new Credentials(clientId, clientSecret, username, password, refreshToken, jwtCertificatePem);
-            return new SalesforceEmulator(new Settings(host, port, c, latencyMs, dailyApiLimit, maxConcurrent, dataFile));
+            return new SalesforceEmulator(new Settings(host, port, c, latencyMs, dailyApiLimit, maxConcurrent, dataFile,
+                    stateFile));
         }
 
         private static String randomSecret() {

@@ -16,6 +16,7 @@ import io.sfsync.emulator.auth.Credentials;
  * <pre>
  * GET    /_emulator                      status: URLs, org, record counts, API usage, faults, latency
  * POST   /_emulator/reset                baseline org; counters, faults and latency cleared
+ * POST   /_emulator/save                 writes the org to the --state file now
  * POST   /_emulator/latency              {"ms": 50}
  * POST   /_emulator/faults               {"kind": "SERVER_ERROR", "rate": 0.1, "count": 3, "path": "composite", "method": "POST"}
  * DELETE /_emulator/faults               no more faults
@@ -49,6 +50,9 @@ public final class ControlPlane {
                 case "POST reset" -> {
                     emulator.reset();
                     return ApiResponse.json(200, status());
+                }
+                case "POST save" -> {
+                    return ApiResponse.json(200, Map.of("saved", emulator.save()));
                 }
                 case "POST latency" -> {
                     emulator.faults().latencyMs(((Number) in.getOrDefault("ms", 0)).longValue());

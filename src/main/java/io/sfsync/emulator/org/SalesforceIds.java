@@ -34,6 +34,23 @@ public final class SalesforceIds {
         return to18(keyPrefix + pod + body.reverse());
     }
 
+    /** Makes sure Ids issued from now on never repeat one of this generator's earlier Ids (e.g. restored from a file). */
+    public void ensureAbove(String id) {
+        if (id == null || id.length() < 15 || !id.startsWith(pod, 3)) {
+            return;
+        }
+        long n = 0;
+        for (int i = 5; i < 15; i++) {
+            int digit = BASE62.indexOf(id.charAt(i));
+            if (digit < 0) {
+                return;
+            }
+            n = n * 62 + digit;
+        }
+        final long seen = n;
+        sequence.accumulateAndGet(seen, Math::max);
+    }
+
     /** Converts a 15-character Id to its 18-character case-safe form; 18-character Ids are returned as they are. */
     public static String to18(String id) {
         if (id == null || id.length() == 18) {
