@@ -257,6 +257,24 @@ class CamelSalesforceClientTest {
     }
 
     @Test
+    void compositeChainsCollectionsThroughIndexedReferences() throws Exception {
+        String body = """
+                {"allOrNone": false, "compositeRequest": [
+                  {"method": "POST", "url": "/services/data/v62.0/composite/sobjects", "referenceId": "accounts",
+                   "body": {"allOrNone": false, "records": [
+                     {"attributes": {"type": "Account"}, "Name": "First"},
+                     {"attributes": {"type": "Account"}, "Name": "Second"}]}},
+                  {"method": "POST", "url": "/services/data/v62.0/composite/sobjects", "referenceId": "people",
+                   "body": {"allOrNone": false, "records": [
+                     {"attributes": {"type": "Contact"}, "LastName": "A", "AccountId": "@{accounts[1].id}"}]}}
+                ]}""";
+        JsonNode out = call("salesforce:composite?rawPayload=true", body);
+        String second = out.at("/compositeResponse/0/body/1/id").asText();
+        String contact = out.at("/compositeResponse/1/body/0/id").asText();
+        assertThat(SF.emulator().org().store().get(contact)).containsEntry("AccountId", second);
+    }
+
+    @Test
     void bulk2IngestJobRunsToCompletionWithResultCsvs() throws Exception {
         Job job = new Job();
         job.setObject("Lead");

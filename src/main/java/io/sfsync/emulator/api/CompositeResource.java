@@ -20,7 +20,8 @@ import io.sfsync.emulator.rules.RecordSaver;
 final class CompositeResource {
     static final int MAX_SUBREQUESTS = 25;
     static final int MAX_COLLECTIONS_OR_QUERIES = 5;
-    private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)\\.([^}]+)}");
+    /** {@code @{ref.id}}, {@code @{ref.records[0].Id}} or, for a collection's result list, {@code @{ref[0].id}}. */
+    private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\[\\d+])?(?:\\.[^}]+)?)}");
     private static final Pattern VERSION_PREFIX = Pattern.compile("^/?services/data/v(\\d+\\.\\d)/(.*)$");
 
     /** The router that runs each subrequest without counting it as an API call. */
@@ -194,7 +195,7 @@ final class CompositeResource {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String ref = m.group(1);
-            String path = m.group(2);
+            String path = m.group(2).startsWith(".") ? m.group(2).substring(1) : m.group(2);
             if (!bodies.containsKey(ref)) {
                 throw new UnresolvedReference("Invalid reference specified. No value for " + ref + "." + path
                         + " found in " + ref + ". Provided referenceId ('" + ref + "') must be defined before it is used.");
