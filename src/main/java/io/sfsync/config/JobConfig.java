@@ -1,0 +1,47 @@
+package io.sfsync.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One sync job: where its rows come from and how they become Salesforce records.
+ *
+ * @param cron Quartz cron expression (from {@code schedule}, or derived from {@code every})
+ * @param segments segment name to SQL predicate over the source query's columns
+ * @param doNotContactColumn a boolean column whose true rows are SKIPPED/DO_NOT_CONTACT (null: none)
+ * @param fields per object (Lead, Contact, Account), the field rules in file order
+ */
+public record JobConfig(
+        String name,
+        String cron,
+        Direction direction,
+        SourceConfig source,
+        Map<String, String> segments,
+        String segment,
+        String doNotContactColumn,
+        String createAs,
+        List<String> matchIn,
+        List<MatchKey> matchBy,
+        String externalIdField,
+        Mode mode,
+        AmbiguousPolicy onAmbiguousMatch,
+        boolean allowSave,
+        boolean contactWinsOverLead,
+        OwnershipConfig ownership,
+        AccountsConfig accounts,
+        Map<String, List<FieldRule>> fields,
+        int batchSize) {
+
+    public enum Direction { OUTBOUND, INBOUND, BOTH }
+    public enum MatchKey { LINK, EXTERNALID, EMAIL }
+    public enum Mode { CREATE_AND_UPDATE, CREATE_ONLY, UPDATE_ONLY }
+    public enum AmbiguousPolicy { REPORT, UPDATE_MOST_RECENT }
+
+    public List<FieldRule> fieldsOf(String object) {
+        return fields.getOrDefault(object, List.of());
+    }
+
+    public String segmentPredicate(String name) {
+        return segments.get(name);
+    }
+}

@@ -1,0 +1,198 @@
+package io.sfsync.source;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.sfsync.config.SourceConfig;
+import io.sfsync.synclog.Watermark;
+
+/**
+ * Reads a job's changed rows a page at a time, in (changedAt, key) order after a watermark
+ * (keyset pagination over the configured query, so no page holds more than the batch and the table
+ * is never read whole). The segment predicate is evaluated per row, so rows outside it are
+ * reported rather than silently ignored.
+ */
+public final class SourceReader {
+    private static final String IN_SEGMENT = "sfsync_in_segment";
+
+    private final DataSource ds;
+    private final SourceConfig source;
+    private volatile Boolean numericKey;
+
+    public SourceReader(DataSource ds, SourceConfig source) {
+        this.ds = ds;
+        this.source = source;
+    }
+
+    /** Rows after the watermark, at most {@code limit}, in watermark order. */
+    public List<SourceRow> page(Watermark after, String segmentPredicate, int limit) {
+        boolean start = after.equals(Watermark.START);
+        String changed = "src." + source.changedAt();
+        String key = "src." + source.key();
+        String where = start ? changed + " IS NOT NULL"
+                : "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
+        String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
+                + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + changed + ", " + key
+                + " FETCH FIRST " + limit + " ROWS ONLY";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (!start) {
+                OffsetDateTime t = after.changedAt().atOffset(ZoneOffset.UTC);
+                ps.setObject(1, t);
+                ps.setObject(2, t);
+                if (isNumericKey(c)) {
+                    ps.setBigDecimal(3, new BigDecimal(after.key()));
+                } else {
+                    ps.setString(3, after.key());
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows(rs);
+            }
+        } catch (SQLException e) {
+            throw new SourceException("the source query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows with these keys (for retry and per-record actions), in watermark order. */
+    public List<SourceRow> byKeys(Collection<String> keys, String segmentPredicate) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<SourceRow> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
+                    + " FROM (" + source.query() + ") src WHERE src." + source.key() + " IN ("
+                    + "?,".repeat(chunk.size() - 1) + "?) ORDER BY src." + source.changedAt() + ", src." + source.key();
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                boolean numeric = isNumericKey(c);
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (numeric) {
+                        ps.setBigDecimal(i + 1, new BigDecimal(chunk.get(i)));
+                    } else {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    out.addAll(rows(rs));
+                }
+            } catch (SQLException | NumberFormatException e) {
+                throw new SourceException("the source query failed: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The query's column names (lower case), read without fetching rows. */
+    public List<String> columns() {
+        String sql = "SELECT src.* FROM (" + source.query() + ") src WHERE 1 = 0";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> out = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                out.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new SourceException("the source query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isNumericKey(Connection c) throws SQLException {
+        if (numericKey == null) {
+            String sql = "SELECT src." + source.key() + " FROM (" + source.query() + ") src WHERE 1 = 0";
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                int t = rs.getMetaData().getColumnType(1);
+                numericKey = t == Types.BIGINT || t == Types.INTEGER || t == Types.SMALLINT || t == Types.NUMERIC
+                        || t == Types.DECIMAL || t == Types.TINYINT;
+            }
+        }
+        return numericKey;
+    }
+
+    private List<SourceRow> rows(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = md.getColumnLabel(i + 1).toLowerCase(Locale.ROOT);
+        }
+        String keyCol = source.key().toLowerCase(Locale.ROOT);
+        String changedCol = source.changedAt().toLowerCase(Locale.ROOT);
+        List<SourceRow> out = new ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> cols = new LinkedHashMap<>();
+            boolean inSegment = false;
+            for (int i = 0; i < n; i++) {
+                Object v = value(rs.getObject(i + 1));
+                if (names[i].equals(IN_SEGMENT)) {
+                    inSegment = v != null && ((Number) v).intValue() == 1;
+                } else {
+                    cols.put(names[i], v);
+                }
+            }
+            Object key = cols.get(keyCol);
+            Object changed = cols.get(changedCol);
+            if (key == null || !(changed instanceof Instant)) {
+                throw new SourceException("source row " + key + " has no " + (key == null ? source.key() : source.changedAt())
+                        + " value; every row needs a key and a changedAt timestamp", null);
+            }
+            out.add(new SourceRow(keyText(key), (Instant) changed, cols, inSegment));
+        }
+        return out;
+    }
+
+    private static String keyText(Object key) {
+        return key instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : key.toString();
+    }
+
+    private static Object value(Object v) {
+        if (v instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (v instanceof Timestamp t) {
+            return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+        }
+        if (v instanceof LocalDateTime t) {
+            return t.toInstant(ZoneOffset.UTC);
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate();
+        }
+        if (v instanceof java.sql.Clob clob) {
+            try {
+                return clob.getSubString(1, (int) clob.length());
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+        return v;
+    }
+
+    /** The source database or query failed; the run stops and the watermark stays. */
+    public static final class SourceException extends RuntimeException {
+        public SourceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

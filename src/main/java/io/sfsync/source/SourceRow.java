@@ -1,0 +1,25 @@
+package io.sfsync.source;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One row of a job's source query: its key, when it changed, its columns (lower-case names) and
+ * whether it falls in the job's segment.
+ */
+public record SourceRow(String key, Instant changedAt, Map<String, Object> columns, boolean inSegment) {
+
+    public Object get(String column) {
+        return columns.get(column.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The column as trimmed text, or null when absent or blank. */
+    public String text(String column) {
+        Object v = get(column);
+        if (v == null) {
+            return null;
+        }
+        String s = v.toString().trim();
+        return s.isEmpty() ? null : s;
+    }
+}

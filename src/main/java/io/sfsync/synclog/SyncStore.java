@@ -1,0 +1,384 @@
+package io.sfsync.synclog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * sfsync's job repository: sync_run, sync_log, sync_link and sync_state. A batch's outcomes, its
+ * links and the advanced watermark are written in one transaction, so the watermark never passes a
+ * row whose outcome is not durably recorded.
+ */
+public final class SyncStore {
+    private final DataSource ds;
+
+    public SyncStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    /** A stored run. */
+    public record Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
+            Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary) {
+    }
+
+    /** A stored sync_log row. */
+    public record LogEntry(long id, Long runId, Instant at, String job, String direction, String sourceKey,
+            String sobject, String sfId, String action, String reason, String message, String fields, int attempt) {
+    }
+
+    /** sync_state of a job. */
+    public record State(String job, Watermark watermark, boolean paused, String brokenReason, Instant lastSuccessAt) {
+    }
+
+    public long startRun(String job, String trigger, String segment, boolean dryRun) {
+        String sql = "INSERT INTO sync_run (job, trigger, segment, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, 'RUNNING')";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, job);
+            ps.setString(2, trigger);
+            ps.setString(3, segment);
+            ps.setBoolean(4, dryRun);
+            ps.setObject(5, now());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot start a run of " + job, e);
+        }
+    }
+
+    public void finishRun(long runId, String status, RunCounts counts, int apiCalls, String summary) {
+        String sql = "UPDATE sync_run SET finished_at = ?, status = ?, attempted = ?, created = ?, updated = ?, skipped = ?,"
+                + " duplicates = ?, errors = ?, pending = ?, api_calls = ?, summary = ? WHERE id = ?";
+        update(sql, now(), status, counts.attempted(), counts.created(), counts.updated(), counts.skipped(),
+                counts.duplicates(), counts.errors(), counts.pending(), apiCalls, summary, runId);
+    }
+
+    /** Marks runs left RUNNING by a process that died as ABORTED (their batches committed are kept). */
+    public int abortStaleRuns(String job) {
+        return update("UPDATE sync_run SET status = 'ABORTED', finished_at = ? WHERE job = ? AND status = 'RUNNING'",
+                now(), job);
+    }
+
+    public State state(String job) {
+        String sql = "SELECT watermark_changed_at, watermark_key, paused, broken_reason, last_success_at FROM sync_state WHERE job = ?";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new State(job, Watermark.START, false, null, null);
+                }
+                OffsetDateTime wm = rs.getObject(1, OffsetDateTime.class);
+                Watermark w = wm == null ? Watermark.START : new Watermark(wm.toInstant(), rs.getString(2));
+                OffsetDateTime last = rs.getObject(5, OffsetDateTime.class);
+                return new State(job, w, rs.getBoolean(3), rs.getString(4), last == null ? null : last.toInstant());
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the state of " + job, e);
+        }
+    }
+
+    public void setPaused(String job, boolean paused, String brokenReason) {
+        ensureState(job);
+        update("UPDATE sync_state SET paused = ?, broken_reason = ? WHERE job = ?", paused, brokenReason, job);
+    }
+
+    public void resetWatermark(String job) {
+        ensureState(job);
+        update("UPDATE sync_state SET watermark_changed_at = NULL, watermark_key = NULL WHERE job = ?", job);
+    }
+
+    private void ensureState(String job) {
+        try (Connection c = ds.getConnection()) {
+            ensureState(c, job);
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot write the state of " + job, e);
+        }
+    }
+
+    private static void ensureState(Connection c, String job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
+            ps.setString(1, job);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The links of these source keys (absent keys have none). */
+    public Map<String, Link> links(String job, Collection<String> keys) {
+        Map<String, Link> out = new HashMap<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String sql = "SELECT source_key, sobject, sf_id, account_id, owner_id, payload_hash, synced_at, linked_by"
+                    + " FROM sync_link WHERE job = ? AND source_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, job);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
+                        out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6),
+                                synced == null ? null : synced.toInstant(), rs.getString(8)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new SyncStoreException("cannot read links of " + job, e);
+            }
+        }
+        return out;
+    }
+
+    public Optional<Link> linkBySfId(String sfId) {
+        String sql = "SELECT job, source_key FROM sync_link WHERE sf_id = ?";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sfId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.ofNullable(links(rs.getString(1), List.of(rs.getString(2))).get(rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the link of " + sfId, e);
+        }
+    }
+
+    /**
+     * Records a batch atomically: its sync_log rows, its new or changed links, links to drop, and
+     * (when not null) the advanced watermark.
+     */
+    public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes, List<Link> links,
+            Collection<String> unlinkKeys, Watermark watermark) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                insertLog(c, runId, job, direction, outcomes);
+                upsertLinks(c, job, links, unlinkKeys);
+                if (watermark != null) {
+                    ensureState(c, job);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE sync_state SET watermark_changed_at = ?, watermark_key = ?, last_success_at = ? WHERE job = ?")) {
+                        ps.setObject(1, watermark.changedAt().atOffset(ZoneOffset.UTC));
+                        ps.setString(2, watermark.key());
+                        ps.setObject(3, now());
+                        ps.setString(4, job);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot record a batch of " + job, e);
+        }
+    }
+
+    private static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes)
+            throws SQLException {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO sync_log (run_id, at, job, direction, source_key, sobject, sf_id, action, reason, message,"
+                + " fields, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            OffsetDateTime at = now();
+            for (Outcome o : outcomes) {
+                if (runId > 0) {
+                    ps.setLong(1, runId);
+                } else {
+                    ps.setNull(1, java.sql.Types.BIGINT);
+                }
+                ps.setObject(2, at);
+                ps.setString(3, job);
+                ps.setString(4, direction);
+                ps.setString(5, o.sourceKey());
+                ps.setString(6, o.sobject());
+                ps.setString(7, o.sfId());
+                ps.setString(8, o.action().name());
+                ps.setString(9, o.reason());
+                ps.setString(10, truncate(o.message(), 4000));
+                ps.setString(11, truncate(o.fields(), 4000));
+                ps.setInt(12, 1);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void upsertLinks(Connection c, String job, List<Link> links, Collection<String> unlinkKeys)
+            throws SQLException {
+        List<String> deletes = new ArrayList<>(unlinkKeys);
+        links.forEach(l -> deletes.add(l.sourceKey()));
+        if (!deletes.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_link WHERE job = ? AND source_key = ?")) {
+                for (String k : deletes) {
+                    ps.setString(1, job);
+                    ps.setString(2, k);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (links.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO sync_link (job, source_key, sobject, sf_id, account_id, owner_id, payload_hash, synced_at,"
+                + " linked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Link l : links) {
+                ps.setString(1, job);
+                ps.setString(2, l.sourceKey());
+                ps.setString(3, l.sobject());
+                ps.setString(4, l.sfId());
+                ps.setString(5, l.accountId());
+                ps.setString(6, l.ownerId());
+                ps.setString(7, l.payloadHash());
+                ps.setObject(8, (l.syncedAt() == null ? Instant.now() : l.syncedAt()).atOffset(ZoneOffset.UTC));
+                ps.setString(9, l.linkedBy() == null ? "AUTO" : l.linkedBy());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public Optional<Run> run(long id) {
+        List<Run> runs = runs("WHERE id = ?", id);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    public Optional<Run> lastRun(String job) {
+        List<Run> runs = runs("WHERE job = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", job);
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    }
+
+    public List<Run> recentRuns(int limit) {
+        return runs("ORDER BY id DESC FETCH FIRST " + Math.max(1, Math.min(limit, 1000)) + " ROWS ONLY");
+    }
+
+    private List<Run> runs(String where, Object... params) {
+        String sql = "SELECT id, job, trigger, segment, dry_run, started_at, finished_at, status, attempted, created, updated,"
+                + " skipped, duplicates, errors, pending, api_calls, summary FROM sync_run " + where;
+        List<Run> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime fin = rs.getObject(7, OffsetDateTime.class);
+                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
+                            rs.getObject(6, OffsetDateTime.class).toInstant(), fin == null ? null : fin.toInstant(),
+                            rs.getString(8), new RunCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
+                                    rs.getInt(13), rs.getInt(14), rs.getInt(15)), rs.getInt(16), rs.getString(17)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read runs", e);
+        }
+        return out;
+    }
+
+    public List<LogEntry> log(long runId) {
+        return logWhere("WHERE run_id = ? ORDER BY id", runId);
+    }
+
+    /** The latest ERROR entries of a job (optionally of one run or reason), one per source key. */
+    public List<LogEntry> latestErrors(String job, Long runId, String reason) {
+        StringBuilder where = new StringBuilder("WHERE job = ? AND action = 'ERROR'");
+        List<Object> params = new ArrayList<>(List.of(job));
+        if (runId != null) {
+            where.append(" AND run_id = ?");
+            params.add(runId);
+        }
+        if (reason != null) {
+            where.append(" AND reason = ?");
+            params.add(reason);
+        }
+        where.append(" ORDER BY id");
+        Map<String, LogEntry> latest = new java.util.LinkedHashMap<>();
+        for (LogEntry e : logWhere(where.toString(), params.toArray())) {
+            latest.put(e.sourceKey(), e);
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    public List<LogEntry> logWhere(String where, Object... params) {
+        String sql = "SELECT id, run_id, at, job, direction, source_key, sobject, sf_id, action, reason, message, fields, attempt"
+                + " FROM sync_log " + where;
+        List<LogEntry> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long run = rs.getLong(2);
+                    out.add(new LogEntry(rs.getLong(1), rs.wasNull() ? null : run,
+                            rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                            rs.getString(11), rs.getString(12), rs.getInt(13)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the sync log", e);
+        }
+        return out;
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot update the sync tables", e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    /** The sync tables could not be read or written (the database is down, say). */
+    public static final class SyncStoreException extends RuntimeException {
+        public SyncStoreException(String message, Throwable cause) {
+            super(message + ": " + cause.getMessage(), cause);
+        }
+    }
+}
