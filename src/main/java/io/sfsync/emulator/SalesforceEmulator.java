@@ -103,6 +103,8 @@ public final class SalesforceEmulator implements AutoCloseable {
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             http.setSendDateHeader(true);
+            // Salesforce accepts a request URI plus headers up to 16 KB (long SOQL IN lists rely on it)
+            http.setRequestHeaderSize(16_384);
             ServerConnector connector = new ServerConnector(s, new HttpConnectionFactory(http));
             connector.setHost(settings.host());
             connector.setPort(settings.port());

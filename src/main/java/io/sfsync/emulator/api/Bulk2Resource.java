@@ -63,7 +63,9 @@ final class Bulk2Resource {
         this.worker = worker;
     }
 
+    /** Forgets every job; one still running stops at its next row (as if aborted). */
     void clear() {
+        jobs.values().forEach(j -> j.state("Aborted"));
         jobs.clear();
     }
 
@@ -191,7 +193,9 @@ final class Bulk2Resource {
                             + ", which doesn't allow UploadComplete");
                 }
                 job.state("UploadComplete");
+                Map<String, Object> answer = snapshot(job);
                 worker.submit(() -> process(job));
+                return answer;
             }
             case "Aborted" -> {
                 if (current.equals("JobComplete") || current.equals("Failed")) {
@@ -237,7 +241,12 @@ final class Bulk2Resource {
 
     private void process(Job job) {
         long start = System.currentTimeMillis();
-        job.state("InProgress");
+        synchronized (job) {
+            if ("Aborted".equals(job.info.get("state"))) {
+                return;
+            }
+            job.info.put("state", "InProgress");
+        }
         String object;
         String operation;
         String extField;
@@ -296,7 +305,8 @@ final class Bulk2Resource {
                     ApiError err = e.errors().get(0);
                     Object id = values.get("Id");
                     List<Object> line = new ArrayList<>(List.of(id == null ? "" : id,
-                            err.errorCode() + ":" + err.message() + ":" + String.join(",", err.fields()) + "--"));
+                            err.errorCode() + ":" + err.message() + ":" + String.join(",", err.fields())
+                                    + (err.fields().isEmpty() ? "" : " ") + "--"));
                     line.addAll(cells);
                     bad.printRecord(line);
                 } finally {

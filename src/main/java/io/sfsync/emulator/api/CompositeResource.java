@@ -22,7 +22,8 @@ final class CompositeResource {
     static final int MAX_COLLECTIONS_OR_QUERIES = 5;
     /** {@code @{ref.id}}, {@code @{ref.records[0].Id}} or, for a collection's result list, {@code @{ref[0].id}}. */
     private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\[\\d+])?(?:\\.[^}]+)?)}");
-    private static final Pattern VERSION_PREFIX = Pattern.compile("^/?services/data/v(\\d+\\.\\d)/(.*)$");
+    /** "/services/data/v62.0/…" (Composite) or "v62.0/…" (Composite Batch, as Salesforce documents it). */
+    private static final Pattern VERSION_PREFIX = Pattern.compile("^(?:/?services/data/)?v(\\d+\\.\\d)/(.*)$");
 
     /** The router that runs each subrequest without counting it as an API call. */
     interface Dispatcher {

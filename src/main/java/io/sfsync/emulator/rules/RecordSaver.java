@@ -125,7 +125,8 @@ public final class RecordSaver {
         Map<String, Object> values = resolve(def, body2, false, o.system());
         Map<String, Object> record = new LinkedHashMap<>(existing);
         record.putAll(values);
-        if (!o.system() && def.name().equals("Lead") && "TRUE".equalsIgnoreCase(o.autoAssign())) {
+        // Sforce-Auto-Assign defaults to TRUE on update as on create: clients that set owners must send FALSE
+        if (!o.system() && def.name().equals("Lead") && !"FALSE".equalsIgnoreCase(o.autoAssign())) {
             applyAssignmentRule(record);
         }
         computeName(def, record);

@@ -1,0 +1,29 @@
+package io.sfsync.mapping;
+
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.source.SourceRow;
+
+/**
+ * A source row mapped to Salesforce values: per object (Lead, Contact, Account) only non-blank
+ * values, so nothing blank is ever written over data; plus the keys matching needs.
+ *
+ * @param email the person's email, trimmed and lower-cased, for matching (null when none)
+ * @param payloadHash hash of everything the row would write: equal to the link's hash means no change
+ */
+public record MappedRecord(SourceRow row, Map<String, Map<String, Object>> values, String email, String externalId,
+        String ownerEmail, String accountDomain, String accountName, String payloadHash, List<MappingError> errors) {
+
+    /** A mapping problem that names the record and the field. */
+    public record MappingError(String object, String field, String code, String message) {
+    }
+
+    public Map<String, Object> valuesOf(String object) {
+        return values.getOrDefault(object, Map.of());
+    }
+
+    public String key() {
+        return row.key();
+    }
+}

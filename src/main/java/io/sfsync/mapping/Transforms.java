@@ -1,0 +1,122 @@
+package io.sfsync.mapping;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * The named field transforms of sync.yaml. Each takes the value so far and the row; a blank result
+ * counts as no value (so the field's default applies and nothing blank is ever written).
+ */
+public final class Transforms {
+    /** Evaluates {@code simple:} expressions with the row as body and the value as header "value". */
+    public interface ExpressionEvaluator {
+        Object evaluate(String expression, Object value, Map<String, Object> row);
+    }
+
+    private final ExpressionEvaluator expressions;
+    private final Map<String, FieldTransform> beans = new ConcurrentHashMap<>();
+
+    public Transforms(ExpressionEvaluator expressions) {
+        this.expressions = expressions;
+    }
+
+    /** Applies one transform; {@code truncate} is handled by the caller, which knows the field length. */
+    public Object apply(String name, Object value, Map<String, Object> row) {
+        if (name.startsWith("simple:")) {
+            return expressions.evaluate(name.substring("simple:".length()), value, row);
+        }
+        if (name.startsWith("bean:")) {
+            return bean(name.substring("bean:".length())).apply(value, row);
+        }
+        if (value == null) {
+            return null;
+        }
+        String s = value.toString();
+        BiFunction<String, Map<String, Object>, Object> f = switch (name) {
+            case "trim" -> (v, r) -> v.trim();
+            case "lowercase" -> (v, r) -> v.toLowerCase(Locale.ROOT);
+            case "uppercase" -> (v, r) -> v.toUpperCase(Locale.ROOT);
+            case "titlecase" -> (v, r) -> titleCase(v);
+            case "digits" -> (v, r) -> v.replaceAll("[^0-9]", "");
+            case "e164" -> (v, r) -> e164(v);
+            case "first_name" -> (v, r) -> splitName(v)[0];
+            case "last_name" -> (v, r) -> splitName(v)[1];
+            case "domain" -> (v, r) -> domain(v);
+            default -> (v, r) -> v; // truncate: applied with the field's length
+        };
+        return f.apply(s, row);
+    }
+
+    private FieldTransform bean(String className) {
+        return beans.computeIfAbsent(className, c -> {
+            try {
+                Object o = Class.forName(c).getDeclaredConstructor().newInstance();
+                if (!(o instanceof FieldTransform t)) {
+                    throw new IllegalArgumentException(c + " does not implement " + FieldTransform.class.getName());
+                }
+                return t;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("cannot create transform bean " + c + ": " + e, e);
+            }
+        });
+    }
+
+    static String titleCase(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean start = true;
+        for (char ch : s.toLowerCase(Locale.ROOT).toCharArray()) {
+            out.append(start ? Character.toTitleCase(ch) : ch);
+            start = Character.isWhitespace(ch) || ch == '-' || ch == '\'';
+        }
+        return out.toString();
+    }
+
+    /** +15551234567 from "(555) 123-4567" (10 digits: North America) or from any number with a country code. */
+    static String e164(String s) {
+        String digits = s.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            return null;
+        }
+        if (s.trim().startsWith("+")) {
+            return "+" + digits;
+        }
+        if (digits.startsWith("00")) {
+            return "+" + digits.substring(2);
+        }
+        if (digits.length() == 10) {
+            return "+1" + digits;
+        }
+        return "+" + digits;
+    }
+
+    /** "Ada King Lovelace" → ["Ada King", "Lovelace"]; a single word is a last name. */
+    static String[] splitName(String s) {
+        String t = s.trim().replaceAll("\\s+", " ");
+        int space = t.lastIndexOf(' ');
+        return space < 0 ? new String[] {null, t} : new String[] {t.substring(0, space), t.substring(space + 1)};
+    }
+
+    /** "ada@Engines.example" or "https://www.engines.example/about" → "engines.example". */
+    public static String domain(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        int at = t.lastIndexOf('@');
+        if (at >= 0) {
+            t = t.substring(at + 1);
+        }
+        t = t.replaceFirst("^[a-z][a-z0-9+.-]*://", "");
+        int slash = t.indexOf('/');
+        if (slash >= 0) {
+            t = t.substring(0, slash);
+        }
+        int colon = t.indexOf(':');
+        if (colon >= 0) {
+            t = t.substring(0, colon);
+        }
+        if (t.startsWith("www.")) {
+            t = t.substring(4);
+        }
+        return t.isEmpty() ? null : t;
+    }
+}

@@ -1,0 +1,112 @@
+package io.sfsync.salesforce;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Salesforce as the sync steps use it: everything goes through Composite (up to 25 subrequests,
+ * one API call) over the {@code direct:sfsync-salesforce} route, which owns redelivery. Counts the
+ * API calls it makes.
+ */
+public final class SalesforceClient {
+    public static final String ENDPOINT = "direct:sfsync-salesforce";
+    /** Header: true when sending the request twice cannot create anything twice (redelivery allowed). */
+    public static final String IDEMPOTENT = "SfsyncIdempotent";
+
+    private final ProducerTemplate template;
+    private final ObjectMapper mapper;
+    private final String apiVersion;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    public SalesforceClient(ProducerTemplate template, ObjectMapper mapper, String apiVersion) {
+        this.template = template;
+        this.mapper = mapper;
+        this.apiVersion = apiVersion;
+    }
+
+    public String path(String rest) {
+        return "/services/data/v" + apiVersion + "/" + rest;
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public ObjectNode subrequest(String method, String rest, String referenceId, JsonNode body) {
+        ObjectNode s = mapper.createObjectNode();
+        s.put("method", method);
+        s.put("url", path(rest));
+        s.put("referenceId", referenceId);
+        if (body != null) {
+            s.set("body", body);
+        }
+        return s;
+    }
+
+    /**
+     * Sends one Composite request and returns its compositeResponse entries in request order.
+     *
+     * @param headers Sforce-* headers for every subrequest (Sforce-Auto-Assign, Sforce-Duplicate-Rule-Header)
+     * @param idempotent whether a redelivery after a lost response is harmless
+     */
+    public List<JsonNode> composite(List<ObjectNode> subrequests, Map<String, String> headers, boolean idempotent) {
+        if (subrequests.size() > 25) {
+            throw new IllegalArgumentException("a Composite request takes at most 25 subrequests");
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("allOrNone", false);
+        ArrayNode list = body.putArray("compositeRequest");
+        subrequests.forEach(list::add);
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        calls.incrementAndGet();
+        Exchange out = template.request(ENDPOINT, ex -> {
+            ex.getMessage().setBody(json);
+            ex.getMessage().setHeader("SfsyncSfOperation", "composite");
+            ex.getMessage().setHeader(IDEMPOTENT, idempotent);
+            headers.forEach((k, v) -> ex.getMessage().setHeader(k, v));
+        });
+        if (out.getException() != null) {
+            throw new SalesforceCallException(out.getException());
+        }
+        try {
+            Object result = out.getMessage().getBody();
+            JsonNode tree = result instanceof InputStream in ? mapper.readTree(in) : mapper.readTree(String.valueOf(result));
+            List<JsonNode> responses = new java.util.ArrayList<>();
+            tree.path("compositeResponse").forEach(responses::add);
+            return responses;
+        } catch (IOException e) {
+            throw new SalesforceCallException(e);
+        }
+    }
+
+    /** A Salesforce call failed for good (after any redelivery); {@link ErrorClassifier} tells why. */
+    public static final class SalesforceCallException extends RuntimeException {
+        public SalesforceCallException(Throwable cause) {
+            super(ErrorClassifier.describe(cause), cause);
+        }
+
+        public ErrorClassifier.Kind kind() {
+            return ErrorClassifier.classify(getCause());
+        }
+    }
+}

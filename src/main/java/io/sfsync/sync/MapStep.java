@@ -1,0 +1,78 @@
+package io.sfsync.sync;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.sfsync.mapping.MappedRecord;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Link;
+import io.sfsync.synclog.Outcome;
+
+/**
+ * Maps each row and settles the ones that need no Salesforce call: outside the segment, do not
+ * contact, mapping errors (record and field named), unchanged since the last sync (payload hash),
+ * and repeats of an email already in the batch.
+ */
+public final class MapStep {
+
+    public void apply(RunContext run, Batch batch) {
+        Map<String, Link> links = run.store.links(run.job.name(),
+                batch.works().stream().map(RecordWork::key).collect(Collectors.toList()));
+        for (RecordWork w : batch.works()) {
+            w.link = links.get(w.key());
+            w.targetObject = w.link != null ? w.link.sobject() : run.job.createAs();
+            if (!w.row.inSegment()) {
+                w.settle(Action.SKIPPED, "NOT_IN_SEGMENT", "not in segment '" + run.segment + "'");
+                continue;
+            }
+            if (run.job.doNotContactColumn() != null && truthy(w.row.get(run.job.doNotContactColumn()))) {
+                w.settle(Action.SKIPPED, "DO_NOT_CONTACT", run.job.doNotContactColumn() + " is set");
+                continue;
+            }
+            MappedRecord m = run.mapper.map(w.row);
+            w.mapped = m;
+            if (!m.errors().isEmpty()) {
+                MappedRecord.MappingError first = m.errors().get(0);
+                String message = "row " + w.key() + ": " + m.errors().stream().map(MappedRecord.MappingError::message)
+                        .collect(Collectors.joining("; "));
+                w.settle(new Outcome(w.key(), first.object(), w.link == null ? null : w.link.sfId(), Action.ERROR,
+                        first.code(), message, m.errors().stream().map(MappedRecord.MappingError::field)
+                                .distinct().collect(Collectors.joining(","))));
+                continue;
+            }
+            if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null) {
+                w.settle(new Outcome(w.key(), w.link.sobject(), w.link.sfId(), Action.SKIPPED, "NO_CHANGE",
+                        "unchanged since the last sync", null));
+            }
+        }
+        settleDuplicatesInSource(batch);
+    }
+
+    /** Two rows with one email: the most recently changed one is written, the others are reported. */
+    private static void settleDuplicatesInSource(Batch batch) {
+        Map<String, RecordWork> lastByEmail = new HashMap<>();
+        List<RecordWork> open = batch.open().filter(w -> w.mapped != null && w.mapped.email() != null).toList();
+        for (RecordWork w : open) {
+            lastByEmail.put(w.mapped.email(), w); // rows arrive in changedAt order: the last one wins
+        }
+        for (RecordWork w : open) {
+            RecordWork keeper = lastByEmail.get(w.mapped.email());
+            if (keeper != w) {
+                w.settle(Action.DUPLICATE, "DUPLICATE_IN_SOURCE", "row " + keeper.key() + " has the same email ("
+                        + w.mapped.email() + ") in this batch and is the one synced");
+            }
+        }
+    }
+
+    private static boolean truthy(Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return n.intValue() != 0;
+        }
+        return v != null && List.of("true", "yes", "y", "1").contains(v.toString().trim().toLowerCase());
+    }
+}

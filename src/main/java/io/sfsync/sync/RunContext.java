@@ -1,0 +1,106 @@
+package io.sfsync.sync;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.sfsync.config.JobConfig;
+import io.sfsync.mapping.MappingProcessor;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.source.SourceReader;
+import io.sfsync.synclog.Outcome;
+import io.sfsync.synclog.RunCounts;
+import io.sfsync.synclog.SyncStore;
+import io.sfsync.synclog.Watermark;
+
+/** Everything one run of a job carries from batch to batch (the exchange property {@code SfsyncRun}). */
+public final class RunContext {
+    public static final String PROPERTY = "SfsyncRun";
+
+    /** RUN writes; DRY_RUN records the run and its log but writes nothing to Salesforce; PLAN writes nothing at all. */
+    public enum Mode { RUN, DRY_RUN, PLAN }
+
+    final JobConfig job;
+    final Mode mode;
+    final String trigger;
+    final String segment;
+    final SyncStore store;
+    final SourceReader reader;
+    final SalesforceClient salesforce;
+    final Instant startedAt = Instant.now();
+    /** Only these source keys (retry, per-record actions); null for a normal watermark run. */
+    final List<String> onlyKeys;
+    final Consumer<String> progress;
+    long runId;
+    Map<String, ObjectInfo> describe = Map.of();
+    MappingProcessor mapper;
+    Watermark cursor;
+    /** The last watermark this run committed (or found). */
+    Watermark durable;
+    /** Set once a row stays pending: the watermark must not pass it for the rest of the run. */
+    boolean watermarkBlocked;
+    boolean more = true;
+    int batches;
+    RunCounts counts = RunCounts.ZERO;
+    /** Why the run stopped early (broken connection, API budget, failure), or null. */
+    String stopReason;
+    String stopStatus;
+    /** Owner email (lower case) → active User Id, or "" when there is none; cached for the run. */
+    final Map<String, String> usersByEmail = new HashMap<>();
+    String fallbackOwnerId;
+    final List<Outcome> outcomes = new ArrayList<>();
+    final List<RecordWork> planned = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger apiCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+    RunContext(JobConfig job, Mode mode, String trigger, String segment, SyncStore store, SourceReader reader,
+            SalesforceClient salesforce, List<String> onlyKeys, Consumer<String> progress) {
+        this.job = job;
+        this.mode = mode;
+        this.trigger = trigger;
+        this.segment = segment;
+        this.store = store;
+        this.reader = reader;
+        this.salesforce = salesforce;
+        this.onlyKeys = onlyKeys;
+        this.progress = progress;
+    }
+
+    public JobConfig job() { return job; }
+    public Mode mode() { return mode; }
+    public long runId() { return runId; }
+    public RunCounts counts() { return counts; }
+    public boolean more() { return more; }
+    public String stopReason() { return stopReason; }
+    public int apiCalls() { return apiCalls.get(); }
+    /** Every outcome of the run (kept for the report; bounded by the run's size). */
+    public List<Outcome> outcomes() { return outcomes; }
+    /** PLAN mode: the rows with their decided operation and field-level diff. */
+    public List<RecordWork> planned() { return planned; }
+
+    /** One Composite call on behalf of this run (counted as one API call). */
+    List<com.fasterxml.jackson.databind.JsonNode> composite(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests,
+            Map<String, String> headers, boolean idempotent) {
+        apiCalls.incrementAndGet();
+        return salesforce.composite(subrequests, headers, idempotent);
+    }
+
+    int apiCallsThisRun() {
+        return apiCalls.get();
+    }
+
+    String segmentPredicate() {
+        return job.segmentPredicate(segment);
+    }
+
+    void stop(String status, String reason) {
+        if (stopReason == null) {
+            stopStatus = status;
+            stopReason = reason;
+        }
+        more = false;
+    }
+}

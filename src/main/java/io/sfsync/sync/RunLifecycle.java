@@ -1,0 +1,194 @@
+package io.sfsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.config.FieldRule;
+import io.sfsync.config.JobConfig;
+import io.sfsync.config.OwnershipConfig;
+import io.sfsync.mapping.MappingProcessor;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.salesforce.Soql;
+import io.sfsync.source.SourceReader;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * Starts and finishes runs. The start reads, in ONE Composite call, the org's limits, the describe of
+ * every object the job maps and the fallback owner; the finish writes the run's counts and summary.
+ */
+public final class RunLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
+
+    private final SyncServices services;
+
+    public RunLifecycle(SyncServices services) {
+        this.services = services;
+    }
+
+    public RunContext start(String jobName, RunContext.Mode mode, String trigger, String segment, List<String> onlyKeys,
+            Consumer<String> progress) {
+        JobConfig job = services.config().job(jobName);
+        String seg = segment == null || segment.isBlank() ? job.segment() : segment;
+        if (job.segmentPredicate(seg) == null) {
+            throw new IllegalArgumentException("job " + jobName + " has no segment '" + seg + "' (segments: "
+                    + String.join(", ", job.segments().keySet()) + ")");
+        }
+        SyncStore store = services.store();
+        RunContext run = new RunContext(job, mode, trigger, seg, store,
+                new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
+                progress == null ? s -> { } : progress);
+        if (mode != RunContext.Mode.PLAN) {
+            store.abortStaleRuns(jobName);
+            run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
+        }
+        SyncStore.State state = store.state(jobName);
+        run.durable = state.watermark();
+        run.cursor = state.watermark();
+        if (state.paused() && mode == RunContext.Mode.RUN) {
+            run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
+            return run;
+        }
+        try {
+            loadMetadata(run);
+        } catch (SalesforceClient.SalesforceCallException e) {
+            stopOnFailure(run, e);
+            return run;
+        } catch (ConfigurationProblem e) {
+            run.stop("FAILED", e.getMessage());
+            return run;
+        }
+        run.mapper = new MappingProcessor(job, run.describe, services.transforms());
+        return run;
+    }
+
+    private void loadMetadata(RunContext run) {
+        SalesforceClient sf = run.salesforce;
+        List<ObjectNode> subs = new ArrayList<>();
+        subs.add(sf.subrequest("GET", "limits", "limits", null));
+        List<String> objects = new ArrayList<>(run.job.fields().keySet());
+        for (String o : objects) {
+            subs.add(sf.subrequest("GET", "sobjects/" + o + "/describe", "describe" + o, null));
+        }
+        OwnershipConfig own = run.job.ownership();
+        String fallbackQuery = fallbackOwnerQuery(own);
+        if (fallbackQuery != null) {
+            subs.add(sf.subrequest("GET", "query?q=" + java.net.URLEncoder.encode(fallbackQuery,
+                    java.nio.charset.StandardCharsets.UTF_8), "fallbackOwner", null));
+        }
+        List<JsonNode> responses = run.composite(subs, Map.of(), true);
+        Map<String, ObjectInfo> describe = new LinkedHashMap<>();
+        for (JsonNode r : responses) {
+            String ref = r.path("referenceId").asText();
+            if (r.path("httpStatusCode").asInt() >= 300) {
+                throw new ConfigurationProblem("Salesforce refused " + ref + ": " + r.path("body"));
+            }
+            if (ref.startsWith("describe")) {
+                describe.put(ref.substring("describe".length()), ObjectInfo.fromDescribe(r.path("body")));
+            } else if (ref.equals("fallbackOwner")) {
+                JsonNode records = r.path("body").path("records");
+                if (records.isEmpty()) {
+                    throw new ConfigurationProblem("ownership.fallback: no active " + own.fallback().name().toLowerCase()
+                            + " '" + own.fallbackTarget() + "' in Salesforce");
+                }
+                run.fallbackOwnerId = records.get(0).path("Id").asText();
+            } else if (ref.equals("limits")) {
+                JsonNode daily = r.path("body").path("DailyApiRequests");
+                LOG.info("Run of {}: {} of {} daily API requests remaining", run.job.name(), daily.path("Remaining").asLong(),
+                        daily.path("Max").asLong());
+            }
+        }
+        if (own.fallback() == OwnershipConfig.Fallback.USER && own.fallbackTarget().matches("005[A-Za-z0-9]{12,15}")) {
+            run.fallbackOwnerId = own.fallbackTarget();
+        }
+        if (own.fallback() == OwnershipConfig.Fallback.QUEUE && own.fallbackTarget().matches("00G[A-Za-z0-9]{12,15}")) {
+            run.fallbackOwnerId = own.fallbackTarget();
+        }
+        run.describe = describe;
+        checkMappedFields(run);
+    }
+
+    private static String fallbackOwnerQuery(OwnershipConfig own) {
+        String t = own.fallbackTarget();
+        if (own.fallback() == OwnershipConfig.Fallback.USER && t != null && !t.matches("005[A-Za-z0-9]{12,15}")) {
+            return "SELECT Id FROM User WHERE IsActive = true AND (Email = " + Soql.quote(t) + " OR Username = "
+                    + Soql.quote(t) + ") LIMIT 1";
+        }
+        if (own.fallback() == OwnershipConfig.Fallback.QUEUE && t != null && !t.matches("00G[A-Za-z0-9]{12,15}")) {
+            return "SELECT Id FROM Group WHERE Type = 'Queue' AND (Name = " + Soql.quote(t) + " OR DeveloperName = "
+                    + Soql.quote(t) + ") LIMIT 1";
+        }
+        return null;
+    }
+
+    /** Fields the job maps must exist and be writable: a typo fails the run before any row is touched. */
+    private static void checkMappedFields(RunContext run) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, List<FieldRule>> e : run.job.fields().entrySet()) {
+            ObjectInfo info = run.describe.get(e.getKey());
+            for (FieldRule rule : e.getValue()) {
+                var f = info.field(rule.field());
+                if (f == null) {
+                    problems.add("jobs." + run.job.name() + ".fields." + e.getKey() + "." + rule.field()
+                            + ": Salesforce has no such field on " + e.getKey());
+                } else if (!f.createable() && !f.updateable()) {
+                    problems.add("jobs." + run.job.name() + ".fields." + e.getKey() + "." + rule.field()
+                            + ": the field is not writable for the integration user");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationProblem(String.join("; ", problems));
+        }
+    }
+
+    /** A failure that stops the run: classify it, pause the job when the connection is broken. */
+    void stopOnFailure(RunContext run, SalesforceClient.SalesforceCallException e) {
+        switch (e.kind()) {
+            case AUTH -> {
+                String reason = "Salesforce login failed: " + e.getMessage();
+                if (run.mode == RunContext.Mode.RUN) {
+                    services.store().setPaused(run.job.name(), true, reason);
+                }
+                run.stop("PAUSED", "connection BROKEN (" + reason + "); the job is paused until reconnected");
+            }
+            case DAILY_LIMIT -> run.stop("PAUSED", "the org's daily API requests are spent; the rest waits for the next run");
+            default -> run.stop("FAILED", "Salesforce call failed: " + e.getMessage());
+        }
+    }
+
+    /** Writes the run's outcome; returns its final status. */
+    public String finish(RunContext run) {
+        String status;
+        if (run.stopStatus != null) {
+            status = run.stopStatus;
+        } else if (run.counts.errors() > 0 || run.counts.pending() > 0 || run.counts.duplicates() > 0) {
+            status = "PARTIAL";
+        } else {
+            status = "SUCCEEDED";
+        }
+        String summary = run.counts.summary() + (run.stopReason == null ? "" : " — stopped: " + run.stopReason);
+        if (run.mode != RunContext.Mode.PLAN) {
+            services.store().finishRun(run.runId, status, run.counts, run.apiCallsThisRun(), summary);
+        }
+        LOG.info("Run {} of {} {}: {} ({} API calls)", run.runId, run.job.name(), status, summary, run.apiCallsThisRun());
+        return status;
+    }
+
+    /** Thrown when Salesforce and the configuration disagree (unknown field, missing fallback owner). */
+    public static final class ConfigurationProblem extends RuntimeException {
+        public ConfigurationProblem(String message) {
+            super(message);
+        }
+    }
+
+}
