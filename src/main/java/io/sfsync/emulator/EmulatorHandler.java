@@ -47,7 +47,7 @@ final class EmulatorHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
+        String path = Request.getPathInContext(request).replaceAll("/{2,}", "/");
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         Map<String, String> headers = new LinkedHashMap<>();
         for (HttpField f : request.getHeaders()) {

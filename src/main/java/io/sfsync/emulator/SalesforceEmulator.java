@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -105,6 +106,8 @@ public final class SalesforceEmulator implements AutoCloseable {
             http.setSendDateHeader(true);
             // Salesforce accepts a request URI plus headers up to 16 KB (long SOQL IN lists rely on it)
             http.setRequestHeaderSize(16_384);
+            // the Salesforce CLI sends "//services/data/..." when its instance URL ends with a slash
+            http.setUriCompliance(UriCompliance.DEFAULT.with("sfsync", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
             ServerConnector connector = new ServerConnector(s, new HttpConnectionFactory(http));
             connector.setHost(settings.host());
             connector.setPort(settings.port());

@@ -1,7 +1,9 @@
 package io.sfsync.sync;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.sfsync.source.SourceRow;
@@ -10,6 +12,14 @@ import io.sfsync.source.SourceRow;
 public final class Batch {
     private final int number;
     private final List<RecordWork> works = new ArrayList<>();
+    /** Accounts to create, by account key (d:domain or n:name), with their field values. */
+    final Map<String, Map<String, Object>> newAccounts = new LinkedHashMap<>();
+    /** Existing accounts to update: Id → changed fields. */
+    final Map<String, Map<String, Object>> accountUpdates = new LinkedHashMap<>();
+    /** Ids of the accounts this batch created, by account key. */
+    final Map<String, String> createdAccounts = new LinkedHashMap<>();
+    /** Why an account could not be created, by account key. */
+    final Map<String, String> failedAccounts = new LinkedHashMap<>();
 
     public Batch(int number, List<SourceRow> rows) {
         this.number = number;

@@ -49,6 +49,8 @@ public final class RunContext {
     /** Why the run stopped early (broken connection, API budget, failure), or null. */
     String stopReason;
     String stopStatus;
+    /** The status the run was closed with, once closed. */
+    String finishedStatus;
     /** Owner email (lower case) → active User Id, or "" when there is none; cached for the run. */
     final Map<String, String> usersByEmail = new HashMap<>();
     String fallbackOwnerId;
@@ -75,6 +77,8 @@ public final class RunContext {
     public RunCounts counts() { return counts; }
     public boolean more() { return more; }
     public String stopReason() { return stopReason; }
+    public String status() { return finishedStatus; }
+    public String segment() { return segment; }
     public int apiCalls() { return apiCalls.get(); }
     /** Every outcome of the run (kept for the report; bounded by the run's size). */
     public List<Outcome> outcomes() { return outcomes; }

@@ -1,0 +1,75 @@
+package io.sfsync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Outcome;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * The dead-letter channel's end: when a step fails outright (database down, a bug), the batch's
+ * unsettled rows are written to sync_log as PENDING with the reason, the run ends FAILED, and the
+ * watermark stays where it was — the rows are read again on the next run.
+ */
+public final class DeadLetterStep {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStep.class);
+
+    private final SyncStore store;
+    private final RunLifecycle lifecycle;
+
+    public DeadLetterStep(SyncStore store, RunLifecycle lifecycle) {
+        this.store = store;
+        this.lifecycle = lifecycle;
+    }
+
+    public void handle(Exchange e) {
+        Throwable error = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RunContext run = e.getProperty(RunContext.PROPERTY, RunContext.class);
+        String reason = error == null ? "unknown failure" : ErrorClassifier.describe(error);
+        e.setProperty("SfsyncStopReason", reason);
+        if (run == null) {
+            LOG.error("A sync step failed before its run started: {}", reason, error);
+            return;
+        }
+        run.stop("FAILED", reason);
+        Object body = e.getMessage().getBody();
+        if (body instanceof Batch batch && run.mode != RunContext.Mode.PLAN) {
+            List<Outcome> pending = new ArrayList<>();
+            for (RecordWork w : batch.works()) {
+                if (w.outcome() == null || w.outcome().action() != Action.PENDING) {
+                    pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STEP_FAILED",
+                            "not synced, retried next run: " + reason, null));
+                }
+            }
+            try {
+                store.recordBatch(run.runId, run.job.name(), "OUTBOUND", pending, List.of(), List.of(), null);
+                pending.forEach(o -> run.counts = run.counts.plus(o.action()));
+            } catch (RuntimeException dbDown) {
+                LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",
+                        dbDown.getMessage());
+            }
+        }
+        finishOnce(run);
+        e.getMessage().setBody(run);
+    }
+
+    /** Closes the run unless the dead-letter channel already did. */
+    public synchronized String finishOnce(RunContext run) {
+        if (run.finishedStatus != null) {
+            return run.finishedStatus;
+        }
+        try {
+            run.finishedStatus = lifecycle.finish(run);
+        } catch (RuntimeException e) {
+            LOG.error("Could not close run {}: {}", run.runId, e.getMessage());
+            run.finishedStatus = "FAILED";
+        }
+        return run.finishedStatus;
+    }
+}

@@ -1,0 +1,323 @@
+package io.sfsync.sync;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.config.FieldRule;
+import io.sfsync.config.JobConfig;
+import io.sfsync.matching.MatchIndex;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.Soql;
+import io.sfsync.synclog.Action;
+
+/**
+ * Matching and deduplication (SPEC §5.4): ONE Composite call per batch looks up, for every open
+ * row at once, the linked records, external IDs and emails in each matchIn object, the owners'
+ * Users and the candidate Accounts. Each row then finds its record in memory: link, then external
+ * ID, then email; Contact before Lead; converted Leads followed to their Contact; two matches in
+ * one object are ambiguous.
+ */
+public final class MatchStep {
+    static final String ACCOUNTS = "accounts";
+
+    public MatchIndex apply(RunContext run, Batch batch) {
+        JobConfig job = run.job;
+        List<RecordWork> open = batch.open().toList();
+        MatchIndex index = new MatchIndex(job.externalIdField());
+        if (open.isEmpty()) {
+            return index;
+        }
+        List<ObjectNode> subs = new ArrayList<>();
+        for (String object : job.matchIn()) {
+            String soql = personQuery(run, object, open);
+            if (soql != null) {
+                subs.add(query(run, soql, object));
+            }
+        }
+        Set<String> owners = open.stream().map(w -> w.mapped.ownerEmail()).filter(e -> e != null
+                && !run.usersByEmail.containsKey(e)).collect(Collectors.toCollection(LinkedHashSet::new));
+        if (!owners.isEmpty()) {
+            subs.add(query(run, "SELECT Id, Email FROM User WHERE IsActive = true AND Email IN " + Soql.inList(owners),
+                    "users"));
+        }
+        String accountQuery = accountQuery(run, open);
+        if (accountQuery != null) {
+            subs.add(query(run, accountQuery, ACCOUNTS));
+        }
+        fetch(run, subs, index);
+        owners.forEach(e -> run.usersByEmail.putIfAbsent(e, ""));
+        followConvertedLeads(run, open, index);
+        for (RecordWork w : open) {
+            decide(run, w, index);
+        }
+        return index;
+    }
+
+    private static ObjectNode query(RunContext run, String soql, String ref) {
+        return run.salesforce.subrequest("GET", "query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8), ref, null);
+    }
+
+    /** Runs the queries (and their queryMore pages) and indexes what comes back. */
+    private static void fetch(RunContext run, List<ObjectNode> subs, MatchIndex index) {
+        List<ObjectNode> pending = subs;
+        while (!pending.isEmpty()) {
+            List<ObjectNode> next = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += 5) {
+                List<JsonNode> responses = run.composite(pending.subList(from, Math.min(pending.size(), from + 5)),
+                        Map.of(), true);
+                for (JsonNode r : responses) {
+                    String ref = r.path("referenceId").asText();
+                    if (r.path("httpStatusCode").asInt() >= 300) {
+                        throw new RunLifecycle.ConfigurationProblem("the " + ref + " lookup failed: " + r.path("body"));
+                    }
+                    JsonNode body = r.path("body");
+                    String object = ref.replaceAll("#\\d+$", "");
+                    if (object.equals("users")) {
+                        body.path("records").forEach(u -> run.usersByEmail.put(u.path("Email").asText().toLowerCase(),
+                                u.path("Id").asText()));
+                    } else {
+                        index.add(object.equals(ACCOUNTS) ? "Account" : object, body.path("records"));
+                    }
+                    if (!body.path("done").asBoolean(true)) {
+                        ObjectNode more = run.salesforce.mapper().createObjectNode();
+                        more.put("method", "GET");
+                        more.put("url", body.path("nextRecordsUrl").asText());
+                        more.put("referenceId", object + "#" + next.size());
+                        next.add(more);
+                    }
+                }
+            }
+            pending = next;
+        }
+    }
+
+    private static String personQuery(RunContext run, String object, List<RecordWork> open) {
+        JobConfig job = run.job;
+        ObjectInfo info = run.describe.get(object);
+        Set<String> ids = new LinkedHashSet<>();
+        Set<String> ext = new LinkedHashSet<>();
+        Set<String> emails = new LinkedHashSet<>();
+        boolean hasExt = job.externalIdField() != null && info != null && info.field(job.externalIdField()) != null;
+        for (RecordWork w : open) {
+            if (w.link != null && w.link.sobject().equals(object) && job.matchBy().contains(JobConfig.MatchKey.LINK)) {
+                ids.add(w.link.sfId());
+            }
+            if (hasExt && w.mapped.externalId() != null && job.matchBy().contains(JobConfig.MatchKey.EXTERNALID)) {
+                ext.add(w.mapped.externalId());
+            }
+            if (w.mapped.email() != null && job.matchBy().contains(JobConfig.MatchKey.EMAIL)) {
+                emails.add(w.mapped.email());
+            }
+        }
+        List<String> where = new ArrayList<>();
+        if (!ids.isEmpty()) {
+            where.add("Id IN " + Soql.inList(ids));
+        }
+        if (!ext.isEmpty()) {
+            where.add(job.externalIdField() + " IN " + Soql.inList(ext));
+        }
+        if (!emails.isEmpty()) {
+            where.add("Email IN " + Soql.inList(emails));
+        }
+        if (where.isEmpty()) {
+            return null;
+        }
+        return "SELECT " + String.join(", ", selectFields(run, object)) + " FROM " + object + " WHERE "
+                + String.join(" OR ", where);
+    }
+
+    /** What deciding, overwrite rules and the diff need from the current record. */
+    static Set<String> selectFields(RunContext run, String object) {
+        ObjectInfo info = run.describe.get(object);
+        Set<String> fields = new LinkedHashSet<>(List.of("Id", "OwnerId", "LastModifiedDate"));
+        if (!object.equals("Account")) {
+            fields.add("Email");
+        }
+        if (object.equals("Lead")) {
+            fields.addAll(List.of("IsConverted", "ConvertedContactId", "ConvertedAccountId"));
+        }
+        if (object.equals("Contact")) {
+            fields.add("AccountId");
+        }
+        if (object.equals("Account")) {
+            fields.addAll(List.of("Name", "Website"));
+        }
+        if (run.job.externalIdField() != null && info != null && info.field(run.job.externalIdField()) != null) {
+            fields.add(run.job.externalIdField());
+        }
+        for (FieldRule rule : run.job.fieldsOf(object)) {
+            if (info != null && info.field(rule.field()) != null) {
+                fields.add(info.field(rule.field()).name());
+            }
+            if (rule.when() != null && info != null && info.field(rule.when().field()) != null) {
+                fields.add(info.field(rule.when().field()).name());
+            }
+        }
+        return fields;
+    }
+
+    private static String accountQuery(RunContext run, List<RecordWork> open) {
+        if (!run.job.accounts().enabled() || !(run.job.matchIn().contains("Contact") || run.job.createAs().equals("Contact"))) {
+            return null;
+        }
+        Set<String> domains = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (RecordWork w : open) {
+            if (run.job.accounts().matchBy().contains("domain") && w.mapped.accountDomain() != null) {
+                domains.add(w.mapped.accountDomain());
+            }
+            if (run.job.accounts().matchBy().contains("name") && w.mapped.accountName() != null) {
+                names.add(w.mapped.accountName());
+            }
+        }
+        List<String> where = new ArrayList<>();
+        if (!names.isEmpty()) {
+            where.add("Name IN " + Soql.inList(names));
+        }
+        for (String d : domains) {
+            where.add("Website LIKE " + Soql.containsPattern(d));
+        }
+        if (where.isEmpty()) {
+            return null;
+        }
+        return "SELECT " + String.join(", ", selectFields(run, "Account")) + " FROM Account WHERE "
+                + String.join(" OR ", where);
+    }
+
+    /** Converted Leads are never updated: fetch the Contacts they became when the batch lookup missed them. */
+    private static void followConvertedLeads(RunContext run, List<RecordWork> open, MatchIndex index) {
+        if (!run.job.matchIn().contains("Lead")) {
+            return;
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (Map<String, Object> lead : index.all("Lead")) {
+            Object contact = lead.get("ConvertedContactId");
+            if (Boolean.TRUE.equals(lead.get("IsConverted")) && contact != null && index.byId("Contact", contact.toString()) == null) {
+                missing.add(contact.toString());
+            }
+        }
+        if (missing.isEmpty() || !run.describe.containsKey("Contact")) {
+            return;
+        }
+        fetch(run, List.of(query(run, "SELECT " + String.join(", ", selectFields(run, "Contact"))
+                + " FROM Contact WHERE Id IN " + Soql.inList(missing), "Contact")), index);
+    }
+
+    private static void decide(RunContext run, RecordWork w, MatchIndex index) {
+        JobConfig job = run.job;
+        Candidate found = null;
+        for (JobConfig.MatchKey key : job.matchBy()) {
+            found = switch (key) {
+                case LINK -> linked(w, index, job);
+                case EXTERNALID -> byKey(run, w, index, true);
+                case EMAIL -> byKey(run, w, index, false);
+            };
+            if (found != null) {
+                break;
+            }
+        }
+        if (found != null && found.ambiguous != null) {
+            w.targetObject = found.object;
+            w.settle(Action.DUPLICATE, "AMBIGUOUS_MATCH", found.ambiguous);
+            return;
+        }
+        if (found != null && found.object.equals("Lead") && Boolean.TRUE.equals(found.record.get("IsConverted"))) {
+            Object contactId = found.record.get("ConvertedContactId");
+            Map<String, Object> contact = contactId == null ? null : index.byId("Contact", contactId.toString());
+            if (contact == null) {
+                w.targetObject = "Lead";
+                w.current = found.record;
+                w.settle(Action.SKIPPED, "CONVERTED_LEAD", "Lead " + found.record.get("Id")
+                        + " was converted and its Contact is gone; converted Leads are never updated");
+                return;
+            }
+            found = new Candidate("Contact", contact, null);
+        }
+        if (found == null) {
+            if (job.mode() == JobConfig.Mode.UPDATE_ONLY) {
+                w.targetObject = job.createAs();
+                w.settle(Action.SKIPPED, "NOT_FOUND_UPDATE_ONLY", "no matching " + String.join(" or ", job.matchIn())
+                        + " and the job only updates");
+                return;
+            }
+            w.targetObject = job.createAs();
+            w.current = null;
+            w.operation = RecordWork.Operation.CREATE;
+            return;
+        }
+        w.targetObject = found.object;
+        w.current = found.record;
+        if (job.mode() == JobConfig.Mode.CREATE_ONLY) {
+            w.settle(Action.SKIPPED, "EXISTS_CREATE_ONLY", found.object + " " + found.record.get("Id")
+                    + " already exists and the job only creates");
+            return;
+        }
+        w.operation = RecordWork.Operation.UPDATE;
+    }
+
+    private record Candidate(String object, Map<String, Object> record, String ambiguous) {
+    }
+
+    private static Candidate linked(RecordWork w, MatchIndex index, JobConfig job) {
+        if (w.link == null || !job.matchIn().contains(w.link.sobject()) && !w.link.sobject().equals(job.createAs())) {
+            return null;
+        }
+        Map<String, Object> rec = index.byId(w.link.sobject(), w.link.sfId());
+        return rec == null ? null : new Candidate(w.link.sobject(), rec, null);
+    }
+
+    private static Candidate byKey(RunContext run, RecordWork w, MatchIndex index, boolean externalId) {
+        String value = externalId ? w.mapped.externalId() : w.mapped.email();
+        if (value == null) {
+            return null;
+        }
+        for (String object : searchOrder(run.job)) {
+            List<Map<String, Object>> hits = externalId ? index.byExternalId(object, value) : index.byEmail(object, value);
+            if (object.equals("Lead") && hits.size() > 1) {
+                // a converted Lead and the live Lead for the same person are not a real ambiguity
+                List<Map<String, Object>> live = hits.stream().filter(h -> !Boolean.TRUE.equals(h.get("IsConverted"))).toList();
+                if (live.size() == 1) {
+                    hits = live;
+                }
+            }
+            if (hits.size() == 1) {
+                return new Candidate(object, hits.get(0), null);
+            }
+            if (hits.size() > 1) {
+                if (run.job.onAmbiguousMatch() == JobConfig.AmbiguousPolicy.UPDATE_MOST_RECENT) {
+                    Map<String, Object> latest = hits.stream()
+                            .max(Comparator.comparing(h -> String.valueOf(h.get("LastModifiedDate")))).orElseThrow();
+                    return new Candidate(object, latest, null);
+                }
+                return new Candidate(object, hits.get(0), hits.size() + " " + object + "s match " + (externalId
+                        ? run.job.externalIdField() + " " : "email ") + value + ": " + hits.stream()
+                        .map(h -> String.valueOf(h.get("Id"))).collect(Collectors.joining(", ")));
+            }
+        }
+        return null;
+    }
+
+    /** matchIn order, except that Contact goes first when contactWinsOverLead. */
+    private static List<String> searchOrder(JobConfig job) {
+        List<String> order = new ArrayList<>(job.matchIn());
+        if (job.contactWinsOverLead() && order.remove("Contact")) {
+            order.add(0, "Contact");
+        }
+        return order;
+    }
+
+    static Map<String, Object> copy(Map<String, Object> m) {
+        return new LinkedHashMap<>(m);
+    }
+}

@@ -1,0 +1,100 @@
+package io.sfsync.sync;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.config.FieldRule;
+import io.sfsync.salesforce.FieldInfo;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.synclog.Action;
+
+/**
+ * Overwrite rules (SPEC §5.6) and the field-level diff: for a create, every mapped value (and the
+ * required fields must all be there); for an update, only fields that differ and that their rule
+ * lets through — always, if_blank (Salesforce is blank), never (create only), when (a condition on
+ * the current record). An update with nothing to send is SKIPPED/NO_CHANGE without an API call.
+ */
+public final class OverwriteStep {
+
+    public void apply(RunContext run, Batch batch) {
+        batch.open().forEach(w -> {
+            if (w.operation == RecordWork.Operation.CREATE) {
+                create(run, w);
+            } else if (w.operation == RecordWork.Operation.UPDATE) {
+                update(run, w);
+            }
+        });
+    }
+
+    private static void create(RunContext run, RecordWork w) {
+        ObjectInfo info = run.describe.get(w.targetObject);
+        Map<String, Object> values = w.mapped.valuesOf(w.targetObject);
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            FieldInfo f = info.field(e.getKey());
+            if (f != null && f.createable()) {
+                w.payload.put(f.name(), e.getValue());
+                w.diff.put(f.name(), new Object[] {null, e.getValue()});
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (FieldInfo f : info.fields()) {
+            if (f.requiredOnCreate() && !w.payload.containsKey(f.name()) && !f.name().equals("OwnerId")) {
+                missing.add(f.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            w.settle(new io.sfsync.synclog.Outcome(w.key(), w.targetObject, null, Action.ERROR, "REQUIRED_FIELD_MISSING",
+                    "row " + w.key() + ": " + w.targetObject + " requires " + String.join(", ", missing)
+                            + " and the row has no value for it (map it or give it a default)", String.join(",", missing)));
+        }
+    }
+
+    private static void update(RunContext run, RecordWork w) {
+        ObjectInfo info = run.describe.get(w.targetObject);
+        Map<String, Object> values = w.mapped.valuesOf(w.targetObject);
+        for (FieldRule rule : run.job.fieldsOf(w.targetObject)) {
+            Object value = values.get(rule.field());
+            FieldInfo f = info.field(rule.field());
+            if (value == null || f == null || !f.updateable()) {
+                continue;
+            }
+            Object current = w.current.get(f.name());
+            boolean externalId = f.name().equalsIgnoreCase(String.valueOf(run.job.externalIdField()));
+            boolean allowed = switch (externalId ? FieldRule.Overwrite.IF_BLANK : rule.overwrite()) {
+                case ALWAYS -> true;
+                case IF_BLANK -> isBlank(current);
+                case NEVER -> false;
+                case WHEN -> rule.when().test(w.current.get(info.field(rule.when().field()) == null
+                        ? rule.when().field() : info.field(rule.when().field()).name()));
+            };
+            if (allowed && !same(f, current, value)) {
+                w.payload.put(f.name(), value);
+                w.diff.put(f.name(), new Object[] {current, value});
+            }
+        }
+    }
+
+    static boolean isBlank(Object v) {
+        return v == null || v.toString().isBlank();
+    }
+
+    /** Salesforce's value and ours are the same: numbers by value, emails without case, text exactly. */
+    static boolean same(FieldInfo f, Object current, Object value) {
+        if (current == null) {
+            return false;
+        }
+        if (current instanceof Number || value instanceof Number) {
+            try {
+                return new BigDecimal(current.toString()).compareTo(new BigDecimal(value.toString())) == 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (f.type().equals("email") || f.type().equals("url")) {
+            return current.toString().equalsIgnoreCase(value.toString());
+        }
+        return current.toString().equals(value.toString());
+    }
+}

@@ -1,0 +1,331 @@
+package io.sfsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Outcome;
+
+/**
+ * Writes a batch (SPEC §5.1, §5.9): accounts first, then people, as sObject Collections of up to 200
+ * records, packed five to a Composite request (one API call). Creates that carry the job's external
+ * ID go through upsert on it, so a retry after a lost response updates instead of duplicating.
+ * Records that fail with a lock or availability error are sent again with backoff, a bounded number
+ * of times; what still fails stays PENDING for the next run.
+ */
+public final class WriteStep {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteStep.class);
+    static final int COLLECTION_SIZE = 200;
+    static final int COLLECTIONS_PER_COMPOSITE = 5;
+    private static final int RECORD_RETRIES = 3;
+
+    private final RunLifecycle lifecycle;
+    private final long retryBackoffMs;
+
+    public WriteStep(RunLifecycle lifecycle, long retryBackoffMs) {
+        this.lifecycle = lifecycle;
+        this.retryBackoffMs = retryBackoffMs;
+    }
+
+    private enum Kind { CREATE, UPSERT, UPDATE }
+
+    /** One record to send, and whose result it is. */
+    private static final class Op {
+        final String object;
+        final Kind kind;
+        final Map<String, Object> fields;
+        final boolean autoAssign;
+        final RecordWork work;
+        final String accountKey;
+        JsonNode result;
+        String failure;
+        ErrorClassifier.Kind failureKind;
+
+        Op(String object, Kind kind, Map<String, Object> fields, boolean autoAssign, RecordWork work, String accountKey) {
+            this.object = object;
+            this.kind = kind;
+            this.fields = fields;
+            this.autoAssign = autoAssign;
+            this.work = work;
+            this.accountKey = accountKey;
+        }
+    }
+
+    public void apply(RunContext run, Batch batch) {
+        batch.open().filter(w -> w.operation == RecordWork.Operation.UPDATE && w.payload.isEmpty() && w.accountKey == null)
+                .forEach(w -> w.settle(Action.SKIPPED, "NO_CHANGE", "Salesforce already has these values"));
+        if (run.mode != RunContext.Mode.RUN) {
+            wouldDo(run, batch);
+            return;
+        }
+        if (!run.more && run.stopReason != null) {
+            pendAll(batch, run.stopReason);
+            return;
+        }
+        writeAccounts(run, batch);
+        List<Op> ops = new ArrayList<>();
+        batch.open().forEach(w -> {
+            if (w.accountKey != null) {
+                String id = batch.createdAccounts.get(w.accountKey);
+                if (id != null) {
+                    w.accountId = id;
+                    w.payload.put("AccountId", id);
+                    w.diff.put("AccountId", new Object[] {null, id});
+                }
+            }
+            if (w.operation == RecordWork.Operation.CREATE) {
+                Map<String, Object> fields = new LinkedHashMap<>(w.payload);
+                ops.add(new Op(w.targetObject, upsertable(run, w.targetObject, fields) ? Kind.UPSERT : Kind.CREATE, fields,
+                        w.autoAssign, w, null));
+            } else if (w.operation == RecordWork.Operation.UPDATE) {
+                if (w.payload.isEmpty()) {
+                    w.settle(Action.SKIPPED, "NO_CHANGE", "Salesforce already has these values");
+                    return;
+                }
+                Map<String, Object> fields = new LinkedHashMap<>(w.payload);
+                fields.put("Id", w.currentId());
+                ops.add(new Op(w.targetObject, Kind.UPDATE, fields, false, w, null));
+            }
+        });
+        send(run, ops);
+        for (Op op : ops) {
+            settle(run, batch, op);
+        }
+    }
+
+    private void writeAccounts(RunContext run, Batch batch) {
+        List<Op> ops = new ArrayList<>();
+        batch.newAccounts.forEach((key, fields) -> ops.add(new Op("Account",
+                upsertable(run, "Account", fields) ? Kind.UPSERT : Kind.CREATE, fields, false, null, key)));
+        batch.accountUpdates.forEach((id, fields) -> {
+            Map<String, Object> f = new LinkedHashMap<>(fields);
+            f.put("Id", id);
+            ops.add(new Op("Account", Kind.UPDATE, f, false, null, null));
+        });
+        if (ops.isEmpty()) {
+            return;
+        }
+        send(run, ops);
+        for (Op op : ops) {
+            if (op.result != null && op.result.path("success").asBoolean() && op.accountKey != null) {
+                batch.createdAccounts.put(op.accountKey, op.result.path("id").asText());
+            } else if (op.result == null || !op.result.path("success").asBoolean()) {
+                String why = op.failure != null ? op.failure : firstError(op.result);
+                if (op.accountKey != null) {
+                    batch.failedAccounts.put(op.accountKey, why);
+                }
+                LOG.warn("Account {} for job {} not written: {}", op.accountKey != null ? op.accountKey : op.fields.get("Id"),
+                        run.job.name(), why);
+            }
+        }
+    }
+
+    /** Upsert on the job's external ID when the record carries it: safe to send twice. */
+    private static boolean upsertable(RunContext run, String object, Map<String, Object> fields) {
+        String ext = run.job.externalIdField();
+        ObjectInfo info = run.describe.get(object);
+        return ext != null && info != null && info.field(ext) != null && fields.get(info.field(ext).name()) != null;
+    }
+
+    /** Sends the ops, resending those that hit a transient per-record error, with backoff. */
+    private void send(RunContext run, List<Op> all) {
+        List<Op> todo = all;
+        for (int attempt = 1; !todo.isEmpty(); attempt++) {
+            sendOnce(run, todo);
+            List<Op> again = todo.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
+            if (again.isEmpty() || attempt > RECORD_RETRIES || run.stopReason != null) {
+                return;
+            }
+            sleep(retryBackoffMs << (attempt - 1));
+            again.forEach(op -> op.result = null);
+            todo = again;
+        }
+    }
+
+    private void sendOnce(RunContext run, List<Op> ops) {
+        Map<String, List<Op>> groups = new LinkedHashMap<>();
+        for (Op op : ops) {
+            groups.computeIfAbsent(op.object + "|" + op.kind + "|" + op.autoAssign, k -> new ArrayList<>()).add(op);
+        }
+        for (Boolean autoAssign : List.of(false, true)) {
+            List<List<Op>> chunks = new ArrayList<>();
+            groups.forEach((k, g) -> {
+                if (k.endsWith("|" + autoAssign)) {
+                    for (int i = 0; i < g.size(); i += COLLECTION_SIZE) {
+                        chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
+                    }
+                }
+            });
+            for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
+                List<List<Op>> composite = chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE));
+                sendComposite(run, composite, autoAssign);
+            }
+        }
+    }
+
+    private void sendComposite(RunContext run, List<List<Op>> collections, boolean autoAssign) {
+        SalesforceClient sf = run.salesforce;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Sforce-Auto-Assign", autoAssign ? "TRUE" : "FALSE");
+        if (run.job.allowSave()) {
+            headers.put("Sforce-Duplicate-Rule-Header", "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true");
+        }
+        List<ObjectNode> subs = new ArrayList<>();
+        boolean idempotent = true;
+        for (int i = 0; i < collections.size(); i++) {
+            List<Op> c = collections.get(i);
+            Op first = c.get(0);
+            ObjectNode body = sf.mapper().createObjectNode();
+            body.put("allOrNone", false);
+            ArrayNode records = body.putArray("records");
+            for (Op op : c) {
+                ObjectNode r = records.addObject();
+                r.putObject("attributes").put("type", op.object);
+                op.fields.forEach((k, v) -> r.set(k, sf.mapper().valueToTree(v)));
+            }
+            ObjectNode sub = switch (first.kind) {
+                case CREATE -> sf.subrequest("POST", "composite/sobjects", "c" + i, body);
+                case UPDATE -> sf.subrequest("PATCH", "composite/sobjects", "c" + i, body);
+                case UPSERT -> sf.subrequest("PATCH", "composite/sobjects/" + first.object + "/"
+                        + run.describe.get(first.object).field(run.job.externalIdField()).name(), "c" + i, body);
+            };
+            ObjectNode h = sub.putObject("httpHeaders");
+            headers.forEach(h::put);
+            idempotent &= first.kind != Kind.CREATE;
+            subs.add(sub);
+        }
+        List<JsonNode> responses;
+        try {
+            responses = run.composite(subs, headers, idempotent);
+        } catch (SalesforceClient.SalesforceCallException e) {
+            collections.forEach(c -> c.forEach(op -> {
+                op.failure = e.getMessage();
+                op.failureKind = e.kind();
+            }));
+            if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                lifecycle.stopOnFailure(run, e);
+            }
+            return;
+        }
+        for (int i = 0; i < collections.size(); i++) {
+            JsonNode r = responses.get(i);
+            List<Op> c = collections.get(i);
+            JsonNode body = r.path("body");
+            if (r.path("httpStatusCode").asInt() >= 300 || !body.isArray()) {
+                String why = body.isArray() && body.size() > 0 ? body.get(0).path("errorCode").asText() + ": "
+                        + body.get(0).path("message").asText() : body.toString();
+                c.forEach(op -> {
+                    op.failure = why;
+                    op.failureKind = ErrorClassifier.Kind.PERMANENT;
+                });
+                continue;
+            }
+            for (int j = 0; j < c.size(); j++) {
+                c.get(j).result = body.get(j);
+            }
+        }
+    }
+
+    private void settle(RunContext run, Batch batch, Op op) {
+        RecordWork w = op.work;
+        if (op.failure != null) {
+            if (op.failureKind == ErrorClassifier.Kind.PERMANENT) {
+                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, "SALESFORCE_ERROR",
+                        "row " + w.key() + ": " + op.failure, null));
+            } else {
+                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, op.failureKind.name(),
+                        "will be retried on the next run: " + op.failure, null));
+            }
+            return;
+        }
+        JsonNode r = op.result;
+        if (r.path("success").asBoolean()) {
+            String id = r.path("id").asText();
+            Action action = op.kind == Kind.UPDATE || (op.kind == Kind.UPSERT && !r.path("created").asBoolean(true))
+                    ? Action.UPDATED : Action.CREATED;
+            String message = action == Action.UPDATED && op.kind == Kind.UPSERT
+                    ? "already in Salesforce by " + run.job.externalIdField() + "; updated" : null;
+            String account = w.accountKey != null && w.accountId == null ? batch.failedAccounts.getOrDefault(w.accountKey, "not written") : null;
+            if (account != null) {
+                message = (message == null ? "" : message + "; ") + "account not created: " + account;
+            }
+            w.settle(new Outcome(w.key(), w.targetObject, id, action, null, message,
+                    String.join(",", w.payload.keySet())));
+            w.current = w.current == null ? Map.of("Id", id) : w.current;
+            return;
+        }
+        JsonNode err = r.path("errors").path(0);
+        String code = err.path("statusCode").asText(err.path("errorCode").asText("UNKNOWN"));
+        String fields = joinFields(err.path("fields"));
+        String message = "row " + w.key() + ": " + w.targetObject + ": " + err.path("message").asText();
+        if (ErrorClassifier.TRANSIENT_RECORD_CODES.contains(code)) {
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, code,
+                    "will be retried on the next run: " + message, fields));
+        } else if (code.equals("DUPLICATES_DETECTED")) {
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.DUPLICATE, code, message, fields));
+        } else {
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, code, message, fields));
+        }
+    }
+
+    private static boolean transientRecordError(JsonNode result) {
+        if (result == null || result.path("success").asBoolean()) {
+            return false;
+        }
+        return ErrorClassifier.TRANSIENT_RECORD_CODES.contains(result.path("errors").path(0).path("statusCode").asText());
+    }
+
+    private static String firstError(JsonNode result) {
+        if (result == null) {
+            return "no result";
+        }
+        JsonNode e = result.path("errors").path(0);
+        return e.path("statusCode").asText() + ": " + e.path("message").asText();
+    }
+
+    /** Dry runs and plans: what each row would become, without writing. */
+    private static void wouldDo(RunContext run, Batch batch) {
+        batch.open().forEach(w -> {
+            if (w.operation == RecordWork.Operation.CREATE) {
+                w.settle(new Outcome(w.key(), w.targetObject, null, Action.CREATED, "DRY_RUN", "would create "
+                        + w.targetObject + (w.accountKey != null ? " and its account " + w.accountKey.substring(2) : ""),
+                        String.join(",", w.payload.keySet())));
+            } else if (w.operation == RecordWork.Operation.UPDATE) {
+                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.UPDATED, "DRY_RUN", "would update "
+                        + w.diff.keySet().stream().collect(Collectors.joining(", ")), String.join(",", w.payload.keySet())));
+            }
+        });
+    }
+
+    private static void pendAll(Batch batch, String reason) {
+        batch.open().forEach(w -> w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STOPPED",
+                "not written: " + reason, null)));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String joinFields(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(f -> out.add(f.asText()));
+        return out.isEmpty() ? null : String.join(",", out);
+    }
+}
