@@ -1,28 +1,29 @@
 package io.sfsync.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
-import io.sfsync.app.SfsyncApplication;
+import io.sfsync.app.SfsyncRuntime;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-/** {@code sfsync serve}: the long-running service (Camel Main with the YAML routes). */
+/** {@code sfsync serve}: the long-running service — schedules, routes (hot-reloaded), monitoring. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Runs sfsync: the routes in routes/ with the settings in config/application.properties.")
+        description = "Runs sfsync: each job on its schedule, the YAML routes in routes/, the settings in config/.")
 final class ServeCommand implements Callable<Integer> {
-
-    @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
-    Path configDir;
-
-    @Option(names = "--routes", defaultValue = "routes", description = "YAML routes directory. Default: ${DEFAULT-VALUE}.")
-    Path routesDir;
-
-    @Option(names = "--emulator", description = "Start the bundled Salesforce emulator in-process and sync to it.")
-    boolean emulator;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Override
     public Integer call() throws Exception {
-        return new SfsyncApplication(configDir, routesDir, emulator).run();
+        SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(true));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            rt.close();
+            stopped.countDown();
+        }, "sfsync-shutdown"));
+        System.out.println("sfsync is serving jobs " + String.join(", ", rt.config().jobs().keySet()) + " (Ctrl-C to stop)");
+        stopped.await();
+        return 0;
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sfsync} command line: one jar, one subcommand per job. */
 @Command(name = "sfsync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Self-hosted, declarative Salesforce sync on Apache Camel.",
-        subcommands = {ServeCommand.class, EmulatorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, CheckCommand.class,
+                RetryCommand.class, ReportCommand.class, EmulatorCommand.class, CommandLine.HelpCommand.class})
 public final class SfsyncCommand implements Runnable {
 
     @CommandLine.Spec

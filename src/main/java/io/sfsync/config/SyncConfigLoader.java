@@ -13,8 +13,10 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads config/sync.yaml into {@link SyncConfig}, checking every setting in one pass and reporting
@@ -70,9 +72,13 @@ public final class SyncConfigLoader {
     public SyncConfig parse(String yaml, String source) {
         Object tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
-        } catch (IOException e) {
-            throw new InvalidConfigException(source, List.of("is not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            // SnakeYAML resolves anchors, aliases and merge keys (<<: *people), which make job variants short
+            tree = new Yaml(new SafeConstructor(options)).load(yaml);
+        } catch (YAMLException e) {
+            throw new InvalidConfigException(source, List.of("is not valid YAML: " + e.getMessage().lines()
+                    .collect(java.util.stream.Collectors.joining(" "))));
         }
         List<String> errors = new ArrayList<>();
         ConfigNode root = new ConfigNode("", substitute(tree, errors), errors);

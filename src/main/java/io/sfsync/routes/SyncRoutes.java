@@ -6,6 +6,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.sql.DataSource;
+
+import io.sfsync.config.SyncConfig;
+import io.sfsync.mapping.Transforms;
+import io.sfsync.synclog.SyncStore;
+
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.ErrorClassifier;
 import io.sfsync.salesforce.SalesforceClient;
@@ -55,19 +63,33 @@ import io.sfsync.sync.WriteStep;
 public final class SyncRoutes extends RouteBuilder {
     public static final String MORE = "SfsyncMore";
     public static final String MATCH_INDEX = "SfsyncMatchIndex";
+    private static final String REQUEST = "SfsyncSalesforceRequest";
 
-    private final SyncServices services;
+    private final SyncConfig config;
+    private final DataSource source;
+    private final SyncStore store;
     private final int redeliveries;
     private final long redeliveryDelayMs;
+    private volatile SyncServices services;
 
-    public SyncRoutes(SyncServices services, int redeliveries, long redeliveryDelayMs) {
-        this.services = services;
+    public SyncRoutes(SyncConfig config, DataSource source, SyncStore store, int redeliveries, long redeliveryDelayMs) {
+        this.config = config;
+        this.source = source;
+        this.store = store;
         this.redeliveries = redeliveries;
         this.redeliveryDelayMs = redeliveryDelayMs;
     }
 
+    /** The services the steps share; available once the routes are configured. */
+    public SyncServices services() {
+        return services;
+    }
+
     @Override
     public void configure() {
+        SalesforceClient salesforce = new SalesforceClient(getContext().createProducerTemplate(), new ObjectMapper(),
+                config.salesforce().apiVersion());
+        services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())));
         RunLifecycle lifecycle = new RunLifecycle(services);
         ReadStep read = new ReadStep();
         MapStep map = new MapStep();
@@ -122,6 +144,7 @@ public final class SyncRoutes extends RouteBuilder {
                 .process(deadLetter::handle)
                 .log(LoggingLevel.ERROR, "Run of ${header.SfsyncJob} stopped: ${exchangeProperty.SfsyncStopReason}");
 
+        // redelivery wraps the whole call: the failure surfaces at the .to() below and is re-sent from there
         from(SalesforceClient.ENDPOINT).routeId("salesforce-call")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false))
                 .onException(Exception.class)
@@ -130,7 +153,13 @@ public final class SyncRoutes extends RouteBuilder {
                     .maximumRedeliveries(redeliveries).redeliveryDelay(redeliveryDelayMs).useExponentialBackOff()
                     .backOffMultiplier(2).retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
                 .end()
-                .toD("salesforce:${header.SfsyncSfOperation}?rawPayload=true");
+                .setProperty(REQUEST, body())
+                .to("direct:sfsync-salesforce-once");
+        from("direct:sfsync-salesforce-once").routeId("salesforce-call-once")
+                .errorHandler(noErrorHandler())
+                .setBody(exchangeProperty(REQUEST))
+                .toD("salesforce:${header.SfsyncSfOperation}?rawPayload=true")
+                .process(SalesforceResponses::failOnErrorBody);
     }
 
     @SuppressWarnings("unchecked")

@@ -93,10 +93,18 @@ public final class SalesforceClient {
             JsonNode tree = result instanceof InputStream in ? mapper.readTree(in) : mapper.readTree(String.valueOf(result));
             List<JsonNode> responses = new java.util.ArrayList<>();
             tree.path("compositeResponse").forEach(responses::add);
+            if (responses.size() != subrequests.size()) {
+                throw new IllegalStateException("Salesforce answered " + responses.size() + " of " + subrequests.size()
+                        + " Composite subrequests: " + abbreviate(tree.toString()));
+            }
             return responses;
         } catch (IOException e) {
             throw new SalesforceCallException(e);
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "…";
     }
 
     /** A Salesforce call failed for good (after any redelivery); {@link ErrorClassifier} tells why. */

@@ -12,8 +12,9 @@ import io.sfsync.synclog.Outcome;
 
 /**
  * Maps each row and settles the ones that need no Salesforce call: outside the segment, do not
- * contact, mapping errors (record and field named), unchanged since the last sync (payload hash),
- * and repeats of an email already in the batch.
+ * contact, unchanged since the last sync (payload hash), and repeats of an email already in the
+ * batch. Mapping errors are settled once the row's target object is known (a Contact-only problem
+ * does not stop a Lead).
  */
 public final class MapStep {
 
@@ -33,15 +34,6 @@ public final class MapStep {
             }
             MappedRecord m = run.mapper.map(w.row);
             w.mapped = m;
-            if (!m.errors().isEmpty()) {
-                MappedRecord.MappingError first = m.errors().get(0);
-                String message = "row " + w.key() + ": " + m.errors().stream().map(MappedRecord.MappingError::message)
-                        .collect(Collectors.joining("; "));
-                w.settle(new Outcome(w.key(), first.object(), w.link == null ? null : w.link.sfId(), Action.ERROR,
-                        first.code(), message, m.errors().stream().map(MappedRecord.MappingError::field)
-                                .distinct().collect(Collectors.joining(","))));
-                continue;
-            }
             if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null) {
                 w.settle(new Outcome(w.key(), w.link.sobject(), w.link.sfId(), Action.SKIPPED, "NO_CHANGE",
                         "unchanged since the last sync", null));

@@ -20,12 +20,30 @@ public final class OverwriteStep {
 
     public void apply(RunContext run, Batch batch) {
         batch.open().forEach(w -> {
+            if (settleMappingErrors(w)) {
+                return;
+            }
             if (w.operation == RecordWork.Operation.CREATE) {
                 create(run, w);
             } else if (w.operation == RecordWork.Operation.UPDATE) {
                 update(run, w);
             }
         });
+    }
+
+    /** The row's mapping problems for the object it is about to become or update: ERROR, record and field named. */
+    private static boolean settleMappingErrors(RecordWork w) {
+        List<io.sfsync.mapping.MappedRecord.MappingError> errors = w.mapped.errors().stream()
+                .filter(e -> e.object().equals(w.targetObject)).toList();
+        if (errors.isEmpty()) {
+            return false;
+        }
+        w.settle(new io.sfsync.synclog.Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, errors.get(0).code(),
+                "row " + w.key() + ": " + errors.stream().map(io.sfsync.mapping.MappedRecord.MappingError::message)
+                        .collect(java.util.stream.Collectors.joining("; ")),
+                errors.stream().map(io.sfsync.mapping.MappedRecord.MappingError::field).distinct()
+                        .collect(java.util.stream.Collectors.joining(","))));
+        return true;
     }
 
     private static void create(RunContext run, RecordWork w) {

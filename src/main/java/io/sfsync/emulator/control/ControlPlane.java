@@ -18,7 +18,7 @@ import io.sfsync.emulator.auth.Credentials;
  * POST   /_emulator/reset                baseline org; counters, faults and latency cleared
  * POST   /_emulator/save                 writes the org to the --state file now
  * POST   /_emulator/latency              {"ms": 50}
- * POST   /_emulator/faults               {"kind": "SERVER_ERROR", "rate": 0.1, "count": 3, "path": "composite", "method": "POST"}
+ * POST   /_emulator/faults               {"kind": "SERVER_ERROR", "rate": 0.1, "count": 3, "path": "composite", "method": "POST", "after": 2}
  * DELETE /_emulator/faults               no more faults
  * POST   /_emulator/sessions/expire      every access token becomes invalid (clients must log in again)
  * POST   /_emulator/credentials          {"clientSecret": "...", "password": "...", "refreshToken": "..."} rotate
@@ -62,7 +62,8 @@ public final class ControlPlane {
                     Faults.Rule rule = new Faults.Rule(Faults.kind(String.valueOf(in.get("kind"))),
                             ((Number) in.getOrDefault("rate", 1.0)).doubleValue(),
                             ((Number) in.getOrDefault("count", -1)).intValue(),
-                            (String) in.get("path"), (String) in.get("method"));
+                            (String) in.get("path"), (String) in.get("method"),
+                            ((Number) in.getOrDefault("after", 0)).intValue());
                     emulator.faults().add(rule);
                     return ApiResponse.json(200, Map.of("faults", emulator.faults().rules()));
                 }

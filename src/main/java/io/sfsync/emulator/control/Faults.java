@@ -38,19 +38,25 @@ public final class Faults {
      * @param count how many times it may still fire; negative for unlimited
      * @param pathRegex matched against the path below /services (e.g. "data/v\\d+\\.\\d/composite.*"); null for all
      * @param method HTTP method to match; null for all
+     * @param after how many matching requests pass untouched before the rule may fire (e.g. 2: the third call)
      */
-    public record Rule(Kind kind, double rate, int count, String pathRegex, String method) {
+    public record Rule(Kind kind, double rate, int count, String pathRegex, String method, int after) {
+        public Rule(Kind kind, double rate, int count, String pathRegex, String method) {
+            this(kind, rate, count, pathRegex, method, 0);
+        }
     }
 
     private static final class Active {
         final Rule rule;
         final Pattern path;
         int remaining;
+        int toSkip;
 
         Active(Rule rule) {
             this.rule = rule;
             this.path = rule.pathRegex() == null ? null : Pattern.compile(rule.pathRegex());
             this.remaining = rule.count();
+            this.toSkip = rule.after();
         }
 
         boolean applies(String method, String p) {
@@ -82,7 +88,7 @@ public final class Faults {
 
     public synchronized List<Rule> rules() {
         return rules.stream().map(a -> new Rule(a.rule.kind(), a.rule.rate(), a.remaining, a.rule.pathRegex(),
-                a.rule.method())).toList();
+                a.rule.method(), a.toSkip)).toList();
     }
 
     /** The request-level fault to apply to this request, or null. */
@@ -116,6 +122,10 @@ public final class Faults {
     }
 
     private boolean fire(Active a) {
+        if (a.toSkip > 0) {
+            a.toSkip--;
+            return false;
+        }
         if (random.nextDouble() >= a.rule.rate()) {
             return false;
         }

@@ -137,7 +137,14 @@ public final class OrgLoader {
         try {
             RecordSaver saver = new RecordSaver(org);
             RecordSaver.Options system = RecordSaver.Options.system(org.integrationUserId(), tx);
-            for (Map.Entry<String, List<Map<String, Object>>> e : records.entrySet()) {
+            // parents before children, whatever order the definition lists them in
+            List<Map.Entry<String, List<Map<String, Object>>>> ordered = new ArrayList<>(records.entrySet());
+            List<String> parentsFirst = List.of("user", "group", "account", "contact", "lead", "task");
+            ordered.sort(java.util.Comparator.comparingInt(e -> {
+                int i = parentsFirst.indexOf(e.getKey().toLowerCase(Locale.ROOT));
+                return i < 0 ? parentsFirst.size() : i;
+            }));
+            for (Map.Entry<String, List<Map<String, Object>>> e : ordered) {
                 for (Map<String, Object> raw : e.getValue()) {
                     Map<String, Object> r = new LinkedHashMap<>(raw);
                     String ref = (String) r.remove("_ref");

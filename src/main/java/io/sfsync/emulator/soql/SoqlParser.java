@@ -53,7 +53,7 @@ final class SoqlParser {
         expectKeyword("SELECT");
         List<SelectItem> select = selectList();
         expectKeyword("FROM");
-        String object = identifier().text();
+        String object = objectName().text();
         String alias = null;
         if (peek().type() == Token.Type.IDENT && !CLAUSE_WORDS.contains(upper(peek()))
                 && !RESERVED.contains(upper(peek()))) {
@@ -348,6 +348,15 @@ final class SoqlParser {
     private Token identifier() {
         Token t = next();
         if (t.type() != Token.Type.IDENT || RESERVED.contains(upper(t))) {
+            throw unexpected(t);
+        }
+        return t;
+    }
+
+    /** The sObject after FROM: "Group" (queues) is an object there, although GROUP is reserved elsewhere. */
+    private Token objectName() {
+        Token t = next();
+        if (t.type() != Token.Type.IDENT || (RESERVED.contains(upper(t)) && !upper(t).equals("GROUP"))) {
             throw unexpected(t);
         }
         return t;

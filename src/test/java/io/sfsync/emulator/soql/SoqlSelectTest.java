@@ -41,6 +41,13 @@ class SoqlSelectTest extends SoqlTestSupport {
     }
 
     @Test
+    void groupIsAnObjectNameAfterFromThoughGroupIsReservedElsewhere() {
+        Map<String, Object> rec = single("SELECT Id, Name FROM Group WHERE Type = 'Queue' AND (Name = 'Lead Queue'"
+                + " OR Name = 'x') LIMIT 1");
+        assertEquals(queue, rec.get("Id"));
+    }
+
+    @Test
     void idKeepsItsStored18CharacterFormWhenQueriedBy15CharacterId() {
         Map<String, Object> rec = single("SELECT Id FROM Lead WHERE Id = '" + lead1.substring(0, 15) + "'");
         assertEquals(18, lead1.length());

@@ -1,0 +1,133 @@
+package io.sfsync.app;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.config.FieldRule;
+import io.sfsync.config.JobConfig;
+import io.sfsync.config.SyncConfig;
+import io.sfsync.salesforce.FieldInfo;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.source.SourceReader;
+
+/**
+ * {@code sfsync check}: sync.yaml against the source database (every column a job reads exists) and
+ * against Salesforce's describe of each object (fields exist and are writable, constant and
+ * translated picklist values are valid, every required field is mapped or defaulted). Every
+ * problem is reported with its path.
+ */
+public final class ConfigChecker {
+    private final SyncConfig config;
+    private final javax.sql.DataSource source;
+    private final SalesforceClient salesforce;
+
+    public ConfigChecker(SyncConfig config, javax.sql.DataSource source, SalesforceClient salesforce) {
+        this.config = config;
+        this.source = source;
+        this.salesforce = salesforce;
+    }
+
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        Map<String, ObjectInfo> describe = describe(problems);
+        for (JobConfig job : config.jobs().values()) {
+            String p = "jobs." + job.name();
+            List<String> columns;
+            try {
+                columns = new SourceReader(source, job.source()).columns();
+            } catch (RuntimeException e) {
+                problems.add(p + ".source.query: " + e.getMessage());
+                continue;
+            }
+            requireColumn(problems, columns, p + ".source.key", job.source().key());
+            requireColumn(problems, columns, p + ".source.changedAt", job.source().changedAt());
+            requireColumn(problems, columns, p + ".doNotContact", job.doNotContactColumn());
+            requireColumn(problems, columns, p + ".ownership.ownerFrom", job.ownership().ownerFrom());
+            if (job.accounts().enabled()) {
+                requireColumn(problems, columns, p + ".accounts.domainFrom", job.accounts().domainColumn());
+                requireColumn(problems, columns, p + ".accounts.nameFrom", job.accounts().nameColumn());
+            }
+            for (Map.Entry<String, List<FieldRule>> e : job.fields().entrySet()) {
+                ObjectInfo info = describe.get(e.getKey());
+                for (FieldRule rule : e.getValue()) {
+                    String fp = p + ".fields." + e.getKey() + "." + rule.field();
+                    requireColumn(problems, columns, fp + ".from", rule.from());
+                    if (info != null) {
+                        checkField(problems, fp, info, rule);
+                    }
+                }
+                if (info != null && (e.getKey().equals(job.createAs()) || e.getKey().equals("Account"))) {
+                    for (FieldInfo f : info.fields()) {
+                        if (f.requiredOnCreate() && !f.name().equals("OwnerId") && e.getValue().stream()
+                                .noneMatch(r -> r.field().equalsIgnoreCase(f.name()) && (r.value() != null
+                                        || r.defaultValue() != null))) {
+                            boolean mapped = e.getValue().stream().anyMatch(r -> r.field().equalsIgnoreCase(f.name()));
+                            if (!(e.getKey().equals("Account") && f.name().equals("Name"))) {
+                                problems.add(p + ".fields." + e.getKey() + "." + f.name() + ": Salesforce requires it on create; "
+                                        + (mapped ? "add a default for rows where it is blank" : "map it or give it a default"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private Map<String, ObjectInfo> describe(List<String> problems) {
+        List<String> objects = config.jobs().values().stream().flatMap(j -> j.fields().keySet().stream()).distinct().toList();
+        List<ObjectNode> subs = new ArrayList<>();
+        objects.forEach(o -> subs.add(salesforce.subrequest("GET", "sobjects/" + o + "/describe", o, null)));
+        Map<String, ObjectInfo> out = new LinkedHashMap<>();
+        if (subs.isEmpty()) {
+            return out;
+        }
+        for (JsonNode r : salesforce.composite(subs, Map.of(), true)) {
+            String object = r.path("referenceId").asText();
+            if (r.path("httpStatusCode").asInt() >= 300) {
+                problems.add("Salesforce: cannot describe " + object + ": " + r.path("body"));
+            } else {
+                out.put(object, ObjectInfo.fromDescribe(r.path("body")));
+            }
+        }
+        return out;
+    }
+
+    private static void checkField(List<String> problems, String path, ObjectInfo info, FieldRule rule) {
+        FieldInfo f = info.field(rule.field());
+        if (f == null) {
+            problems.add(path + ": " + info.name() + " has no field " + rule.field());
+            return;
+        }
+        if (!f.createable() && !f.updateable()) {
+            problems.add(path + ": " + info.name() + "." + f.name() + " is not writable for the integration user");
+        }
+        if (f.type().equals("picklist") && f.restrictedPicklist()) {
+            List<String> values = new ArrayList<>(rule.picklist().values());
+            if (rule.value() != null) {
+                values.add(rule.value());
+            }
+            if (rule.defaultValue() != null) {
+                values.add(rule.defaultValue());
+            }
+            for (String v : values) {
+                if (!f.picklistValues().contains(v)) {
+                    problems.add(path + ": '" + v + "' is not a value of the restricted picklist " + info.name() + "."
+                            + f.name() + " (" + String.join(" | ", f.picklistValues()) + ")");
+                }
+            }
+        }
+    }
+
+    private static void requireColumn(List<String> problems, List<String> columns, String path, String column) {
+        if (column != null && !columns.contains(column.toLowerCase(java.util.Locale.ROOT))) {
+            problems.add(path + ": the source query has no column '" + column + "' (it has " + String.join(", ", columns) + ")");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.sfsync.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.sfsync.config.SyncConfig;
+import io.sfsync.config.SyncConfigLoader;
+import io.sfsync.db.Databases;
+import io.sfsync.demo.DemoData;
+import io.sfsync.demo.DemoOrg;
+import io.sfsync.emulator.SalesforceEmulator;
+import io.sfsync.routes.JobScheduleRoutes;
+import io.sfsync.routes.SyncRoutes;
+import io.sfsync.sync.RunContext;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * sfsync assembled: the configuration, the source database and sync tables, optionally the bundled
+ * Salesforce emulator (and the demo data), and Camel Main with the Java building blocks and the YAML
+ * routes. {@code serve}, {@code run}, {@code plan} and the tests all start it the same way.
+ */
+public final class SfsyncRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SfsyncRuntime.class);
+
+    /**
+     * @param emulator start the bundled Salesforce emulator in-process and point camel-salesforce at it
+     * @param demo seed an empty source with demo data and the emulator with the demo org
+     * @param schedules start the jobs' Quartz schedules
+     * @param overrides property overrides (tests, CLI)
+     */
+    public record Options(Path configDir, Path routesDir, boolean emulator, boolean demo, boolean schedules,
+            Map<String, String> overrides) {
+
+        public static Options defaults() {
+            return new Options(Path.of("config"), Path.of("routes"), false, false, true, Map.of());
+        }
+
+        public Options withEmulator(boolean v) { return new Options(configDir, routesDir, v, demo, schedules, overrides); }
+        public Options withDemo(boolean v) { return new Options(configDir, routesDir, emulator, v, schedules, overrides); }
+        public Options withSchedules(boolean v) { return new Options(configDir, routesDir, emulator, demo, v, overrides); }
+        public Options withOverrides(Map<String, String> v) { return new Options(configDir, routesDir, emulator, demo, schedules, v); }
+    }
+
+    private final Options options;
+    private final Main main;
+    private final SalesforceEmulator emulator;
+    private final HikariDataSource source;
+    private final SyncConfig config;
+    private final SyncStore store;
+    private final SyncRoutes syncRoutes;
+
+    private SfsyncRuntime(Options options) {
+        this.options = options;
+        Path propertiesFile = options.configDir().resolve("application.properties");
+        if (!Files.isRegularFile(propertiesFile)) {
+            throw new IllegalArgumentException("No " + propertiesFile.toAbsolutePath()
+                    + ": run from the sfsync directory or pass --config");
+        }
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        SalesforceEmulator emu = null;
+        if (options.emulator()) {
+            emu = SalesforceEmulator.builder().port(Integer.parseInt(options.overrides().getOrDefault(
+                    "sfsync.emulator.port", "0"))).build().start();
+            env.put("SFSYNC_SF_LOGIN_URL", emu.loginUrl());
+            LOG.info("Embedded Salesforce emulator at {}", emu.loginUrl());
+        }
+        this.emulator = emu;
+        AppProperties props = new AppProperties(propertiesFile, options.overrides(), env::get);
+        this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
+        this.source = Databases.pool("source", props.get("sfsync.source.url", null), props.get("sfsync.source.user", "sa"),
+                props.get("sfsync.source.password", ""), props.getInt("sfsync.source.pool-size", 8));
+        Databases.migrateSyncTables(source);
+        this.store = new SyncStore(source);
+        if (options.demo()) {
+            seedDemo(props);
+        }
+        this.syncRoutes = new SyncRoutes(config, source, store, props.getInt("sfsync.salesforce.redeliveries", 4),
+                props.getInt("sfsync.salesforce.redelivery-delay-ms", 250));
+        this.main = createMain(propertiesFile);
+    }
+
+    public static SfsyncRuntime start(Options options) {
+        SfsyncRuntime rt = new SfsyncRuntime(options);
+        try {
+            rt.main.start();
+            return rt;
+        } catch (Exception e) {
+            rt.close();
+            throw new IllegalStateException("sfsync could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void seedDemo(AppProperties props) {
+        Databases.migrateDemoSource(source);
+        List<DemoData.Person> people;
+        if (DemoData.hasPeople(source)) {
+            people = DemoData.read(source, 100);
+        } else {
+            int n = props.getInt("sfsync.demo.people", 200);
+            people = DemoData.generate(source, n, 42);
+            LOG.info("Demo source seeded with {} people", n);
+        }
+        if (emulator != null) {
+            DemoOrg.seed(emulator, people);
+        }
+    }
+
+    private Main createMain(Path propertiesFile) {
+        Main m = new Main();
+        m.setPropertyPlaceholderLocations("file:" + propertiesFile.toAbsolutePath());
+        String routes = options.routesDir().toAbsolutePath().toString();
+        m.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/*.camel.yaml");
+        m.addOverrideProperty("camel.main.routesReloadDirectory", routes);
+        m.addOverrideProperty("camel.component.salesforce.loginUrl", emulator != null ? emulator.loginUrl()
+                : config.salesforce().resolvedLoginUrl());
+        m.addOverrideProperty("camel.component.salesforce.authenticationType", emulator != null ? "CLIENT_CREDENTIALS"
+                : config.salesforce().camelAuthenticationType());
+        m.addOverrideProperty("camel.component.salesforce.apiVersion", config.salesforce().apiVersion());
+        if (emulator != null) {
+            m.addOverrideProperty("camel.component.salesforce.clientId", emulator.credentials().clientId());
+            m.addOverrideProperty("camel.component.salesforce.clientSecret", emulator.credentials().clientSecret());
+        }
+        options.overrides().forEach((k, v) -> {
+            if (!k.startsWith("sfsync.emulator.")) {
+                m.addOverrideProperty(k, v);
+            }
+        });
+        m.configure().addRoutesBuilder(syncRoutes);
+        if (options.schedules()) {
+            m.configure().addRoutesBuilder(new JobScheduleRoutes(config));
+        }
+        return m;
+    }
+
+    /** Runs one job now and waits for it; the run's context carries its counts and outcomes. */
+    public RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress) {
+        ProducerTemplate template = camel().createProducerTemplate();
+        try {
+            Map<String, Object> headers = new LinkedHashMap<>();
+            headers.put("SfsyncJob", job);
+            headers.put("SfsyncMode", mode.name());
+            headers.put("SfsyncTrigger", trigger);
+            if (segment != null) {
+                headers.put("SfsyncSegment", segment);
+            }
+            if (keys != null) {
+                headers.put("SfsyncKeys", keys);
+            }
+            if (progress != null) {
+                headers.put("SfsyncProgress", progress);
+            }
+            return template.requestBodyAndHeaders(JobScheduleRoutes.OUTBOUND, null, headers, RunContext.class);
+        } finally {
+            try {
+                template.stop();
+            } catch (Exception ignored) {
+                // nothing to release
+            }
+        }
+    }
+
+    public CamelContext camel() { return main.getCamelContext(); }
+    public SyncConfig config() { return config; }
+    public SyncStore store() { return store; }
+    public HikariDataSource source() { return source; }
+    public SalesforceEmulator emulator() { return emulator; }
+    public Main main() { return main; }
+    public io.sfsync.salesforce.SalesforceClient salesforce() { return syncRoutes.services().salesforce(); }
+
+    @Override
+    public void close() {
+        try {
+            if (main != null) {
+                main.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("Stopping Camel: {}", e.getMessage());
+        }
+        if (source != null) {
+            source.close();
+        }
+        if (emulator != null) {
+            emulator.stop();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.sfsync.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.sync.RecordWork;
+import io.sfsync.sync.RunContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sfsync plan JOB}: per record, what a run would do and which fields it would change. Writes nothing. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Shows what a run would create, update or skip, with field-level diffs. Nothing is written.")
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Parameters(index = "0", description = "The job.")
+    String job;
+
+    @Option(names = "--segment", description = "Use this segment instead of the job's.")
+    String segment;
+
+    @Override
+    public Integer call() {
+        try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
+            RunContext run = rt.run(job, RunContext.Mode.PLAN, "cli", segment, null, null);
+            for (RecordWork w : run.planned()) {
+                var o = w.outcome();
+                System.out.printf("%-10s %-9s %-8s %-18s %s%n", o.sourceKey(), o.action(), w.targetObject() == null ? ""
+                        : w.targetObject(), o.sfId() == null ? "" : o.sfId(), o.reason() == null || o.reason().equals("DRY_RUN")
+                        ? "" : o.reason() + (o.message() == null ? "" : ": " + o.message()));
+                for (Map.Entry<String, Object[]> d : w.diff().entrySet()) {
+                    System.out.printf("             %-22s %s → %s%n", d.getKey(), d.getValue()[0] == null ? "∅"
+                            : d.getValue()[0], d.getValue()[1]);
+                }
+            }
+            System.out.println();
+            System.out.println("Plan: " + run.counts().summary().replace("created", "to create").replace("updated", "to update")
+                    + (run.stopReason() == null ? "" : " — stopped: " + run.stopReason()));
+            return run.stopReason() == null ? 0 : 1;
+        }
+    }
+}

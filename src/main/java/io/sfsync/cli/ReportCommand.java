@@ -1,0 +1,46 @@
+package io.sfsync.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.sfsync.app.AppProperties;
+import io.sfsync.db.Databases;
+import io.sfsync.synclog.RunReport;
+import io.sfsync.synclog.SyncStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sfsync report}: a run's report from the sync tables (no Salesforce needed). */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Prints a run's report (default: the latest run).")
+final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
+    Path configDir;
+
+    @Option(names = "--run", description = "The run's id.")
+    Long runId;
+
+    @Option(names = "--job", description = "The latest run of this job.")
+    String job;
+
+    @Override
+    public Integer call() {
+        AppProperties props = new AppProperties(configDir.resolve("application.properties"), Map.of(), System::getenv);
+        try (HikariDataSource ds = Databases.pool("report", props.get("sfsync.source.url", null),
+                props.get("sfsync.source.user", "sa"), props.get("sfsync.source.password", ""), 2)) {
+            Databases.migrateSyncTables(ds);
+            SyncStore store = new SyncStore(ds);
+            Optional<SyncStore.Run> run = runId != null ? store.run(runId)
+                    : job != null ? store.lastRun(job) : store.recentRuns(1).stream().findFirst();
+            if (run.isEmpty()) {
+                System.out.println("No such run.");
+                return 1;
+            }
+            System.out.print(RunReport.render(run.get(), store.log(run.get().id())));
+            return 0;
+        }
+    }
+}

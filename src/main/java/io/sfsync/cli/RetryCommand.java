@@ -1,0 +1,42 @@
+package io.sfsync.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.sync.RunContext;
+import io.sfsync.synclog.SyncStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sfsync retry JOB}: runs the rows whose last outcome was an error again. */
+@Command(name = "retry", mixinStandardHelpOptions = true, description = "Runs the rows that ended in ERROR again.")
+final class RetryCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Parameters(index = "0", description = "The job.")
+    String job;
+
+    @Option(names = "--run", description = "Only the errors of this run.")
+    Long runId;
+
+    @Option(names = "--reason", description = "Only errors with this reason code (e.g. REQUIRED_FIELD_MISSING).")
+    String reason;
+
+    @Override
+    public Integer call() {
+        try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
+            List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
+                    .distinct().toList();
+            if (keys.isEmpty()) {
+                System.out.println("No errors to retry for " + job + ".");
+                return 0;
+            }
+            System.out.println("Retrying " + keys.size() + " rows of " + job + " …");
+            return RunCommand.runAndReport(rt, job, RunContext.Mode.RUN, "cli", null, keys);
+        }
+    }
+}

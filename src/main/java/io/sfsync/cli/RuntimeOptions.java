@@ -1,0 +1,26 @@
+package io.sfsync.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.sfsync.app.SfsyncRuntime;
+import picocli.CommandLine.Option;
+
+/** Where sfsync's files are, and whether to bring the bundled Salesforce emulator. */
+final class RuntimeOptions {
+    @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
+    Path configDir;
+
+    @Option(names = "--routes", defaultValue = "routes", description = "YAML routes directory. Default: ${DEFAULT-VALUE}.")
+    Path routesDir;
+
+    @Option(names = "--emulator", description = "Start the bundled Salesforce emulator in-process and sync to it.")
+    boolean emulator;
+
+    @Option(names = "--demo", description = "With --emulator: seed an empty source with demo people and the emulator with the demo org.")
+    boolean demo;
+
+    SfsyncRuntime.Options toOptions(boolean schedules) {
+        return new SfsyncRuntime.Options(configDir, routesDir, emulator || demo, demo, schedules, Map.of());
+    }
+}

@@ -1,0 +1,52 @@
+package io.sfsync.routes;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * With rawPayload, camel-salesforce hands back Salesforce's error array for a failed Composite call
+ * instead of throwing. This turns such a body into the SalesforceException the error classifier and
+ * the redelivery policy understand.
+ */
+final class SalesforceResponses {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private SalesforceResponses() {
+    }
+
+    static void failOnErrorBody(Exchange e) throws Exception {
+        Object body = e.getMessage().getBody();
+        String text = body instanceof InputStream in ? new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                : body == null ? "" : body.toString();
+        e.getMessage().setBody(text);
+        String trimmed = text.stripLeading();
+        if (!trimmed.startsWith("[")) {
+            return;
+        }
+        JsonNode errors = MAPPER.readTree(trimmed);
+        List<RestError> list = new ArrayList<>();
+        for (JsonNode err : errors) {
+            List<String> fields = new ArrayList<>();
+            err.path("fields").forEach(f -> fields.add(f.asText()));
+            list.add(new RestError(err.path("errorCode").asText(), err.path("message").asText(), fields));
+        }
+        String code = list.isEmpty() ? "" : list.get(0).getErrorCode();
+        int status = switch (code) {
+            case "INVALID_SESSION_ID" -> 401;
+            case "REQUEST_LIMIT_EXCEEDED" -> 403;
+            case "UNKNOWN_EXCEPTION" -> 500;
+            case "SERVER_UNAVAILABLE" -> 503;
+            default -> 400;
+        };
+        throw new SalesforceException(list, status);
+    }
+}

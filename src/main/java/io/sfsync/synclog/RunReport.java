@@ -1,0 +1,90 @@
+package io.sfsync.synclog;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sync report an operator reads after a run: the plain-language summary first, then each
+ * category with its reasons, examples and the fix for the common ones.
+ */
+public final class RunReport {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private static final int EXAMPLES = 5;
+
+    private RunReport() {
+    }
+
+    public static String render(SyncStore.Run run, List<SyncStore.LogEntry> log) {
+        StringBuilder out = new StringBuilder();
+        out.append("Run ").append(run.id()).append(" of ").append(run.job()).append(" — ").append(run.status())
+                .append(run.dryRun() ? " (dry run: nothing was written to Salesforce)" : "").append('\n');
+        out.append("  ").append(TIME.format(run.startedAt()));
+        if (run.finishedAt() != null) {
+            out.append(" → ").append(TIME.format(run.finishedAt()));
+        }
+        out.append(", trigger ").append(run.trigger()).append(", segment ").append(run.segment())
+                .append(", ").append(run.apiCalls()).append(" Salesforce API calls\n\n");
+        out.append(run.summary() == null ? run.counts().summary() : run.summary()).append("\n");
+        for (Action action : List.of(Action.CREATED, Action.UPDATED, Action.SKIPPED, Action.DUPLICATE, Action.ERROR,
+                Action.PENDING)) {
+            List<SyncStore.LogEntry> entries = log.stream().filter(e -> e.action().equals(action.name())).toList();
+            if (entries.isEmpty()) {
+                continue;
+            }
+            out.append('\n').append(title(action)).append(" (").append(entries.size()).append(")\n");
+            Map<String, List<SyncStore.LogEntry>> byReason = new LinkedHashMap<>();
+            for (SyncStore.LogEntry e : entries) {
+                byReason.computeIfAbsent(e.reason() == null ? "" : e.reason(), k -> new java.util.ArrayList<>()).add(e);
+            }
+            byReason.forEach((reason, list) -> {
+                if (reason.isEmpty() && (action == Action.CREATED || action == Action.UPDATED)) {
+                    out.append("  ").append(byObject(list)).append('\n');
+                    return;
+                }
+                out.append("  ").append(reason.isEmpty() ? "-" : reason).append(" (").append(list.size()).append(")");
+                String hint = Hints.forReason(reason);
+                out.append(hint == null ? "" : " — fix: " + hint).append('\n');
+                for (SyncStore.LogEntry e : list.subList(0, Math.min(EXAMPLES, list.size()))) {
+                    out.append("    • ").append(e.sourceKey());
+                    if (e.sfId() != null) {
+                        out.append(" (").append(e.sobject()).append(' ').append(e.sfId()).append(')');
+                    }
+                    if (e.message() != null) {
+                        out.append(": ").append(e.message());
+                    }
+                    out.append('\n');
+                }
+                if (list.size() > EXAMPLES) {
+                    out.append("    … and ").append(list.size() - EXAMPLES).append(" more (sfsync report --run ")
+                            .append(run.id()).append(" or the sync_log table)\n");
+                }
+            });
+        }
+        return out.toString();
+    }
+
+    private static String byObject(List<SyncStore.LogEntry> list) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        list.forEach(e -> counts.merge(e.sobject() == null ? "?" : e.sobject(), 1, Integer::sum));
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(k)
+                .append(v == 1 ? "" : "s"));
+        return sb.toString();
+    }
+
+    private static String title(Action a) {
+        return switch (a) {
+            case CREATED -> "Created";
+            case UPDATED -> "Updated";
+            case SKIPPED -> "Skipped";
+            case DUPLICATE -> "Duplicates";
+            case ERROR -> "Errors";
+            case PENDING -> "Pending (retried on the next run)";
+            default -> a.name();
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package io.sfsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sfsync as `serve --emulator` starts it: the real config, the YAML routes, the schedules. */
+class SfsyncRuntimeTest {
+
+    @Test
+    void startsTheYamlRoutesAndSchedulesAndReadsLimitsFromTheEmbeddedEmulator(@TempDir Path dir) {
+        SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
+                "sfsync.limits.poll-period", "200",
+                "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
+                "camel.main.jmx-enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            CamelContext camel = rt.camel();
+            assertThat(camel.getRoute("outbound-sync")).isNotNull();
+            assertThat(camel.getRoute("people-schedule")).isNotNull();
+            assertThat(camel.getRoute("dead-letter-to-sync-log")).isNotNull();
+            NotifyBuilder twoPolls = new NotifyBuilder(camel).fromRoute("salesforce-limits-watch").whenCompleted(2).create();
+            assertThat(twoPolls.matches(20, TimeUnit.SECONDS)).isTrue();
+            // each poll is one GET /limits against the org's daily allowance
+            assertThat(rt.emulator().calls().snapshot()).containsKey("GET /limits");
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutItsConfiguration(@TempDir Path empty) {
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(empty, Path.of("routes"), false, false, false, Map.of());
+        assertThatThrownBy(() -> SfsyncRuntime.start(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("application.properties");
+    }
+}

@@ -1,0 +1,476 @@
+package io.sfsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.sfsync.emulator.control.Faults;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * The outbound sync's behaviours (SPEC §5), each proved through the real routes and camel-salesforce
+ * against the emulator. Subclasses run them on H2 and on PostgreSQL.
+ */
+abstract class OutboundSyncContract {
+
+    abstract SyncHarness sync();
+
+    @BeforeEach
+    void clean() {
+        sync().reset();
+    }
+
+    private static Map<String, Object> rec(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private Map<String, String> org(String object, Map<String, Object>... records) {
+        return sync().org(Map.of(object, List.of(records)));
+    }
+
+    private static long count(List<SyncStore.LogEntry> log, Action action) {
+        return log.stream().filter(e -> e.action().equals(action.name())).count();
+    }
+
+    // --- the seed-003 test batch -------------------------------------------------------------------
+
+    @Test
+    void seed003BatchCreatesUpdatesAndReportsTheMissingRequiredField() {
+        SyncHarness s = sync();
+        s.company(1, "Acme", "acme.example", "IT");
+        s.person(1).company(1).email("new.person@acme.example").insert();
+        s.person(2).company(1).email("lead@acme.example").insert();
+        s.person(3).company(1).email("contact@acme.example").insert();
+        s.person(4).email("nocompany@nowhere.example").insert(); // no company: strict has no default for Company
+        Map<String, String> ids = s.org(Map.of(
+                "Lead", List.of(rec("_ref", "lead", "LastName", "Old", "Company", "Acme", "Email", "lead@acme.example")),
+                "Contact", List.of(rec("_ref", "contact", "LastName", "Old", "Email", "contact@acme.example"))));
+
+        RunContext run = s.run("strict");
+
+        assertThat(s.outcome(run, "1").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(run, "2").action()).isEqualTo("UPDATED");
+        assertThat(s.outcome(run, "2").sfId()).isEqualTo(ids.get("lead"));
+        assertThat(s.outcome(run, "3").action()).isEqualTo("UPDATED");
+        assertThat(s.outcome(run, "3").sobject()).isEqualTo("Contact");
+        SyncStore.LogEntry missing = s.outcome(run, "4");
+        assertThat(missing.action()).isEqualTo("ERROR");
+        assertThat(missing.reason()).isEqualTo("REQUIRED_FIELD_MISSING");
+        assertThat(missing.fields()).isEqualTo("Company");
+        assertThat(missing.message()).contains("row 4").contains("Company");
+        assertThat(run.counts().summary()).isEqualTo("1 created, 2 updated, 0 skipped, 0 duplicates, 1 error");
+        assertThat(s.record(ids.get("lead"))).containsEntry("LastName", "Last2");
+    }
+
+    @Test
+    void contactWinsOverLeadWhenBothMatch() {
+        SyncHarness s = sync();
+        s.person(1).email("both@x.example").insert();
+        Map<String, String> ids = s.org(Map.of(
+                "Lead", List.of(rec("_ref", "l", "LastName", "L", "Company", "C", "Email", "both@x.example")),
+                "Contact", List.of(rec("_ref", "c", "LastName", "C", "Email", "both@x.example"))));
+        RunContext run = s.run("people");
+        assertThat(s.outcome(run, "1").sfId()).isEqualTo(ids.get("c"));
+        assertThat(s.record(ids.get("l"))).containsEntry("LastName", "L");
+    }
+
+    @Test
+    void aConvertedLeadIsFollowedToItsContact() {
+        SyncHarness s = sync();
+        s.person(1).email("converted@x.example").title("CTO").insert();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "L", "Company", "C",
+                "Email", "converted@x.example")))).get("l");
+        String contact = s.emulator.convertLead(lead, null, null).get("contactId");
+        // the Contact has another email now, so only the conversion leads to it
+        s.emulator.org().store().put(null, "Contact", new java.util.LinkedHashMap<>(Map.of("Id", contact, "LastName", "L",
+                "Email", "changed@x.example", "IsDeleted", false, "OwnerId", s.emulator.org().integrationUserId())));
+        RunContext run = s.run("people");
+        SyncStore.LogEntry o = s.outcome(run, "1");
+        assertThat(o.action()).isEqualTo("UPDATED");
+        assertThat(o.sobject()).isEqualTo("Contact");
+        assertThat(o.sfId()).isEqualTo(contact);
+        assertThat(s.record(contact)).containsEntry("Title", "CTO");
+    }
+
+    @Test
+    void twoMatchesInOneObjectAreReportedAsAmbiguousAndNothingIsWritten() {
+        SyncHarness s = sync();
+        s.person(1).email("twice@x.example").insert();
+        org("Lead", rec("LastName", "A", "Company", "C", "Email", "twice@x.example"),
+                rec("LastName", "B", "Company", "C", "Email", "twice@x.example"));
+        RunContext run = s.run("people");
+        SyncStore.LogEntry o = s.outcome(run, "1");
+        assertThat(o.action()).isEqualTo("DUPLICATE");
+        assertThat(o.reason()).isEqualTo("AMBIGUOUS_MATCH");
+        assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).containsExactlyInAnyOrder("A", "B");
+    }
+
+    @Test
+    void ambiguousMatchesCanUpdateTheMostRecentlyModified() throws Exception {
+        SyncHarness s = sync();
+        s.person(1).email("twice@x.example").title("VP").insert();
+        Map<String, String> ids = s.org(Map.of("Lead", List.of(
+                rec("_ref", "old", "LastName", "Old", "Company", "C", "Email", "twice@x.example",
+                        "LastModifiedDate", "2020-01-01T00:00:00.000+0000"),
+                rec("_ref", "new", "LastName", "New", "Company", "C", "Email", "twice@x.example",
+                        "LastModifiedDate", "2026-01-01T00:00:00.000+0000"))));
+        RunContext run = s.run("most_recent");
+        assertThat(s.outcome(run, "1").sfId()).isEqualTo(ids.get("new"));
+        assertThat(s.record(ids.get("new"))).containsEntry("Title", "VP");
+        assertThat(s.record(ids.get("old"))).doesNotContainKey("Title");
+    }
+
+    @Test
+    void twoSourceRowsWithOneEmailMakeOneWrite() {
+        SyncHarness s = sync();
+        s.person(1).email("same@x.example").insert();
+        s.person(2).email("SAME@x.example ").insert();
+        RunContext run = s.run("people");
+        assertThat(s.outcome(run, "1").reason()).isEqualTo("DUPLICATE_IN_SOURCE");
+        assertThat(s.outcome(run, "2").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).hasSize(1);
+    }
+
+    @Test
+    void salesforceDuplicateRuleIsReportedAsDuplicatesDetected() {
+        SyncHarness s = sync();
+        s.person(1).email("known@x.example").insert();
+        org("Contact", rec("LastName", "Known", "Email", "known@x.example"));
+        RunContext run = s.run("leads_only"); // does not look at Contacts, so Salesforce's Lead rule catches it
+        SyncStore.LogEntry o = s.outcome(run, "1");
+        assertThat(o.action()).isEqualTo("DUPLICATE");
+        assertThat(o.reason()).isEqualTo("DUPLICATES_DETECTED");
+        assertThat(s.records("Lead")).isEmpty();
+    }
+
+    // --- ownership -----------------------------------------------------------------------------------
+
+    @Test
+    void ownerIsTheActiveUserWithTheRowsOwnerEmail() {
+        SyncHarness s = sync();
+        String rep = s.org(Map.of("User", List.of(rec("_ref", "rep", "Email", "rep@corp.example", "LastName", "Rep"))))
+                .get("rep");
+        s.person(1).owner("REP@corp.example").insert();
+        RunContext run = s.run("people");
+        assertThat(s.record(s.outcome(run, "1").sfId())).containsEntry("OwnerId", rep);
+    }
+
+    @Test
+    void withoutAKnownOwnerTheLeadAssignmentRuleDecides() {
+        SyncHarness s = sync();
+        s.person(1).owner("stranger@elsewhere.example").insert();
+        RunContext run = s.run("people");
+        assertThat(s.record(s.outcome(run, "1").sfId())).containsEntry("OwnerId", s.emulator.org().inboundQueueId());
+    }
+
+    @Test
+    void fallbackOwnerIsANamedUserOrAQueue() {
+        SyncHarness s = sync();
+        String fallback = s.org(Map.of("User", List.of(rec("_ref", "f", "Email", "fallback.rep@corp.example",
+                "LastName", "Fallback")))).get("f");
+        s.person(1).owner("stranger@elsewhere.example").insert();
+        RunContext byUser = s.run("fallback_user");
+        assertThat(s.record(s.outcome(byUser, "1").sfId())).containsEntry("OwnerId", fallback);
+        s.person(2).owner(null).insert();
+        RunContext byQueue = s.run("fallback_queue");
+        assertThat(s.record(s.outcome(byQueue, "2").sfId())).containsEntry("OwnerId", s.emulator.org().inboundQueueId());
+    }
+
+    @Test
+    void aRecordOwnedByAnotherUserIsSkippedUnlessTheToggleIsOn() {
+        SyncHarness s = sync();
+        Map<String, String> ids = s.org(Map.of(
+                "User", List.of(rec("_ref", "mine", "Email", "mine@corp.example", "LastName", "Mine"),
+                        rec("_ref", "theirs", "Email", "theirs@corp.example", "LastName", "Theirs")),
+                "Contact", List.of(rec("_ref", "c", "LastName", "Old", "Email", "owned@x.example", "OwnerId", "@theirs"))));
+        s.person(1).email("owned@x.example").owner("mine@corp.example").insert();
+        RunContext off = s.run("people");
+        assertThat(s.outcome(off, "1").reason()).isEqualTo("OWNED_BY_OTHER_USER");
+        assertThat(s.record(ids.get("c"))).containsEntry("LastName", "Old");
+        RunContext on = s.run("regardless");
+        assertThat(s.outcome(on, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.record(ids.get("c"))).containsEntry("LastName", "Last1").containsEntry("OwnerId", ids.get("theirs"));
+    }
+
+    // --- overwrite rules and blanks ------------------------------------------------------------------------
+
+    @Test
+    void ifBlankFillsOnlyEmptyFieldsAndNeverIsSetOnCreateOnly() {
+        SyncHarness s = sync();
+        Map<String, String> ids = s.org(Map.of("Lead", List.of(
+                rec("_ref", "a", "LastName", "A", "Company", "C", "Email", "a@x.example", "Title", "Rep's own title",
+                        "Status", "Working - Contacted"),
+                rec("_ref", "b", "LastName", "B", "Company", "C", "Email", "b@x.example"))));
+        s.person(1).email("a@x.example").title("Source title").insert();
+        s.person(2).email("b@x.example").title("Source title").insert();
+        s.run("people");
+        assertThat(s.record(ids.get("a"))).containsEntry("Title", "Rep's own title").containsEntry("Status", "Working - Contacted");
+        assertThat(s.record(ids.get("b"))).containsEntry("Title", "Source title");
+    }
+
+    @Test
+    void whenRuleWritesOnlyIfTheConditionHoldsOnTheCurrentRecord() {
+        SyncHarness s = sync();
+        Map<String, String> ids = s.org(Map.of("Lead", List.of(
+                rec("_ref", "open", "LastName", "A", "Company", "C", "Email", "open@x.example", "Status", "Open - Not Contacted"),
+                rec("_ref", "closed", "LastName", "B", "Company", "C", "Email", "closed@x.example",
+                        "Status", "Closed - Not Converted"))));
+        s.person(1).email("open@x.example").insert();
+        s.person(2).email("closed@x.example").insert();
+        s.run("when_rule");
+        assertThat(s.record(ids.get("open"))).containsEntry("Status", "Working - Contacted");
+        assertThat(s.record(ids.get("closed"))).containsEntry("Status", "Closed - Not Converted");
+    }
+
+    @Test
+    void aBlankSourceValueNeverOverwritesSalesforceData() {
+        SyncHarness s = sync();
+        String id = s.org(Map.of("Contact", List.of(rec("_ref", "c", "LastName", "C", "Email", "c@x.example",
+                "Phone", "+1 555 0100")))).get("c");
+        s.person(1).email("c@x.example").with("phone", "  ").insert();
+        s.run("people");
+        assertThat(s.record(id)).containsEntry("Phone", "+1 555 0100");
+    }
+
+    // --- picklists, modes, segments -------------------------------------------------------------------------
+
+    @Test
+    void picklistValuesAreTranslatedAndInvalidOnesDroppedOrReported() {
+        SyncHarness s = sync();
+        s.company(1, "It Co", "itco.example", "IT");
+        s.company(2, "Odd Co", "odd.example", "Alchemy");
+        s.person(1).company(1).insert();
+        s.person(2).company(2).insert();
+        RunContext run = s.run("people");
+        assertThat(s.record(s.outcome(run, "1").sfId())).containsEntry("Industry", "Technology");
+        assertThat(s.record(s.outcome(run, "2").sfId())).doesNotContainKey("Industry");
+        s.reset();
+        s.company(2, "Odd Co", "odd.example", "Alchemy");
+        s.person(2).company(2).insert();
+        RunContext strict = s.run("strict");
+        SyncStore.LogEntry o = s.outcome(strict, "2");
+        assertThat(o.action()).isEqualTo("ERROR");
+        assertThat(o.reason()).isEqualTo("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+        assertThat(o.message()).contains("row 2").contains("Lead.Industry").contains("Alchemy");
+    }
+
+    @Test
+    void createOnlyNeverUpdatesAndUpdateOnlyNeverCreates() {
+        SyncHarness s = sync();
+        org("Lead", rec("LastName", "Existing", "Company", "C", "Email", "exists@x.example"));
+        s.person(1).email("exists@x.example").insert();
+        s.person(2).email("new@x.example").insert();
+        RunContext createOnly = s.run("create_only");
+        assertThat(s.outcome(createOnly, "1").reason()).isEqualTo("EXISTS_CREATE_ONLY");
+        assertThat(s.outcome(createOnly, "2").action()).isEqualTo("CREATED");
+        s.reset();
+        s.person(2).email("new@x.example").insert();
+        RunContext updateOnly = s.run("update_only");
+        assertThat(s.outcome(updateOnly, "2").reason()).isEqualTo("NOT_FOUND_UPDATE_ONLY");
+        assertThat(s.records("Lead")).isEmpty();
+    }
+
+    @Test
+    void rowsOutsideTheSegmentOrMarkedDoNotContactAreSkipped() {
+        SyncHarness s = sync();
+        s.person(1).with("email_status", "risky").insert();
+        s.person(2).with("do_not_contact", true).insert();
+        s.person(3).insert();
+        RunContext run = s.run("valid_only");
+        assertThat(s.outcome(run, "1").reason()).isEqualTo("NOT_IN_SEGMENT");
+        assertThat(s.outcome(run, "2").reason()).isEqualTo("DO_NOT_CONTACT");
+        assertThat(s.outcome(run, "3").action()).isEqualTo("CREATED");
+    }
+
+    // --- accounts ---------------------------------------------------------------------------------------------
+
+    @Test
+    void accountsAreMatchedByDomainThenByNameAndCreatedOnceWhenMissing() {
+        SyncHarness s = sync();
+        Map<String, String> ids = s.org(Map.of("Account", List.of(
+                rec("_ref", "byDomain", "Name", "Globex Corporation", "Website", "https://www.globex.example/about"),
+                rec("_ref", "byName", "Name", "Initech", "Website", "https://initech-old.example"))));
+        s.company(1, "Globex", "globex.example", null);
+        s.company(2, "Initech", "initech.example", null);
+        s.company(3, "Hooli", "hooli.example", null);
+        s.person(1).company(1).insert();
+        s.person(2).company(2).insert();
+        s.person(3).company(3).insert();
+        s.person(4).company(3).insert();
+        RunContext run = s.run("contacts");
+        assertThat(s.record(s.outcome(run, "1").sfId())).containsEntry("AccountId", ids.get("byDomain"));
+        assertThat(s.record(s.outcome(run, "2").sfId())).containsEntry("AccountId", ids.get("byName"));
+        List<Map<String, Object>> hooli = s.records("Account").stream().filter(a -> "Hooli".equals(a.get("Name"))).toList();
+        assertThat(hooli).hasSize(1);
+        assertThat(s.record(s.outcome(run, "3").sfId())).containsEntry("AccountId", hooli.get(0).get("Id"));
+        assertThat(s.record(s.outcome(run, "4").sfId())).containsEntry("AccountId", hooli.get(0).get("Id"));
+    }
+
+    @Test
+    void anExistingAssociationIsKeptUnlessOverrideIsOn() {
+        SyncHarness s = sync();
+        Map<String, String> ids = s.org(Map.of(
+                "Account", List.of(rec("_ref", "old", "Name", "Old Employer"), rec("_ref", "new", "Name", "New Employer")),
+                "Contact", List.of(rec("_ref", "c", "LastName", "C", "Email", "mover@x.example", "AccountId", "@old"))));
+        s.company(1, "New Employer", null, null);
+        s.person(1).company(1).email("mover@x.example").insert();
+        s.run("contacts");
+        assertThat(s.record(ids.get("c"))).containsEntry("AccountId", ids.get("old"));
+        s.run("contacts_override");
+        assertThat(s.record(ids.get("c"))).containsEntry("AccountId", ids.get("new"));
+    }
+
+    // --- change detection, escaping ----------------------------------------------------------------------------
+
+    @Test
+    void unchangedRowsAreSkippedWithoutAnyApiCall() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 120; i++) {
+            s.person(i).insert();
+        }
+        RunContext first = s.run("people");
+        assertThat(first.counts().created()).isEqualTo(120);
+        s.store().resetWatermark("people"); // read everything again
+        long before = s.emulator.limits().used();
+        RunContext second = s.run("people");
+        assertThat(second.counts().skipped()).isEqualTo(120);
+        assertThat(s.log(second)).allMatch(e -> "NO_CHANGE".equals(e.reason()));
+        // one call for limits and describes at the start of the run; none for the 120 unchanged rows
+        assertThat(s.emulator.limits().used() - before).isEqualTo(1);
+        assertThat(second.apiCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmailWithAQuoteIsMatchedAndCannotInjectSoql() {
+        SyncHarness s = sync();
+        String id = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "O'Brien", "Company", "C",
+                "Email", "o'brien@x.example")))).get("l");
+        org("Lead", rec("LastName", "Other", "Company", "C", "Email", "other@x.example"));
+        s.person(1).email("o'brien@x.example").insert();
+        s.person(2).email("x' OR Email != '").insert();
+        RunContext run = s.run("people");
+        assertThat(s.outcome(run, "1").sfId()).isEqualTo(id);
+        assertThat(s.outcome(run, "2").action()).isEqualTo("ERROR");
+        assertThat(s.outcome(run, "2").reason()).isEqualTo("INVALID_EMAIL_ADDRESS");
+        assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).contains("Other");
+    }
+
+    // --- failures ------------------------------------------------------------------------------------------
+
+    @Test
+    void transientServerErrorsAreRetriedWithBackoff() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_UNAVAILABLE, 1.0, 2, "composite$", "POST"));
+        RunContext run = s.run("people");
+        assertThat(run.counts().created()).isEqualTo(10);
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void lockErrorsOnSomeRecordsAreSentAgain() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 1.0, 3, null, null));
+        RunContext run = s.run("people");
+        assertThat(run.counts().created()).isEqualTo(10);
+        assertThat(s.records("Lead")).hasSize(10);
+    }
+
+    @Test
+    void aSessionExpiringMidRunIsRenewedByLoggingInAgain() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 60; i++) {
+            s.person(i).insert();
+        }
+        s.run("people");
+        s.emulator.sessions().expireAll();
+        for (int i = 61; i <= 80; i++) {
+            s.person(i).insert();
+        }
+        RunContext run = s.run("people");
+        assertThat(run.counts().created()).isEqualTo(20);
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aResponseLostAfterCommitDoesNotCreateADuplicate() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        // the third call (after metadata and lookup) is the write: committed in Salesforce, then the
+        // connection drops, so camel-salesforce sees an I/O error and the upsert is sent again
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.LOSE_RESPONSE, 1.0, 1, "composite$", "POST", 2));
+        RunContext run = s.run("people");
+        assertThat(s.emulator.faults().rules().get(0).count()).isZero();
+        assertThat(s.records("Lead")).hasSize(10);
+        assertThat(count(s.log(run), Action.UPDATED)).isEqualTo(10); // the resend found them by external ID
+        assertThat(s.log(run)).allMatch(e -> e.message() != null && e.message().contains("already in Salesforce"));
+    }
+
+    @Test
+    void withoutAnExternalIdALostResponseLeavesRowsPendingAndTheRerunMatchesInsteadOfDuplicating() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.LOSE_RESPONSE, 1.0, 1, "composite$", "POST", 2));
+        RunContext first = s.run("no_external_id");
+        assertThat(s.records("Lead")).hasSize(10);
+        long pending = count(s.log(first), Action.PENDING);
+        assertThat(pending).isPositive();
+        assertThat(first.status()).isEqualTo("PARTIAL");
+        RunContext second = s.run("no_external_id");
+        assertThat(s.records("Lead")).hasSize(10);
+        assertThat(count(s.log(second), Action.PENDING)).isZero();
+        assertThat(count(s.log(second), Action.CREATED)).isZero();
+    }
+
+    @Test
+    void aRunStoppedMidWayLosesNothingAndTheRerunFinishesWithoutDuplicates() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 200; i++) {
+            s.person(i).insert();
+        }
+        // Salesforce fails for good from the third batch's write on: the run stops part-way
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_ERROR, 1.0, 1000, "composite$", "POST", 7));
+        RunContext broken = s.run("no_external_id");
+        assertThat(broken.status()).isIn("PARTIAL", "FAILED");
+        s.emulator.faults().clear();
+        RunContext rerun = s.run("no_external_id");
+        assertThat(s.records("Lead")).hasSize(200);
+        List<SyncStore.LogEntry> all = s.store().logWhere("WHERE job = ? ORDER BY id", "no_external_id");
+        // every row is accounted for, and ends CREATED exactly once
+        assertThat(all.stream().filter(e -> e.action().equals("CREATED")).map(SyncStore.LogEntry::sourceKey).distinct().count())
+                .isEqualTo(200);
+        assertThat(all.stream().filter(e -> e.action().equals("CREATED")).count()).isEqualTo(200);
+        assertThat(rerun.status()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void dryRunRecordsWhatWouldHappenAndWritesNothing() {
+        SyncHarness s = sync();
+        org("Lead", rec("LastName", "L", "Company", "C", "Email", "known@x.example"));
+        s.person(1).email("known@x.example").title("New title").insert();
+        s.person(2).insert();
+        RunContext run = s.run("people", RunContext.Mode.DRY_RUN);
+        assertThat(s.outcome(run, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.outcome(run, "2").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).hasSize(1);
+        assertThat(s.store().state("people").watermark()).isEqualTo(io.sfsync.synclog.Watermark.START);
+    }
+}

@@ -1,0 +1,184 @@
+package io.sfsync.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.db.Databases;
+import io.sfsync.emulator.SalesforceEmulator;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * A running sfsync (the real Camel routes, the real camel-salesforce) against the emulator and a
+ * real database, with builders for source rows and Salesforce records.
+ */
+final class SyncHarness implements AutoCloseable {
+    final SalesforceEmulator emulator;
+    final SfsyncRuntime runtime;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private long clock = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
+
+    SyncHarness(String jdbcUrl, String user, String password, Path dir) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.emulator = SalesforceEmulator.builder().build().start();
+        try {
+            Path config = Files.createDirectories(dir.resolve("config"));
+            Files.copy(Path.of("config/application.properties"), config.resolve("application.properties"));
+            String yaml = new String(SyncHarness.class.getResourceAsStream("/sync/sync-test.yaml").readAllBytes())
+                    .replace("LOGIN_URL", emulator.loginUrl());
+            Files.writeString(config.resolve("sync.yaml"), yaml);
+            Map<String, String> overrides = new LinkedHashMap<>();
+            overrides.put("sfsync.source.url", jdbcUrl);
+            overrides.put("sfsync.source.user", user);
+            overrides.put("sfsync.source.password", password);
+            overrides.put("sfsync.salesforce.redelivery-delay-ms", "20");
+            overrides.put("camel.component.salesforce.clientId", emulator.credentials().clientId());
+            overrides.put("camel.component.salesforce.clientSecret", emulator.credentials().clientSecret());
+            overrides.put("camel.main.jmx-enabled", "false");
+            runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, Path.of("routes"), false, false, false, overrides));
+            Databases.migrateDemoSource(runtime.source());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    SyncStore store() {
+        return runtime.store();
+    }
+
+    /** Empties the source, the sync tables and the org. */
+    void reset() {
+        emulator.reset();
+        sql("DELETE FROM touchpoint", "DELETE FROM person", "DELETE FROM company", "DELETE FROM sync_log",
+                "DELETE FROM sync_link", "DELETE FROM sync_state", "DELETE FROM sync_run");
+    }
+
+    RunContext run(String job) {
+        return runtime.run(job, RunContext.Mode.RUN, "manual", null, null, null);
+    }
+
+    RunContext run(String job, RunContext.Mode mode) {
+        return runtime.run(job, mode, "manual", null, null, null);
+    }
+
+    void sql(String... statements) {
+        try (Connection c = runtime.source().getConnection(); Statement s = c.createStatement()) {
+            for (String st : statements) {
+                s.execute(st);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A company row. */
+    void company(long id, String name, String domain, String industry) {
+        exec("INSERT INTO company (id, name, domain, website, industry, employees, updated_at) VALUES (?,?,?,?,?,?,?)",
+                id, name, domain, domain == null ? null : "https://www." + domain, industry, 50, tick());
+    }
+
+    /** Starts a person row; {@link PersonRow#insert()} writes it. */
+    PersonRow person(long id) {
+        return new PersonRow(id);
+    }
+
+    final class PersonRow {
+        final Map<String, Object> cols = new LinkedHashMap<>();
+
+        PersonRow(long id) {
+            cols.put("id", id);
+            cols.put("first_name", "First" + id);
+            cols.put("last_name", "Last" + id);
+            cols.put("email", "person" + id + "@example.com");
+            cols.put("email_status", "valid");
+            cols.put("do_not_contact", false);
+        }
+
+        PersonRow with(String column, Object value) {
+            cols.put(column, value);
+            return this;
+        }
+
+        PersonRow email(String e) { return with("email", e); }
+        PersonRow owner(String e) { return with("owner_email", e); }
+        PersonRow company(long id) { return with("company_id", id); }
+        PersonRow title(String t) { return with("title", t); }
+
+        void insert() {
+            cols.put("updated_at", tick());
+            List<String> names = new ArrayList<>(cols.keySet());
+            exec("INSERT INTO person (" + String.join(", ", names) + ") VALUES (" + "?,".repeat(names.size() - 1) + "?)",
+                    cols.values().toArray());
+        }
+    }
+
+    /** Changes a person's column and bumps updated_at (a change the next run picks up). */
+    void update(long personId, String column, Object value) {
+        exec("UPDATE person SET " + column + " = ?, updated_at = ? WHERE id = ?", value, tick(), personId);
+    }
+
+    private Object tick() {
+        clock += 60;
+        return Instant.ofEpochSecond(clock).atOffset(ZoneOffset.UTC);
+    }
+
+    private void exec(String sql, Object... params) {
+        try (Connection c = runtime.source().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Salesforce records seeded as they would already exist in the org; returns their Ids by _ref. */
+    Map<String, String> org(Map<String, List<Map<String, Object>>> records) {
+        return emulator.seed(records);
+    }
+
+    /** Records of an object in the org, as the emulator holds them (live ones). */
+    List<Map<String, Object>> records(String object) {
+        return emulator.org().store().list(object, false);
+    }
+
+    Map<String, Object> record(String id) {
+        return emulator.org().store().get(id);
+    }
+
+    List<SyncStore.LogEntry> log(RunContext run) {
+        return store().log(run.runId());
+    }
+
+    SyncStore.LogEntry outcome(RunContext run, String key) {
+        return log(run).stream().filter(e -> e.sourceKey().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("no sync_log row for " + key));
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl + " as " + user + (password.isEmpty() ? "" : " with a password");
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        emulator.stop();
+    }
+}
