@@ -69,6 +69,12 @@ public final class SfsyncRuntime implements AutoCloseable {
                     + ": run from the sfsync directory or pass --config");
         }
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        // "env.NAME" overrides stand in for environment variables (benchmark, tests)
+        options.overrides().forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                env.put(k.substring(4), v);
+            }
+        });
         SalesforceEmulator emu = null;
         if (options.emulator()) {
             emu = SalesforceEmulator.builder().port(Integer.parseInt(options.overrides().getOrDefault(
@@ -133,7 +139,7 @@ public final class SfsyncRuntime implements AutoCloseable {
             m.addOverrideProperty("camel.component.salesforce.clientSecret", emulator.credentials().clientSecret());
         }
         options.overrides().forEach((k, v) -> {
-            if (!k.startsWith("sfsync.emulator.")) {
+            if (!k.startsWith("sfsync.emulator.") && !k.startsWith("env.")) {
                 m.addOverrideProperty(k, v);
             }
         });

@@ -1,0 +1,164 @@
+package io.sfsync.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.db.Databases;
+import io.sfsync.demo.DemoData;
+import io.sfsync.sync.RunContext;
+
+/**
+ * The benchmark (SPEC §11): seeds N source rows, starts the emulator in its own JVM with a fixed
+ * per-call latency, runs the people job (config/sync.yaml) and prints one JSON line with records,
+ * seconds, records/s, API calls, API calls per 1,000 records and this JVM's peak heap.
+ *
+ * <ul>
+ * <li>initial: N new people, a first sync of all of them;</li>
+ * <li>incremental: after the initial sync, {@code changed} of them change; the second run is measured —
+ *     matching across Contact and Lead, owner lookup and accounts on every batch.</li>
+ * </ul>
+ */
+public final class Benchmark {
+
+    public record Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir) {
+    }
+
+    public Map<String, Object> run(Settings s) throws Exception {
+        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        Process emulator = startEmulator(s.latencyMs(), secret);
+        try {
+            String loginUrl = awaitLoginUrl(emulator);
+            Map<String, String> overrides = new LinkedHashMap<>();
+            overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+            overrides.put("env.SFSYNC_SF_LOGIN_URL", loginUrl);
+            overrides.put("camel.component.salesforce.clientId", "sfsync-emulator");
+            overrides.put("camel.component.salesforce.clientSecret", secret);
+            overrides.put("camel.main.jmx-enabled", "false");
+            overrides.put("sfsync.limits.poll-period", "3600000");
+            try (SfsyncRuntime rt = SfsyncRuntime.start(new SfsyncRuntime.Options(s.configDir(), s.routesDir(), false,
+                    false, false, overrides))) {
+                Databases.migrateDemoSource(rt.source());
+                DemoData.generate(rt.source(), s.rows(), 7);
+                // every row in the segment, none do-not-contact: the benchmark measures syncing, not skipping
+                sql(rt, "UPDATE person SET email_status = 'valid', do_not_contact = FALSE");
+                sql(rt, "UPDATE person SET email = 'fixed' || id || '@bench.example' WHERE email NOT LIKE '%@%.%'"
+                        + " OR email LIKE '%''%' OR email LIKE 'shared.inbox@%'");
+                sql(rt, "UPDATE person SET title = 'Director' WHERE LENGTH(title) > 128");
+                resetPeakHeap();
+                int measuredRows = s.rows();
+                if (s.scenario().equals("incremental")) {
+                    rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
+                    measuredRows = Math.min(s.changed(), s.rows());
+                    sql(rt, "UPDATE person SET phone = '+1 555 0199', updated_at = CURRENT_TIMESTAMP WHERE id <= "
+                            + measuredRows);
+                    resetPeakHeap();
+                }
+                long start = System.nanoTime();
+                RunContext run = rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("scenario", s.scenario());
+                out.put("records", run.counts().attempted());
+                out.put("seconds", round(seconds));
+                out.put("records_per_s", round(run.counts().attempted() / seconds));
+                out.put("api_calls", run.apiCalls());
+                out.put("api_calls_per_1000", round(run.apiCalls() * 1000.0 / Math.max(1, run.counts().attempted())));
+                out.put("peak_heap_mb", peakHeapMb());
+                out.put("latency_ms", s.latencyMs());
+                out.put("status", run.status());
+                out.put("outcome", run.counts().summary());
+                return out;
+            }
+        } finally {
+            emulator.destroy();
+            emulator.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startEmulator(long latencyMs, String secret) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+                "io.sfsync.cli.SfsyncCommand", "emulator", "--port", "0", "--latency-ms", String.valueOf(latencyMs),
+                "--daily-api-limit", "100000000", "--max-concurrent", "100", "--client-secret", secret);
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    private static String awaitLoginUrl(Process p) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.trim().startsWith("Login URL:")) {
+                String url = line.trim().substring("Login URL:".length()).trim();
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // keep the pipe empty
+                        }
+                    } catch (IOException ignored) {
+                        // the emulator stopped
+                    }
+                }, "emulator-output");
+                drain.setDaemon(true);
+                drain.start();
+                return url;
+            }
+        }
+        throw new IllegalStateException("the emulator did not start");
+    }
+
+    private static void sql(SfsyncRuntime rt, String statement) throws SQLException {
+        try (Connection c = rt.source().getConnection(); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** One JSON line, no library needed for so little. */
+    public static String json(Map<String, Object> m) {
+        StringBuilder sb = new StringBuilder("{");
+        m.forEach((k, v) -> {
+            sb.append(sb.length() > 1 ? ", " : "").append('"').append(k).append("\": ");
+            sb.append(v instanceof Number ? String.format(Locale.ROOT, "%s", v) : "\"" + v + "\"");
+        });
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,42 @@
+package io.sfsync.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.sfsync.bench.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sfsync benchmark}: SPEC §11's figures, as one JSON line. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Seeds N rows, runs the people job against the emulator (own JVM, fixed latency) and prints one JSON line.")
+final class BenchmarkCommand implements Callable<Integer> {
+    @Option(names = "--scenario", defaultValue = "incremental", description = "initial | incremental. Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--rows", defaultValue = "10000", description = "Source rows. Default: ${DEFAULT-VALUE}.")
+    int rows;
+
+    @Option(names = "--changed", defaultValue = "1000", description = "Rows changed before the measured incremental run. Default: ${DEFAULT-VALUE}.")
+    int changed;
+
+    @Option(names = "--latency-ms", defaultValue = "50", description = "Emulator latency per call. Default: ${DEFAULT-VALUE}.")
+    long latencyMs;
+
+    @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
+    Path configDir;
+
+    @Option(names = "--routes", defaultValue = "routes", description = "YAML routes directory. Default: ${DEFAULT-VALUE}.")
+    Path routesDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!scenario.equals("initial") && !scenario.equals("incremental")) {
+            System.err.println("--scenario must be initial or incremental");
+            return 2;
+        }
+        System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,
+                configDir, routesDir))));
+        return 0;
+    }
+}
