@@ -58,6 +58,8 @@ CREATE TABLE sync_link (
     PRIMARY KEY (job, source_key)
 );
 CREATE INDEX sync_link_sf_id ON sync_link (sf_id);
+-- batch lookups are "source_key IN (...)": an index that starts with source_key serves them on H2 too
+CREATE INDEX sync_link_source_key ON sync_link (source_key, job);
 
 -- Per job: the (changed_at, key) watermark and whether the job is paused or its connection broken.
 CREATE TABLE sync_state (

@@ -117,22 +117,26 @@ public final class SyncRoutes extends RouteBuilder {
         from("direct:sfsync-read-batch").routeId("sync-read-batch")
                 .process(e -> {
                     RunContext run = run(e);
-                    e.getMessage().setBody(read.read(run));
+                    run.timed("read", () -> e.getMessage().setBody(read.read(run)));
                     e.setProperty(MORE, run.more());
                 });
-        from("direct:sfsync-map").routeId("sync-map").process(e -> map.apply(run(e), batch(e)));
+        from("direct:sfsync-map").routeId("sync-map").process(e -> run(e).timed("map", () -> map.apply(run(e), batch(e))));
         from("direct:sfsync-match").routeId("sync-match")
-                .process(e -> e.setProperty(MATCH_INDEX, match.apply(run(e), batch(e))));
-        from("direct:sfsync-ownership").routeId("sync-ownership").process(e -> ownership.apply(run(e), batch(e)));
-        from("direct:sfsync-overwrite").routeId("sync-overwrite").process(e -> overwrite.apply(run(e), batch(e)));
+                .process(e -> run(e).timed("match", () -> e.setProperty(MATCH_INDEX, match.apply(run(e), batch(e)))));
+        from("direct:sfsync-ownership").routeId("sync-ownership")
+                .process(e -> run(e).timed("ownership", () -> ownership.apply(run(e), batch(e))));
+        from("direct:sfsync-overwrite").routeId("sync-overwrite")
+                .process(e -> run(e).timed("overwrite", () -> overwrite.apply(run(e), batch(e))));
         from("direct:sfsync-accounts").routeId("sync-accounts")
-                .process(e -> accounts.apply(run(e), batch(e), e.getProperty(MATCH_INDEX, MatchIndex.class)));
+                .process(e -> run(e).timed("accounts", () -> accounts.apply(run(e), batch(e),
+                        e.getProperty(MATCH_INDEX, MatchIndex.class))));
         from("direct:sfsync-write").routeId("sync-write")
                 .process(e -> {
-                    write.apply(run(e), batch(e));
+                    run(e).timed("write", () -> write.apply(run(e), batch(e)));
                     e.setProperty(MORE, run(e).more());
                 });
-        from("direct:sfsync-record").routeId("sync-record").process(e -> record.apply(run(e), batch(e)));
+        from("direct:sfsync-record").routeId("sync-record")
+                .process(e -> run(e).timed("record", () -> record.apply(run(e), batch(e))));
         from("direct:sfsync-finish-run").routeId("sync-finish-run")
                 .process(e -> {
                     RunContext run = run(e);

@@ -180,7 +180,8 @@ public final class RunLifecycle {
         if (run.mode != RunContext.Mode.PLAN) {
             services.store().finishRun(run.runId, status, run.counts, run.apiCallsThisRun(), summary);
         }
-        LOG.info("Run {} of {} {}: {} ({} API calls)", run.runId, run.job.name(), status, summary, run.apiCallsThisRun());
+        LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
+                run.apiCallsThisRun(), run.stepTimes());
         return status;
     }
 

@@ -129,30 +129,31 @@ public final class SyncStore {
         }
     }
 
-    /** The links of these source keys (absent keys have none). */
+    /**
+     * The links of these source keys (absent keys have none): one query that joins the keys, passed
+     * as an array, to sync_link, so both H2 and PostgreSQL look each key up in the index.
+     */
     public Map<String, Link> links(String job, Collection<String> keys) {
         Map<String, Link> out = new HashMap<>();
-        List<String> all = new ArrayList<>(keys);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String sql = "SELECT source_key, sobject, sf_id, account_id, owner_id, payload_hash, synced_at, linked_by"
-                    + " FROM sync_link WHERE job = ? AND source_key IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, job);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
+                + " l.linked_by FROM UNNEST(?) AS k(source_key) JOIN sync_link l ON l.source_key = k.source_key"
+                + " AND l.job = ?";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+            ps.setString(2, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
+                    out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6),
+                            synced == null ? null : synced.toInstant(), rs.getString(8)));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
-                        out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6),
-                                synced == null ? null : synced.toInstant(), rs.getString(8)));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new SyncStoreException("cannot read links of " + job, e);
             }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read links of " + job, e);
         }
         return out;
     }

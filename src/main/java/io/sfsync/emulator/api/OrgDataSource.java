@@ -55,6 +55,37 @@ final class OrgDataSource implements SoqlDataSource {
     }
 
     @Override
+    public List<Map<String, Object>> lookup(String object, String field, java.util.Collection<String> values) {
+        FieldDef f = org.schema().object(object).field(field);
+        if (f == null) {
+            return null;
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        if (f.name().equals("Id")) {
+            for (String v : values) {
+                String id = SalesforceIds.normalize(v);
+                Map<String, Object> r = id == null ? null : org.store().get(id);
+                if (r != null && object.equals(org.store().objectOf(id)) && !Boolean.TRUE.equals(r.get("IsDeleted"))) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+        if (!(f.externalId() || f.unique() || f.type().equals("email"))) {
+            return null;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String v : values) {
+            for (String id : org.store().find(object, f.name(), v)) {
+                if (seen.add(id)) {
+                    out.add(org.store().get(id));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Map<String, Object> findById(String id) {
         String normalized = SalesforceIds.normalize(id);
         return normalized == null ? null : org.store().get(normalized);

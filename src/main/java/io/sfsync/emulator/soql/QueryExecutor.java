@@ -54,7 +54,8 @@ final class QueryExecutor {
         }
 
         List<Row> rows = new ArrayList<>();
-        for (Map<String, Object> record : ds.records(object, queryAll)) {
+        List<Map<String, Object>> candidates = new IndexPlanner(ds, object, resolver).candidates(query.where(), queryAll);
+        for (Map<String, Object> record : candidates != null ? candidates : ds.records(object, queryAll)) {
             Row row = new Row(record, object);
             if (where == null || where.test(row, ctx)) {
                 rows.add(row);

@@ -50,4 +50,12 @@ public interface SoqlDataSource {
     default Clock clock() {
         return Clock.systemUTC();
     }
+
+    /**
+     * Live records whose field equals one of the values (case-insensitively, as SOQL compares text),
+     * answered from an index; null when the field has no index (the query then scans).
+     */
+    default List<Map<String, Object>> lookup(String object, String field, java.util.Collection<String> values) {
+        return null;
+    }
 }
