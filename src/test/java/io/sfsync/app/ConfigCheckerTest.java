@@ -1,0 +1,50 @@
+package io.sfsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sfsync.config.SyncConfig;
+import io.sfsync.config.SyncConfigLoader;
+import io.sfsync.db.Databases;
+
+/** `sfsync check`: sync.yaml against the source database's columns and the org's describe. */
+class ConfigCheckerTest {
+
+    @Test
+    void findsUnknownColumnsFieldsReadOnlyFieldsBadPicklistValuesAndUnmappedRequiredFields(@TempDir Path dir)
+            throws Exception {
+        SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withSchedules(false)
+                .withOverrides(Map.of("sfsync.source.url", "jdbc:h2:mem:check;DB_CLOSE_DELAY=-1",
+                        "camel.main.jmx-enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            Databases.migrateDemoSource(rt.source());
+            assertThat(new ConfigChecker(rt.config(), rt.source(), rt.salesforce()).check()).isEmpty();
+
+            String yaml = Files.readString(Path.of("config/sync.yaml"))
+                    .replace("Title:        {from: title, overwrite: if_blank}\n        Phone:",
+                            "Title:        {from: job_title, overwrite: if_blank}\n        Phone:")
+                    .replace("LeadSource:   {from: lead_source, default: \"Purchased List\", overwrite: if_blank}",
+                            "LeadSource:   {from: lead_source}\n        Rating__c: {value: Hot}\n        IsConverted: {value: \"true\"}")
+                    .replace("Status:       {value: \"Open - Not Contacted\", overwrite: never}",
+                            "Status:       {value: \"Brand New\", overwrite: never}")
+                    .replace("        Company:      {from: company_name, default: \"[Not Provided]\"}\n", "");
+            SyncConfig broken = new SyncConfigLoader(n -> null).parse(yaml, "sync.yaml");
+            List<String> problems = new ConfigChecker(broken, rt.source(), rt.salesforce()).check();
+            assertThat(problems).contains(
+                    "jobs.people.fields.Lead.Rating__c: Lead has no field Rating__c",
+                    "jobs.people.fields.Lead.IsConverted: Lead.IsConverted is not writable for the integration user",
+                    "jobs.people.fields.Lead.Company: Salesforce requires it on create; map it or give it a default");
+            assertThat(problems).anyMatch(p -> p.startsWith("jobs.people.fields.Lead.Title.from: the source query has no"
+                    + " column 'job_title'"));
+            assertThat(problems).anyMatch(p -> p.startsWith("jobs.people.fields.Lead.Status: 'Brand New' is not a value of"
+                    + " the restricted picklist Lead.Status"));
+        }
+    }
+}

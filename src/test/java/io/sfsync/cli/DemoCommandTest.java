@@ -1,0 +1,32 @@
+package io.sfsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, as a person runs it: a real sync with every category in its report. */
+class DemoCommandTest {
+
+    @Test
+    void theDemoSyncsAndPrintsAReportWithEveryCategory() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = SfsyncCommand.commandLine().execute("demo", "--exit", "--emulator-port", "0", "--people", "120");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).containsPattern("\\d+ created, \\d+ updated, \\d+ skipped, \\d+ duplicates, \\d+ errors");
+        assertThat(out).contains("Created (", "Updated (", "Skipped (", "Duplicates (", "Errors (");
+        assertThat(out).contains("OWNED_BY_OTHER_USER", "AMBIGUOUS_MATCH", "DUPLICATE_IN_SOURCE", "INVALID_EMAIL_ADDRESS",
+                "NOT_IN_SEGMENT", "— fix: ");
+    }
+}
