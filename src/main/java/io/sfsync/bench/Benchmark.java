@@ -12,7 +12,9 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -93,9 +95,16 @@ public final class Benchmark {
 
     private static Process startEmulator(long latencyMs, String secret) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                "io.sfsync.cli.SfsyncCommand", "emulator", "--port", "0", "--latency-ms", String.valueOf(latencyMs),
-                "--daily-api-limit", "100000000", "--max-concurrent", "100", "--client-secret", secret);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx4g"));
+        // e.g. -Dsfsync.benchmark.emulator-jvm-args=-XX:StartFlightRecording=filename=emulator.jfr to profile it
+        String extra = System.getProperty("sfsync.benchmark.emulator-jvm-args");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sfsync.cli.SfsyncCommand", "emulator",
+                "--port", "0", "--latency-ms", String.valueOf(latencyMs), "--daily-api-limit", "100000000",
+                "--max-concurrent", "100", "--client-secret", secret));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         return pb.start();
     }

@@ -91,9 +91,9 @@ public final class SyncRoutes extends RouteBuilder {
                 config.salesforce().apiVersion());
         services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())));
         RunLifecycle lifecycle = new RunLifecycle(services);
-        ReadStep read = new ReadStep();
         MapStep map = new MapStep();
         MatchStep match = new MatchStep();
+        ReadStep read = new ReadStep(map, match);
         OwnershipStep ownership = new OwnershipStep();
         OverwriteStep overwrite = new OverwriteStep();
         AccountStep accounts = new AccountStep();
@@ -122,7 +122,10 @@ public final class SyncRoutes extends RouteBuilder {
                 });
         from("direct:sfsync-map").routeId("sync-map").process(e -> run(e).timed("map", () -> map.apply(run(e), batch(e))));
         from("direct:sfsync-match").routeId("sync-match")
-                .process(e -> run(e).timed("match", () -> e.setProperty(MATCH_INDEX, match.apply(run(e), batch(e)))));
+                .process(e -> run(e).timed("match", () -> {
+                    e.setProperty(MATCH_INDEX, match.apply(run(e), batch(e)));
+                    read.lookUpNextWhileWriting(run(e), batch(e));
+                }));
         from("direct:sfsync-ownership").routeId("sync-ownership")
                 .process(e -> run(e).timed("ownership", () -> ownership.apply(run(e), batch(e))));
         from("direct:sfsync-overwrite").routeId("sync-overwrite")

@@ -25,10 +25,9 @@ import io.sfsync.config.SourceConfig;
 import io.sfsync.synclog.Watermark;
 
 /**
- * Reads a job's changed rows a page at a time, in (changedAt, key) order after a watermark
- * (keyset pagination over the configured query, so no page holds more than the batch and the table
- * is never read whole). The segment predicate is evaluated per row, so rows outside it are
- * reported rather than silently ignored.
+ * Reads a job's changed rows in (changedAt, key) order after a watermark, streamed a batch at a
+ * time (never the whole table in memory). The segment predicate is evaluated per row, so rows
+ * outside it are reported rather than silently ignored.
  */
 public final class SourceReader {
     private static final String IN_SEGMENT = "sfsync_in_segment";
@@ -42,32 +41,91 @@ public final class SourceReader {
         this.source = source;
     }
 
-    /** Rows after the watermark, at most {@code limit}, in watermark order. */
-    public List<SourceRow> page(Watermark after, String segmentPredicate, int limit) {
+    /**
+     * All rows after the watermark in one streamed, ordered result: the database sorts once and the
+     * run takes pages from it ({@link Cursor#next(int)}), so a long run never re-sorts the backlog per page.
+     */
+    public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
         boolean start = after.equals(Watermark.START);
         String changed = "src." + source.changedAt();
         String key = "src." + source.key();
         String where = start ? changed + " IS NOT NULL"
                 : "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
         String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
-                + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + changed + ", " + key
-                + " FETCH FIRST " + limit + " ROWS ONLY";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + changed + ", " + key;
+        Connection c = null;
+        try {
+            c = ds.getConnection();
+            boolean numeric = isNumericKey(c);
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            ps.setFetchSize(fetchSize);
             if (!start) {
                 OffsetDateTime t = after.changedAt().atOffset(ZoneOffset.UTC);
                 ps.setObject(1, t);
                 ps.setObject(2, t);
-                if (isNumericKey(c)) {
+                if (numeric) {
                     ps.setBigDecimal(3, new BigDecimal(after.key()));
                 } else {
                     ps.setString(3, after.key());
                 }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rows(rs);
-            }
+            return new Cursor(c, ps, ps.executeQuery());
         } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // already failing
+                }
+            }
             throw new SourceException("the source query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** An open, ordered stream of changed rows; close it when the run ends. */
+    public final class Cursor implements AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private final ResultSet rs;
+        private boolean exhausted;
+
+        private Cursor(Connection connection, PreparedStatement statement, ResultSet rs) {
+            this.connection = connection;
+            this.statement = statement;
+            this.rs = rs;
+        }
+
+        /** Up to {@code limit} more rows; fewer (or none) at the end. */
+        public synchronized List<SourceRow> next(int limit) {
+            if (exhausted) {
+                return List.of();
+            }
+            try {
+                List<SourceRow> out = rows(rs, limit);
+                exhausted = out.size() < limit;
+                return out;
+            } catch (SQLException e) {
+                throw new SourceException("reading the source failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                rs.close();
+                statement.close();
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is going back to the pool or is already broken
+            } finally {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // nothing more to do
+                }
+            }
         }
     }
 
@@ -131,6 +189,10 @@ public final class SourceReader {
     }
 
     private List<SourceRow> rows(ResultSet rs) throws SQLException {
+        return rows(rs, Integer.MAX_VALUE);
+    }
+
+    private List<SourceRow> rows(ResultSet rs, int limit) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = new String[n];
@@ -140,7 +202,7 @@ public final class SourceReader {
         String keyCol = source.key().toLowerCase(Locale.ROOT);
         String changedCol = source.changedAt().toLowerCase(Locale.ROOT);
         List<SourceRow> out = new ArrayList<>();
-        while (rs.next()) {
+        while (out.size() < limit && rs.next()) {
             Map<String, Object> cols = new LinkedHashMap<>();
             boolean inSegment = false;
             for (int i = 0; i < n; i++) {

@@ -20,10 +20,59 @@ public final class Batch {
     final Map<String, String> createdAccounts = new LinkedHashMap<>();
     /** Why an account could not be created, by account key. */
     final Map<String, String> failedAccounts = new LinkedHashMap<>();
+    /** Set once MapStep has settled what needs no Salesforce call. */
+    boolean mapped;
+    /** The batch's Salesforce lookup, when the prefetch already made it. */
+    io.sfsync.matching.MatchIndex lookedUp;
 
     public Batch(int number, List<SourceRow> rows) {
         this.number = number;
         rows.forEach(r -> works.add(new RecordWork(r)));
+    }
+
+    /** The same rows, already prepared, under the batch's number in the run. */
+    Batch(int number, Batch prepared) {
+        this.number = number;
+        works.addAll(prepared.works);
+        mapped = prepared.mapped;
+        lookedUp = prepared.lookedUp;
+    }
+
+    /** What this batch's lookup searches by: its open rows' emails, external IDs and account keys. */
+    java.util.Set<String> matchKeys() {
+        return keys(open().filter(w -> w.mapped != null).toList(), true);
+    }
+
+    /**
+     * What this batch's writes could make another batch's lookup miss: the emails and external IDs
+     * of the rows it creates or updates, and the accounts of those that are Contacts.
+     */
+    java.util.Set<String> writeKeys(boolean accounts) {
+        java.util.Set<String> keys = keys(open().filter(w -> w.operation != RecordWork.Operation.NONE).toList(), false);
+        if (accounts) {
+            keys.addAll(keys(open().filter(w -> w.operation != RecordWork.Operation.NONE
+                    && "Contact".equals(w.targetObject)).toList(), true));
+        }
+        return keys;
+    }
+
+    private static java.util.Set<String> keys(List<RecordWork> rows, boolean withAccounts) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        rows.forEach(w -> {
+            if (w.mapped.email() != null) {
+                keys.add("e:" + w.mapped.email());
+            }
+            if (w.mapped.externalId() != null) {
+                keys.add("x:" + w.mapped.externalId().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (withAccounts && w.mapped.accountDomain() != null) {
+                keys.add("d:" + w.mapped.accountDomain());
+            }
+            if (withAccounts && w.mapped.accountName() != null) {
+                keys.add("n:" + w.mapped.accountName().trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        return keys;
     }
 
     public int number() {

@@ -64,6 +64,7 @@ public final class DeadLetterStep {
         if (run.finishedStatus != null) {
             return run.finishedStatus;
         }
+        run.close();
         try {
             run.finishedStatus = lifecycle.finish(run);
         } catch (RuntimeException e) {

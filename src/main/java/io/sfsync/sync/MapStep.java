@@ -18,12 +18,26 @@ import io.sfsync.synclog.Outcome;
  */
 public final class MapStep {
 
-    public void apply(RunContext run, Batch batch) {
+    /** Reads the links and maps every row: no side effects, so it may run ahead of the batch before it. */
+    public void prepare(RunContext run, Batch batch) {
         Map<String, Link> links = run.store.links(run.job.name(),
                 batch.works().stream().map(RecordWork::key).collect(Collectors.toList()));
         for (RecordWork w : batch.works()) {
             w.link = links.get(w.key());
             w.targetObject = w.link != null ? w.link.sobject() : run.job.createAs();
+            w.mapped = run.mapper.map(w.row);
+        }
+    }
+
+    public void apply(RunContext run, Batch batch) {
+        if (batch.mapped) {
+            return; // the prefetch did it
+        }
+        batch.mapped = true;
+        for (RecordWork w : batch.works()) {
+            if (w.mapped == null) {
+                throw new IllegalStateException("row " + w.key() + " was not prepared");
+            }
             if (!w.row.inSegment()) {
                 w.settle(Action.SKIPPED, "NOT_IN_SEGMENT", "not in segment '" + run.segment + "'");
                 continue;
@@ -32,8 +46,7 @@ public final class MapStep {
                 w.settle(Action.SKIPPED, "DO_NOT_CONTACT", run.job.doNotContactColumn() + " is set");
                 continue;
             }
-            MappedRecord m = run.mapper.map(w.row);
-            w.mapped = m;
+            MappedRecord m = w.mapped;
             if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null) {
                 w.settle(new Outcome(w.key(), w.link.sobject(), w.link.sfId(), Action.SKIPPED, "NO_CHANGE",
                         "unchanged since the last sync", null));

@@ -31,7 +31,18 @@ import io.sfsync.synclog.Action;
 public final class MatchStep {
     static final String ACCOUNTS = "accounts";
 
+    /** Decides every open row of the batch, looking its candidates up first unless the prefetch already did. */
     public MatchIndex apply(RunContext run, Batch batch) {
+        MatchIndex index = batch.lookedUp != null ? batch.lookedUp : lookup(run, batch);
+        batch.open().toList().forEach(w -> decide(run, w, index));
+        return index;
+    }
+
+    /**
+     * The batch's ONE Composite lookup: no decisions, no writes, so the next batch can look up while
+     * this one writes — when the two share no email, external ID or account (see {@link Batch#matchKeys()}).
+     */
+    public MatchIndex lookup(RunContext run, Batch batch) {
         JobConfig job = run.job;
         List<RecordWork> open = batch.open().toList();
         MatchIndex index = new MatchIndex(job.externalIdField());
@@ -58,9 +69,6 @@ public final class MatchStep {
         fetch(run, subs, index);
         owners.forEach(e -> run.usersByEmail.putIfAbsent(e, ""));
         followConvertedLeads(run, open, index);
-        for (RecordWork w : open) {
-            decide(run, w, index);
-        }
         return index;
     }
 

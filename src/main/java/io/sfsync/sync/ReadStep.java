@@ -1,32 +1,92 @@
 package io.sfsync.sync;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 
 import io.sfsync.source.SourceRow;
+import io.sfsync.synclog.Watermark;
 
 /**
- * Reads the next page of changed rows after the run's cursor (or, for a retry, the rows with the
- * given keys, once).
+ * Reads the next batch of changed rows after the run's watermark from one streamed, ordered query
+ * (or, for a retry, the rows with the given keys, once). While a batch is with Salesforce, the next
+ * one is read and mapped in the background — reading and mapping never depend on what Salesforce
+ * answers — so the run's time is mostly the Salesforce calls.
  */
 public final class ReadStep {
+    private final MapStep map;
+    private final MatchStep match;
+
+    public ReadStep(MapStep map, MatchStep match) {
+        this.map = map;
+        this.match = match;
+    }
 
     public Batch read(RunContext run) {
         if (!run.more) {
             return new Batch(run.batches, List.of());
         }
-        List<SourceRow> rows;
+        Batch batch;
         if (run.onlyKeys != null) {
-            rows = run.reader.byKeys(run.onlyKeys, run.segmentPredicate());
+            batch = load(run, run.reader.byKeys(run.onlyKeys, run.segmentPredicate()));
             run.more = false;
         } else {
-            rows = run.reader.page(run.cursor, run.segmentPredicate(), run.job.batchSize());
-            run.more = rows.size() == run.job.batchSize();
+            if (run.source == null) {
+                run.source = run.reader.open(run.cursor, run.segmentPredicate(), run.job.batchSize());
+                run.prefetcher = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "sfsync-prefetch-" + run.job.name());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            batch = run.prefetched != null ? await(run) : load(run, run.source.next(run.job.batchSize()));
+            run.more = batch.works().size() == run.job.batchSize();
+            run.prefetched = run.more ? java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> load(run, run.source.next(run.job.batchSize())), run.prefetcher) : null;
         }
-        if (!rows.isEmpty()) {
-            SourceRow last = rows.get(rows.size() - 1);
-            run.cursor = new io.sfsync.synclog.Watermark(last.changedAt(), last.key());
+        if (!batch.isEmpty()) {
+            SourceRow last = batch.works().get(batch.works().size() - 1).row;
+            run.cursor = new Watermark(last.changedAt(), last.key());
         }
         run.batches++;
-        return new Batch(run.batches, rows);
+        return new Batch(run.batches, batch);
+    }
+
+    private Batch load(RunContext run, List<SourceRow> rows) {
+        Batch b = new Batch(0, rows);
+        map.prepare(run, b);
+        map.apply(run, b);
+        return b;
+    }
+
+    /**
+     * Once a batch's decisions are made, the next batch may look up while this one writes — unless
+     * it shares an email, external ID or account with what this one is about to write, whose lookup
+     * must then see those writes.
+     */
+    public void lookUpNextWhileWriting(RunContext run, Batch current) {
+        if (run.prefetched == null || run.prefetcher == null) {
+            return;
+        }
+        java.util.Set<String> writing = current.writeKeys(run.job.accounts().enabled());
+        run.prefetched = run.prefetched.thenApplyAsync(next -> {
+            if (run.stopReason == null && java.util.Collections.disjoint(writing, next.matchKeys())) {
+                next.lookedUp = match.lookup(run, next);
+            }
+            return next;
+        }, run.prefetcher);
+    }
+
+    private static Batch await(RunContext run) {
+        try {
+            return run.prefetched.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the source", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
     }
 }

@@ -39,20 +39,25 @@ public final class RunContext {
     Map<String, ObjectInfo> describe = Map.of();
     MappingProcessor mapper;
     Watermark cursor;
+    /** The open source stream of a watermark run. */
+    io.sfsync.source.SourceReader.Cursor source;
+    /** The next batch, read and mapped in the background while this one talks to Salesforce. */
+    java.util.concurrent.CompletableFuture<Batch> prefetched;
+    java.util.concurrent.ExecutorService prefetcher;
     /** The last watermark this run committed (or found). */
     Watermark durable;
     /** Set once a row stays pending: the watermark must not pass it for the rest of the run. */
     boolean watermarkBlocked;
-    boolean more = true;
+    volatile boolean more = true;
     int batches;
     RunCounts counts = RunCounts.ZERO;
     /** Why the run stopped early (broken connection, API budget, failure), or null. */
-    String stopReason;
-    String stopStatus;
+    volatile String stopReason;
+    volatile String stopStatus;
     /** The status the run was closed with, once closed. */
     String finishedStatus;
     /** Owner email (lower case) → active User Id, or "" when there is none; cached for the run. */
-    final Map<String, String> usersByEmail = new HashMap<>();
+    final Map<String, String> usersByEmail = new java.util.concurrent.ConcurrentHashMap<>();
     String fallbackOwnerId;
     final List<Outcome> outcomes = new ArrayList<>();
     final List<RecordWork> planned = new ArrayList<>();
@@ -118,6 +123,20 @@ public final class RunContext {
 
     String segmentPredicate() {
         return job.segmentPredicate(segment);
+    }
+
+    /** Releases the source stream and the prefetch thread. */
+    void close() {
+        if (prefetched != null) {
+            prefetched.cancel(true);
+        }
+        if (prefetcher != null) {
+            prefetcher.shutdownNow();
+        }
+        if (source != null) {
+            source.close();
+            source = null;
+        }
     }
 
     void stop(String status, String reason) {

@@ -152,6 +152,26 @@ abstract class OutboundSyncContract {
         assertThat(s.records("Lead")).isEmpty();
     }
 
+    @Test
+    void aBatchSeesWhatTheBatchBeforeItWroteForTheSameEmailOrCompany() {
+        SyncHarness s = sync();
+        s.company(1, "Hooli", "hooli.example", null);
+        for (int i = 1; i <= 49; i++) {
+            s.person(i).insert();
+        }
+        s.person(50).email("same@hooli.example").company(1).insert(); // last row of the first batch (50)
+        s.person(51).email("same@hooli.example").company(1).insert(); // first row of the second
+        s.person(52).email("other@hooli.example").company(1).insert();
+        RunContext run = s.run("contacts");
+        assertThat(s.outcome(run, "50").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(run, "51").action()).isIn("UPDATED", "SKIPPED");
+        assertThat(s.outcome(run, "51").sfId()).isEqualTo(s.outcome(run, "50").sfId());
+        assertThat(s.records("Contact").stream().filter(c -> "same@hooli.example".equals(c.get("Email")))).hasSize(1);
+        assertThat(s.records("Account").stream().filter(a -> "Hooli".equals(a.get("Name")))).hasSize(1);
+        assertThat(s.record(s.outcome(run, "52").sfId()).get("AccountId"))
+                .isEqualTo(s.record(s.outcome(run, "50").sfId()).get("AccountId"));
+    }
+
     // --- ownership -----------------------------------------------------------------------------------
 
     @Test
