@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Custom code for a field: {@code transform: [bean:com.example.MyTransform]}. The class needs a public
- * no-argument constructor; one instance serves a whole run.
+ * no-argument constructor; one instance serves a whole run, called from several threads at once
+ * (rows are mapped in parallel), so it must be thread-safe.
  */
 public interface FieldTransform {
     /**

@@ -22,11 +22,12 @@ public final class MapStep {
     public void prepare(RunContext run, Batch batch) {
         Map<String, Link> links = run.store.links(run.job.name(),
                 batch.works().stream().map(RecordWork::key).collect(Collectors.toList()));
-        for (RecordWork w : batch.works()) {
+        // mapping is pure CPU work on independent rows: spread it over the cores
+        batch.works().parallelStream().forEach(w -> {
             w.link = links.get(w.key());
             w.targetObject = w.link != null ? w.link.sobject() : run.job.createAs();
             w.mapped = run.mapper.map(w.row);
-        }
+        });
     }
 
     public void apply(RunContext run, Batch batch) {
