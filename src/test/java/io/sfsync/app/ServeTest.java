@@ -1,0 +1,72 @@
+package io.sfsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `sfsync serve`: jobs run on their Quartz schedule, and YAML routes reload when their file changes. */
+class ServeTest {
+
+    private static Path copyConfig(Path dir, String every) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Files.copy(Path.of("config/application.properties"), config.resolve("application.properties"));
+        Files.writeString(config.resolve("sync.yaml"), Files.readString(Path.of("config/sync.yaml"))
+                .replace("every: 10m", "every: " + every));
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void theScheduleRunsTheJobAndTheRunIsRecorded(@TempDir Path dir) throws Exception {
+        copyConfig(dir, "2s");
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
+                true, Map.of("sfsync.source.url", "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "30",
+                        "camel.main.jmx-enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            NotifyBuilder scheduled = new NotifyBuilder(rt.camel()).fromRoute("people-schedule").whenCompleted(1).create();
+            assertThat(scheduled.matches(30, TimeUnit.SECONDS)).isTrue();
+            var run = rt.store().lastRun("people").orElseThrow();
+            assertThat(run.trigger()).isEqualTo("schedule");
+            assertThat(run.counts().attempted()).isEqualTo(30);
+            assertThat(run.counts().created()).isPositive();
+        }
+    }
+
+    @Test
+    void aChangedYamlRouteIsReloadedWithoutARestart(@TempDir Path dir) throws Exception {
+        copyConfig(dir, "10m");
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, false,
+                false, Map.of("sfsync.source.url", "jdbc:h2:mem:reload;DB_CLOSE_DELAY=-1", "camel.main.jmx-enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            assertThat(rt.camel().getRoute("hello-team")).isNull();
+            Files.writeString(dir.resolve("routes/hello.camel.yaml"), """
+                    - route:
+                        id: hello-team
+                        from:
+                          uri: direct:hello
+                          steps:
+                            - setBody:
+                                simple: "hello ${body}"
+                    """);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (rt.camel().getRoute("hello-team") == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(rt.camel().getRoute("hello-team")).isNotNull();
+            assertThat(rt.camel().createProducerTemplate().requestBody("direct:hello", "team", String.class))
+                    .isEqualTo("hello team");
+        }
+    }
+}
