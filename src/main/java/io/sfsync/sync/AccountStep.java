@@ -117,13 +117,7 @@ public final class AccountStep {
                 continue;
             }
             Object current = account.get(f.name());
-            boolean allowed = switch (rule.overwrite()) {
-                case ALWAYS -> true;
-                case IF_BLANK -> OverwriteStep.isBlank(current);
-                case NEVER -> false;
-                case WHEN -> rule.when().test(account.get(rule.when().field()));
-            };
-            if (allowed && !OverwriteStep.same(f, current, value)) {
+            if (OverwriteStep.permits(rule, info, current, account) && !OverwriteStep.same(f, current, value)) {
                 changes.put(f.name(), value);
             }
         }

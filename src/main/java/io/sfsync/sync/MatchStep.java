@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -323,9 +322,5 @@ public final class MatchStep {
             order.add(0, "Contact");
         }
         return order;
-    }
-
-    static Map<String, Object> copy(Map<String, Object> m) {
-        return new LinkedHashMap<>(m);
     }
 }

@@ -79,19 +79,27 @@ public final class OverwriteStep {
                 continue;
             }
             Object current = w.current.get(f.name());
+            // a record's external ID is set once: another row must not take it over
             boolean externalId = f.name().equalsIgnoreCase(String.valueOf(run.job.externalIdField()));
-            boolean allowed = switch (externalId ? FieldRule.Overwrite.IF_BLANK : rule.overwrite()) {
-                case ALWAYS -> true;
-                case IF_BLANK -> isBlank(current);
-                case NEVER -> false;
-                case WHEN -> rule.when().test(w.current.get(info.field(rule.when().field()) == null
-                        ? rule.when().field() : info.field(rule.when().field()).name()));
-            };
+            boolean allowed = externalId ? isBlank(current) : permits(rule, info, current, w.current);
             if (allowed && !same(f, current, value)) {
                 w.payload.put(f.name(), value);
                 w.diff.put(f.name(), new Object[] {current, value});
             }
         }
+    }
+
+    /** Whether the field's overwrite rule lets a new value replace {@code current} on this record. */
+    static boolean permits(FieldRule rule, ObjectInfo info, Object current, Map<String, Object> record) {
+        return switch (rule.overwrite()) {
+            case ALWAYS -> true;
+            case IF_BLANK -> isBlank(current);
+            case NEVER -> false;
+            case WHEN -> {
+                FieldInfo condition = info.field(rule.when().field());
+                yield rule.when().test(record.get(condition == null ? rule.when().field() : condition.name()));
+            }
+        };
     }
 
     static boolean isBlank(Object v) {
