@@ -482,6 +482,48 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aBrokenConnectionPausesTheJobAndLosesNothing() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 5; i++) {
+            s.person(i).insert();
+        }
+        // the connected app's secret is rotated in Salesforce and the session ends: re-login fails
+        s.emulator.credentials(s.emulator.credentials().withClientSecret("rotated-elsewhere"));
+        s.emulator.sessions().expireAll();
+        RunContext broken = s.run("people");
+        assertThat(broken.status()).isEqualTo("PAUSED");
+        assertThat(broken.stopReason()).contains("BROKEN");
+        assertThat(s.store().state("people").paused()).isTrue();
+        assertThat(s.records("Lead")).isEmpty();
+        RunContext whilePaused = s.run("people");
+        assertThat(whilePaused.status()).isEqualTo("PAUSED");
+        // repaired: the right secret again, the job resumed — every row arrives, once
+        s.emulator.reset();
+        s.store().setPaused("people", false, null);
+        RunContext resumed = s.run("people");
+        assertThat(resumed.counts().created()).isEqualTo(5);
+        assertThat(s.records("Lead")).hasSize(5);
+    }
+
+    @Test
+    void aSpentDailyApiLimitStopsTheRunAndTheRowsWaitForTheNextOne() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 120; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.limits().set(4L, 0L, null); // metadata + the first batch's lookup and write, then nothing
+        RunContext stopped = s.run("people");
+        assertThat(stopped.status()).isEqualTo("PAUSED");
+        assertThat(stopped.stopReason()).contains("daily API requests");
+        long createdFirst = stopped.counts().created();
+        assertThat(createdFirst).isLessThan(120);
+        s.emulator.limits().set(15000L, 0L, null);
+        RunContext next = s.run("people");
+        assertThat(createdFirst + next.counts().created()).isEqualTo(120);
+        assertThat(s.records("Lead")).hasSize(120);
+    }
+
+    @Test
     void dryRunRecordsWhatWouldHappenAndWritesNothing() {
         SyncHarness s = sync();
         org("Lead", rec("LastName", "L", "Company", "C", "Email", "known@x.example"));
