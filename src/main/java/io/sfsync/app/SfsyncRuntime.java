@@ -22,7 +22,15 @@ import io.sfsync.demo.DemoData;
 import io.sfsync.demo.DemoOrg;
 import io.sfsync.emulator.SalesforceEmulator;
 import io.sfsync.routes.JobScheduleRoutes;
+import io.sfsync.api.Access;
+import io.sfsync.api.ApiRoutes;
+import io.sfsync.api.EnvUserDirectory;
+import io.sfsync.api.SyncApi;
 import io.sfsync.routes.SyncRoutes;
+import io.sfsync.salesforce.ConnectionMonitor;
+import io.sfsync.sync.SyncMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sfsync.sync.RunContext;
 import io.sfsync.synclog.SyncStore;
 
@@ -60,6 +68,10 @@ public final class SfsyncRuntime implements AutoCloseable {
     private final SyncConfig config;
     private final SyncStore store;
     private final SyncRoutes syncRoutes;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final ConnectionMonitor connection;
+    private final SyncMetrics metrics;
+    private final EnvUserDirectory users;
 
     private SfsyncRuntime(Options options) {
         this.options = options;
@@ -83,6 +95,7 @@ public final class SfsyncRuntime implements AutoCloseable {
             LOG.info("Embedded Salesforce emulator at {}", emu.loginUrl());
         }
         this.emulator = emu;
+        this.users = new EnvUserDirectory(env::get);
         AppProperties props = new AppProperties(propertiesFile, options.overrides(), env::get);
         this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
         this.source = Databases.pool("source", props.get("sfsync.source.url", null), props.get("sfsync.source.user", "sa"),
@@ -92,8 +105,11 @@ public final class SfsyncRuntime implements AutoCloseable {
         if (options.demo()) {
             seedDemo(props);
         }
-        this.syncRoutes = new SyncRoutes(config, source, store, props.getInt("sfsync.salesforce.redeliveries", 4),
-                props.getInt("sfsync.salesforce.redelivery-delay-ms", 250));
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.connection = new ConnectionMonitor(props.getInt("sfsync.salesforce.degraded-below-percent", 10));
+        this.metrics = new SyncMetrics(meterRegistry);
+        this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics,
+                props.getInt("sfsync.salesforce.redeliveries", 4), props.getInt("sfsync.salesforce.redelivery-delay-ms", 250));
         this.main = createMain(propertiesFile);
     }
 
@@ -143,7 +159,11 @@ public final class SfsyncRuntime implements AutoCloseable {
                 m.addOverrideProperty(k, v);
             }
         });
+        // one registry for Camel's route metrics and sfsync's own (camel.metrics.* uses a bound registry)
+        m.bind("prometheusMeterRegistry", meterRegistry);
         m.configure().addRoutesBuilder(syncRoutes);
+        m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), new Access(users, config.management().adminsOnly()),
+                meterRegistry));
         if (options.schedules()) {
             m.configure().addRoutesBuilder(new JobScheduleRoutes(config));
         }
@@ -153,6 +173,12 @@ public final class SfsyncRuntime implements AutoCloseable {
     /** Runs one job now and waits for it; the run's context carries its counts and outcomes. */
     public RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress) {
+        return run(job, mode, trigger, segment, keys, progress, null);
+    }
+
+    /** As {@link #run}, creating unmatched rows as {@code createAs} (Lead or Contact) instead of the job's choice. */
+    public RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress, String createAs) {
         ProducerTemplate template = camel().createProducerTemplate();
         try {
             Map<String, Object> headers = new LinkedHashMap<>();
@@ -168,6 +194,9 @@ public final class SfsyncRuntime implements AutoCloseable {
             if (progress != null) {
                 headers.put("SfsyncProgress", progress);
             }
+            if (createAs != null) {
+                headers.put("SfsyncCreateAs", createAs);
+            }
             return template.requestBodyAndHeaders(JobScheduleRoutes.OUTBOUND, null, headers, RunContext.class);
         } finally {
             try {
@@ -179,12 +208,42 @@ public final class SfsyncRuntime implements AutoCloseable {
     }
 
     public CamelContext camel() { return main.getCamelContext(); }
+
+    private org.apache.camel.component.salesforce.SalesforceComponent salesforceComponent() {
+        return camel().getComponent("salesforce", org.apache.camel.component.salesforce.SalesforceComponent.class);
+    }
+
+    /** Logs in to Salesforce again now (the connection's "Fix now"). */
+    public void relogin() {
+        var session = salesforceComponent().getSession();
+        try {
+            session.login(session.getAccessToken());
+        } catch (org.apache.camel.component.salesforce.api.SalesforceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public String loginUrl() {
+        return salesforceComponent().getLoginUrl();
+    }
+
+    /** Where records open in the browser: the session's instance URL once logged in, else the login URL. */
+    public String instanceUrl() {
+        var session = salesforceComponent().getSession();
+        String url = session == null ? null : session.getInstanceUrl();
+        return url != null ? url : loginUrl();
+    }
     public SyncConfig config() { return config; }
     public SyncStore store() { return store; }
     public HikariDataSource source() { return source; }
     public SalesforceEmulator emulator() { return emulator; }
     public Main main() { return main; }
     public io.sfsync.salesforce.SalesforceClient salesforce() { return syncRoutes.services().salesforce(); }
+    public ConnectionMonitor connection() { return connection; }
+    public SyncMetrics metrics() { return metrics; }
+    public PrometheusMeterRegistry meterRegistry() { return meterRegistry; }
+    public EnvUserDirectory users() { return users; }
+
 
     @Override
     public void close() {

@@ -82,7 +82,7 @@ public final class SyncConfigLoader {
         }
         List<String> errors = new ArrayList<>();
         ConfigNode root = new ConfigNode("", substitute(tree, errors), errors);
-        root.allowOnly(Set.of("salesforce", "jobs"));
+        root.allowOnly(Set.of("salesforce", "jobs", "management", "alerts"));
         SalesforceSettings sf = salesforce(root.get("salesforce"));
         Map<String, JobConfig> jobs = new LinkedHashMap<>();
         ConfigNode jobsNode = root.get("jobs");
@@ -90,10 +90,21 @@ public final class SyncConfigLoader {
             jobsNode.error("at least one job is required");
         }
         jobsNode.map().keySet().forEach(name -> jobs.put(name, job(name, jobsNode.get(name))));
+        ConfigNode mgmt = root.get("management");
+        mgmt.allowOnly(Set.of("adminsOnly"));
+        SyncConfig.Management management = new SyncConfig.Management(mgmt.bool("adminsOnly", false));
+        ConfigNode al = root.get("alerts");
+        al.allowOnly(Set.of("webhook", "errorThreshold", "apiBudgetLowPercent"));
+        String webhook = al.string("webhook", null);
+        if (webhook != null && !webhook.isBlank() && !webhook.matches("https?://.+")) {
+            al.get("webhook").error("'" + webhook + "' is not an http(s) URL");
+        }
+        SyncConfig.Alerts alerts = new SyncConfig.Alerts(webhook == null || webhook.isBlank() ? null : webhook,
+                al.integer("errorThreshold", 0, 0, 1_000_000), al.integer("apiBudgetLowPercent", 10, 0, 100));
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(source, errors);
         }
-        return new SyncConfig(sf, jobs);
+        return new SyncConfig(sf, jobs, management, alerts);
     }
 
     private SalesforceSettings salesforce(ConfigNode n) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.sql.DataSource;
 
 import io.sfsync.config.SyncConfig;
+import io.sfsync.salesforce.ConnectionMonitor;
+import io.sfsync.sync.SyncMetrics;
 import io.sfsync.mapping.Transforms;
 import io.sfsync.synclog.SyncStore;
 
@@ -72,7 +74,13 @@ public final class SyncRoutes extends RouteBuilder {
     private final long redeliveryDelayMs;
     private volatile SyncServices services;
 
-    public SyncRoutes(SyncConfig config, DataSource source, SyncStore store, int redeliveries, long redeliveryDelayMs) {
+    private final ConnectionMonitor connection;
+    private final SyncMetrics metrics;
+
+    public SyncRoutes(SyncConfig config, DataSource source, SyncStore store, ConnectionMonitor connection,
+            SyncMetrics metrics, int redeliveries, long redeliveryDelayMs) {
+        this.connection = connection;
+        this.metrics = metrics;
         this.config = config;
         this.source = source;
         this.store = store;
@@ -89,7 +97,8 @@ public final class SyncRoutes extends RouteBuilder {
     public void configure() {
         SalesforceClient salesforce = new SalesforceClient(getContext().createProducerTemplate(), new ObjectMapper(),
                 config.salesforce().apiVersion());
-        services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())));
+        services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
+                connection, metrics);
         RunLifecycle lifecycle = new RunLifecycle(services);
         MapStep map = new MapStep();
         MatchStep match = new MatchStep();
@@ -110,7 +119,8 @@ public final class SyncRoutes extends RouteBuilder {
                             RunContext.Mode.valueOf(e.getMessage().getHeader("SfsyncMode", "RUN", String.class)),
                             e.getMessage().getHeader("SfsyncTrigger", "manual", String.class),
                             e.getMessage().getHeader("SfsyncSegment", String.class),
-                            keys(e), e.getMessage().getHeader("SfsyncProgress", java.util.function.Consumer.class));
+                            keys(e), e.getMessage().getHeader("SfsyncProgress", java.util.function.Consumer.class),
+                            e.getMessage().getHeader("SfsyncCreateAs", String.class));
                     e.setProperty(RunContext.PROPERTY, run);
                     e.setProperty(MORE, run.more());
                 });
@@ -161,7 +171,14 @@ public final class SyncRoutes extends RouteBuilder {
                     .backOffMultiplier(2).retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
                 .end()
                 .setProperty(REQUEST, body())
-                .to("direct:sfsync-salesforce-once");
+                .to(config.salesforce().maxCallsPerSecond() > 0 ? "direct:sfsync-salesforce-throttled"
+                        : "direct:sfsync-salesforce-once");
+        if (config.salesforce().maxCallsPerSecond() > 0) {
+            // salesforce.maxCallsPerSecond: calls wait their turn rather than burst past the org's limits
+            from("direct:sfsync-salesforce-throttled").routeId("salesforce-call-throttle")
+                    .throttle(config.salesforce().maxCallsPerSecond()).totalRequestsMode().timePeriodMillis(1000)
+                    .to("direct:sfsync-salesforce-once");
+        }
         from("direct:sfsync-salesforce-once").routeId("salesforce-call-once")
                 .errorHandler(noErrorHandler())
                 .setBody(exchangeProperty(REQUEST))

@@ -25,7 +25,7 @@ public final class MapStep {
         // mapping is pure CPU work on independent rows: spread it over the cores
         batch.works().parallelStream().forEach(w -> {
             w.link = links.get(w.key());
-            w.targetObject = w.link != null ? w.link.sobject() : run.job.createAs();
+            w.targetObject = w.link != null ? w.link.sobject() : run.createAs;
             w.mapped = run.mapper.map(w.row);
         });
     }

@@ -175,7 +175,7 @@ public final class MatchStep {
     }
 
     private static String accountQuery(RunContext run, List<RecordWork> open) {
-        if (!run.job.accounts().enabled() || !(run.job.matchIn().contains("Contact") || run.job.createAs().equals("Contact"))) {
+        if (!run.job.accounts().enabled() || !(run.job.matchIn().contains("Contact") || run.createAs.equals("Contact"))) {
             return null;
         }
         Set<String> domains = new LinkedHashSet<>();
@@ -226,7 +226,7 @@ public final class MatchStep {
         Candidate found = null;
         for (JobConfig.MatchKey key : job.matchBy()) {
             found = switch (key) {
-                case LINK -> linked(w, index, job);
+                case LINK -> linked(w, index, job, run.createAs);
                 case EXTERNALID -> byKey(run, w, index, true);
                 case EMAIL -> byKey(run, w, index, false);
             };
@@ -253,12 +253,12 @@ public final class MatchStep {
         }
         if (found == null) {
             if (job.mode() == JobConfig.Mode.UPDATE_ONLY) {
-                w.targetObject = job.createAs();
+                w.targetObject = run.createAs;
                 w.settle(Action.SKIPPED, "NOT_FOUND_UPDATE_ONLY", "no matching " + String.join(" or ", job.matchIn())
                         + " and the job only updates");
                 return;
             }
-            w.targetObject = job.createAs();
+            w.targetObject = run.createAs;
             w.current = null;
             w.operation = RecordWork.Operation.CREATE;
             return;
@@ -276,8 +276,8 @@ public final class MatchStep {
     private record Candidate(String object, Map<String, Object> record, String ambiguous) {
     }
 
-    private static Candidate linked(RecordWork w, MatchIndex index, JobConfig job) {
-        if (w.link == null || !job.matchIn().contains(w.link.sobject()) && !w.link.sobject().equals(job.createAs())) {
+    private static Candidate linked(RecordWork w, MatchIndex index, JobConfig job, String createAs) {
+        if (w.link == null || !job.matchIn().contains(w.link.sobject()) && !w.link.sobject().equals(createAs)) {
             return null;
         }
         Map<String, Object> rec = index.byId(w.link.sobject(), w.link.sfId());

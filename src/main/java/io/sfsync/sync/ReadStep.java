@@ -26,6 +26,11 @@ public final class ReadStep {
         if (!run.more) {
             return new Batch(run.batches, List.of());
         }
+        if (!run.budgetAllowsAnotherBatch()) {
+            run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
+                    + run.apiAllowance + " calls); the rest waits for the next run");
+            return new Batch(run.batches, List.of());
+        }
         Batch batch;
         if (run.onlyKeys != null) {
             batch = load(run, run.reader.byKeys(run.onlyKeys, run.segmentPredicate()));
@@ -70,7 +75,8 @@ public final class ReadStep {
         }
         java.util.Set<String> writing = current.writeKeys(run.job.accounts().enabled());
         run.prefetched = run.prefetched.thenApplyAsync(next -> {
-            if (run.stopReason == null && java.util.Collections.disjoint(writing, next.matchKeys())) {
+            if (run.stopReason == null && run.budgetAllowsAnotherBatch()
+                    && java.util.Collections.disjoint(writing, next.matchKeys())) {
                 next.lookedUp = match.lookup(run, next);
             }
             return next;

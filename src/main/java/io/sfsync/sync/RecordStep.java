@@ -29,6 +29,7 @@ public final class RecordStep {
             }
             Outcome o = w.outcome();
             outcomes.add(o);
+            run.metrics.outcome(run.job.name(), o);
             run.counts = run.counts.plus(o.action());
             if (o.action() == Action.PENDING) {
                 run.watermarkBlocked = true;

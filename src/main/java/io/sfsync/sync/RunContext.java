@@ -34,6 +34,9 @@ public final class RunContext {
     /** Only these source keys (retry, per-record actions); null for a normal watermark run. */
     final List<String> onlyKeys;
     final Consumer<String> progress;
+    final SyncMetrics metrics;
+    /** What unmatched rows become (the job's createAs, or a push's "as"). */
+    String createAs;
     long runId;
     Map<String, ObjectInfo> describe = Map.of();
     MappingProcessor mapper;
@@ -65,7 +68,8 @@ public final class RunContext {
     private final java.util.concurrent.atomic.AtomicInteger apiCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     RunContext(JobConfig job, Mode mode, String trigger, String segment, SyncStore store, SourceReader reader,
-            SalesforceClient salesforce, List<String> onlyKeys, Consumer<String> progress) {
+            SalesforceClient salesforce, List<String> onlyKeys, Consumer<String> progress, SyncMetrics metrics) {
+        this.metrics = metrics;
         this.job = job;
         this.mode = mode;
         this.trigger = trigger;
@@ -90,6 +94,15 @@ public final class RunContext {
     public List<Outcome> outcomes() { return outcomes; }
     /** PLAN mode: the rows with their decided operation and field-level diff. */
     public List<RecordWork> planned() { return planned; }
+
+    /** Calls this run may make under the daily API budget (remaining × budget share); negative: unknown. */
+    long apiAllowance = -1;
+    final long startedNanos = System.nanoTime();
+
+    /** Whether another batch (a lookup, an account write and a write: three calls) still fits the budget. */
+    boolean budgetAllowsAnotherBatch() {
+        return apiAllowance < 0 || apiCalls.get() + 3 <= apiAllowance;
+    }
 
     /** One Composite call on behalf of this run (counted as one API call). */
     List<com.fasterxml.jackson.databind.JsonNode> composite(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests,

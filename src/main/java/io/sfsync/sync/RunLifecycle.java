@@ -36,7 +36,7 @@ public final class RunLifecycle {
     }
 
     public RunContext start(String jobName, RunContext.Mode mode, String trigger, String segment, List<String> onlyKeys,
-            Consumer<String> progress) {
+            Consumer<String> progress, String createAs) {
         JobConfig job = services.config().job(jobName);
         String seg = segment == null || segment.isBlank() ? job.segment() : segment;
         if (job.segmentPredicate(seg) == null) {
@@ -46,7 +46,8 @@ public final class RunLifecycle {
         SyncStore store = services.store();
         RunContext run = new RunContext(job, mode, trigger, seg, store,
                 new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
-                progress == null ? s -> { } : progress);
+                progress == null ? s -> { } : progress, services.metrics());
+        run.createAs = createAs != null ? createAs : job.createAs();
         if (mode != RunContext.Mode.PLAN) {
             store.abortStaleRuns(jobName);
             run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
@@ -103,8 +104,14 @@ public final class RunLifecycle {
                 run.fallbackOwnerId = records.get(0).path("Id").asText();
             } else if (ref.equals("limits")) {
                 JsonNode daily = r.path("body").path("DailyApiRequests");
-                LOG.info("Run of {}: {} of {} daily API requests remaining", run.job.name(), daily.path("Remaining").asLong(),
-                        daily.path("Max").asLong());
+                long max = daily.path("Max").asLong();
+                long remaining = daily.path("Remaining").asLong();
+                services.connection().limits(max, remaining);
+                services.metrics().limits(max, remaining);
+                // never use more than the configured share of what the org has left today
+                run.apiAllowance = remaining * services.config().salesforce().dailyApiBudgetPercent() / 100;
+                LOG.info("Run of {}: {} of {} daily API requests remaining; this run may use {}", run.job.name(),
+                        remaining, max, run.apiAllowance);
             }
         }
         if (own.fallback() == OwnershipConfig.Fallback.USER && own.fallbackTarget().matches("005[A-Za-z0-9]{12,15}")) {
@@ -156,6 +163,7 @@ public final class RunLifecycle {
         switch (e.kind()) {
             case AUTH -> {
                 String reason = "Salesforce login failed: " + e.getMessage();
+                services.connection().broken(reason);
                 if (run.mode == RunContext.Mode.RUN) {
                     services.store().setPaused(run.job.name(), true, reason);
                 }
@@ -180,6 +188,8 @@ public final class RunLifecycle {
         if (run.mode != RunContext.Mode.PLAN) {
             services.store().finishRun(run.runId, status, run.counts, run.apiCallsThisRun(), summary);
         }
+        services.metrics().apiCalls(run.job.name(), run.apiCallsThisRun());
+        services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.startedNanos));
         LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
                 run.apiCallsThisRun(), run.stepTimes());
         return status;

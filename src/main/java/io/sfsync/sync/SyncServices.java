@@ -4,10 +4,11 @@ import javax.sql.DataSource;
 
 import io.sfsync.config.SyncConfig;
 import io.sfsync.mapping.Transforms;
+import io.sfsync.salesforce.ConnectionMonitor;
 import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.synclog.SyncStore;
 
 /** What the sync steps share across runs: configuration, the source, the sync tables, Salesforce. */
 public record SyncServices(SyncConfig config, DataSource source, SyncStore store, SalesforceClient salesforce,
-        Transforms transforms) {
+        Transforms transforms, ConnectionMonitor connection, SyncMetrics metrics) {
 }

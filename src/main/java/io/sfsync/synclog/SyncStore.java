@@ -334,6 +334,72 @@ public final class SyncStore {
         return new ArrayList<>(latest.values());
     }
 
+    /** A filter over sync_log; null fields do not filter. */
+    public record LogFilter(String action, String reason, String job, String sourceKey, String sfId, Long runId,
+            java.time.Instant from, java.time.Instant to) {
+    }
+
+    /** One page of the sync log, newest first, and how many entries match in all. */
+    public record LogPage(List<LogEntry> items, int page, int size, long total) {
+    }
+
+    public LogPage logPage(LogFilter f, int page, int size) {
+        StringBuilder where = new StringBuilder("WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        addFilter(where, params, "action = ?", f.action() == null ? null : f.action().toUpperCase(java.util.Locale.ROOT));
+        addFilter(where, params, "reason = ?", f.reason());
+        addFilter(where, params, "job = ?", f.job());
+        addFilter(where, params, "source_key = ?", f.sourceKey());
+        addFilter(where, params, "sf_id = ?", f.sfId());
+        addFilter(where, params, "run_id = ?", f.runId());
+        addFilter(where, params, "at >= ?", f.from() == null ? null : f.from().atOffset(ZoneOffset.UTC));
+        addFilter(where, params, "at < ?", f.to() == null ? null : f.to().atOffset(ZoneOffset.UTC));
+        long total;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sync_log " + where)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the sync log", e);
+        }
+        int safeSize = Math.max(1, Math.min(size, 500));
+        int safePage = Math.max(0, page);
+        String sql = where + " ORDER BY id DESC OFFSET " + ((long) safePage * safeSize) + " ROWS FETCH NEXT " + safeSize
+                + " ROWS ONLY";
+        return new LogPage(logWhere(sql, params.toArray()), safePage, safeSize, total);
+    }
+
+    private static void addFilter(StringBuilder where, List<Object> params, String clause, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            where.append(" AND ").append(clause);
+            params.add(value);
+        }
+    }
+
+    /** Salesforce API calls sfsync's runs made since the instant (for "API usage today"). */
+    public long apiCallsSince(Instant since) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(api_calls), 0) FROM sync_run WHERE started_at >= ?")) {
+            ps.setObject(1, since.atOffset(ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read runs", e);
+        }
+    }
+
+    /** Links a source row to a Salesforce record by hand (or unlinks it), with its sync_log row. */
+    public void setLink(String job, String sourceKey, Link link, Outcome outcome) {
+        recordBatch(0, job, "OUTBOUND", List.of(outcome), link == null ? List.of() : List.of(link),
+                link == null ? List.of(sourceKey) : List.of(), null);
+    }
+
     public List<LogEntry> logWhere(String where, Object... params) {
         String sql = "SELECT id, run_id, at, job, direction, source_key, sobject, sf_id, action, reason, message, fields, attempt"
                 + " FROM sync_log " + where;

@@ -506,20 +506,22 @@ abstract class OutboundSyncContract {
     }
 
     @Test
-    void aSpentDailyApiLimitStopsTheRunAndTheRowsWaitForTheNextOne() {
+    void aRunStopsAtItsShareOfTheDailyApiBudgetAndTheRestWaitsForTheNextRun() {
         SyncHarness s = sync();
         for (int i = 1; i <= 120; i++) {
             s.person(i).insert();
         }
-        s.emulator.limits().set(4L, 0L, null); // metadata + the first batch's lookup and write, then nothing
+        // 10 calls left today and a 50% budget: 5 for this run — the metadata call and one batch (3 calls)
+        s.emulator.limits().set(10L, 0L, null);
         RunContext stopped = s.run("people");
         assertThat(stopped.status()).isEqualTo("PAUSED");
-        assertThat(stopped.stopReason()).contains("daily API requests");
-        long createdFirst = stopped.counts().created();
-        assertThat(createdFirst).isLessThan(120);
+        assertThat(stopped.stopReason()).contains("share of the daily API budget");
+        assertThat(stopped.apiCalls()).isLessThanOrEqualTo(5);
+        assertThat(stopped.counts().created()).isEqualTo(50);
+        assertThat(s.emulator.limits().used()).isLessThanOrEqualTo(5);
         s.emulator.limits().set(15000L, 0L, null);
         RunContext next = s.run("people");
-        assertThat(createdFirst + next.counts().created()).isEqualTo(120);
+        assertThat(next.counts().created()).isEqualTo(70);
         assertThat(s.records("Lead")).hasSize(120);
     }
 

@@ -1,0 +1,341 @@
+package io.sfsync.api;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.config.JobConfig;
+import io.sfsync.mapping.Transforms;
+import io.sfsync.salesforce.ConnectionMonitor;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.salesforce.Soql;
+import io.sfsync.sync.RunContext;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Link;
+import io.sfsync.synclog.Outcome;
+import io.sfsync.synclog.RunReport;
+import io.sfsync.synclog.SyncStore;
+
+/** What the REST API and the console do, independent of HTTP. */
+public final class SyncApi {
+    private final SfsyncRuntime rt;
+
+    public SyncApi(SfsyncRuntime rt) {
+        this.rt = rt;
+    }
+
+    /** An API error: HTTP status and message. */
+    public static final class ApiProblem extends RuntimeException {
+        private final int status;
+
+        public ApiProblem(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    public List<Map<String, Object>> runs(String job, int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SyncStore.Run r : rt.store().recentRuns(limit)) {
+            if (job == null || job.isBlank() || job.equals(r.job())) {
+                out.add(run(r));
+            }
+        }
+        return out;
+    }
+
+    public Map<String, Object> run(long id) {
+        SyncStore.Run r = rt.store().run(id).orElseThrow(() -> new ApiProblem(404, "no run " + id));
+        Map<String, Object> m = run(r);
+        m.put("report", RunReport.render(r, rt.store().log(id)));
+        return m;
+    }
+
+    private static Map<String, Object> run(SyncStore.Run r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("job", r.job());
+        m.put("trigger", r.trigger());
+        m.put("segment", r.segment());
+        m.put("dryRun", r.dryRun());
+        m.put("startedAt", r.startedAt().toString());
+        m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+        m.put("status", r.status());
+        m.put("attempted", r.counts().attempted());
+        m.put("created", r.counts().created());
+        m.put("updated", r.counts().updated());
+        m.put("skipped", r.counts().skipped());
+        m.put("duplicates", r.counts().duplicates());
+        m.put("errors", r.counts().errors());
+        m.put("pending", r.counts().pending());
+        m.put("apiCalls", r.apiCalls());
+        m.put("summary", r.summary());
+        return m;
+    }
+
+    public Map<String, Object> log(SyncStore.LogFilter filter, int page, int size) {
+        SyncStore.LogPage p = rt.store().logPage(filter, page, size);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (SyncStore.LogEntry e : p.items()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("runId", e.runId());
+            m.put("at", e.at().toString());
+            m.put("job", e.job());
+            m.put("direction", e.direction());
+            m.put("sourceKey", e.sourceKey());
+            m.put("sobject", e.sobject());
+            m.put("sfId", e.sfId());
+            m.put("action", e.action());
+            m.put("reason", e.reason());
+            m.put("message", e.message());
+            m.put("fields", e.fields());
+            m.put("url", e.sfId() == null ? null : recordUrl(e.sobject(), e.sfId()));
+            items.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        out.put("page", p.page());
+        out.put("size", p.size());
+        out.put("total", p.total());
+        return out;
+    }
+
+    /** Runs a job now (synchronously: a run is seconds) and returns its summary. */
+    public Map<String, Object> trigger(String job, String segment, boolean dryRun, String trigger) {
+        requireJob(job);
+        RunContext run = rt.run(job, dryRun ? RunContext.Mode.DRY_RUN : RunContext.Mode.RUN, trigger, segment, null, null);
+        return runResult(run);
+    }
+
+    private Map<String, Object> runResult(RunContext run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runId", run.runId());
+        m.put("status", run.status());
+        m.put("summary", run.counts().summary());
+        m.put("stopReason", run.stopReason());
+        m.put("apiCalls", run.apiCalls());
+        return m;
+    }
+
+    /** Push one row now, creating it as Lead or Contact when Salesforce has no match. */
+    public Map<String, Object> push(String job, String key, String as) {
+        requireJob(job);
+        if (as != null && !as.equals("Lead") && !as.equals("Contact")) {
+            throw new ApiProblem(400, "as must be Lead or Contact, not '" + as + "'");
+        }
+        RunContext run = rt.run(job, RunContext.Mode.RUN, "api", null, List.of(key), null, as);
+        return single(run, key);
+    }
+
+    /** Sync one row again now, even if nothing changed. */
+    public Map<String, Object> resync(String job, String key) {
+        requireJob(job);
+        return single(rt.run(job, RunContext.Mode.RUN, "api", null, List.of(key), null, null), key);
+    }
+
+    private Map<String, Object> single(RunContext run, String key) {
+        Map<String, Object> m = runResult(run);
+        run.outcomes().stream().filter(o -> o.sourceKey().equals(key)).findFirst().ifPresentOrElse(o -> {
+            m.put("action", o.action().name());
+            m.put("reason", o.reason());
+            m.put("message", o.message());
+            m.put("sfId", o.sfId());
+            m.put("url", o.sfId() == null ? null : recordUrl(o.sobject(), o.sfId()));
+        }, () -> {
+            throw new ApiProblem(404, "job " + run.job().name() + " has no source row " + key);
+        });
+        return m;
+    }
+
+    /** Link a row to an existing Salesforce record by Id (the next sync updates it). */
+    public Map<String, Object> link(String job, String key, String sfId, String user) {
+        requireJob(job);
+        if (sfId == null || !sfId.matches("[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?")) {
+            throw new ApiProblem(400, "sfId must be a 15- or 18-character Salesforce Id");
+        }
+        String object = sfId.startsWith("00Q") ? "Lead" : sfId.startsWith("003") ? "Contact" : null;
+        if (object == null) {
+            throw new ApiProblem(400, sfId + " is not a Lead (00Q…) or a Contact (003…)");
+        }
+        SalesforceClient sf = rt.salesforce();
+        List<JsonNode> r = sf.composite(List.of(sf.subrequest("GET", "sobjects/" + object + "/" + sfId + "?fields=Id,OwnerId",
+                "record", null)), Map.of(), true);
+        if (r.get(0).path("httpStatusCode").asInt() >= 300) {
+            throw new ApiProblem(404, "Salesforce has no " + object + " " + sfId + ": " + r.get(0).path("body"));
+        }
+        String id = r.get(0).path("body").path("Id").asText();
+        Link link = new Link(job, key, object, id, null, r.get(0).path("body").path("OwnerId").asText(null), null,
+                Instant.now(), "MANUAL");
+        rt.store().setLink(job, key, link, Outcome.of(key, object, id, Action.LINKED, "MANUAL", "linked by " + user));
+        return Map.of("job", job, "sourceKey", key, "sobject", object, "sfId", id, "url", recordUrl(object, id));
+    }
+
+    public Map<String, Object> unlink(String job, String key, String user) {
+        requireJob(job);
+        Link existing = rt.store().links(job, List.of(key)).get(key);
+        if (existing == null) {
+            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked");
+        }
+        rt.store().setLink(job, key, null, Outcome.of(key, existing.sobject(), existing.sfId(), Action.UNLINKED, "MANUAL",
+                "unlinked by " + user));
+        return Map.of("job", job, "sourceKey", key, "unlinked", existing.sfId());
+    }
+
+    public Map<String, Object> relink(String job, String key, String sfId, String user) {
+        requireJob(job);
+        if (rt.store().links(job, List.of(key)).containsKey(key)) {
+            unlink(job, key, user);
+        }
+        return link(job, key, sfId, user);
+    }
+
+    public Map<String, Object> url(String job, String key) {
+        requireJob(job);
+        Link link = rt.store().links(job, List.of(key)).get(key);
+        if (link == null) {
+            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked to a Salesforce record");
+        }
+        return Map.of("sobject", link.sobject(), "sfId", link.sfId(), "url", recordUrl(link.sobject(), link.sfId()));
+    }
+
+    /**
+     * Are these emails already Leads or Contacts, these domains Accounts? One Composite call with three
+     * queries, whatever the number of emails and domains (up to 500 of each).
+     */
+    public Map<String, Object> lookup(List<String> emails, List<String> domains) {
+        Set<String> e = new LinkedHashSet<>();
+        emails.forEach(x -> {
+            if (x != null && !x.isBlank()) {
+                e.add(x.trim().toLowerCase(Locale.ROOT));
+            }
+        });
+        Set<String> d = new LinkedHashSet<>();
+        domains.forEach(x -> {
+            String dom = x == null ? null : Transforms.domain(x);
+            if (dom != null) {
+                d.add(dom);
+            }
+        });
+        if (e.size() > 500 || d.size() > 500) {
+            throw new ApiProblem(400, "at most 500 emails and 500 domains per lookup");
+        }
+        SalesforceClient sf = rt.salesforce();
+        List<ObjectNode> subs = new ArrayList<>();
+        if (!e.isEmpty()) {
+            subs.add(query(sf, "SELECT Id, Email, IsConverted FROM Lead WHERE Email IN " + Soql.inList(e), "Lead"));
+            subs.add(query(sf, "SELECT Id, Email, AccountId FROM Contact WHERE Email IN " + Soql.inList(e), "Contact"));
+        }
+        if (!d.isEmpty()) {
+            List<String> likes = d.stream().map(x -> "Website LIKE " + Soql.containsPattern(x)).toList();
+            subs.add(query(sf, "SELECT Id, Name, Website FROM Account WHERE " + String.join(" OR ", likes), "Account"));
+        }
+        Map<String, Map<String, List<String>>> byEmail = new LinkedHashMap<>();
+        e.forEach(x -> byEmail.put(x, new LinkedHashMap<>(Map.of("leads", new ArrayList<>(), "contacts", new ArrayList<>()))));
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        d.forEach(x -> byDomain.put(x, new ArrayList<>()));
+        if (!subs.isEmpty()) {
+            for (JsonNode r : sf.composite(subs, Map.of(), true)) {
+                String object = r.path("referenceId").asText();
+                for (JsonNode rec : r.path("body").path("records")) {
+                    if (object.equals("Account")) {
+                        String dom = Transforms.domain(rec.path("Website").asText(""));
+                        if (dom != null && byDomain.containsKey(dom)) {
+                            byDomain.get(dom).add(rec.path("Id").asText());
+                        }
+                    } else {
+                        Map<String, List<String>> hit = byEmail.get(rec.path("Email").asText("").toLowerCase(Locale.ROOT));
+                        if (hit != null) {
+                            hit.get(object.equals("Lead") ? "leads" : "contacts").add(rec.path("Id").asText());
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("emails", byEmail);
+        out.put("domains", byDomain);
+        out.put("apiCalls", subs.isEmpty() ? 0 : 1);
+        return out;
+    }
+
+    private static ObjectNode query(SalesforceClient sf, String soql, String ref) {
+        return sf.subrequest("GET", "query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8), ref, null);
+    }
+
+    public Map<String, Object> connection() {
+        ConnectionMonitor.Status s = rt.connection().status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", s.state().name());
+        m.put("reason", s.reason());
+        m.put("loginUrl", rt.loginUrl());
+        m.put("auth", rt.config().salesforce().auth().name().toLowerCase(Locale.ROOT));
+        m.put("authDeprecated", rt.config().salesforce().auth() == io.sfsync.config.SalesforceSettings.AuthType.PASSWORD);
+        m.put("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (JobConfig j : rt.config().jobs().values()) {
+            SyncStore.State st = rt.store().state(j.name());
+            jobs.add(new LinkedHashMap<>(Map.of("job", j.name(), "paused", st.paused(),
+                    "reason", st.brokenReason() == null ? "" : st.brokenReason())));
+        }
+        m.put("jobs", jobs);
+        return m;
+    }
+
+    public Map<String, Object> usage() {
+        ConnectionMonitor.Status s = rt.connection().status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dailyMax", s.apiMax());
+        m.put("remaining", s.apiRemaining());
+        m.put("budgetPercent", rt.config().salesforce().dailyApiBudgetPercent());
+        m.put("sfsyncCallsToday", rt.store().apiCallsSince(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)));
+        return m;
+    }
+
+    /** "Fix now": log in again with the current credentials, clear the pause, resume every job from its watermark. */
+    public Map<String, Object> reconnect(String user) {
+        try {
+            rt.relogin();
+        } catch (RuntimeException e) {
+            rt.connection().broken("reconnect failed: " + io.sfsync.salesforce.ErrorClassifier.describe(e));
+            throw new ApiProblem(502, "Salesforce refused the login: " + io.sfsync.salesforce.ErrorClassifier.describe(e));
+        }
+        rt.connection().repaired();
+        List<Map<String, Object>> resumed = new ArrayList<>();
+        for (JobConfig j : rt.config().jobs().values()) {
+            if (rt.store().state(j.name()).paused()) {
+                rt.store().setPaused(j.name(), false, null);
+                resumed.add(trigger(j.name(), null, false, "api"));
+            }
+        }
+        Map<String, Object> m = connection();
+        m.put("resumed", resumed);
+        m.put("by", user);
+        return m;
+    }
+
+    private void requireJob(String job) {
+        if (!rt.config().jobs().containsKey(job)) {
+            throw new ApiProblem(404, "no job '" + job + "' (jobs: " + String.join(", ", rt.config().jobs().keySet()) + ")");
+        }
+    }
+
+    private String recordUrl(String object, String sfId) {
+        return rt.instanceUrl() + "/lightning/r/" + (object == null ? "sObject" : object) + "/" + sfId + "/view";
+    }
+}
