@@ -1,0 +1,216 @@
+package io.sfsync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.sync.RunContext;
+
+/**
+ * The management REST API over HTTP, against sfsync running with the demo org: every endpoint, the
+ * wrong-role and no-credentials cases, and a broken connection repaired with "Fix now".
+ */
+class ManagementApiTest {
+    static SfsyncRuntime rt;
+    static String base;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        rt = SfsyncRuntime.start(SfsyncRuntime.Options.defaults().withEmulator(true).withDemo(true).withSchedules(false)
+                .withOverrides(Map.of("sfsync.source.url", "jdbc:h2:mem:api;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "60",
+                        "camel.main.jmx-enabled", "false", "camel.server.port", String.valueOf(port),
+                        "env.SFSYNC_ADMIN_PASSWORD", "admin-pass", "env.SFSYNC_OPERATOR_PASSWORD", "operator-pass",
+                        "env.SFSYNC_VIEWER_PASSWORD", "viewer-pass")));
+        base = "http://127.0.0.1:" + port + "/api";
+        rt.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        rt.close();
+    }
+
+    record Reply(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(body);
+        }
+    }
+
+    static Reply call(String method, String path, String user, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (user != null) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + user + "-pass").getBytes(StandardCharsets.UTF_8));
+            b.header("Authorization", "Basic " + token);
+        }
+        b.header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body(), r);
+    }
+
+    @Test
+    void everyManagementEndpointRequiresCredentials() throws Exception {
+        for (String path : new String[] {"/runs", "/log", "/connection", "/usage", "/metrics"}) {
+            Reply r = call("GET", path, null, null);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.raw().headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v ->
+                    assertThat(v).startsWith("Basic realm=\"sfsync\""));
+        }
+        int wrongPassword = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/runs")).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString("admin:guess".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertThat(wrongPassword).isEqualTo(401);
+        assertThat(call("POST", "/jobs/people/run", null, "{}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void viewersReadButMayNotRunJobsOrChangeLinks() throws Exception {
+        assertThat(call("GET", "/runs", "viewer", null).status()).isEqualTo(200);
+        Reply run = call("POST", "/jobs/people/run", "viewer", "{}");
+        assertThat(run.status()).isEqualTo(403);
+        assertThat(run.json().get("error").asText()).contains("operator");
+        assertThat(call("POST", "/records/people/30/unlink", "viewer", null).status()).isEqualTo(403);
+        assertThat(call("POST", "/connection/reconnect", "viewer", null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void runsAndTheirReportsAreListed() throws Exception {
+        JsonNode runs = call("GET", "/runs?job=people", "viewer", null).json();
+        assertThat(runs).isNotEmpty();
+        JsonNode first = runs.get(runs.size() - 1);
+        assertThat(first.get("job").asText()).isEqualTo("people");
+        assertThat(first.get("created").asInt()).isPositive();
+        JsonNode one = call("GET", "/runs/" + first.get("id").asLong(), "viewer", null).json();
+        assertThat(one.get("report").asText()).contains("created", "Errors (");
+        assertThat(call("GET", "/runs/999999", "viewer", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theLogIsFilteredByStatusReasonAndKeyAndPaged() throws Exception {
+        JsonNode errors = call("GET", "/log?status=ERROR&job=people", "viewer", null).json();
+        assertThat(errors.get("total").asLong()).isPositive();
+        assertThat(errors.get("items")).allMatch(i -> i.get("action").asText().equals("ERROR"));
+        JsonNode reason = call("GET", "/log?reason=INVALID_EMAIL_ADDRESS", "viewer", null).json();
+        assertThat(reason.get("items").get(0).get("sourceKey").asText()).isEqualTo("2");
+        JsonNode key = call("GET", "/log?sourceKey=2", "viewer", null).json();
+        assertThat(key.get("items")).allMatch(i -> i.get("sourceKey").asText().equals("2"));
+        JsonNode page = call("GET", "/log?size=2&page=1", "viewer", null).json();
+        assertThat(page.get("items")).hasSize(2);
+        assertThat(page.get("total").asLong()).isGreaterThan(2);
+        JsonNode created = call("GET", "/log?status=CREATED&size=1", "viewer", null).json().get("items").get(0);
+        assertThat(created.get("url").asText()).contains("/lightning/r/").contains(created.get("sfId").asText());
+        assertThat(call("GET", "/log?from=yesterday", "viewer", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    void operatorsRunJobsWithASegmentOrAsADryRun() throws Exception {
+        Reply dry = call("POST", "/jobs/people/run", "operator", "{\"dryRun\": true, \"segment\": \"all\"}");
+        assertThat(dry.status()).isEqualTo(200);
+        assertThat(dry.json().get("status").asText()).isIn("SUCCEEDED", "PARTIAL");
+        assertThat(call("POST", "/jobs/nope/run", "operator", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void recordsAreLinkedUnlinkedRelinkedResyncedPushedAndOpened() throws Exception {
+        String leadId = rt.emulator().seed(Map.of("Lead", java.util.List.of(Map.of("_ref", "l", "LastName", "Manual",
+                "Company", "C", "Email", "manual@x.example")))).get("l");
+        Reply linked = call("POST", "/records/people/40/link", "operator", "{\"sfId\": \"" + leadId + "\"}");
+        assertThat(linked.status()).isEqualTo(200);
+        assertThat(call("GET", "/records/people/40/url", "viewer", null).json().get("url").asText()).endsWith(leadId + "/view");
+        assertThat(call("GET", "/log?sourceKey=40&status=LINKED", "viewer", null).json().get("total").asLong()).isEqualTo(1);
+        Reply resync = call("POST", "/records/people/40/resync", "operator", null);
+        assertThat(resync.json().get("sfId").asText()).isEqualTo(leadId);
+        assertThat(call("POST", "/records/people/40/unlink", "operator", null).status()).isEqualTo(200);
+        assertThat(call("GET", "/records/people/40/url", "viewer", null).status()).isEqualTo(404);
+        assertThat(call("POST", "/records/people/40/relink", "operator", "{\"sfId\": \"" + leadId + "\"}").status())
+                .isEqualTo(200);
+        assertThat(call("POST", "/records/people/40/link", "operator", "{\"sfId\": \"001000000000000\"}").status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/records/people/40/link", "operator", "{\"sfId\": \"00Q5g0000009ZZZ\"}").status())
+                .isEqualTo(404);
+
+        try (var c = rt.source().getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO person (id, first_name, last_name, email, email_status, updated_at) VALUES"
+                    + " (5000, 'Push', 'Me', 'push.me@new.example', 'valid', CURRENT_TIMESTAMP)");
+        }
+        Reply pushed = call("POST", "/records/people/5000/push", "operator", "{\"as\": \"Contact\"}");
+        assertThat(pushed.status()).isEqualTo(200);
+        assertThat(pushed.json().get("action").asText()).isEqualTo("CREATED");
+        assertThat(pushed.json().get("sfId").asText()).startsWith("003");
+        assertThat(call("POST", "/records/people/5001/push", "operator", "{}").status()).isEqualTo(404);
+        assertThat(call("POST", "/records/people/55/push", "operator", "{\"as\": \"Account\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void lookupAnswersForManyEmailsAndDomainsInOneApiCall() throws Exception {
+        var lead = rt.emulator().org().store().list("Lead", false).stream().filter(l -> l.get("Email") != null).findFirst()
+                .orElseThrow();
+        var account = rt.emulator().org().store().list("Account", false).get(0);
+        long before = rt.emulator().limits().used();
+        JsonNode r = call("POST", "/lookup", "viewer", "{\"emails\": [\"" + lead.get("Email") + "\", \"nobody@nowhere.example\"],"
+                + " \"domains\": [\"" + account.get("Website") + "\"]}").json();
+        assertThat(rt.emulator().limits().used() - before).isEqualTo(1);
+        assertThat(r.at("/emails/" + lead.get("Email").toString().toLowerCase().replace("/", "~1") + "/leads/0").asText())
+                .isEqualTo(lead.get("Id"));
+        assertThat(r.at("/emails/nobody@nowhere.example/leads")).isEmpty();
+        assertThat(r.get("domains").elements().next().get(0).asText()).isEqualTo(account.get("Id"));
+    }
+
+    @Test
+    void usageMetricsHealthAndOpenApiAreServedAndNoSecretLeaks() throws Exception {
+        JsonNode usage = call("GET", "/usage", "viewer", null).json();
+        assertThat(usage.get("dailyMax").asLong()).isEqualTo(15000);
+        assertThat(usage.get("budgetPercent").asInt()).isEqualTo(50);
+        assertThat(usage.get("sfsyncCallsToday").asLong()).isPositive();
+        String metrics = call("GET", "/metrics", "viewer", null).body();
+        assertThat(metrics).contains("sfsync_records_total{action=\"CREATED\",job=\"people\"}", "sfsync_api_remaining");
+        Reply health = call("GET", "/health", null, null);
+        assertThat(health.status()).isIn(200, 503);
+        assertThat(call("GET", "/openapi.json", null, null).body()).contains("\"/runs\"", "\"/connection/reconnect\"");
+        String connection = call("GET", "/connection", "viewer", null).body();
+        assertThat(connection).doesNotContain(rt.emulator().credentials().clientSecret());
+    }
+
+    @Test
+    void aBrokenConnectionPausesJobsAndFixNowResumesThem() throws Exception {
+        var emulator = rt.emulator();
+        var good = emulator.credentials();
+        emulator.credentials(good.withClientSecret("rotated"));
+        emulator.sessions().expireAll();
+        Reply failed = call("POST", "/jobs/people/run", "operator", "{}");
+        assertThat(failed.json().get("status").asText()).isEqualTo("PAUSED");
+        JsonNode broken = call("GET", "/connection", "viewer", null).json();
+        assertThat(broken.get("state").asText()).isEqualTo("BROKEN");
+        assertThat(broken.get("jobs").get(0).get("paused").asBoolean()).isTrue();
+        assertThat(call("GET", "/health", null, null).status()).isEqualTo(503);
+        Reply stillBroken = call("POST", "/connection/reconnect", "operator", null);
+        assertThat(stillBroken.status()).isEqualTo(502);
+        emulator.credentials(good);
+        Reply fixed = call("POST", "/connection/reconnect", "operator", null);
+        assertThat(fixed.status()).isEqualTo(200);
+        assertThat(fixed.json().get("state").asText()).isEqualTo("UP");
+        assertThat(fixed.json().get("resumed")).isNotEmpty();
+        assertThat(call("GET", "/connection", "viewer", null).json().get("jobs").get(0).get("paused").asBoolean()).isFalse();
+    }
+}
