@@ -117,6 +117,12 @@ public final class SfsyncRuntime implements AutoCloseable {
         SfsyncRuntime rt = new SfsyncRuntime(options);
         try {
             rt.main.start();
+            var check = new io.sfsync.monitoring.SalesforceConnectionHealthCheck(rt.connection);
+            check.setCamelContext(rt.camel());
+            var registry = org.apache.camel.health.HealthCheckRegistry.get(rt.camel());
+            if (!registry.register(check)) {
+                LOG.warn("The salesforce-connection health check could not be registered");
+            }
             return rt;
         } catch (Exception e) {
             rt.close();

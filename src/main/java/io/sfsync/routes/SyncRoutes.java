@@ -98,7 +98,7 @@ public final class SyncRoutes extends RouteBuilder {
         SalesforceClient salesforce = new SalesforceClient(getContext().createProducerTemplate(), new ObjectMapper(),
                 config.salesforce().apiVersion());
         services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
-                connection, metrics);
+                connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts()));
         RunLifecycle lifecycle = new RunLifecycle(services);
         MapStep map = new MapStep();
         MatchStep match = new MatchStep();

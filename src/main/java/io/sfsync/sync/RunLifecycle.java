@@ -189,6 +189,11 @@ public final class RunLifecycle {
             services.store().finishRun(run.runId, status, run.counts, run.apiCallsThisRun(), summary);
         }
         services.metrics().apiCalls(run.job.name(), run.apiCallsThisRun());
+        if (run.mode == RunContext.Mode.RUN) {
+            var c = services.connection().status();
+            services.alerts().runFinished(run.job.name(), run.runId, status, run.counts.errors(), summary, run.stopReason,
+                    c.apiMax(), c.apiRemaining());
+        }
         services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.startedNanos));
         LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
                 run.apiCallsThisRun(), run.stepTimes());

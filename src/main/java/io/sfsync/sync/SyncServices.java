@@ -10,5 +10,6 @@ import io.sfsync.synclog.SyncStore;
 
 /** What the sync steps share across runs: configuration, the source, the sync tables, Salesforce. */
 public record SyncServices(SyncConfig config, DataSource source, SyncStore store, SalesforceClient salesforce,
-        Transforms transforms, ConnectionMonitor connection, SyncMetrics metrics) {
+        Transforms transforms, ConnectionMonitor connection, SyncMetrics metrics,
+        io.sfsync.monitoring.AlertNotifier alerts) {
 }
