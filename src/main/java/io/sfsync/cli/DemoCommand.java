@@ -33,6 +33,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--emulator-port", defaultValue = "8089", description = "The emulator's port. Default: ${DEFAULT-VALUE}.")
     int emulatorPort;
 
+    @Option(names = "--http-port", defaultValue = "${env:SFSYNC_HTTP_PORT:-8080}",
+            description = "Port of the API and console (0 for a free one). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
     @Option(names = "--exit", description = "Exit after the first run instead of serving.")
     boolean exit;
 
@@ -45,13 +49,34 @@ final class DemoCommand implements Callable<Integer> {
                 Files.delete(p); // the demo starts from scratch every time
             }
         }
-        SfsyncRuntime.Options options = new SfsyncRuntime.Options(configDir, routesDir, true, true, !exit, Map.of(
+        Map<String, String> overrides = new java.util.LinkedHashMap<>(Map.of(
                 "sfsync.source.url", "jdbc:h2:file:./data/demo;AUTO_SERVER=TRUE",
                 "sfsync.demo.people", String.valueOf(people),
-                "sfsync.emulator.port", String.valueOf(emulatorPort)));
+                "sfsync.emulator.port", String.valueOf(emulatorPort),
+                "camel.server.port", String.valueOf(httpPort)));
+        // the demo's users get throwaway passwords unless the environment sets them
+        Map<String, String> generated = new java.util.LinkedHashMap<>();
+        for (String role : java.util.List.of("admin", "operator", "viewer")) {
+            String var = "SFSYNC_" + role.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD";
+            if (System.getenv(var) == null) {
+                String pw = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(6));
+                overrides.put("env." + var, pw);
+                generated.put(role, pw);
+            }
+        }
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(configDir, routesDir, true, true, !exit, overrides);
         SfsyncRuntime rt = SfsyncRuntime.start(options);
+        String port = String.valueOf(httpPort);
         System.out.println("Salesforce emulator: " + rt.emulator().loginUrl() + " (control plane: "
                 + rt.emulator().loginUrl() + "/_emulator)");
+        System.out.println("Console:  http://127.0.0.1:" + port + "/console/   API: http://127.0.0.1:" + port
+                + "/api/openapi.json");
+        if (!generated.isEmpty()) {
+            // demo-only credentials, generated for this run; set SFSYNC_*_PASSWORD to choose your own
+            StringBuilder users = new StringBuilder("Demo users (this run only):");
+            generated.forEach((role, pw) -> users.append("  ").append(role).append(" / ").append(pw));
+            System.out.println(users);
+        }
         System.out.println("Running the people job once …");
         int code = RunCommand.runAndReport(rt, "people", RunContext.Mode.RUN, "cli", null, null);
         if (exit) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sfsync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Self-hosted, declarative Salesforce sync on Apache Camel.",
         subcommands = {ServeCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, CheckCommand.class,
-                RetryCommand.class, ReportCommand.class, EmulatorCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+                RetryCommand.class, ReportCommand.class, ReconnectCommand.class, EmulatorCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class SfsyncCommand implements Runnable {
 
     @CommandLine.Spec
