@@ -72,6 +72,8 @@ public final class SfsyncRuntime implements AutoCloseable {
     private final ConnectionMonitor connection;
     private final SyncMetrics metrics;
     private final EnvUserDirectory users;
+    private final AppProperties props;
+    private io.sfsync.monitoring.HawtioServer hawtio;
 
     private SfsyncRuntime(Options options) {
         this.options = options;
@@ -97,6 +99,7 @@ public final class SfsyncRuntime implements AutoCloseable {
         this.emulator = emu;
         this.users = new EnvUserDirectory(env::get);
         AppProperties props = new AppProperties(propertiesFile, options.overrides(), env::get);
+        this.props = props;
         this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
         this.source = Databases.pool("source", props.get("sfsync.source.url", null), props.get("sfsync.source.user", "sa"),
                 props.get("sfsync.source.password", ""), props.getInt("sfsync.source.pool-size", 8));
@@ -122,6 +125,12 @@ public final class SfsyncRuntime implements AutoCloseable {
             var registry = org.apache.camel.health.HealthCheckRegistry.get(rt.camel());
             if (!registry.register(check)) {
                 LOG.warn("The salesforce-connection health check could not be registered");
+            }
+            if (Boolean.parseBoolean(rt.props.get("sfsync.hawtio.enabled", "true"))) {
+                rt.hawtio = new io.sfsync.monitoring.HawtioServer(rt.users, rt.props.get("sfsync.hawtio.host", "127.0.0.1"),
+                        rt.props.getInt("sfsync.hawtio.port", 8090));
+                rt.camel().addService(rt.hawtio); // started now, stopped with Camel
+                LOG.info("Hawtio at {} (log in as admin or operator)", rt.hawtio.url());
             }
             return rt;
         } catch (Exception e) {
@@ -249,6 +258,11 @@ public final class SfsyncRuntime implements AutoCloseable {
     public SyncMetrics metrics() { return metrics; }
     public PrometheusMeterRegistry meterRegistry() { return meterRegistry; }
     public EnvUserDirectory users() { return users; }
+
+    /** Hawtio's URL, or null when it is not enabled. */
+    public String hawtioUrl() {
+        return hawtio == null ? null : hawtio.url();
+    }
 
 
     @Override

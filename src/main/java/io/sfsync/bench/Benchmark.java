@@ -54,6 +54,7 @@ public final class Benchmark {
             overrides.put("camel.component.salesforce.clientSecret", secret);
             overrides.put("camel.main.jmx-enabled", "false");
             overrides.put("camel.server.port", "0");
+            overrides.put("sfsync.hawtio.enabled", "false");
             overrides.put("sfsync.limits.poll-period", "3600000");
             try (SfsyncRuntime rt = SfsyncRuntime.start(new SfsyncRuntime.Options(s.configDir(), s.routesDir(), false,
                     false, false, overrides))) {

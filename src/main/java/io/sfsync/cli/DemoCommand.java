@@ -37,6 +37,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the API and console (0 for a free one). Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
+    @Option(names = "--hawtio-port", defaultValue = "${env:SFSYNC_HAWTIO_PORT:-8090}",
+            description = "Port of Hawtio (0 for a free one). Default: ${DEFAULT-VALUE}.")
+    int hawtioPort;
+
     @Option(names = "--exit", description = "Exit after the first run instead of serving.")
     boolean exit;
 
@@ -53,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
                 "sfsync.source.url", "jdbc:h2:file:./data/demo;AUTO_SERVER=TRUE",
                 "sfsync.demo.people", String.valueOf(people),
                 "sfsync.emulator.port", String.valueOf(emulatorPort),
-                "camel.server.port", String.valueOf(httpPort)));
+                "camel.server.port", String.valueOf(httpPort),
+                "sfsync.hawtio.port", String.valueOf(hawtioPort)));
         // the demo's users get throwaway passwords unless the environment sets them
         Map<String, String> generated = new java.util.LinkedHashMap<>();
         for (String role : java.util.List.of("admin", "operator", "viewer")) {
@@ -71,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
                 + rt.emulator().loginUrl() + "/_emulator)");
         System.out.println("Console:  http://127.0.0.1:" + port + "/console/   API: http://127.0.0.1:" + port
                 + "/api/openapi.json");
+        if (rt.hawtioUrl() != null) {
+            System.out.println("Hawtio:   " + rt.hawtioUrl() + "  (log in as admin or operator)");
+        }
         if (!generated.isEmpty()) {
             // demo-only credentials, generated for this run; set SFSYNC_*_PASSWORD to choose your own
             StringBuilder users = new StringBuilder("Demo users (this run only):");

@@ -22,7 +22,7 @@ class ConfigCheckerTest {
             throws Exception {
         SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withSchedules(false)
                 .withOverrides(Map.of("sfsync.source.url", "jdbc:h2:mem:check;DB_CLOSE_DELAY=-1",
-                        "camel.main.jmx-enabled", "false", "camel.server.port", "0"));
+                        "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
             Databases.migrateDemoSource(rt.source());
             assertThat(new ConfigChecker(rt.config(), rt.source(), rt.salesforce()).check()).isEmpty();

@@ -33,7 +33,7 @@ class ServeTest {
         copyConfig(dir, "2s");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
                 true, Map.of("sfsync.source.url", "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "30",
-                        "camel.main.jmx-enabled", "false", "camel.server.port", "0"));
+                        "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
             NotifyBuilder scheduled = new NotifyBuilder(rt.camel()).fromRoute("people-schedule").whenCompleted(1).create();
             assertThat(scheduled.matches(30, TimeUnit.SECONDS)).isTrue();
@@ -48,7 +48,7 @@ class ServeTest {
     void aChangedYamlRouteIsReloadedWithoutARestart(@TempDir Path dir) throws Exception {
         copyConfig(dir, "10m");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, false,
-                false, Map.of("sfsync.source.url", "jdbc:h2:mem:reload;DB_CLOSE_DELAY=-1", "camel.main.jmx-enabled", "false", "camel.server.port", "0"));
+                false, Map.of("sfsync.source.url", "jdbc:h2:mem:reload;DB_CLOSE_DELAY=-1", "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
             assertThat(rt.camel().getRoute("hello-team")).isNull();
             Files.writeString(dir.resolve("routes/hello.camel.yaml"), """

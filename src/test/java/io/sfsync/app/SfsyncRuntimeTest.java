@@ -20,7 +20,7 @@ class SfsyncRuntimeTest {
         SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
                 "sfsync.limits.poll-period", "200",
                 "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
-                "camel.main.jmx-enabled", "false", "camel.server.port", "0"));
+                "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
             CamelContext camel = rt.camel();
             assertThat(camel.getRoute("outbound-sync")).isNotNull();

@@ -18,7 +18,7 @@ class DemoCommandTest {
         int code;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = SfsyncCommand.commandLine().execute("demo", "--exit", "--emulator-port", "0", "--http-port", "0",
+            code = SfsyncCommand.commandLine().execute("demo", "--exit", "--emulator-port", "0", "--http-port", "0", "--hawtio-port", "0",
                     "--people", "120");
         } finally {
             System.setOut(original);
@@ -27,7 +27,7 @@ class DemoCommandTest {
         assertThat(code).as(out).isZero();
         assertThat(out).containsPattern("\\d+ created, \\d+ updated, \\d+ skipped, \\d+ duplicates, \\d+ errors");
         assertThat(out).contains("Created (", "Updated (", "Skipped (", "Duplicates (", "Errors (");
-        assertThat(out).contains("Console:", "Demo users (this run only):  admin / ");
+        assertThat(out).contains("Console:", "Hawtio:   http://127.0.0.1:", "Demo users (this run only):  admin / ");
         assertThat(out).contains("OWNED_BY_OTHER_USER", "AMBIGUOUS_MATCH", "DUPLICATE_IN_SOURCE", "INVALID_EMAIL_ADDRESS",
                 "NOT_IN_SEGMENT", "— fix: ");
     }

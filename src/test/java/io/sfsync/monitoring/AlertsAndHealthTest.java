@@ -40,7 +40,7 @@ class AlertsAndHealthTest {
                     + "  errorThreshold: 1\n  apiBudgetLowPercent: 100\n");
             SfsyncRuntime.Options options = new SfsyncRuntime.Options(config, Path.of("routes"), true, true, false,
                     Map.of("sfsync.source.url", "jdbc:h2:mem:alerts;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "40",
-                            "camel.main.jmx-enabled", "false", "camel.server.port", "0"));
+                            "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
             try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
                 RunContext first = rt.run("people", RunContext.Mode.RUN, "cli", null, null, null);
                 assertThat(first.counts().errors()).isEqualTo(2);
