@@ -45,6 +45,36 @@ class ServeTest {
     }
 
     @Test
+    void hawtioShowsTheSyncRoutesAndTheirExchangesAfterLogin(@TempDir Path dir) throws Exception {
+        copyConfig(dir, "10m");
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
+                false, Map.of("sfsync.source.url", "jdbc:h2:mem:hawtio;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "20",
+                        "camel.server.port", "0", "sfsync.hawtio.port", "0", "env.SFSYNC_ADMIN_PASSWORD", "hawtio-admin"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            rt.run("people", io.sfsync.sync.RunContext.Mode.RUN, "cli", null, null, null);
+            var client = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            var anonymous = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rt.hawtioUrl() + "jolokia/"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(403);
+            var login = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rt.hawtioUrl() + "auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"hawtio-admin\"}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            String name = rt.camel().getManagementName();
+            var read = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rt.hawtioUrl() + "jolokia/"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"read\",\"mbean\":"
+                            + "\"org.apache.camel:context=" + name + ",type=routes,name=\\\"outbound-sync\\\"\","
+                            + "\"attribute\":[\"RouteId\",\"ExchangesCompleted\"]}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(read.body()).contains("\"RouteId\":\"outbound-sync\"");
+            assertThat(read.body()).containsPattern("\"ExchangesCompleted\":[1-9]");
+        }
+    }
+
+    @Test
     void aChangedYamlRouteIsReloadedWithoutARestart(@TempDir Path dir) throws Exception {
         copyConfig(dir, "10m");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, false,

@@ -51,7 +51,8 @@ final class SyncHarness implements AutoCloseable {
             overrides.put("camel.component.salesforce.clientId", emulator.credentials().clientId());
             overrides.put("camel.component.salesforce.clientSecret", emulator.credentials().clientSecret());
             overrides.put("camel.main.jmx-enabled", "false");
-            overrides.put("camel.server.port", "0", "sfsync.hawtio.enabled", "false");
+            overrides.put("camel.server.port", "0");
+            overrides.put("sfsync.hawtio.enabled", "false");
             runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, Path.of("routes"), false, false, false, overrides));
             Databases.migrateDemoSource(runtime.source());
         } catch (IOException e) {
