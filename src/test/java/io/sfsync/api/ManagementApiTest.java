@@ -184,7 +184,9 @@ class ManagementApiTest {
         assertThat(usage.get("budgetPercent").asInt()).isEqualTo(50);
         assertThat(usage.get("sfsyncCallsToday").asLong()).isPositive();
         String metrics = call("GET", "/metrics", "viewer", null).body();
-        assertThat(metrics).contains("sfsync_records_total{action=\"CREATED\",job=\"people\"}", "sfsync_api_remaining");
+        assertThat(metrics).contains("sfsync_records_total{action=\"CREATED\",job=\"people\"}", "sfsync_api_remaining",
+                "sfsync_run_duration_seconds_count", "sfsync_api_calls_total");
+        assertThat(metrics).containsPattern("camel_exchanges_total\\{[^}]*routeId=\"outbound-sync\"");
         Reply health = call("GET", "/health", null, null);
         assertThat(health.status()).isIn(200, 503);
         assertThat(call("GET", "/openapi.json", null, null).body()).contains("\"/runs\"", "\"/connection/reconnect\"");
