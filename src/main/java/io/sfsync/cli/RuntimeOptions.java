@@ -17,10 +17,11 @@ final class RuntimeOptions {
     @Option(names = "--emulator", description = "Start the bundled Salesforce emulator in-process and sync to it.")
     boolean emulator;
 
-    @Option(names = "--demo", description = "With --emulator: seed an empty source with demo people and the emulator with the demo org.")
+    @Option(names = "--demo", description = "Create the demo schema and seed an empty source with demo people"
+            + " (and, with --emulator, the emulator with the demo org).")
     boolean demo;
 
     SfsyncRuntime.Options toOptions(boolean schedules) {
-        return new SfsyncRuntime.Options(configDir, routesDir, emulator || demo, demo, schedules, Map.of());
+        return new SfsyncRuntime.Options(configDir, routesDir, emulator, demo, schedules, Map.of());
     }
 }
