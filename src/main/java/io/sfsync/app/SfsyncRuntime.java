@@ -228,14 +228,49 @@ public final class SfsyncRuntime implements AutoCloseable {
         return camel().getComponent("salesforce", org.apache.camel.component.salesforce.SalesforceComponent.class);
     }
 
-    /** Logs in to Salesforce again now (the connection's "Fix now"). */
+    /**
+     * Logs in to Salesforce again now (the connection's "Fix now"). When
+     * {@code sfsync.salesforce.credentials-file} (SFSYNC_SF_CREDENTIALS_FILE) names a properties file
+     * (client-id, client-secret, username, password, refresh-token), it is read again first, so rotated
+     * secrets (a mounted Docker or Kubernetes secret) take effect without a restart.
+     */
     public void relogin() {
+        String file = props.get("sfsync.salesforce.credentials-file", "");
+        if (!file.isBlank()) {
+            rereadCredentials(Path.of(file));
+        }
         var session = salesforceComponent().getSession();
         try {
             session.login(session.getAccessToken());
         } catch (org.apache.camel.component.salesforce.api.SalesforceException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    private void rereadCredentials(Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the credentials file " + file + ": " + e.getMessage(), e);
+        }
+        var login = salesforceComponent().getLoginConfig();
+        if (p.getProperty("client-id") != null) {
+            login.setClientId(p.getProperty("client-id").trim());
+        }
+        if (p.getProperty("client-secret") != null) {
+            login.setClientSecret(p.getProperty("client-secret").trim());
+        }
+        if (p.getProperty("username") != null) {
+            login.setUserName(p.getProperty("username").trim());
+        }
+        if (p.getProperty("password") != null) {
+            login.setPassword(p.getProperty("password").trim());
+        }
+        if (p.getProperty("refresh-token") != null) {
+            login.setRefreshToken(p.getProperty("refresh-token").trim());
+        }
+        LOG.info("Salesforce credentials read again from {}", file);
     }
 
     public String loginUrl() {

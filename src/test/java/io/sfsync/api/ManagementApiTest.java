@@ -27,6 +27,7 @@ import io.sfsync.sync.RunContext;
  */
 class ManagementApiTest {
     static SfsyncRuntime rt;
+    static java.nio.file.Path credentialsFile;
     static String base;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -37,18 +38,21 @@ class ManagementApiTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        credentialsFile = java.nio.file.Files.createTempFile("sfsync-credentials", ".properties");
         rt = SfsyncRuntime.start(SfsyncRuntime.Options.defaults().withEmulator(true).withDemo(true).withSchedules(false)
                 .withOverrides(Map.of("sfsync.source.url", "jdbc:h2:mem:api;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "60",
                         "camel.main.jmx-enabled", "false", "camel.server.port", String.valueOf(port), "sfsync.hawtio.enabled", "false",
                         "env.SFSYNC_ADMIN_PASSWORD", "admin-pass", "env.SFSYNC_OPERATOR_PASSWORD", "operator-pass",
-                        "env.SFSYNC_VIEWER_PASSWORD", "viewer-pass")));
+                        "env.SFSYNC_VIEWER_PASSWORD", "viewer-pass",
+                        "sfsync.salesforce.credentials-file", credentialsFile.toString())));
         base = "http://127.0.0.1:" + port + "/api";
         rt.run("people", RunContext.Mode.RUN, "cli", null, null, null);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         rt.close();
+        java.nio.file.Files.deleteIfExists(credentialsFile);
     }
 
     record Reply(int status, String body, HttpResponse<String> raw) {
@@ -192,6 +196,25 @@ class ManagementApiTest {
         assertThat(call("GET", "/openapi.json", null, null).body()).contains("\"/runs\"", "\"/connection/reconnect\"");
         String connection = call("GET", "/connection", "viewer", null).body();
         assertThat(connection).doesNotContain(rt.emulator().credentials().clientSecret());
+    }
+
+    @Test
+    void fixNowReadsRotatedCredentialsFromTheCredentialsFile() throws Exception {
+        var emulator = rt.emulator();
+        var original = emulator.credentials();
+        emulator.credentials(original.withClientSecret("rotated-in-salesforce"));
+        emulator.sessions().expireAll();
+        assertThat(call("POST", "/connection/reconnect", "operator", null).status()).isEqualTo(502);
+        java.nio.file.Files.writeString(credentialsFile, "client-id = " + original.clientId()
+                + "\nclient-secret = rotated-in-salesforce\n");
+        Reply fixed = call("POST", "/connection/reconnect", "operator", null);
+        assertThat(fixed.status()).isEqualTo(200);
+        assertThat(fixed.json().get("state").asText()).isEqualTo("UP");
+        assertThat(fixed.body()).doesNotContain("rotated-in-salesforce");
+        emulator.credentials(original);
+        java.nio.file.Files.writeString(credentialsFile, "client-id = " + original.clientId() + "\nclient-secret = "
+                + original.clientSecret() + "\n");
+        assertThat(call("POST", "/connection/reconnect", "operator", null).status()).isEqualTo(200);
     }
 
     @Test
