@@ -72,6 +72,22 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void errorsAreRetriedByKeyOnceTheSourceIsFixed() {
+        SyncHarness s = sync();
+        s.company(1, "Acme", "acme.example", null);
+        s.person(1).company(1).email("fine@x.example").with("last_name", null).insert(); // strict: LastName is required
+        RunContext first = s.run("strict");
+        assertThat(s.outcome(first, "1").reason()).isEqualTo("REQUIRED_FIELD_MISSING");
+        s.sql("UPDATE person SET last_name = 'Fixed' WHERE id = 1"); // fixed without touching updated_at
+        List<String> keys = s.store().latestErrors("strict", first.runId(), "REQUIRED_FIELD_MISSING").stream()
+                .map(SyncStore.LogEntry::sourceKey).toList();
+        assertThat(keys).containsExactly("1");
+        RunContext retry = s.runtime.run("strict", RunContext.Mode.RUN, "cli", null, keys, null);
+        assertThat(s.outcome(retry, "1").action()).isEqualTo("CREATED");
+        assertThat(s.record(s.outcome(retry, "1").sfId())).containsEntry("LastName", "Fixed");
+    }
+
+    @Test
     void contactWinsOverLeadWhenBothMatch() {
         SyncHarness s = sync();
         s.person(1).email("both@x.example").insert();
