@@ -24,6 +24,7 @@ import io.sfsync.emulator.SalesforceEmulator;
 import io.sfsync.routes.JobScheduleRoutes;
 import io.sfsync.api.Access;
 import io.sfsync.api.ApiRoutes;
+import io.sfsync.api.ConsoleRoutes;
 import io.sfsync.api.EnvUserDirectory;
 import io.sfsync.api.SyncApi;
 import io.sfsync.routes.SyncRoutes;
@@ -177,8 +178,9 @@ public final class SfsyncRuntime implements AutoCloseable {
         // one registry for Camel's route metrics and sfsync's own (camel.metrics.* uses a bound registry)
         m.bind("prometheusMeterRegistry", meterRegistry);
         m.configure().addRoutesBuilder(syncRoutes);
-        m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), new Access(users, config.management().adminsOnly()),
-                meterRegistry));
+        Access access = new Access(users, config.management().adminsOnly());
+        m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry));
+        m.configure().addRoutesBuilder(new ConsoleRoutes(access));
         if (options.schedules()) {
             m.configure().addRoutesBuilder(new JobScheduleRoutes(config));
         }

@@ -97,6 +97,10 @@ public final class SyncRoutes extends RouteBuilder {
     public void configure() {
         SalesforceClient salesforce = new SalesforceClient(getContext().createProducerTemplate(), new ObjectMapper(),
                 config.salesforce().apiVersion());
+        salesforce.onLimitInfo((used, max) -> {
+            connection.limits(max, max - used);
+            metrics.limitsFromHeader(max, max - used);
+        });
         services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
                 connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts()));
         RunLifecycle lifecycle = new RunLifecycle(services);

@@ -28,11 +28,17 @@ public final class SalesforceClient {
     private final ObjectMapper mapper;
     private final String apiVersion;
     private final AtomicInteger calls = new AtomicInteger();
+    private volatile java.util.function.BiConsumer<Long, Long> limitListener = (used, max) -> { };
 
     public SalesforceClient(ProducerTemplate template, ObjectMapper mapper, String apiVersion) {
         this.template = template;
         this.mapper = mapper;
         this.apiVersion = apiVersion;
+    }
+
+    /** Told (used, max) from every response's Sforce-Limit-Info header. */
+    public void onLimitInfo(java.util.function.BiConsumer<Long, Long> listener) {
+        this.limitListener = listener;
     }
 
     public String path(String rest) {
@@ -85,6 +91,14 @@ public final class SalesforceClient {
             ex.getMessage().setHeader(IDEMPOTENT, idempotent);
             headers.forEach((k, v) -> ex.getMessage().setHeader(k, v));
         });
+        String limitInfo = out.getMessage().getHeader("Sforce-Limit-Info", String.class);
+        if (limitInfo != null) {
+            // "api-usage=18/15000": Salesforce's own count after this call
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("api-usage=(\\d+)/(\\d+)").matcher(limitInfo);
+            if (m.find()) {
+                limitListener.accept(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+            }
+        }
         if (out.getException() != null) {
             throw new SalesforceCallException(out.getException());
         }

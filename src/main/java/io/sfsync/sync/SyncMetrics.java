@@ -44,6 +44,11 @@ public final class SyncMetrics {
                 .increment(calls);
     }
 
+    /** From a response's Sforce-Limit-Info header. */
+    public void limitsFromHeader(long max, long remaining) {
+        limits(max, remaining);
+    }
+
     void limits(long max, long remaining) {
         apiMax.set(max);
         apiRemaining.set(remaining);

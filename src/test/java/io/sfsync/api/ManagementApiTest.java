@@ -183,8 +183,11 @@ class ManagementApiTest {
 
     @Test
     void usageMetricsHealthAndOpenApiAreServedAndNoSecretLeaks() throws Exception {
+        call("POST", "/lookup", "viewer", "{\"emails\": [\"someone@x.example\"]}"); // one more call, through sfsync
         JsonNode usage = call("GET", "/usage", "viewer", null).json();
         assertThat(usage.get("dailyMax").asLong()).isEqualTo(15000);
+        // kept current by every response's Sforce-Limit-Info, not only by the /limits read at a run's start
+        assertThat(usage.get("remaining").asLong()).isEqualTo(15000 - rt.emulator().limits().used());
         assertThat(usage.get("budgetPercent").asInt()).isEqualTo(50);
         assertThat(usage.get("sfsyncCallsToday").asLong()).isPositive();
         String metrics = call("GET", "/metrics", "viewer", null).body();

@@ -1,0 +1,221 @@
+// sfsync console: a person's view of the sync, read from the management API (../api/) with the
+// browser's own Basic-auth login. No framework, no build step; every value goes in as text.
+'use strict';
+
+const API = '../api/';
+const PAGE_SIZE = 50;
+const KINDS = ['created', 'updated', 'skipped', 'duplicates', 'errors'];
+const $ = (selector) => document.querySelector(selector);
+let logPage = 0;
+
+/** An element (tag 'svg:rect' for SVG) with attributes; string children become text nodes. */
+function el(tag, attrs = {}, ...children) {
+  const e = tag.startsWith('svg:')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) e.setAttribute(k, v);
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+
+async function api(path, options = {}) {
+  let res;
+  try {
+    res = await fetch(API + path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, ...options });
+  } catch (e) {
+    throw Object.assign(new Error('sfsync did not answer: ' + e.message), { status: 0 });
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message = res.status === 401 ? 'sign-in required: reload the page and sign in'
+      : (body && body.error) || res.statusText || 'request failed';
+    throw Object.assign(new Error(message), { status: res.status });
+  }
+  return body;
+}
+
+const describe = (e) => (e.status ? `HTTP ${e.status}: ` : '') + e.message;
+const number = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString());
+const when = (iso) => (iso ? el('time', { datetime: iso }, new Date(iso).toLocaleString()) : '–');
+
+function showError(id, e) {
+  const p = $(id);
+  p.hidden = !e;
+  p.textContent = e ? describe(e) : '';
+}
+
+function facts(dl, pairs) {
+  dl.replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+function badge(text, kind) {
+  return el('span', { class: 'badge state-' + String(kind || text).toLowerCase() }, text);
+}
+
+async function loadConnection() {
+  const state = $('#conn-state');
+  try {
+    const c = await api('connection');
+    state.textContent = c.state;
+    state.className = 'badge state-' + c.state.toLowerCase();
+    $('#conn-reason').textContent = c.reason || '';
+    const paused = c.jobs.filter((j) => j.paused).map((j) => j.job);
+    facts($('#conn-facts'), [
+      ['Salesforce', c.loginUrl || '–'],
+      ['Login', c.auth + (c.authDeprecated ? ' (deprecated by Salesforce)' : '')],
+      ['Checked', when(c.checkedAt)],
+      ['Paused jobs', paused.length ? paused.join(', ') : 'none'],
+    ]);
+    const job = $('#f-job');
+    const chosen = job.value;
+    job.replaceChildren(el('option', { value: '' }, 'any'), ...c.jobs.map((j) => el('option', {}, j.job)));
+    job.value = chosen;
+  } catch (e) {
+    state.textContent = 'UNKNOWN';
+    state.className = 'badge';
+    $('#conn-reason').textContent = describe(e);
+  }
+}
+
+async function fixNow() {
+  const button = $('#fix-now');
+  const out = $('#fix-result');
+  button.disabled = true;
+  out.className = 'note';
+  out.textContent = 'Logging in to Salesforce again…';
+  try {
+    const r = await api('connection/reconnect', { method: 'POST' });
+    const resumed = r.resumed.map((x) => `run #${x.runId} ${x.status} (${x.summary})`);
+    out.className = 'note ok';
+    out.textContent = `Reconnected: the connection is ${r.state}. `
+      + (resumed.length ? 'Resumed ' + resumed.join('; ') + '.' : 'No job was paused.');
+  } catch (e) {
+    out.className = 'note error';
+    out.textContent = 'Fix now failed. ' + describe(e);
+  } finally {
+    button.disabled = false;
+  }
+  await Promise.all([loadConnection(), loadUsage(), loadRuns(), loadLog()]);
+}
+
+async function loadUsage() {
+  try {
+    const u = await api('usage');
+    // dailyMax and remaining are -1 until sfsync has read the org's limits
+    const known = u.dailyMax >= 0 && u.remaining >= 0;
+    const used = known ? u.dailyMax - u.remaining : null;
+    const budget = known ? Math.floor((u.dailyMax * u.budgetPercent) / 100) : null;
+    facts($('#usage-facts'), [
+      ['Daily limit', known ? number(u.dailyMax) : 'not read yet'],
+      ['Remaining', known ? number(u.remaining) : 'not read yet'],
+      ['Used by all clients', number(used)],
+      ['sfsync budget', `${u.budgetPercent}% (${number(budget)} requests)`],
+      ['sfsync calls today', number(u.sfsyncCallsToday)],
+    ]);
+    const meter = $('#usage-meter');
+    meter.max = known ? Math.max(u.dailyMax, 1) : 1;
+    meter.value = used || 0;
+    meter.textContent = $('#usage-caption').textContent = known
+      ? `${number(used)} of ${number(u.dailyMax)} requests used today (${((100 * used) / Math.max(u.dailyMax, 1)).toFixed(1)}%)`
+      : 'sfsync reads the limits at its next run';
+    showError('#usage-error', null);
+  } catch (e) {
+    showError('#usage-error', e);
+  }
+}
+
+function chart(runs) {
+  const oldestFirst = [...runs].reverse();
+  const W = 720;
+  const H = 220;
+  const left = 44;
+  const bottom = 24;
+  const top = 10;
+  const plotH = H - top - bottom;
+  const total = (r) => KINDS.reduce((s, k) => s + (r[k] || 0), 0);
+  const max = Math.max(1, ...oldestFirst.map(total));
+  const slot = (W - left - 8) / Math.max(oldestFirst.length, 1);
+  const barW = Math.max(4, Math.min(40, slot * 0.7));
+  const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title' },
+    el('svg:title', { id: 'chart-title' }, `Records per run by outcome, oldest of ${runs.length} runs first`));
+  for (const v of new Set([0, Math.round(max / 2), max])) {
+    const y = top + plotH - (v / max) * plotH;
+    svg.append(el('svg:line', { x1: left, x2: W, y1: y, y2: y, class: 'grid' }),
+      el('svg:text', { x: left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, String(v)));
+  }
+  oldestFirst.forEach((r, i) => {
+    const x = left + i * slot + (slot - barW) / 2;
+    const g = el('svg:g', { class: 'bar' }, el('svg:title', {}, `Run #${r.id} (${r.job}, ${r.status}): ${r.summary}`));
+    let y = top + plotH;
+    for (const k of KINDS) {
+      const h = ((r[k] || 0) / max) * plotH;
+      if (h > 0) {
+        y -= h;
+        g.append(el('svg:rect', { x, y, width: barW, height: h, class: 'seg seg-' + k }));
+      }
+    }
+    if (total(r) === 0) g.append(el('svg:rect', { x, y: y - 2, width: barW, height: 2, class: 'empty' }));
+    g.append(el('svg:text', { x: x + barW / 2, y: H - 6, class: 'axis', 'text-anchor': 'middle' }, '#' + r.id));
+    svg.append(g);
+  });
+  return svg;
+}
+
+async function loadRuns() {
+  try {
+    const runs = await api('runs?limit=30');
+    $('#runs-chart').replaceChildren(runs.length ? chart(runs) : el('p', { class: 'muted' }, 'No runs yet.'));
+    $('#runs-table tbody').replaceChildren(...runs.map((r) => el('tr', {},
+      el('td', {}, '#' + r.id), el('td', {}, r.job), el('td', {}, badge(r.status)),
+      el('td', { class: 'summary' }, r.summary), el('td', {}, when(r.startedAt)),
+      el('td', { class: 'num' }, number(r.apiCalls)))));
+    showError('#runs-error', null);
+  } catch (e) {
+    showError('#runs-error', e);
+  }
+}
+
+function recordCell(item) {
+  if (item.url && /^https?:\/\//i.test(item.url)) {
+    return el('a', { href: item.url, target: '_blank', rel: 'noopener noreferrer' },
+      `${item.sobject || 'Record'} ${item.sfId}`);
+  }
+  return item.sfId || '–';
+}
+
+async function loadLog() {
+  const query = new URLSearchParams({ page: logPage, size: PAGE_SIZE });
+  for (const [k, v] of new FormData($('#log-filter'))) if (String(v).trim()) query.set(k, String(v).trim());
+  try {
+    const p = await api('log?' + query);
+    $('#log-table tbody').replaceChildren(...p.items.map((i) => el('tr', {},
+      el('td', {}, when(i.at)), el('td', {}, i.job), el('td', {}, i.sourceKey), el('td', {}, badge(i.action)),
+      el('td', {}, i.reason || ''), el('td', { class: 'message' }, i.message || ''), el('td', {}, recordCell(i)))));
+    if (!p.items.length) {
+      $('#log-table tbody').append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No entries match.')));
+    }
+    const pages = Math.max(1, Math.ceil(p.total / p.size));
+    $('#page-info').textContent = `Page ${p.page + 1} of ${pages} · ${number(p.total)} entries`;
+    $('#prev').disabled = p.page <= 0;
+    $('#next').disabled = p.page + 1 >= pages;
+    showError('#log-error', null);
+  } catch (e) {
+    showError('#log-error', e);
+  }
+}
+
+async function refresh() {
+  await Promise.all([loadConnection(), loadUsage(), loadRuns(), loadLog()]);
+  $('#refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#legend').replaceChildren(...KINDS.map((k) => el('li', {}, el('span', { class: 'swatch seg-' + k }), k)));
+  $('#refresh').addEventListener('click', refresh);
+  $('#fix-now').addEventListener('click', fixNow);
+  $('#log-filter').addEventListener('submit', (e) => { e.preventDefault(); logPage = 0; loadLog(); });
+  $('#log-filter').addEventListener('reset', () => { logPage = 0; setTimeout(loadLog); });
+  $('#prev').addEventListener('click', () => { logPage -= 1; loadLog(); });
+  $('#next').addEventListener('click', () => { logPage += 1; loadLog(); });
+  refresh();
+});
