@@ -10,6 +10,8 @@ import java.util.Map;
  * @param segments segment name to SQL predicate over the source query's columns
  * @param doNotContactColumn a boolean column whose true rows are SKIPPED/DO_NOT_CONTACT (null: none)
  * @param fields per object (Lead, Contact, Account), the field rules in file order
+ * @param bulkThreshold a batch with at least this many upserts or updates of one object writes them
+ *        through a Bulk API 2.0 job instead of sObject Collections
  */
 public record JobConfig(
         String name,
@@ -30,7 +32,8 @@ public record JobConfig(
         OwnershipConfig ownership,
         AccountsConfig accounts,
         Map<String, List<FieldRule>> fields,
-        int batchSize) {
+        int batchSize,
+        int bulkThreshold) {
 
     public enum Direction { OUTBOUND, INBOUND, BOTH }
     public enum MatchKey { LINK, EXTERNALID, EMAIL }

@@ -139,7 +139,7 @@ public final class SyncConfigLoader {
     private JobConfig job(String name, ConfigNode n) {
         n.allowOnly(Set.of("schedule", "every", "direction", "source", "segments", "segment", "doNotContact", "createAs",
                 "matchIn", "matchBy", "externalIdField", "mode", "onAmbiguousMatch", "duplicateRules",
-                "contactWinsOverLead", "ownership", "accounts", "fields", "batchSize", "activities"));
+                "contactWinsOverLead", "ownership", "accounts", "fields", "batchSize", "bulkThreshold", "activities"));
         if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
             n.error("job names are lower-case letters, digits, - and _");
         }
@@ -209,10 +209,11 @@ public final class SyncConfigLoader {
             fieldsNode.error("no fields for " + createAs + ", the createAs object");
         }
         int batchSize = n.integer("batchSize", 1000, 1, 10_000);
+        int bulkThreshold = n.integer("bulkThreshold", 2000, 1, 10_000_000);
         boolean contactWins = n.bool("contactWinsOverLead", true);
         return new JobConfig(name, cron, direction, source, segments, segment, n.string("doNotContact", null), createAs,
                 matchIn, matchBy, externalIdField, mode, ambiguous, allowSave, contactWins, ownership, accounts, fields,
-                batchSize);
+                batchSize, bulkThreshold);
     }
 
     private static String objectName(ConfigNode n, String key, String def, List<String> allowed) {

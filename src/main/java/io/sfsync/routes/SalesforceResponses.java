@@ -25,6 +25,9 @@ final class SalesforceResponses {
 
     static void failOnErrorBody(Exchange e) throws Exception {
         Object body = e.getMessage().getBody();
+        if (body != null && !(body instanceof InputStream) && !(body instanceof String)) {
+            return; // a DTO (Bulk API 2.0 job): camel-salesforce already checked the status
+        }
         String text = body instanceof InputStream in ? new String(in.readAllBytes(), StandardCharsets.UTF_8)
                 : body == null ? "" : body.toString();
         e.getMessage().setBody(text);

@@ -121,6 +121,24 @@ public final class SalesforceClient {
         return s.length() <= 300 ? s : s.substring(0, 300) + "…";
     }
 
+    /**
+     * Any other camel-salesforce operation (the Bulk API 2.0 ones) through the same route and redelivery
+     * policy; returns the response body (a DTO, or text for CSV results).
+     */
+    public Object call(String operation, Object body, Map<String, Object> headers, boolean idempotent) {
+        calls.incrementAndGet();
+        Exchange out = template.request(ENDPOINT, ex -> {
+            ex.getMessage().setBody(body);
+            ex.getMessage().setHeader("SfsyncSfOperation", operation);
+            ex.getMessage().setHeader(IDEMPOTENT, idempotent);
+            headers.forEach((k, v) -> ex.getMessage().setHeader(k, v));
+        });
+        if (out.getException() != null) {
+            throw new SalesforceCallException(out.getException());
+        }
+        return out.getMessage().getBody();
+    }
+
     /** A Salesforce call failed for good (after any redelivery); {@link ErrorClassifier} tells why. */
     public static final class SalesforceCallException extends RuntimeException {
         public SalesforceCallException(Throwable cause) {

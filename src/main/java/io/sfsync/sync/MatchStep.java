@@ -29,6 +29,8 @@ import io.sfsync.synclog.Action;
  */
 public final class MatchStep {
     static final String ACCOUNTS = "accounts";
+    /** Rows per lookup query: 1,000 emails and external IDs make a SOQL statement of about 60,000 characters. */
+    static final int LOOKUP_SLICE = 1000;
 
     /** Decides every open row of the batch, looking its candidates up first unless the prefetch already did. */
     public MatchIndex apply(RunContext run, Batch batch) {
@@ -49,10 +51,18 @@ public final class MatchStep {
             return index;
         }
         List<ObjectNode> subs = new ArrayList<>();
-        for (String object : job.matchIn()) {
-            String soql = personQuery(run, object, open);
-            if (soql != null) {
-                subs.add(query(run, soql, object));
+        // at most LOOKUP_SLICE rows per query keep each SOQL statement far below Salesforce's 100,000 characters
+        for (int from = 0; from < open.size(); from += LOOKUP_SLICE) {
+            List<RecordWork> slice = open.subList(from, Math.min(open.size(), from + LOOKUP_SLICE));
+            for (String object : job.matchIn()) {
+                String soql = personQuery(run, object, slice);
+                if (soql != null) {
+                    subs.add(query(run, soql, object + "#" + subs.size()));
+                }
+            }
+            String accountQuery = accountQuery(run, slice);
+            if (accountQuery != null) {
+                subs.add(query(run, accountQuery, ACCOUNTS + "#" + subs.size()));
             }
         }
         Set<String> owners = open.stream().map(w -> w.mapped.ownerEmail()).filter(e -> e != null
@@ -60,10 +70,6 @@ public final class MatchStep {
         if (!owners.isEmpty()) {
             subs.add(query(run, "SELECT Id, Email FROM User WHERE IsActive = true AND Email IN " + Soql.inList(owners),
                     "users"));
-        }
-        String accountQuery = accountQuery(run, open);
-        if (accountQuery != null) {
-            subs.add(query(run, accountQuery, ACCOUNTS));
         }
         fetch(run, subs, index);
         owners.forEach(e -> run.usersByEmail.putIfAbsent(e, ""));

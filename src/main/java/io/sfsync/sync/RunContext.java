@@ -111,6 +111,12 @@ public final class RunContext {
         return salesforce.composite(subrequests, headers, idempotent);
     }
 
+    /** Any other Salesforce call on behalf of this run (Bulk API 2.0), counted as one API call. */
+    Object call(String operation, Object body, Map<String, Object> headers, boolean idempotent) {
+        apiCalls.incrementAndGet();
+        return salesforce.call(operation, body, headers, idempotent);
+    }
+
     int apiCallsThisRun() {
         return apiCalls.get();
     }

@@ -140,19 +140,70 @@ public final class WriteStep {
         return ext != null && info != null && info.field(ext) != null && fields.get(info.field(ext).name()) != null;
     }
 
-    /** Sends the ops, resending those that hit a transient per-record error, with backoff. */
+    /**
+     * Sends the ops — large groups of upserts or updates through Bulk API 2.0, the rest as collections —
+     * then resends those that hit a transient per-record error, with backoff.
+     */
     private void send(RunContext run, List<Op> all) {
-        List<Op> todo = all;
-        for (int attempt = 1; !todo.isEmpty(); attempt++) {
-            sendOnce(run, todo);
-            List<Op> again = todo.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
-            if (again.isEmpty() || attempt > RECORD_RETRIES || run.stopReason != null) {
+        List<Op> collections = bulk(run, all);
+        if (!collections.isEmpty()) {
+            sendOnce(run, collections);
+        }
+        for (int attempt = 1; attempt <= RECORD_RETRIES && run.stopReason == null; attempt++) {
+            List<Op> again = all.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
+            if (again.isEmpty()) {
                 return;
             }
             sleep(retryBackoffMs << (attempt - 1));
             again.forEach(op -> op.result = null);
-            todo = again;
+            sendOnce(run, again);
         }
+    }
+
+    /** Writes the groups at or above the job's bulkThreshold through Bulk API 2.0; returns the other ops. */
+    private List<Op> bulk(RunContext run, List<Op> ops) {
+        Map<String, List<Op>> groups = new LinkedHashMap<>();
+        for (Op op : ops) {
+            if ((op.kind == Kind.UPSERT || op.kind == Kind.UPDATE) && !op.autoAssign) {
+                groups.computeIfAbsent(op.object + "|" + op.kind, k -> new ArrayList<>()).add(op);
+            }
+        }
+        List<Op> rest = new ArrayList<>(ops);
+        for (List<Op> group : groups.values()) {
+            if (group.size() < run.job.bulkThreshold()) {
+                continue;
+            }
+            rest.removeAll(group);
+            Op first = group.get(0);
+            String ext = first.kind == Kind.UPSERT ? run.describe.get(first.object).field(run.job.externalIdField()).name()
+                    : null;
+            List<BulkWriter.Row> rows = new ArrayList<>();
+            for (Op op : group) {
+                rows.add(new BulkWriter.Row() {
+                    @Override
+                    public Map<String, Object> fields() {
+                        return op.fields;
+                    }
+
+                    @Override
+                    public void result(ObjectNode result) {
+                        op.result = result;
+                    }
+                });
+            }
+            try {
+                new BulkWriter().write(run, first.object, ext, rows);
+            } catch (SalesforceClient.SalesforceCallException e) {
+                group.forEach(op -> {
+                    op.failure = e.getMessage();
+                    op.failureKind = e.kind();
+                });
+                if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                    lifecycle.stopOnFailure(run, e);
+                }
+            }
+        }
+        return rest;
     }
 
     private void sendOnce(RunContext run, List<Op> ops) {

@@ -542,6 +542,29 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void largeBatchesAreWrittenThroughBulkApiJobsAndLockedRowsAreSentAgain() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 150; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.calls().reset();
+        // five rows meet a lock in the Bulk job; they are sent again as collections
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 1.0, 5, null, null));
+        RunContext created = s.run("bulk");
+        assertThat(created.counts().created()).isEqualTo(150);
+        assertThat(s.records("Lead")).hasSize(150);
+        assertThat(s.emulator.calls().snapshot()).containsKeys("POST /jobs/ingest", "PUT /jobs/ingest/{id}/batches",
+                "GET /jobs/ingest/{id}/successfulResults", "GET /jobs/ingest/{id}/failedResults");
+        assertThat(s.emulator.faults().rules().get(0).count()).isZero();
+        for (int i = 1; i <= 150; i++) {
+            s.update(i, "phone", "+1 555 01" + (i % 100));
+        }
+        RunContext updated = s.run("bulk");
+        assertThat(updated.counts().updated()).isEqualTo(150);
+        assertThat(s.records("Lead")).hasSize(150).allMatch(l -> l.get("Phone") != null);
+    }
+
+    @Test
     void dryRunRecordsWhatWouldHappenAndWritesNothing() {
         SyncHarness s = sync();
         org("Lead", rec("LastName", "L", "Company", "C", "Email", "known@x.example"));

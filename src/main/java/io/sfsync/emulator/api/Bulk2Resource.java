@@ -40,6 +40,8 @@ final class Bulk2Resource {
         final StringWriter failed = new StringWriter();
         String unprocessed = "";
         String userId;
+        /** Record faults in force when the job was closed (lock contention during its processing). */
+        java.util.function.Supplier<ApiError> faults;
 
         synchronized String state() {
             return (String) info.get("state");
@@ -193,6 +195,7 @@ final class Bulk2Resource {
                             + ", which doesn't allow UploadComplete");
                 }
                 job.state("UploadComplete");
+                job.faults = options.injectedFault();
                 Map<String, Object> answer = snapshot(job);
                 worker.submit(() -> process(job));
                 return answer;
@@ -295,7 +298,7 @@ final class Bulk2Resource {
                 org.store().lock().lock();
                 try {
                     RecordSaver.Options o = new RecordSaver.Options(job.userId, false, "FALSE", new Transaction(), false,
-                            null);
+                            job.faults);
                     RecordSaver.Saved saved = apply(def, operation, extField, values, o);
                     List<Object> line = new ArrayList<>(List.of(saved.id(), String.valueOf(saved.created())));
                     line.addAll(cells);
