@@ -34,7 +34,8 @@ import io.sfsync.sync.RunContext;
  * <li>initial: N new people, a first sync of all of them;</li>
  * <li>incremental: after the initial sync, {@code changed} of them change; the second run is measured —
  *     matching across Contact and Lead, owner lookup and accounts on every batch;</li>
- * <li>matching: the mapping and matching cost alone (a plan of N rows: read, map, look up, decide, no writes).</li>
+ * <li>matching: the mapping and matching cost alone (a plan of N rows: read, map, look up, decide, no writes);</li>
+ * <li>bulk: a first load through Bulk API 2.0 (batches of 10,000, the source in an H2 file).</li>
  * </ul>
  */
 public final class Benchmark {
@@ -48,7 +49,22 @@ public final class Benchmark {
         try {
             String loginUrl = awaitLoginUrl(emulator);
             Map<String, String> overrides = new LinkedHashMap<>();
-            overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+            Path configDir = s.configDir();
+            java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("sfsync-bench");
+            if (s.scenario().equals("bulk")) {
+                // a first load through Bulk API 2.0: big batches, the source on disk so the heap holds batches only
+                overrides.put("sfsync.source.url", "jdbc:h2:file:" + scratch.resolve("source") + ";DB_CLOSE_DELAY=-1");
+                configDir = java.nio.file.Files.createDirectories(scratch.resolve("config"));
+                java.nio.file.Files.copy(s.configDir().resolve("application.properties"),
+                        configDir.resolve("application.properties"));
+                java.nio.file.Files.writeString(configDir.resolve("sync.yaml"),
+                        java.nio.file.Files.readString(s.configDir().resolve("sync.yaml"))
+                                .replace("    direction: outbound\n", "    direction: outbound\n    batchSize: 10000\n"
+                                        + "    bulkThreshold: 2000\n")
+                                .replace("fallback: assignment_rules", "fallback: none"));
+            } else {
+                overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+            }
             overrides.put("env.SFSYNC_SF_LOGIN_URL", loginUrl);
             overrides.put("camel.component.salesforce.clientId", "sfsync-emulator");
             overrides.put("camel.component.salesforce.clientSecret", secret);
@@ -56,7 +72,7 @@ public final class Benchmark {
             overrides.put("camel.server.port", "0");
             overrides.put("sfsync.hawtio.enabled", "false");
             overrides.put("sfsync.limits.poll-period", "3600000");
-            try (SfsyncRuntime rt = SfsyncRuntime.start(new SfsyncRuntime.Options(s.configDir(), s.routesDir(), false,
+            try (SfsyncRuntime rt = SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, s.routesDir(), false,
                     false, false, overrides))) {
                 Databases.migrateDemoSource(rt.source());
                 DemoData.generate(rt.source(), s.rows(), 7);
