@@ -124,6 +124,9 @@ public final class SyncApi {
     }
 
     private Map<String, Object> runResult(RunContext run) {
+        if ("BUSY".equals(run.status())) {
+            throw new ApiProblem(409, run.stopReason());
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runId", run.runId());
         m.put("status", run.status());

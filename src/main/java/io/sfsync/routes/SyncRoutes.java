@@ -114,7 +114,8 @@ public final class SyncRoutes extends RouteBuilder {
         RecordStep record = new RecordStep();
         DeadLetterStep deadLetter = new DeadLetterStep(services.store(), lifecycle);
 
-        errorHandler(deadLetterChannel("direct:dead-letter-to-sync-log").useOriginalMessage().maximumRedeliveries(0)
+        // the dead-letter step finds the batch in flight on the run itself (RunContext.inFlight)
+        errorHandler(deadLetterChannel("direct:dead-letter-to-sync-log").maximumRedeliveries(0)
                 .logExhausted(true).logExhaustedMessageHistory(false));
 
         from("direct:sfsync-start-run").routeId("sync-start-run")

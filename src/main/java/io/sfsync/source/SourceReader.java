@@ -34,7 +34,8 @@ public final class SourceReader {
 
     private final DataSource ds;
     private final SourceConfig source;
-    private volatile Boolean numericKey;
+    /** JDBC types of the key and changedAt columns, read once: values are bound as the columns' own types. */
+    private volatile int[] columnTypes;
 
     public SourceReader(DataSource ds, SourceConfig source) {
         this.ds = ds;
@@ -56,19 +57,14 @@ public final class SourceReader {
         Connection c = null;
         try {
             c = ds.getConnection();
-            boolean numeric = isNumericKey(c);
+            int[] types = columnTypes(c);
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             if (!start) {
-                OffsetDateTime t = after.changedAt().atOffset(ZoneOffset.UTC);
-                ps.setObject(1, t);
-                ps.setObject(2, t);
-                if (numeric) {
-                    ps.setBigDecimal(3, new BigDecimal(after.key()));
-                } else {
-                    ps.setString(3, after.key());
-                }
+                bindChangedAt(ps, 1, after.changedAt(), types[1]);
+                bindChangedAt(ps, 2, after.changedAt(), types[1]);
+                bindKey(ps, 3, after.key(), types[0]);
             }
             return new Cursor(c, ps, ps.executeQuery());
         } catch (SQLException e) {
@@ -142,13 +138,9 @@ public final class SourceReader {
                     + " FROM (" + source.query() + ") src WHERE src." + source.key() + " IN ("
                     + "?,".repeat(chunk.size() - 1) + "?) ORDER BY src." + source.changedAt() + ", src." + source.key();
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                boolean numeric = isNumericKey(c);
+                int[] types = columnTypes(c);
                 for (int i = 0; i < chunk.size(); i++) {
-                    if (numeric) {
-                        ps.setBigDecimal(i + 1, new BigDecimal(chunk.get(i)));
-                    } else {
-                        ps.setString(i + 1, chunk.get(i));
-                    }
+                    bindKey(ps, i + 1, chunk.get(i), types[0]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     out.addAll(rows(rs));
@@ -176,16 +168,37 @@ public final class SourceReader {
         }
     }
 
-    private boolean isNumericKey(Connection c) throws SQLException {
-        if (numericKey == null) {
-            String sql = "SELECT src." + source.key() + " FROM (" + source.query() + ") src WHERE 1 = 0";
+    private int[] columnTypes(Connection c) throws SQLException {
+        if (columnTypes == null) {
+            String sql = "SELECT src." + source.key() + ", src." + source.changedAt() + " FROM (" + source.query()
+                    + ") src WHERE 1 = 0";
             try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                int t = rs.getMetaData().getColumnType(1);
-                numericKey = t == Types.BIGINT || t == Types.INTEGER || t == Types.SMALLINT || t == Types.NUMERIC
-                        || t == Types.DECIMAL || t == Types.TINYINT;
+                columnTypes = new int[] {rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnType(2)};
             }
         }
-        return numericKey;
+        return columnTypes;
+    }
+
+    /** Binds a key as its column's type: numbers as numbers, uuid and other database types as themselves. */
+    private static void bindKey(PreparedStatement ps, int index, String key, int type) throws SQLException {
+        switch (type) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL ->
+                    ps.setBigDecimal(index, new BigDecimal(key));
+            case Types.OTHER -> ps.setObject(index, key, Types.OTHER);
+            default -> ps.setString(index, key);
+        }
+    }
+
+    /**
+     * Binds the watermark as its column's type. A TIMESTAMP without time zone is read as UTC wall-clock
+     * time, so it is bound the same way — never converted through the JVM's or the session's time zone.
+     */
+    private static void bindChangedAt(PreparedStatement ps, int index, Instant at, int type) throws SQLException {
+        if (type == Types.TIMESTAMP) {
+            ps.setObject(index, LocalDateTime.ofInstant(at, ZoneOffset.UTC));
+        } else {
+            ps.setObject(index, at.atOffset(ZoneOffset.UTC));
+        }
     }
 
     private List<SourceRow> rows(ResultSet rs) throws SQLException {

@@ -20,6 +20,8 @@ public final class Batch {
     final Map<String, String> createdAccounts = new LinkedHashMap<>();
     /** Why an account could not be created, by account key. */
     final Map<String, String> failedAccounts = new LinkedHashMap<>();
+    /** Accounts whose creation failed for a reason that may pass (their Contacts wait for the next run). */
+    final java.util.Set<String> accountsToRetry = new java.util.HashSet<>();
     /** Set once MapStep has settled what needs no Salesforce call. */
     boolean mapped;
     /** The batch's Salesforce lookup, when the prefetch already made it. */
@@ -49,6 +51,13 @@ public final class Batch {
      */
     java.util.Set<String> writeKeys(boolean accounts) {
         java.util.Set<String> keys = keys(open().filter(w -> w.operation != RecordWork.Operation.NONE).toList(), false);
+        // an update can also take a record away from its old email or external ID
+        open().filter(w -> w.operation == RecordWork.Operation.UPDATE && w.current != null).forEach(w -> {
+            Object email = w.current.get("Email");
+            if (email != null) {
+                keys.add("e:" + email.toString().trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
         if (accounts) {
             keys.addAll(keys(open().filter(w -> w.operation != RecordWork.Operation.NONE
                     && "Contact".equals(w.targetObject)).toList(), true));

@@ -37,26 +37,40 @@ public final class DeadLetterStep {
             LOG.error("A sync step failed before its run started: {}", reason, error);
             return;
         }
-        run.stop("FAILED", reason);
-        Object body = e.getMessage().getBody();
-        if (body instanceof Batch batch && run.mode != RunContext.Mode.PLAN) {
+        if (error != null && findCall(error) != null
+                && findCall(error).kind() != io.sfsync.salesforce.ErrorClassifier.Kind.PERMANENT
+                && findCall(error).kind() != io.sfsync.salesforce.ErrorClassifier.Kind.TRANSIENT) {
+            lifecycle.stopOnFailure(run, findCall(error)); // a broken login or a spent daily limit pauses the job
+        } else {
+            run.stop("FAILED", reason);
+        }
+        Batch batch = run.inFlight;
+        if (batch != null && run.mode != RunContext.Mode.PLAN) {
             List<Outcome> pending = new ArrayList<>();
             for (RecordWork w : batch.works()) {
-                if (w.outcome() == null || w.outcome().action() != Action.PENDING) {
-                    pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STEP_FAILED",
-                            "not synced, retried next run: " + reason, null));
-                }
+                pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STEP_FAILED",
+                        "not synced, retried next run: " + reason, null));
             }
             try {
                 store.recordBatch(run.runId, run.job.name(), "OUTBOUND", pending, List.of(), List.of(), null);
-                pending.forEach(o -> run.counts = run.counts.plus(o.action()));
+                RecordStep.counted(run, pending);
             } catch (RuntimeException dbDown) {
                 LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",
                         dbDown.getMessage());
             }
+            run.inFlight = null;
         }
         finishOnce(run);
         e.getMessage().setBody(run);
+    }
+
+    private static io.sfsync.salesforce.SalesforceClient.SalesforceCallException findCall(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.sfsync.salesforce.SalesforceClient.SalesforceCallException call) {
+                return call;
+            }
+        }
+        return null;
     }
 
     /** Closes the run unless the dead-letter channel already did. */

@@ -54,7 +54,9 @@ public final class ReadStep {
             run.cursor = new Watermark(last.changedAt(), last.key());
         }
         run.batches++;
-        return new Batch(run.batches, batch);
+        Batch numbered = new Batch(run.batches, batch);
+        run.inFlight = numbered.isEmpty() ? null : numbered;
+        return numbered;
     }
 
     private Batch load(RunContext run, List<SourceRow> rows) {

@@ -29,8 +29,6 @@ public final class RecordStep {
             }
             Outcome o = w.outcome();
             outcomes.add(o);
-            run.metrics.outcome(run.job.name(), o);
-            run.counts = run.counts.plus(o.action());
             if (o.action() == Action.PENDING) {
                 run.watermarkBlocked = true;
             }
@@ -44,7 +42,8 @@ public final class RecordStep {
         }
         if (run.mode == RunContext.Mode.PLAN) {
             run.planned.addAll(batch.works());
-            run.outcomes.addAll(outcomes);
+            counted(run, outcomes);
+            run.inFlight = null;
             return;
         }
         boolean dry = run.mode == RunContext.Mode.DRY_RUN;
@@ -54,8 +53,20 @@ public final class RecordStep {
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;
         }
-        run.outcomes.addAll(outcomes);
+        // counted only once durably recorded: a failed commit leaves the batch to the dead-letter channel
+        counted(run, outcomes);
+        run.inFlight = null;
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.counts.summary());
+    }
+
+    static void counted(RunContext run, List<Outcome> outcomes) {
+        for (Outcome o : outcomes) {
+            run.counts = run.counts.plus(o.action());
+            if (run.mode == RunContext.Mode.RUN) {
+                run.metrics.outcome(run.job.name(), o);
+            }
+        }
+        run.outcomes.addAll(outcomes);
     }
 
     private static Link linkFor(RunContext run, RecordWork w, Outcome o) {

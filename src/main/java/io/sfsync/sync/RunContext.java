@@ -35,6 +35,8 @@ public final class RunContext {
     final List<String> onlyKeys;
     final Consumer<String> progress;
     final SyncMetrics metrics;
+    /** Another run of this job was in progress: this one did nothing and records nothing. */
+    boolean busy;
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;
@@ -51,6 +53,8 @@ public final class RunContext {
     /** Set once a row stays pending: the watermark must not pass it for the rest of the run. */
     boolean watermarkBlocked;
     volatile boolean more = true;
+    /** The batch read but not yet recorded: what the dead-letter channel must account for if a step fails. */
+    Batch inFlight;
     int batches;
     RunCounts counts = RunCounts.ZERO;
     /** Why the run stopped early (broken connection, API budget, failure), or null. */

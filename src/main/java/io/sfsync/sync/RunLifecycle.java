@@ -30,6 +30,8 @@ public final class RunLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
 
     private final SyncServices services;
+    /** Jobs with a run in progress in this instance: a second run of the same job would write twice. */
+    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RunLifecycle(SyncServices services) {
         this.services = services;
@@ -48,9 +50,19 @@ public final class RunLifecycle {
                 new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
                 progress == null ? s -> { } : progress, services.metrics());
         run.createAs = createAs != null ? createAs : job.createAs();
+        if (!running.add(jobName)) {
+            run.busy = true;
+            run.stop("BUSY", "job " + jobName + " is already running; this trigger is skipped");
+            return run;
+        }
         if (mode != RunContext.Mode.PLAN) {
-            store.abortStaleRuns(jobName);
-            run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
+            try {
+                store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
+                run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
+            } catch (RuntimeException e) {
+                running.remove(jobName);
+                throw e;
+            }
         }
         SyncStore.State state = store.state(jobName);
         run.durable = state.watermark();
@@ -176,6 +188,17 @@ public final class RunLifecycle {
 
     /** Writes the run's outcome; returns its final status. */
     public String finish(RunContext run) {
+        if (run.busy) {
+            return "BUSY";
+        }
+        try {
+            return close(run);
+        } finally {
+            running.remove(run.job.name());
+        }
+    }
+
+    private String close(RunContext run) {
         String status;
         if (run.stopStatus != null) {
             status = run.stopStatus;

@@ -84,6 +84,12 @@ public final class WriteStep {
                     w.accountId = id;
                     w.payload.put("AccountId", id);
                     w.diff.put("AccountId", new Object[] {null, id});
+                } else if (batch.accountsToRetry.contains(w.accountKey)) {
+                    // company first: without its account the Contact waits for the next run
+                    w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "ACCOUNT_NOT_CREATED",
+                            "will be retried on the next run: its account could not be created ("
+                                    + batch.failedAccounts.get(w.accountKey) + ")", null));
+                    return;
                 }
             }
             if (w.operation == RecordWork.Operation.CREATE) {
@@ -126,6 +132,11 @@ public final class WriteStep {
                 String why = op.failure != null ? op.failure : firstError(op.result);
                 if (op.accountKey != null) {
                     batch.failedAccounts.put(op.accountKey, why);
+                    boolean mayPass = op.failure != null ? op.failureKind != ErrorClassifier.Kind.PERMANENT
+                            : transientRecordError(op.result);
+                    if (mayPass) {
+                        batch.accountsToRetry.add(op.accountKey);
+                    }
                 }
                 LOG.warn("Account {} for job {} not written: {}", op.accountKey != null ? op.accountKey : op.fields.get("Id"),
                         run.job.name(), why);
@@ -303,6 +314,11 @@ public final class WriteStep {
             return;
         }
         JsonNode r = op.result;
+        if (r == null) {
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "NO_RESULT",
+                    "Salesforce returned no result for this row; it is sent again on the next run", null));
+            return;
+        }
         if (r.path("success").asBoolean()) {
             String id = r.path("id").asText();
             Action action = op.kind == Kind.UPDATE || (op.kind == Kind.UPSERT && !r.path("created").asBoolean(true))

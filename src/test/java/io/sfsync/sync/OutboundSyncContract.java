@@ -565,6 +565,65 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void whenTheSyncLogCannotBeWrittenTheBatchStaysBehindTheWatermarkAndTheRerunDoesNotDuplicate() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        // the sync tables refuse writes mid-run (a database restart): Salesforce has the records, sfsync no record of them
+        s.sql("ALTER TABLE sync_log ADD CONSTRAINT no_writes CHECK (action = 'NONE')");
+        RunContext failed;
+        try {
+            failed = s.run("people");
+        } finally {
+            s.sql("ALTER TABLE sync_log DROP CONSTRAINT no_writes");
+        }
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.counts().created()).isZero(); // nothing is counted that was not recorded
+        assertThat(s.store().state("people").watermark()).isEqualTo(io.sfsync.synclog.Watermark.START);
+        RunContext rerun = s.run("people");
+        assertThat(s.records("Lead")).hasSize(10); // matched by external ID, not created again
+        assertThat(count(s.log(rerun), Action.UPDATED) + count(s.log(rerun), Action.SKIPPED)).isEqualTo(10);
+    }
+
+    @Test
+    void aSecondRunOfAJobWhileOneIsInProgressIsSkipped() throws Exception {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 100; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().latencyMs(40);
+        try {
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.run("no_external_id"));
+            Thread.sleep(150);
+            RunContext second = s.run("no_external_id");
+            assertThat(second.status()).isEqualTo("BUSY");
+            assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS).counts().created()).isEqualTo(100);
+        } finally {
+            s.emulator.faults().latencyMs(0);
+        }
+        assertThat(s.records("Lead")).hasSize(100);
+    }
+
+    @Test
+    void aContactWhoseAccountCouldNotBeCreatedWaitsForTheNextRun() {
+        SyncHarness s = sync();
+        s.company(1, "Hooli", "hooli.example", null);
+        s.person(1).company(1).insert();
+        // the account write (third call: metadata, lookup, accounts) meets a 503 each time it is sent
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_UNAVAILABLE, 1.0, 5, "composite$", "POST", 2));
+        RunContext first = s.run("contacts");
+        assertThat(s.outcome(first, "1").action()).isEqualTo("PENDING");
+        assertThat(s.outcome(first, "1").reason()).isEqualTo("ACCOUNT_NOT_CREATED");
+        assertThat(s.records("Contact")).isEmpty();
+        s.emulator.faults().clear();
+        RunContext second = s.run("contacts");
+        assertThat(s.outcome(second, "1").action()).isEqualTo("CREATED");
+        String account = (String) s.record(s.outcome(second, "1").sfId()).get("AccountId");
+        assertThat(s.record(account)).containsEntry("Name", "Hooli");
+    }
+
+    @Test
     void dryRunRecordsWhatWouldHappenAndWritesNothing() {
         SyncHarness s = sync();
         org("Lead", rec("LastName", "L", "Company", "C", "Email", "known@x.example"));
