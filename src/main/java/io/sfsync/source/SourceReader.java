@@ -173,10 +173,23 @@ public final class SourceReader {
             String sql = "SELECT src." + source.key() + ", src." + source.changedAt() + " FROM (" + source.query()
                     + ") src WHERE 1 = 0";
             try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                columnTypes = new int[] {rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnType(2)};
+                ResultSetMetaData md = rs.getMetaData();
+                columnTypes = new int[] {md.getColumnType(1), dateTimeType(md.getColumnType(2), md.getColumnTypeName(2))};
             }
         }
         return columnTypes;
+    }
+
+    /**
+     * TIMESTAMP_WITH_TIMEZONE for zoned timestamps, whatever the driver calls them (PostgreSQL reports
+     * timestamptz as TIMESTAMP), TIMESTAMP for wall-clock ones.
+     */
+    private static int dateTimeType(int type, String typeName) {
+        String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        if (type == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz") || name.contains("with time zone")) {
+            return Types.TIMESTAMP_WITH_TIMEZONE;
+        }
+        return type;
     }
 
     /** Binds a key as its column's type: numbers as numbers, uuid and other database types as themselves. */
@@ -209,8 +222,10 @@ public final class SourceReader {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = new String[n];
+        int[] types = new int[n];
         for (int i = 0; i < n; i++) {
             names[i] = md.getColumnLabel(i + 1).toLowerCase(Locale.ROOT);
+            types[i] = dateTimeType(md.getColumnType(i + 1), md.getColumnTypeName(i + 1));
         }
         String keyCol = source.key().toLowerCase(Locale.ROOT);
         String changedCol = source.changedAt().toLowerCase(Locale.ROOT);
@@ -219,7 +234,18 @@ public final class SourceReader {
             Map<String, Object> cols = new LinkedHashMap<>();
             boolean inSegment = false;
             for (int i = 0; i < n; i++) {
-                Object v = value(rs.getObject(i + 1));
+                // date-times through java.time, so no JVM or driver time zone shifts them
+                Object v = switch (types[i]) {
+                    case Types.TIMESTAMP -> {
+                        LocalDateTime t = rs.getObject(i + 1, LocalDateTime.class);
+                        yield t == null ? null : t.toInstant(ZoneOffset.UTC);
+                    }
+                    case Types.TIMESTAMP_WITH_TIMEZONE -> {
+                        OffsetDateTime t = rs.getObject(i + 1, OffsetDateTime.class);
+                        yield t == null ? null : t.toInstant();
+                    }
+                    default -> value(rs.getObject(i + 1));
+                };
                 if (names[i].equals(IN_SEGMENT)) {
                     inSegment = v != null && ((Number) v).intValue() == 1;
                 } else {
