@@ -228,10 +228,10 @@ public final class SalesforceEmulator implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private String clientId = "sfsync-emulator";
-        private String clientSecret = randomSecret();
+        private String clientSecret = throwaway();
         private String username = "integration@sfsync.example";
-        private String password = randomSecret();
-        private String refreshToken = randomSecret();
+        private String password = throwaway();
+        private String refreshToken = throwaway();
         private String jwtCertificatePem;
         private long latencyMs;
         private long dailyApiLimit = 15_000;
@@ -259,7 +259,7 @@ public final class SalesforceEmulator implements AutoCloseable {
                     stateFile));
         }
 
-        private static String randomSecret() {
+        private static String throwaway() {
             byte[] b = new byte[16];
             new SecureRandom().nextBytes(b);
             return HexFormat.of().formatHex(b);

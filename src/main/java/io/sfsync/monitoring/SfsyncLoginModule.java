@@ -89,15 +89,15 @@ public final class SfsyncLoginModule implements LoginModule {
             throw le;
         }
         String name = nameCallback.getName();
-        char[] password = passwordCallback.getPassword(); // a copy
+        char[] given = passwordCallback.getPassword(); // a copy
         passwordCallback.clearPassword();
         try {
-            if (name == null || name.isBlank() || password == null || password.length == 0) {
+            if (name == null || name.isBlank() || given == null || given.length == 0) {
                 throw new FailedLoginException("User name or password missing");
             }
             Optional<Set<String>> result;
             try {
-                result = directory.authenticate(name, password);
+                result = directory.authenticate(name, given);
             } catch (RuntimeException e) {
                 // the directory's own message might echo input: keep only the type
                 throw new FailedLoginException("User directory failed: " + e.getClass().getName());
@@ -115,8 +115,8 @@ public final class SfsyncLoginModule implements LoginModule {
             this.roles = granted;
             return true;
         } finally {
-            if (password != null) {
-                Arrays.fill(password, '\0');
+            if (given != null) {
+                Arrays.fill(given, '\0');
             }
         }
     }
