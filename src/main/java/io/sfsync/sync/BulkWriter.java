@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * successful, failed and unprocessed results, as the same per-record result the collections give.
  */
 final class BulkWriter {
-    private static final Duration POLL_EVERY = Duration.ofMillis(200);
+    /** The first poll comes soon; later ones back off to every few seconds, since each poll is an API call. */
+    private static final Duration FIRST_POLL = Duration.ofMillis(200);
+    private static final Duration LONGEST_POLL = Duration.ofSeconds(5);
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
 
     /** One record for a bulk job: its CSV values and where its result goes. */
@@ -84,9 +86,11 @@ final class BulkWriter {
         run.call("bulk2CloseJob", null, jobId, false);
         long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         Job state = created;
+        Duration wait = FIRST_POLL;
         while (state.getState() != JobStateEnum.JOB_COMPLETE && state.getState() != JobStateEnum.FAILED
                 && state.getState() != JobStateEnum.ABORTED && System.nanoTime() < deadline) {
-            sleep(POLL_EVERY);
+            sleep(wait);
+            wait = wait.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : wait.multipliedBy(2);
             state = (Job) run.call("bulk2GetJob", null, jobId, true);
         }
         if (state.getState() == JobStateEnum.JOB_COMPLETE) {
