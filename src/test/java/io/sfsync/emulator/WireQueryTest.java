@@ -277,4 +277,27 @@ class WireQueryTest {
     private static List<String> ids(JsonNode page) {
         return page.get("records").findValuesAsText("Id");
     }
+
+    @Test
+    void columnsTrueAnswersTheQuerysColumnMetadataAsTheSalesforceCliExpects() {
+        RestClient.Reply r = sf.get(RestClient.V + "/query?columns=true&q="
+                + java.net.URLEncoder.encode("SELECT Id, Email, Owner.Name, NumberOfEmployees FROM Lead",
+                        java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("entityName").asText()).isEqualTo("Lead");
+        assertThat(r.json().get("idSelected").asBoolean()).isTrue();
+        assertThat(r.json().get("keyPrefix").asText()).isEqualTo("00Q");
+        var columns = r.json().get("columnMetadata");
+        assertThat(columns.get(0).get("apexType").asText()).isEqualTo("Id");
+        assertThat(columns.get(1).get("textType").asBoolean()).isTrue();
+        assertThat(columns.get(2).get("columnName").asText()).isEqualTo("Owner");
+        assertThat(columns.get(2).get("joinColumns").get(0).get("columnName").asText()).isEqualTo("Name");
+        assertThat(columns.get(3).get("numberType").asBoolean()).isTrue();
+        assertThat(r.json().has("records")).isFalse();
+    }
+
+    @Test
+    void aDoubleSlashAfterTheInstanceUrlIsAccepted() {
+        assertThat(sf.get("/" + RestClient.V + "/limits").status()).isEqualTo(200);
+    }
 }

@@ -43,6 +43,9 @@ final class QueryResource {
         if (q == null || q.isBlank()) {
             throw ApiException.badRequest("MALFORMED_QUERY", "A query string has to be specified");
         }
+        if ("true".equalsIgnoreCase(req.param("columns"))) {
+            return ApiResponse.json(200, columnMetadata(q));
+        }
         return ApiResponse.json(200, query(q, all, pageSize(req), req.apiVersion(), s[0]));
     }
 
@@ -55,6 +58,92 @@ final class QueryResource {
             throw ApiException.badRequest(e.errorCode(), e.getMessage());
         }
         return page(result.records(), result.totalSize(), 0, pageSize, version, resource);
+    }
+
+    /** {@code ?columns=true}: the query's column metadata instead of its rows (the Salesforce CLI asks for it). */
+    private Map<String, Object> columnMetadata(String soql) {
+        SoqlQuery query;
+        try {
+            query = SoqlQuery.parse(soql);
+        } catch (SoqlException e) {
+            throw ApiException.badRequest(e.errorCode(), e.getMessage());
+        }
+        io.sfsync.emulator.org.SObjectDef def = org.schema().object(query.objectName());
+        if (def == null) {
+            throw ApiException.badRequest("INVALID_TYPE", "sObject type '" + query.objectName() + "' is not supported.");
+        }
+        java.util.List<Map<String, Object>> columns = new java.util.ArrayList<>();
+        boolean idSelected = false;
+        for (SoqlQuery.Column c : query.columns()) {
+            if (c.aggregate()) {
+                Map<String, Object> m = column(c.alias(), c.alias(), "Integer", null);
+                m.put("aggregate", true);
+                m.put("numberType", true);
+                columns.add(m);
+            } else {
+                idSelected |= c.path().size() == 1 && c.path().get(0).equalsIgnoreCase("Id");
+                columns.add(pathColumn(def, c.path()));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("columnMetadata", columns);
+        out.put("entityName", def.name());
+        out.put("groupBy", false);
+        out.put("idSelected", idSelected);
+        out.put("keyPrefix", def.keyPrefix());
+        return out;
+    }
+
+    private Map<String, Object> pathColumn(io.sfsync.emulator.org.SObjectDef def, java.util.List<String> path) {
+        if (path.size() == 1) {
+            io.sfsync.emulator.org.FieldDef f = def.field(path.get(0));
+            if (f == null) {
+                throw ApiException.badRequest("INVALID_FIELD", "No such column '" + path.get(0) + "' on entity '"
+                        + def.name() + "'");
+            }
+            Map<String, Object> m = column(f.name(), f.label(), apexType(f.type()), f);
+            return m;
+        }
+        io.sfsync.emulator.org.FieldDef ref = def.relationship(path.get(0));
+        if (ref == null || ref.referenceTo().isEmpty()) {
+            throw ApiException.badRequest("INVALID_FIELD", "Didn't understand relationship '" + path.get(0) + "'");
+        }
+        io.sfsync.emulator.org.SObjectDef target = org.schema().object(ref.referenceTo().get(ref.referenceTo().size() - 1));
+        Map<String, Object> m = column(ref.relationshipName(), ref.relationshipName(), null, null);
+        m.put("foreignKeyName", null);
+        m.put("joinColumns", java.util.List.of(pathColumn(target, path.subList(1, path.size()))));
+        return m;
+    }
+
+    private static Map<String, Object> column(String name, String label, String apexType,
+            io.sfsync.emulator.org.FieldDef f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aggregate", false);
+        m.put("apexType", apexType);
+        m.put("booleanType", "Boolean".equals(apexType));
+        m.put("columnName", name);
+        m.put("custom", f != null && f.custom());
+        m.put("displayName", label);
+        m.put("foreignKeyName", null);
+        m.put("insertable", f != null && f.createable());
+        m.put("joinColumns", java.util.List.of());
+        m.put("numberType", "Integer".equals(apexType) || "Double".equals(apexType) || "Decimal".equals(apexType));
+        m.put("textType", "String".equals(apexType));
+        m.put("updatable", f != null && f.updateable());
+        return m;
+    }
+
+    private static String apexType(String type) {
+        return switch (type) {
+            case "id", "reference" -> "Id";
+            case "boolean" -> "Boolean";
+            case "int" -> "Integer";
+            case "double", "percent" -> "Double";
+            case "currency" -> "Decimal";
+            case "date" -> "Date";
+            case "datetime" -> "Datetime";
+            default -> "String";
+        };
     }
 
     private Map<String, Object> nextPage(String version, String resource, String locator) {

@@ -77,6 +77,25 @@ public final class SoqlQuery {
         return soql;
     }
 
+    /** A SELECT entry as clients describe it: a field path (Owner.Email), or an aggregate with its alias. */
+    public record Column(List<String> path, boolean aggregate, String alias) {
+    }
+
+    /** The SELECT list, in order (for query column metadata). */
+    public List<Column> columns() {
+        List<Column> out = new java.util.ArrayList<>();
+        int expr = 0;
+        for (SelectItem item : select()) {
+            if (item instanceof SelectItem.Field f) {
+                out.add(new Column(f.path().segments(), false, null));
+            } else if (item instanceof SelectItem.Aggregate a) {
+                out.add(new Column(a.path() == null ? List.of() : a.path().segments(), true,
+                        a.alias() != null ? a.alias() : "expr" + expr++));
+            }
+        }
+        return out;
+    }
+
     List<SelectItem> select() {
         return select;
     }
