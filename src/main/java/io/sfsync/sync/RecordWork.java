@@ -65,10 +65,6 @@ public final class RecordWork {
         return operation;
     }
 
-    public Map<String, Object> payload() {
-        return payload;
-    }
-
     public Map<String, Object[]> diff() {
         return diff;
     }

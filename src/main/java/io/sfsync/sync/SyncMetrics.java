@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
 
 /**
@@ -62,11 +61,5 @@ public final class SyncMetrics {
     void batch(String job, Duration took) {
         Timer.builder("sfsync_batch_duration").description("Batch durations (read to record)").tag("job", job)
                 .register(registry).record(took);
-    }
-
-    /** The count of a record action so far (for tests and the console). */
-    public double recorded(String job, Action action) {
-        Counter c = registry.find("sfsync_records").tag("job", job).tag("action", action.name()).counter();
-        return c == null ? 0 : c.count();
     }
 }

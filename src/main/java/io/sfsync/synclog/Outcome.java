@@ -12,8 +12,4 @@ public record Outcome(String sourceKey, String sobject, String sfId, Action acti
     public static Outcome of(String key, String sobject, String sfId, Action action, String reason, String message) {
         return new Outcome(key, sobject, sfId, action, reason, message, null);
     }
-
-    public Outcome withFields(String f) {
-        return new Outcome(sourceKey, sobject, sfId, action, reason, message, f);
-    }
 }

@@ -158,21 +158,6 @@ public final class SyncStore {
         return out;
     }
 
-    public Optional<Link> linkBySfId(String sfId) {
-        String sql = "SELECT job, source_key FROM sync_link WHERE sf_id = ?";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sfId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.ofNullable(links(rs.getString(1), List.of(rs.getString(2))).get(rs.getString(2)));
-            }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read the link of " + sfId, e);
-        }
-    }
-
     /**
      * Records a batch atomically: its sync_log rows, its new or changed links, links to drop, and
      * (when not null) the advanced watermark.

@@ -5,9 +5,4 @@ import java.time.Instant;
 /** How far a job has read: the last (changedAt, key) whose outcome is durably recorded. */
 public record Watermark(Instant changedAt, String key) {
     public static final Watermark START = new Watermark(Instant.EPOCH, "");
-
-    public boolean isBefore(Instant otherChangedAt, String otherKey) {
-        int c = changedAt.compareTo(otherChangedAt);
-        return c < 0 || (c == 0 && key.compareTo(otherKey) < 0);
-    }
 }

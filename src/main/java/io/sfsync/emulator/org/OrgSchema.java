@@ -233,13 +233,4 @@ public final class OrgSchema {
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").readOnly().references("Owner", "User").build());
         return o;
     }
-
-    /** Names of every field of an object, in definition order (for SELECT FIELDS-like needs). */
-    public List<String> fieldNames(String object) {
-        List<String> names = new ArrayList<>();
-        for (FieldDef f : object(object).fields()) {
-            names.add(f.name());
-        }
-        return names;
-    }
 }
