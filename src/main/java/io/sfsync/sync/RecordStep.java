@@ -55,6 +55,9 @@ public final class RecordStep {
         }
         // counted only once durably recorded: a failed commit leaves the batch to the dead-letter channel
         counted(run, outcomes);
+        if (run.leaseToken != null) {
+            run.store.heartbeat(run.job.name(), run.leaseToken);
+        }
         run.inFlight = null;
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.counts.summary());
     }

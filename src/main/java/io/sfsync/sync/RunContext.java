@@ -37,6 +37,8 @@ public final class RunContext {
     final SyncMetrics metrics;
     /** Another run of this job was in progress: this one did nothing and records nothing. */
     boolean busy;
+    /** This run's hold on the job (sync_state.lease_token), renewed per batch. */
+    String leaseToken;
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;

@@ -32,6 +32,8 @@ public final class RunLifecycle {
     private final SyncServices services;
     /** Jobs with a run in progress in this instance: a second run of the same job would write twice. */
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A run lease not renewed for this long belongs to a run that died (kill -9); another may take it. */
+    static final java.time.Duration LEASE_EXPIRY = java.time.Duration.ofMinutes(10);
 
     public RunLifecycle(SyncServices services) {
         this.services = services;
@@ -56,10 +58,25 @@ public final class RunLifecycle {
             return run;
         }
         if (mode != RunContext.Mode.PLAN) {
+            run.leaseToken = java.util.UUID.randomUUID().toString();
+            boolean claimed;
+            try {
+                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY);
+            } catch (RuntimeException e) {
+                running.remove(jobName);
+                throw e;
+            }
+            if (!claimed) {
+                running.remove(jobName);
+                run.busy = true;
+                run.stop("BUSY", "job " + jobName + " is running in another sfsync instance; this trigger is skipped");
+                return run;
+            }
             try {
                 store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
                 run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
             } catch (RuntimeException e) {
+                store.release(jobName, run.leaseToken);
                 running.remove(jobName);
                 throw e;
             }
@@ -194,6 +211,14 @@ public final class RunLifecycle {
         try {
             return close(run);
         } finally {
+            if (run.leaseToken != null) {
+                try {
+                    services.store().release(run.job.name(), run.leaseToken);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not release the run lease of {} ({}); it expires by itself", run.job.name(),
+                            e.getMessage());
+                }
+            }
             running.remove(run.job.name());
         }
     }

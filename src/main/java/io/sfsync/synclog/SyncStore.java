@@ -96,6 +96,28 @@ public final class SyncStore {
         }
     }
 
+    /**
+     * Takes the job's run lease unless another run (here or in another instance) holds a live one;
+     * a lease whose heartbeat is older than {@code expiry} is taken over.
+     */
+    public boolean claim(String job, String token, java.time.Duration expiry) {
+        ensureState(job);
+        OffsetDateTime now = now();
+        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ? WHERE job = ?"
+                + " AND (lease_token IS NULL OR lease_heartbeat IS NULL OR lease_heartbeat < ?)",
+                token, now, job, now.minus(expiry)) == 1;
+    }
+
+    /** Renews the lease's heartbeat (a long run keeps its lease). */
+    public void heartbeat(String job, String token) {
+        update("UPDATE sync_state SET lease_heartbeat = ? WHERE job = ? AND lease_token = ?", now(), job, token);
+    }
+
+    public void release(String job, String token) {
+        update("UPDATE sync_state SET lease_token = NULL, lease_heartbeat = NULL WHERE job = ? AND lease_token = ?",
+                job, token);
+    }
+
     public void setPaused(String job, boolean paused, String brokenReason) {
         ensureState(job);
         update("UPDATE sync_state SET paused = ?, broken_reason = ? WHERE job = ?", paused, brokenReason, job);

@@ -606,6 +606,25 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aRunInAnotherInstanceHoldsTheJobUntilItsLeaseExpires() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.store().setPaused("people", false, null); // makes the job's sync_state row
+        // another instance is running people and renewed its lease just now
+        s.sql("UPDATE sync_state SET lease_token = 'other-instance', lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+        RunContext blocked = s.run("people");
+        assertThat(blocked.status()).isEqualTo("BUSY");
+        assertThat(s.records("Lead")).isEmpty();
+        // that instance died (kill -9) long ago: its lease has expired and this run takes the job over
+        s.sql("UPDATE sync_state SET lease_heartbeat = TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00:00'"
+                + " WHERE job = 'people'");
+        RunContext took = s.run("people");
+        assertThat(took.counts().created()).isEqualTo(1);
+        RunContext after = s.run("people"); // and the lease was given back at the end
+        assertThat(after.status()).isNotEqualTo("BUSY");
+    }
+
+    @Test
     void aContactWhoseAccountCouldNotBeCreatedWaitsForTheNextRun() {
         SyncHarness s = sync();
         s.company(1, "Hooli", "hooli.example", null);
