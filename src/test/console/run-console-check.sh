@@ -42,16 +42,10 @@ work="$(mktemp -d -t sfsync-console-check.XXXXXX)"
 log="$work/demo.log"
 app_pid=""
 
+# shellcheck source=../stop-process.sh
+source "$here/../stop-process.sh"
 stop_app() {
-  if [[ -n "$app_pid" ]] && kill -0 "$app_pid" 2>/dev/null; then
-    kill "$app_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$app_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$app_pid" 2>/dev/null || true
-    wait "$app_pid" 2>/dev/null || true
-  fi
+  stop_process "$app_pid"
   rm -rf "$work"
 }
 trap stop_app EXIT

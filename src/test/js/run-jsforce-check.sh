@@ -27,16 +27,10 @@ password="jsforce-check-password-$$-$RANDOM"
 log="$(mktemp -t sfsync-emulator.XXXXXX.log)"
 emulator_pid=""
 
+# shellcheck source=../stop-process.sh
+source "$here/../stop-process.sh"
 stop_emulator() {
-  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill "$emulator_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$emulator_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
+  stop_process "$emulator_pid"
   rm -f "$log"
 }
 trap stop_emulator EXIT
