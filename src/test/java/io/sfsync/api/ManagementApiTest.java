@@ -42,6 +42,7 @@ class ManagementApiTest {
         rt = SfsyncRuntime.start(SfsyncRuntime.Options.defaults().withEmulator(true).withDemo(true).withSchedules(false)
                 .withOverrides(Map.of("sfsync.source.url", "jdbc:h2:mem:api;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "60",
                         "camel.main.jmx-enabled", "false", "camel.server.port", String.valueOf(port), "sfsync.hawtio.enabled", "false",
+                        "sfsync.limits.watch", "false", // API calls are counted exactly below
                         "env.SFSYNC_ADMIN_PASSWORD", "admin-pass", "env.SFSYNC_OPERATOR_PASSWORD", "operator-pass",
                         "env.SFSYNC_VIEWER_PASSWORD", "viewer-pass",
                         "sfsync.salesforce.credentials-file", credentialsFile.toString())));
