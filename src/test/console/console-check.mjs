@@ -131,6 +131,15 @@ async function main() {
       await until(page, 'no usage figures', () => /Daily limit\s*15,000/.test(document.querySelector('#usage-facts').innerText)
         && /sfsync calls today\s*\d/.test(document.querySelector('#usage-facts').innerText));
     });
+    await check('Today reads "N created of 200 attempted", N as in the run, with Lead and Contact rows', async () => {
+      await until(page, 'no Today line', () => /created of \d/.test(document.querySelector('#today-line').textContent));
+      const line = await text(page, '#today-line');
+      const summary = await text(page, '#runs-table tbody td.summary');
+      const created = summary.match(/(\d+) created/)[1];
+      assert(line === `${created} created of 200 attempted`, `"${line}" vs run "${summary}"`);
+      const objects = await page.$$eval('#today-table tbody th', (ths) => ths.map((th) => th.textContent));
+      assert(objects.includes('Lead') && objects.includes('Contact'), `objects: ${objects.join(', ')}`);
+    });
     await check('the log shows a page of 50 rows of 200 entries', async () => {
       await until(page, 'no log rows', () => document.querySelectorAll('#log-table tbody tr').length === 50);
       assert(/Page 1 of 4 · 200 entries/.test(await text(page, '#page-info')), await text(page, '#page-info'));

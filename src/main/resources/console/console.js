@@ -95,7 +95,7 @@ async function fixNow() {
   } finally {
     button.disabled = false;
   }
-  await Promise.all([loadConnection(), loadUsage(), loadRuns(), loadLog()]);
+  await Promise.all([loadConnection(), loadUsage(), loadToday(), loadRuns(), loadLog()]);
 }
 
 async function loadUsage() {
@@ -121,6 +121,22 @@ async function loadUsage() {
     showError('#usage-error', null);
   } catch (e) {
     showError('#usage-error', e);
+  }
+}
+
+// "Leads created today vs Leads attempted today" (seed 003), from GET /api/summary
+async function loadToday() {
+  try {
+    const t = await api('summary');
+    $('#today-line').textContent = `${number(t.created)} created of ${number(t.attempted)} attempted`;
+    const other = (byAction) => Object.entries(byAction).filter(([a]) => a !== 'CREATED')
+      .map(([a, n]) => `${number(n)} ${a.toLowerCase()}`).join(', ') || '–';
+    $('#today-table tbody').replaceChildren(...t.objects.map((o) => el('tr', {},
+      el('th', { scope: 'row' }, o.sobject || 'no object chosen'), el('td', { class: 'num' }, number(o.created)),
+      el('td', { class: 'num' }, number(o.attempted)), el('td', {}, other(o.byAction)))));
+    showError('#today-error', null);
+  } catch (e) {
+    showError('#today-error', e);
   }
 }
 
@@ -205,7 +221,7 @@ async function loadLog() {
 }
 
 async function refresh() {
-  await Promise.all([loadConnection(), loadUsage(), loadRuns(), loadLog()]);
+  await Promise.all([loadConnection(), loadUsage(), loadToday(), loadRuns(), loadLog()]);
   $('#refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 

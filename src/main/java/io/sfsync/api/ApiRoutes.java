@@ -60,6 +60,13 @@ public final class ApiRoutes extends RouteBuilder {
                     .param().name("page").type(RestParamType.query).required(false).endParam()
                     .param().name("size").type(RestParamType.query).required(false).endParam()
                     .to("direct:api-log");
+        rest("/summary").description("Created vs attempted, per Salesforce object, in a time window (default: today, UTC)")
+                .get().produces("application/json")
+                    .param().name("job").type(RestParamType.query).required(false).endParam()
+                    .param().name("from").type(RestParamType.query).required(false)
+                        .description("ISO instant; default midnight UTC today").endParam()
+                    .param().name("to").type(RestParamType.query).required(false).description("ISO instant").endParam()
+                    .to("direct:api-summary");
         rest("/jobs").description("Run a job now")
                 .post("/{job}/run").consumes("application/json").produces("application/json")
                     .description("Body (optional): {\"segment\": \"valid\", \"dryRun\": true}").to("direct:api-trigger");
@@ -93,6 +100,8 @@ public final class ApiRoutes extends RouteBuilder {
                         query(x, "job"), query(x, "sourceKey"), query(x, "sfId"),
                         query(x, "runId") == null ? null : Long.valueOf(query(x, "runId")),
                         instant(query(x, "from")), instant(query(x, "to"))), intQuery(x, "page", 0), intQuery(x, "size", 50))));
+        from("direct:api-summary").routeId("api-summary").process(access.viewer())
+                .process(e -> json(e, x -> api.summary(query(x, "job"), instant(query(x, "from")), instant(query(x, "to")))));
         from("direct:api-trigger").routeId("api-trigger").process(access.manage())
                 .process(e -> json(e, x -> {
                     Map<String, Object> body = body(x);

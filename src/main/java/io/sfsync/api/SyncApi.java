@@ -88,6 +88,39 @@ public final class SyncApi {
         return m;
     }
 
+    /**
+     * "Created today vs attempted today": per Salesforce object, how many source rows were attempted and
+     * how each ended, between from (default: midnight UTC today) and to (default: now).
+     */
+    public Map<String, Object> summary(String job, Instant from, Instant to) {
+        Instant since = from == null ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS) : from;
+        if (job != null && !rt.config().jobs().containsKey(job)) {
+            throw new ApiProblem(404, "no job named " + job);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job);
+        m.put("from", since.toString());
+        m.put("to", to == null ? null : to.toString());
+        long attempted = 0;
+        Map<String, Long> total = new LinkedHashMap<>();
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (SyncStore.ObjectTally t : rt.store().tally(job, since, to)) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("sobject", t.sobject());
+            o.put("attempted", t.attempted());
+            o.put("created", t.byAction().getOrDefault("CREATED", 0L));
+            o.put("byAction", t.byAction());
+            objects.add(o);
+            attempted += t.attempted();
+            t.byAction().forEach((action, n) -> total.merge(action, n, Long::sum));
+        }
+        m.put("attempted", attempted);
+        m.put("created", total.getOrDefault("CREATED", 0L));
+        m.put("byAction", total);
+        m.put("objects", objects);
+        return m;
+    }
+
     public Map<String, Object> log(SyncStore.LogFilter filter, int page, int size) {
         SyncStore.LogPage p = rt.store().logPage(filter, page, size);
         List<Map<String, Object>> items = new ArrayList<>();

@@ -387,6 +387,48 @@ public final class SyncStore {
         }
     }
 
+    /** Outcomes of one Salesforce object (null: none chosen, e.g. an error before matching) in a time window. */
+    public record ObjectTally(String sobject, Map<String, Long> byAction, long attempted) {
+    }
+
+    /**
+     * "Created today vs attempted today" (seed 003): per Salesforce object, the sync_log outcomes written
+     * in [from, to) by real runs (dry runs write none) and how many distinct source rows were attempted.
+     * Manual LINKED / UNLINKED entries are not attempts and are left out.
+     */
+    public List<ObjectTally> tally(String job, Instant from, Instant to) {
+        StringBuilder where = new StringBuilder("WHERE action NOT IN ('LINKED', 'UNLINKED')");
+        List<Object> params = new ArrayList<>();
+        addFilter(where, params, "job = ?", job);
+        addFilter(where, params, "at >= ?", from == null ? null : from.atOffset(ZoneOffset.UTC));
+        addFilter(where, params, "at < ?", to == null ? null : to.atOffset(ZoneOffset.UTC));
+        String sql = "SELECT sobject, action, COUNT(*), 0 FROM sync_log " + where + " GROUP BY sobject, action"
+                + " UNION ALL SELECT sobject, '*', 0, COUNT(DISTINCT job || '/' || source_key) FROM sync_log " + where
+                + " GROUP BY sobject";
+        Map<String, Map<String, Long>> actions = new HashMap<>();
+        Map<String, Long> attempted = new java.util.TreeMap<>(java.util.Comparator.nullsLast(String::compareTo));
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size() * 2; i++) {
+                ps.setObject(i + 1, params.get(i % params.size()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String object = rs.getString(1);
+                    if (rs.getString(2).equals("*")) {
+                        attempted.put(object, rs.getLong(4));
+                    } else {
+                        actions.computeIfAbsent(object, k -> new java.util.LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the sync log", e);
+        }
+        List<ObjectTally> out = new ArrayList<>();
+        attempted.forEach((object, n) -> out.add(new ObjectTally(object, actions.getOrDefault(object, Map.of()), n)));
+        return out;
+    }
+
     /** Salesforce API calls sfsync's runs made since the instant (for "API usage today"). */
     public long apiCallsSince(Instant since) {
         try (Connection c = ds.getConnection();

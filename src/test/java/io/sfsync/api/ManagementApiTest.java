@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -76,7 +77,7 @@ class ManagementApiTest {
 
     @Test
     void everyManagementEndpointRequiresCredentials() throws Exception {
-        for (String path : new String[] {"/runs", "/log", "/connection", "/usage", "/metrics"}) {
+        for (String path : new String[] {"/runs", "/log", "/summary", "/connection", "/usage", "/metrics"}) {
             Reply r = call("GET", path, null, null);
             assertThat(r.status()).as(path).isEqualTo(401);
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v ->
@@ -109,6 +110,41 @@ class ManagementApiTest {
         JsonNode one = call("GET", "/runs/" + first.get("id").asLong(), "viewer", null).json();
         assertThat(one.get("report").asText()).contains("created", "Errors (");
         assertThat(call("GET", "/runs/999999", "viewer", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void createdVersusAttemptedIsOneCallAwayPerObject() throws Exception {
+        String everything = "/summary?job=people&from=1970-01-01T00:00:00Z";
+        JsonNode all = call("GET", everything, "viewer", null).json();
+        // what the log itself holds: every CREATED row of the job, and the created Leads
+        long createdInLog = call("GET", "/log?job=people&status=CREATED&size=1", "viewer", null).json().get("total").asLong();
+        assertThat(all.get("created").asLong()).isEqualTo(createdInLog).isPositive();
+        JsonNode lead = java.util.stream.StreamSupport.stream(all.get("objects").spliterator(), false)
+                .filter(o -> "Lead".equals(o.get("sobject").asText())).findFirst().orElseThrow();
+        assertThat(lead.get("attempted").asLong()).isGreaterThanOrEqualTo(lead.get("created").asLong());
+        assertThat(lead.get("created").asLong()).isPositive();
+
+        // a window that holds only the next run, in which two already-synced people changed
+        Instant from = Instant.now();
+        try (var c = rt.source().getConnection(); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE person SET phone = '+1 555 0100', updated_at = CURRENT_TIMESTAMP"
+                    + " WHERE id IN (SELECT id FROM person WHERE do_not_contact = FALSE AND email_status = 'valid'"
+                    + " ORDER BY id FETCH FIRST 2 ROWS ONLY)");
+        }
+        RunContext again = rt.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+        JsonNode window = call("GET", "/summary?job=people&from=" + from, "viewer", null).json();
+        assertThat(window.get("attempted").asLong()).isEqualTo(again.counts().attempted()).isGreaterThanOrEqualTo(2);
+        assertThat(window.get("created").asLong()).isEqualTo(again.counts().created());
+        assertThat(window.at("/byAction/UPDATED").asLong()).isEqualTo(again.counts().updated()).isPositive();
+        // today's default window holds both runs
+        assertThat(call("GET", "/summary?job=people", "viewer", null).json().get("attempted").asLong())
+                .isGreaterThanOrEqualTo(window.get("attempted").asLong());
+
+        assertThat(call("GET", "/summary", null, null).status()).isEqualTo(401);
+        assertThat(call("GET", "/summary?job=nope", "viewer", null).status()).isEqualTo(404);
+        Reply bad = call("GET", "/summary?from=yesterday", "viewer", null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("bad parameter");
     }
 
     @Test
