@@ -62,7 +62,7 @@ public final class SyncApi {
     public Map<String, Object> run(long id) {
         SyncStore.Run r = rt.store().run(id).orElseThrow(() -> new ApiProblem(404, "no run " + id));
         Map<String, Object> m = run(r);
-        m.put("report", RunReport.render(r, rt.store().log(id)));
+        m.put("report", RunReport.render(r, rt.store().digest(id, RunReport.EXAMPLES)));
         return m;
     }
 

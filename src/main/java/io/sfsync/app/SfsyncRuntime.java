@@ -196,6 +196,16 @@ public final class SfsyncRuntime implements AutoCloseable {
     /** As {@link #run}, creating unmatched rows as {@code createAs} (Lead or Contact) instead of the job's choice. */
     public RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress, String createAs) {
+        return run(job, mode, trigger, segment, keys, progress, createAs, null);
+    }
+
+    /** A plan (nothing written anywhere) that hands each decided row to {@code sink} instead of keeping it. */
+    public RunContext plan(String job, String trigger, String segment, Consumer<io.sfsync.sync.RecordWork> sink) {
+        return run(job, RunContext.Mode.PLAN, trigger, segment, null, null, null, sink);
+    }
+
+    private RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress, String createAs, Consumer<io.sfsync.sync.RecordWork> planSink) {
         ProducerTemplate template = camel().createProducerTemplate();
         try {
             Map<String, Object> headers = new LinkedHashMap<>();
@@ -213,6 +223,9 @@ public final class SfsyncRuntime implements AutoCloseable {
             }
             if (createAs != null) {
                 headers.put("SfsyncCreateAs", createAs);
+            }
+            if (planSink != null) {
+                headers.put("SfsyncPlanSink", planSink);
             }
             return template.requestBodyAndHeaders(JobScheduleRoutes.OUTBOUND, null, headers, RunContext.class);
         } finally {

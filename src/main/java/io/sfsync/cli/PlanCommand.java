@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.sfsync.app.SfsyncRuntime;
-import io.sfsync.sync.RecordWork;
 import io.sfsync.sync.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +26,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
-            RunContext run = rt.run(job, RunContext.Mode.PLAN, "cli", segment, null, null);
-            for (RecordWork w : run.planned()) {
+            RunContext run = rt.plan(job, "cli", segment, w -> {
                 var o = w.outcome();
                 System.out.printf("%-10s %-9s %-8s %-18s %s%n", o.sourceKey(), o.action(), w.targetObject() == null ? ""
                         : w.targetObject(), o.sfId() == null ? "" : o.sfId(), o.reason() == null || o.reason().equals("DRY_RUN")
@@ -37,7 +35,7 @@ final class PlanCommand implements Callable<Integer> {
                     System.out.printf("             %-22s %s → %s%n", d.getKey(), d.getValue()[0] == null ? "∅"
                             : d.getValue()[0], d.getValue()[1]);
                 }
-            }
+            });
             System.out.println();
             System.out.println("Plan: " + run.counts().summary().replace("created", "to create").replace("updated", "to update")
                     + (run.stopReason() == null ? "" : " — stopped: " + run.stopReason()));

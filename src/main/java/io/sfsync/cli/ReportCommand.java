@@ -39,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
                 System.out.println("No such run.");
                 return 1;
             }
-            System.out.print(RunReport.render(run.get(), store.log(run.get().id())));
+            System.out.print(RunReport.render(run.get(), store.digest(run.get().id(), RunReport.EXAMPLES)));
             return 0;
         }
     }

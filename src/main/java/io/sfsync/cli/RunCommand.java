@@ -37,7 +37,8 @@ final class RunCommand implements Callable<Integer> {
             List<String> keys) {
         RunContext run = rt.run(job, mode, trigger, segment, keys, line -> System.out.println("  … " + line));
         System.out.println();
-        System.out.print(RunReport.render(rt.store().run(run.runId()).orElseThrow(), rt.store().log(run.runId())));
+        System.out.print(RunReport.render(rt.store().run(run.runId()).orElseThrow(),
+                rt.store().digest(run.runId(), RunReport.EXAMPLES)));
         return "FAILED".equals(run.status()) || "PAUSED".equals(run.status()) ? 1 : 0;
     }
 }

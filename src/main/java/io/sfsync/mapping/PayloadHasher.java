@@ -3,34 +3,42 @@ package io.sfsync.mapping;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A stable SHA-256 of what a row would write, independent of map order. */
 public final class PayloadHasher {
     private PayloadHasher() {
     }
 
-    public static String hash(Map<String, ?> payload) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            append(md, payload);
-            return HexFormat.of().formatHex(md.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    public static String hash(Map<String, ?> payload) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        append(md, payload);
+        return HexFormat.of().formatHex(md.digest());
     }
 
     private static void append(MessageDigest md, Object value) {
         if (value instanceof Map<?, ?> m) {
             md.update((byte) '{');
-            new TreeMap<>(m).forEach((k, v) -> {
+            // keys in their natural order (what a TreeMap would give), without copying the map
+            Object[] keys = m.keySet().toArray();
+            Arrays.sort(keys);
+            for (Object k : keys) {
                 md.update(String.valueOf(k).getBytes(StandardCharsets.UTF_8));
                 md.update((byte) '=');
-                append(md, v);
+                append(md, m.get(k));
                 md.update((byte) ';');
-            });
+            }
             md.update((byte) '}');
         } else {
             md.update(String.valueOf(value).getBytes(StandardCharsets.UTF_8));

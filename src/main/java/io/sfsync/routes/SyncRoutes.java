@@ -126,6 +126,12 @@ public final class SyncRoutes extends RouteBuilder {
                             e.getMessage().getHeader("SfsyncSegment", String.class),
                             keys(e), e.getMessage().getHeader("SfsyncProgress", java.util.function.Consumer.class),
                             e.getMessage().getHeader("SfsyncCreateAs", String.class));
+                    @SuppressWarnings("unchecked")
+                    java.util.function.Consumer<io.sfsync.sync.RecordWork> planSink =
+                            e.getMessage().getHeader("SfsyncPlanSink", java.util.function.Consumer.class);
+                    if (planSink != null) {
+                        run.planTo(planSink);
+                    }
                     e.setProperty(RunContext.PROPERTY, run);
                     e.setProperty(MORE, run.more());
                 });

@@ -13,10 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ObjectInfo {
     private final String name;
     private final Map<String, FieldInfo> fields = new LinkedHashMap<>();
+    /** The same fields under their describe names: the hot path (names as configured) skips lower-casing. */
+    private final Map<String, FieldInfo> exact = new java.util.HashMap<>();
 
     public ObjectInfo(String name, Collection<FieldInfo> fields) {
         this.name = name;
-        fields.forEach(f -> this.fields.put(f.name().toLowerCase(Locale.ROOT), f));
+        fields.forEach(f -> {
+            this.fields.put(f.name().toLowerCase(Locale.ROOT), f);
+            exact.put(f.name(), f);
+        });
     }
 
     /** Reads a describe response ({@code GET /sobjects/X/describe}). */
@@ -41,7 +46,8 @@ public final class ObjectInfo {
     }
 
     public FieldInfo field(String field) {
-        return fields.get(field.toLowerCase(Locale.ROOT));
+        FieldInfo f = exact.get(field);
+        return f != null ? f : fields.get(field.toLowerCase(Locale.ROOT));
     }
 
     public Collection<FieldInfo> fields() {

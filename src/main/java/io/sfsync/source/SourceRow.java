@@ -10,7 +10,8 @@ import java.util.Map;
 public record SourceRow(String key, Instant changedAt, Map<String, Object> columns, boolean inSegment) {
 
     public Object get(String column) {
-        return columns.get(column.toLowerCase(java.util.Locale.ROOT));
+        Object v = columns.get(column); // configured names are usually lower-case already
+        return v != null || columns.containsKey(column) ? v : columns.get(column.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The column as trimmed text, or null when absent or blank. */

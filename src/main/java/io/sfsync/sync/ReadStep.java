@@ -1,7 +1,9 @@
 package io.sfsync.sync;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.sfsync.source.SourceRow;
@@ -10,8 +12,9 @@ import io.sfsync.synclog.Watermark;
 /**
  * Reads the next batch of changed rows after the run's watermark from one streamed, ordered query
  * (or, for a retry, the rows with the given keys, once). While a batch is with Salesforce, the next
- * one is read and mapped in the background — reading and mapping never depend on what Salesforce
- * answers — so the run's time is mostly the Salesforce calls.
+ * two are read and mapped on a reading thread — reading and mapping never depend on what Salesforce
+ * answers — and the next one is looked up on a lookup thread as soon as this one's decisions allow,
+ * so the run's time is mostly the Salesforce calls.
  */
 public final class ReadStep {
     private final MapStep map;
@@ -36,18 +39,25 @@ public final class ReadStep {
             batch = load(run, run.reader.byKeys(run.onlyKeys, run.segmentPredicate()));
             run.more = false;
         } else {
+            int size = run.job.batchSize();
             if (run.source == null) {
-                run.source = run.reader.open(run.cursor, run.segmentPredicate(), run.job.batchSize());
-                run.prefetcher = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "sfsync-prefetch-" + run.job.name());
-                    t.setDaemon(true);
-                    return t;
-                });
+                run.source = run.reader.open(run.cursor, run.segmentPredicate(), size);
+                run.prefetcher = daemon("sfsync-read-" + run.job.name());
+                run.lookups = daemon("sfsync-lookup-" + run.job.name());
             }
-            batch = run.prefetched != null ? await(run) : load(run, run.source.next(run.job.batchSize()));
-            run.more = batch.works().size() == run.job.batchSize();
-            run.prefetched = run.more ? java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> load(run, run.source.next(run.job.batchSize())), run.prefetcher) : null;
+            batch = run.prefetched != null ? await(run) : load(run, run.source.next(size));
+            run.more = batch.works().size() == size;
+            if (run.more) {
+                // two batches ahead: the next one (looked up once this one's decisions are made) and, on
+                // the reading thread meanwhile, the one after it
+                run.prefetched = run.readAhead != null ? run.readAhead
+                        : CompletableFuture.supplyAsync(() -> load(run, run.source.next(size)), run.prefetcher);
+                run.readAhead = run.prefetched.thenApplyAsync(next -> next.works().size() == size
+                        ? load(run, run.source.next(size)) : new Batch(0, List.of()), run.prefetcher);
+            } else {
+                run.prefetched = null;
+                run.readAhead = null;
+            }
         }
         if (!batch.isEmpty()) {
             SourceRow last = batch.works().get(batch.works().size() - 1).row;
@@ -82,7 +92,15 @@ public final class ReadStep {
                 next.lookedUp = match.lookup(run, next);
             }
             return next;
-        }, run.prefetcher);
+        }, run.lookups);
+    }
+
+    private static ExecutorService daemon(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static Batch await(RunContext run) {

@@ -41,7 +41,11 @@ public final class RecordStep {
             }
         }
         if (run.mode == RunContext.Mode.PLAN) {
-            run.planned.addAll(batch.works());
+            if (run.planSink != null) {
+                batch.works().forEach(run.planSink);
+            } else {
+                run.planned.addAll(batch.works());
+            }
             counted(run, outcomes);
             run.inFlight = null;
             return;
@@ -69,7 +73,9 @@ public final class RecordStep {
                 run.metrics.outcome(run.job.name(), o);
             }
         }
-        run.outcomes.addAll(outcomes);
+        if (run.onlyKeys != null) {
+            run.outcomes.addAll(outcomes);
+        }
     }
 
     private static Link linkFor(RunContext run, RecordWork w, Outcome o) {

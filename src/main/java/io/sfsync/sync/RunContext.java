@@ -49,7 +49,11 @@ public final class RunContext {
     io.sfsync.source.SourceReader.Cursor source;
     /** The next batch, read and mapped in the background while this one talks to Salesforce. */
     java.util.concurrent.CompletableFuture<Batch> prefetched;
+    /** The batch after it, read and mapped while the next one is looked up. */
+    java.util.concurrent.CompletableFuture<Batch> readAhead;
+    /** The reading thread (source stream, mapping) and the lookup thread (Salesforce queries). */
     java.util.concurrent.ExecutorService prefetcher;
+    java.util.concurrent.ExecutorService lookups;
     /** The last watermark this run committed (or found). */
     Watermark durable;
     /** Set once a row stays pending: the watermark must not pass it for the rest of the run. */
@@ -69,6 +73,7 @@ public final class RunContext {
     String fallbackOwnerId;
     final List<Outcome> outcomes = new ArrayList<>();
     final List<RecordWork> planned = new ArrayList<>();
+    java.util.function.Consumer<RecordWork> planSink;
     /** Time spent in each step, in nanoseconds (where a slow run spends its time). */
     final Map<String, Long> stepNanos = new java.util.LinkedHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger apiCalls = new java.util.concurrent.atomic.AtomicInteger();
@@ -96,10 +101,14 @@ public final class RunContext {
     public String status() { return finishedStatus; }
     public String segment() { return segment; }
     public int apiCalls() { return apiCalls.get(); }
-    /** Every outcome of the run (kept for the report; bounded by the run's size). */
+    /** The outcomes of a run of chosen rows (a push, resync or retry); empty for a watermark run, whose
+     *  outcomes are in sync_log only — a run of a million rows keeps none of them in memory. */
     public List<Outcome> outcomes() { return outcomes; }
-    /** PLAN mode: the rows with their decided operation and field-level diff. */
+    /** PLAN mode without a sink: the rows with their decided operation and field-level diff. */
     public List<RecordWork> planned() { return planned; }
+
+    /** PLAN mode: hands each decided row to the sink as its batch ends instead of keeping it. */
+    public void planTo(java.util.function.Consumer<RecordWork> sink) { this.planSink = sink; }
 
     /** Calls this run may make under the daily API budget (remaining × budget share); negative: unknown. */
     long apiAllowance = -1;
@@ -149,13 +158,17 @@ public final class RunContext {
         return job.segmentPredicate(segment);
     }
 
-    /** Releases the source stream and the prefetch thread. */
+    /** Releases the source stream and the reading and lookup threads. */
     void close() {
-        if (prefetched != null) {
-            prefetched.cancel(true);
+        for (java.util.concurrent.Future<?> f : new java.util.concurrent.Future<?>[] {prefetched, readAhead}) {
+            if (f != null) {
+                f.cancel(true);
+            }
         }
-        if (prefetcher != null) {
-            prefetcher.shutdownNow();
+        for (java.util.concurrent.ExecutorService e : new java.util.concurrent.ExecutorService[] {prefetcher, lookups}) {
+            if (e != null) {
+                e.shutdownNow();
+            }
         }
         if (source != null) {
             source.close();

@@ -13,12 +13,13 @@ import java.util.Map;
 public final class RunReport {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
-    private static final int EXAMPLES = 5;
+    /** Entries shown per reason; the rest are counted. */
+    public static final int EXAMPLES = 5;
 
     private RunReport() {
     }
 
-    public static String render(SyncStore.Run run, List<SyncStore.LogEntry> log) {
+    public static String render(SyncStore.Run run, SyncStore.RunDigest digest) {
         StringBuilder out = new StringBuilder();
         out.append("Run ").append(run.id()).append(" of ").append(run.job()).append(" — ").append(run.status())
                 .append(run.dryRun() ? " (dry run: nothing was written to Salesforce)" : "").append('\n');
@@ -31,24 +32,28 @@ public final class RunReport {
         out.append(run.summary() == null ? run.counts().summary() : run.summary()).append("\n");
         for (Action action : List.of(Action.CREATED, Action.UPDATED, Action.SKIPPED, Action.DUPLICATE, Action.ERROR,
                 Action.PENDING)) {
-            List<SyncStore.LogEntry> entries = log.stream().filter(e -> e.action().equals(action.name())).toList();
-            if (entries.isEmpty()) {
+            List<SyncStore.ReportGroup> groups = digest.groups().stream()
+                    .filter(g -> g.action().equals(action.name())).toList();
+            if (groups.isEmpty()) {
                 continue;
             }
-            out.append('\n').append(title(action)).append(" (").append(entries.size()).append(")\n");
-            Map<String, List<SyncStore.LogEntry>> byReason = new LinkedHashMap<>();
-            for (SyncStore.LogEntry e : entries) {
-                byReason.computeIfAbsent(e.reason() == null ? "" : e.reason(), k -> new java.util.ArrayList<>()).add(e);
+            out.append('\n').append(title(action)).append(" (").append(total(groups)).append(")\n");
+            Map<String, List<SyncStore.ReportGroup>> byReason = new LinkedHashMap<>();
+            for (SyncStore.ReportGroup g : groups) {
+                byReason.computeIfAbsent(g.reason() == null ? "" : g.reason(), k -> new java.util.ArrayList<>()).add(g);
             }
             byReason.forEach((reason, list) -> {
                 if (reason.isEmpty() && (action == Action.CREATED || action == Action.UPDATED)) {
                     out.append("  ").append(byObject(list)).append('\n');
                     return;
                 }
-                out.append("  ").append(reason.isEmpty() ? "-" : reason).append(" (").append(list.size()).append(")");
+                long count = total(list);
+                out.append("  ").append(reason.isEmpty() ? "-" : reason).append(" (").append(count).append(")");
                 String hint = Hints.forReason(reason);
                 out.append(hint == null ? "" : " — fix: " + hint).append('\n');
-                for (SyncStore.LogEntry e : list.subList(0, Math.min(EXAMPLES, list.size()))) {
+                List<SyncStore.LogEntry> examples = digest.examples()
+                        .getOrDefault(SyncStore.RunDigest.key(action.name(), reason.isEmpty() ? null : reason), List.of());
+                for (SyncStore.LogEntry e : examples.subList(0, Math.min(EXAMPLES, examples.size()))) {
                     out.append("    • ").append(e.sourceKey());
                     if (e.sfId() != null) {
                         out.append(" (").append(e.sobject()).append(' ').append(e.sfId()).append(')');
@@ -58,8 +63,8 @@ public final class RunReport {
                     }
                     out.append('\n');
                 }
-                if (list.size() > EXAMPLES) {
-                    out.append("    … and ").append(list.size() - EXAMPLES).append(" more (sfsync report --run ")
+                if (count > EXAMPLES) {
+                    out.append("    … and ").append(count - EXAMPLES).append(" more (sfsync report --run ")
                             .append(run.id()).append(" or the sync_log table)\n");
                 }
             });
@@ -67,9 +72,13 @@ public final class RunReport {
         return out.toString();
     }
 
-    private static String byObject(List<SyncStore.LogEntry> list) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        list.forEach(e -> counts.merge(e.sobject() == null ? "?" : e.sobject(), 1, Integer::sum));
+    private static long total(List<SyncStore.ReportGroup> groups) {
+        return groups.stream().mapToLong(SyncStore.ReportGroup::count).sum();
+    }
+
+    private static String byObject(List<SyncStore.ReportGroup> list) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        list.forEach(g -> counts.merge(g.sobject() == null ? "?" : g.sobject(), g.count(), Long::sum));
         StringBuilder sb = new StringBuilder();
         counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(k)
                 .append(v == 1 ? "" : "s"));

@@ -429,6 +429,47 @@ public final class SyncStore {
         return out;
     }
 
+    /** How many entries of a run ended with this action, reason and object. */
+    public record ReportGroup(String action, String reason, String sobject, long count) {
+    }
+
+    /**
+     * What a run's report needs, however many rows the run had: the counts by action, reason and object
+     * (in order of first appearance) and the first few entries of each action and reason.
+     */
+    public record RunDigest(List<ReportGroup> groups, Map<String, List<LogEntry>> examples) {
+        public static String key(String action, String reason) {
+            return action + "/" + (reason == null ? "" : reason);
+        }
+    }
+
+    public RunDigest digest(long runId, int examplesPerReason) {
+        List<ReportGroup> groups = new ArrayList<>();
+        String sql = "SELECT action, reason, sobject, COUNT(*) FROM sync_log WHERE run_id = ?"
+                + " GROUP BY action, reason, sobject ORDER BY MIN(id)";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groups.add(new ReportGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the sync log", e);
+        }
+        Map<String, List<LogEntry>> examples = new java.util.LinkedHashMap<>();
+        String first = " ORDER BY id FETCH FIRST " + Math.max(1, examplesPerReason) + " ROWS ONLY";
+        for (ReportGroup g : groups) {
+            String key = RunDigest.key(g.action(), g.reason());
+            if (!examples.containsKey(key)) {
+                examples.put(key, g.reason() == null
+                        ? logWhere("WHERE run_id = ? AND action = ? AND reason IS NULL" + first, runId, g.action())
+                        : logWhere("WHERE run_id = ? AND action = ? AND reason = ?" + first, runId, g.action(), g.reason()));
+            }
+        }
+        return new RunDigest(groups, examples);
+    }
+
     /** Salesforce API calls sfsync's runs made since the instant (for "API usage today"). */
     public long apiCallsSince(Instant since) {
         try (Connection c = ds.getConnection();
