@@ -118,7 +118,9 @@ public final class Benchmark {
 
     private static Process startEmulator(long latencyMs, String secret) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx4g"));
+        // the emulator holds the whole org in memory (a million records for the 1M bulk run): give it room
+        List<String> command = new ArrayList<>(List.of(java,
+                "-Xmx" + System.getProperty("sfsync.benchmark.emulator-heap", "8g")));
         // e.g. -Dsfsync.benchmark.emulator-jvm-args=-XX:StartFlightRecording=filename=emulator.jfr to profile it
         String extra = System.getProperty("sfsync.benchmark.emulator-jvm-args");
         if (extra != null && !extra.isBlank()) {

@@ -386,6 +386,24 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void theReportCountsEveryRowAndShowsFiveExamplesPerReason() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 7; i++) {
+            s.person(i).email("not-an-email-" + i).insert();
+        }
+        for (int i = 8; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        RunContext run = s.run("people");
+        String report = io.sfsync.synclog.RunReport.render(s.store().run(run.runId()).orElseThrow(),
+                s.store().digest(run.runId(), io.sfsync.synclog.RunReport.EXAMPLES));
+        assertThat(report).contains("3 created, 0 updated, 0 skipped, 0 duplicates, 7 errors", "Created (3)", "3 Leads",
+                "Errors (7)", "INVALID_EMAIL_ADDRESS (7)", "… and 2 more (sfsync report --run " + run.runId());
+        assertThat(report.lines().filter(l -> l.startsWith("    • "))).hasSize(5)
+                .allMatch(l -> l.contains("not-an-email-"));
+    }
+
+    @Test
     void anEmailWithAQuoteIsMatchedAndCannotInjectSoql() {
         SyncHarness s = sync();
         String id = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "O'Brien", "Company", "C",
