@@ -76,8 +76,41 @@ public final class ConfigChecker {
                     }
                 }
             }
+            if (job.externalIdField() != null) {
+                for (String object : new java.util.LinkedHashSet<>(concat(job.matchIn(), job.createAs()))) {
+                    ObjectInfo info = describe.get(object);
+                    if (info != null && info.field(job.externalIdField()) == null) {
+                        problems.add(p + ".externalIdField: " + object + " has no field " + job.externalIdField()
+                                + "; create it (Text, External ID, Unique) or change the name");
+                    }
+                }
+            }
         }
         return problems;
+    }
+
+    /** What is valid but risky: reported by {@code sfsync check}, never a failure. */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        for (JobConfig job : config.jobs().values()) {
+            if (job.mode() != JobConfig.Mode.UPDATE_ONLY && job.externalIdField() == null) {
+                boolean email = job.matchBy().contains(JobConfig.MatchKey.EMAIL);
+                warnings.add("jobs." + job.name() + ".externalIdField: not set, so creates are plain inserts: when a"
+                        + " create's response is lost in transit the row stays PENDING and the next run "
+                        + (email ? "finds the record by email — a row without an email could be created twice"
+                                : "cannot find the record (matchBy has no email) and could create it twice")
+                        + ". Add an External ID field to " + job.createAs() + " and name it here.");
+            }
+        }
+        return warnings;
+    }
+
+    private static List<String> concat(List<String> list, String one) {
+        List<String> out = new ArrayList<>(list);
+        if (one != null) {
+            out.add(one);
+        }
+        return out;
     }
 
     private Map<String, ObjectInfo> describe(List<String> problems) {

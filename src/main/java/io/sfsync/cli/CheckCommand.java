@@ -25,7 +25,9 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
-            List<String> problems = new ConfigChecker(rt.config(), rt.source(), rt.salesforce()).check();
+            ConfigChecker checker = new ConfigChecker(rt.config(), rt.source(), rt.salesforce());
+            List<String> problems = checker.check();
+            checker.warnings().forEach(w -> System.out.println("warning: " + w));
             if (problems.isEmpty()) {
                 System.out.println("sync.yaml is valid: " + rt.config().jobs().size() + " job(s) checked against the source"
                         + " database and Salesforce.");

@@ -25,7 +25,24 @@ class ConfigCheckerTest {
                         "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
             Databases.migrateDemoSource(rt.source());
-            assertThat(new ConfigChecker(rt.config(), rt.source(), rt.salesforce()).check()).isEmpty();
+            ConfigChecker shipped = new ConfigChecker(rt.config(), rt.source(), rt.salesforce());
+            assertThat(shipped.check()).isEmpty();
+            assertThat(shipped.warnings()).isEmpty();
+
+            String people = Files.readString(Path.of("config/sync.yaml"));
+            SyncConfig misnamed = new SyncConfigLoader(n -> null).parse(people.replaceFirst(
+                    "externalIdField: Sfsync_Person_Id__c", "externalIdField: Person_Key__c"), "sync.yaml");
+            assertThat(new ConfigChecker(misnamed, rt.source(), rt.salesforce()).check()).contains(
+                    "jobs.people.externalIdField: Contact has no field Person_Key__c; create it (Text, External ID, Unique)"
+                            + " or change the name",
+                    "jobs.people.externalIdField: Lead has no field Person_Key__c; create it (Text, External ID, Unique)"
+                            + " or change the name");
+            SyncConfig without = new SyncConfigLoader(n -> null).parse(people.replaceFirst(
+                    "    externalIdField: Sfsync_Person_Id__c\n", "").replaceFirst(
+                    "matchBy: \\[link, externalId, email\\]", "matchBy: [link, email]"), "sync.yaml");
+            assertThat(new ConfigChecker(without, rt.source(), rt.salesforce()).warnings())
+                    .anyMatch(w -> w.startsWith("jobs.people.externalIdField: not set, so creates are plain inserts")
+                            && w.contains("finds the record by email — a row without an email could be created twice"));
 
             String yaml = Files.readString(Path.of("config/sync.yaml"))
                     .replace("Title:        {from: title, overwrite: if_blank}\n        Phone:",
