@@ -26,6 +26,11 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class SyncConfigLoader {
     public static final List<String> TRANSFORMS = List.of("trim", "lowercase", "uppercase", "titlecase", "digits",
             "e164", "first_name", "last_name", "domain", "truncate");
+    /**
+     * How far behind its watermark a run reads again: a row whose transaction committed after rows
+     * with later changedAt values had been read would otherwise be passed over for good.
+     */
+    static final int DEFAULT_OVERLAP_SECONDS = 60;
     static final Map<String, String> DEFAULT_SEGMENTS = Map.of(
             "valid", "email_status = 'valid'",
             "valid_and_risky", "email_status IN ('valid', 'risky')",
@@ -146,12 +151,12 @@ public final class SyncConfigLoader {
         String cron = cron(n);
         JobConfig.Direction direction = n.enumValue("direction", JobConfig.Direction.class, JobConfig.Direction.OUTBOUND);
         ConfigNode src = n.get("source");
-        src.allowOnly(Set.of("query", "key", "changedAt"));
+        src.allowOnly(Set.of("query", "key", "changedAt", "overlapSeconds"));
         if (src.isMissing()) {
             src.error("is required (query, key, changedAt)");
         }
         SourceConfig source = new SourceConfig(src.requiredString("query"), src.requiredString("key"),
-                src.requiredString("changedAt"));
+                src.requiredString("changedAt"), src.integer("overlapSeconds", DEFAULT_OVERLAP_SECONDS, 0, 86_400));
         Map<String, String> segments = new LinkedHashMap<>(DEFAULT_SEGMENTS);
         n.get("segments").map().forEach((k, v) -> segments.put(k, String.valueOf(v)));
         String segment = n.string("segment", "all");

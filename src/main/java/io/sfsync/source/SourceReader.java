@@ -31,6 +31,7 @@ import io.sfsync.synclog.Watermark;
  */
 public final class SourceReader {
     private static final String IN_SEGMENT = "sfsync_in_segment";
+    private static final String REPLAY = "sfsync_replay";
 
     private final DataSource ds;
     private final SourceConfig source;
@@ -48,11 +49,14 @@ public final class SourceReader {
      */
     public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
         boolean start = after.equals(Watermark.START);
+        boolean overlap = !start && source.overlapSeconds() > 0;
         String changed = "src." + source.changedAt();
         String key = "src." + source.key();
-        String where = start ? changed + " IS NOT NULL"
-                : "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
+        String afterWatermark = "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
+        // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
+        String where = start ? changed + " IS NOT NULL" : overlap ? changed + " >= ?" : afterWatermark;
         String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
+                + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
                 + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + changed + ", " + key;
         Connection c = null;
         try {
@@ -65,6 +69,9 @@ public final class SourceReader {
                 bindChangedAt(ps, 1, after.changedAt(), types[1]);
                 bindChangedAt(ps, 2, after.changedAt(), types[1]);
                 bindKey(ps, 3, after.key(), types[0]);
+            }
+            if (overlap) {
+                bindChangedAt(ps, 4, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
             }
             return new Cursor(c, ps, ps.executeQuery());
         } catch (SQLException e) {
@@ -233,6 +240,7 @@ public final class SourceReader {
         while (out.size() < limit && rs.next()) {
             Map<String, Object> cols = new LinkedHashMap<>();
             boolean inSegment = false;
+            boolean replay = false;
             for (int i = 0; i < n; i++) {
                 // date-times through java.time, so no JVM or driver time zone shifts them
                 Object v = switch (types[i]) {
@@ -248,6 +256,8 @@ public final class SourceReader {
                 };
                 if (names[i].equals(IN_SEGMENT)) {
                     inSegment = v != null && ((Number) v).intValue() == 1;
+                } else if (names[i].equals(REPLAY)) {
+                    replay = v != null && ((Number) v).intValue() == 1;
                 } else {
                     cols.put(names[i], v);
                 }
@@ -258,7 +268,7 @@ public final class SourceReader {
                 throw new SourceException("source row " + key + " has no " + (key == null ? source.key() : source.changedAt())
                         + " value; every row needs a key and a changedAt timestamp", null);
             }
-            out.add(new SourceRow(keyText(key), (Instant) changed, cols, inSegment));
+            out.add(new SourceRow(keyText(key), (Instant) changed, cols, inSegment, replay));
         }
         return out;
     }

@@ -4,10 +4,15 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One row of a job's source query: its key, when it changed, its columns (lower-case names) and
- * whether it falls in the job's segment.
+ * One row of a job's source query: its key, when it changed, its columns (lower-case names), whether
+ * it falls in the job's segment, and whether it lies at or before the watermark (read again only
+ * because of the job's overlap window).
  */
-public record SourceRow(String key, Instant changedAt, Map<String, Object> columns, boolean inSegment) {
+public record SourceRow(String key, Instant changedAt, Map<String, Object> columns, boolean inSegment, boolean replay) {
+
+    public SourceRow(String key, Instant changedAt, Map<String, Object> columns, boolean inSegment) {
+        this(key, changedAt, columns, inSegment, false);
+    }
 
     public Object get(String column) {
         Object v = columns.get(column); // configured names are usually lower-case already

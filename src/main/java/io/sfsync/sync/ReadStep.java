@@ -46,13 +46,13 @@ public final class ReadStep {
                 run.lookups = daemon("sfsync-lookup-" + run.job.name());
             }
             batch = run.prefetched != null ? await(run) : load(run, run.source.next(size));
-            run.more = batch.works().size() == size;
+            run.more = batch.read == size;
             if (run.more) {
                 // two batches ahead: the next one (looked up once this one's decisions are made) and, on
                 // the reading thread meanwhile, the one after it
                 run.prefetched = run.readAhead != null ? run.readAhead
                         : CompletableFuture.supplyAsync(() -> load(run, run.source.next(size)), run.prefetcher);
-                run.readAhead = run.prefetched.thenApplyAsync(next -> next.works().size() == size
+                run.readAhead = run.prefetched.thenApplyAsync(next -> next.read == size
                         ? load(run, run.source.next(size)) : new Batch(0, List.of()), run.prefetcher);
             } else {
                 run.prefetched = null;
@@ -70,10 +70,27 @@ public final class ReadStep {
     }
 
     private Batch load(RunContext run, List<SourceRow> rows) {
-        Batch b = new Batch(0, rows);
+        Batch b = new Batch(0, withoutReplaysAlreadyAttempted(run, rows), rows.size());
         map.prepare(run, b);
         map.apply(run, b);
         return b;
+    }
+
+    /**
+     * The overlap window brings back rows at or before the watermark: those attempted since they last
+     * changed were accounted for by an earlier run and are set aside (no log row, no API call); the
+     * others — committed late, behind rows already read — are synced now.
+     */
+    private static List<SourceRow> withoutReplaysAlreadyAttempted(RunContext run, List<SourceRow> rows) {
+        List<String> replays = rows.stream().filter(SourceRow::replay).map(SourceRow::key).toList();
+        if (replays.isEmpty()) {
+            return rows;
+        }
+        java.util.Map<String, java.time.Instant> attempted = run.store.lastAttempts(run.job.name(), replays);
+        return rows.stream().filter(r -> {
+            java.time.Instant at = r.replay() ? attempted.get(r.key()) : null;
+            return at == null || at.isBefore(r.changedAt());
+        }).toList();
     }
 
     /**

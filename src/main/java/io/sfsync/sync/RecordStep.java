@@ -32,7 +32,8 @@ public final class RecordStep {
             if (o.action() == Action.PENDING) {
                 run.watermarkBlocked = true;
             }
-            if (!run.watermarkBlocked) {
+            if (!run.watermarkBlocked && !w.row.replay()) {
+                // a late row from the overlap window lies behind the watermark: it never moves it back
                 watermark = new Watermark(w.row.changedAt(), w.key());
             }
             Link link = linkFor(run, w, o);

@@ -180,6 +180,29 @@ public final class SyncStore {
         return out;
     }
 
+    /** When each of these source keys was last attempted (its newest sync_log row, manual links aside). */
+    public Map<String, Instant> lastAttempts(String job, Collection<String> keys) {
+        Map<String, Instant> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT l.source_key, MAX(l.at) FROM UNNEST(?) AS k(source_key) JOIN sync_log l"
+                + " ON l.source_key = k.source_key AND l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED')"
+                + " GROUP BY l.source_key";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+            ps.setString(2, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot read the sync log of " + job, e);
+        }
+        return out;
+    }
+
     /**
      * Records a batch atomically: its sync_log rows, its new or changed links, links to drop, and
      * (when not null) the advanced watermark.

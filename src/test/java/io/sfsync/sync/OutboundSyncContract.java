@@ -386,6 +386,26 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aRowCommittedLateBehindTheWatermarkIsSyncedOnceThroughTheOverlapWindow() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 3; i++) {
+            s.person(i).insert();
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(3);
+        io.sfsync.synclog.Watermark watermark = s.store().state("people").watermark();
+        // a transaction that began before the last row was written commits only now: its row is 30 s behind
+        s.person(4).insertChangedAt(watermark.changedAt().minusSeconds(30));
+        RunContext second = s.run("people");
+        assertThat(second.counts().attempted()).isEqualTo(1); // the three synced rows are not attempted again
+        assertThat(s.outcome(second, "4").action()).isEqualTo("CREATED");
+        assertThat(s.store().state("people").watermark()).isEqualTo(watermark); // never moved back
+        RunContext third = s.run("people");
+        assertThat(third.counts().attempted()).isZero();
+        assertThat(third.apiCalls()).isEqualTo(1); // the run's opening call only
+        assertThat(s.records("Lead")).filteredOn(r -> "person4@example.com".equals(r.get("Email"))).hasSize(1);
+    }
+
+    @Test
     void theReportCountsEveryRowAndShowsFiveExamplesPerReason() {
         SyncHarness s = sync();
         for (int i = 1; i <= 7; i++) {

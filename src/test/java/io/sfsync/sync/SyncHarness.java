@@ -125,7 +125,12 @@ final class SyncHarness implements AutoCloseable {
         PersonRow title(String t) { return with("title", t); }
 
         void insert() {
-            cols.put("updated_at", tick());
+            insertChangedAt(tick());
+        }
+
+        /** Inserts the row with this updated_at, as a transaction that began earlier and commits now would. */
+        void insertChangedAt(Object updatedAt) {
+            cols.put("updated_at", updatedAt instanceof Instant i ? i.atOffset(ZoneOffset.UTC) : updatedAt);
             List<String> names = new ArrayList<>(cols.keySet());
             exec("INSERT INTO person (" + String.join(", ", names) + ") VALUES (" + "?,".repeat(names.size() - 1) + "?)",
                     cols.values().toArray());
