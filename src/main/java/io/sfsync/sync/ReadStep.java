@@ -64,6 +64,7 @@ public final class ReadStep {
             run.cursor = new Watermark(last.changedAt(), last.key());
         }
         run.batches++;
+        run.batchStarted();
         Batch numbered = new Batch(run.batches, batch);
         run.inFlight = numbered.isEmpty() ? null : numbered;
         return numbered;

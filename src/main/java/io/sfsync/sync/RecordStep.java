@@ -64,6 +64,7 @@ public final class RecordStep {
             run.store.heartbeat(run.job.name(), run.leaseToken);
         }
         run.inFlight = null;
+        run.batchEnded();
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.counts.summary());
     }
 

@@ -116,7 +116,23 @@ public final class RunContext {
 
     /** Whether another batch (a lookup, an account write and a write: three calls) still fits the budget. */
     boolean budgetAllowsAnotherBatch() {
-        return apiAllowance < 0 || apiCalls.get() + 3 <= apiAllowance;
+        return apiAllowance < 0 || apiCalls.get() + costliestBatch <= apiAllowance;
+    }
+
+    /**
+     * The most API calls one batch of this run has taken: 3 (lookup, accounts, writes) until a batch is
+     * measured; a Bulk API batch takes more (job, upload, close, polls, results), and the budget check
+     * before the next batch must know.
+     */
+    private volatile int costliestBatch = 3;
+    private int callsAtBatchStart;
+
+    void batchStarted() {
+        callsAtBatchStart = apiCalls.get();
+    }
+
+    void batchEnded() {
+        costliestBatch = Math.max(costliestBatch, apiCalls.get() - callsAtBatchStart);
     }
 
     /** One Composite call on behalf of this run (counted as one API call). */

@@ -580,6 +580,26 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void theBudgetCheckBeforeABatchCountsWhatABulkBatchReallyCosts() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 600; i++) {
+            s.person(i).insert();
+        }
+        // 40 calls left and a 50% budget: 20 for this run. A Bulk API batch of 200 takes about 7 calls (lookup,
+        // job, upload, close, poll, two result reads), far more than a collections batch's 3
+        s.emulator.limits().set(40L, 0L, null);
+        RunContext stopped = s.run("bulk");
+        assertThat(stopped.status()).isEqualTo("PAUSED");
+        assertThat(stopped.stopReason()).contains("share of the daily API budget");
+        assertThat(stopped.apiCalls()).isLessThanOrEqualTo(20);
+        assertThat(s.emulator.limits().used()).isLessThanOrEqualTo(20);
+        assertThat(stopped.counts().created()).isEqualTo(400);
+        s.emulator.limits().set(15000L, 0L, null);
+        assertThat(s.run("bulk").counts().created()).isEqualTo(200);
+        assertThat(s.records("Lead")).hasSize(600);
+    }
+
+    @Test
     void largeBatchesAreWrittenThroughBulkApiJobsAndLockedRowsAreSentAgain() {
         SyncHarness s = sync();
         for (int i = 1; i <= 150; i++) {
