@@ -46,11 +46,11 @@ public final class Benchmark {
     public Map<String, Object> run(Settings s) throws Exception {
         String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         Process emulator = startEmulator(s.latencyMs(), secret);
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("sfsync-bench");
         try {
             String loginUrl = awaitLoginUrl(emulator);
             Map<String, String> overrides = new LinkedHashMap<>();
             Path configDir = s.configDir();
-            java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("sfsync-bench");
             if (s.scenario().equals("bulk")) {
                 // a first load through Bulk API 2.0: big batches, the source on disk so the heap holds batches only
                 overrides.put("sfsync.source.url", "jdbc:h2:file:" + scratch.resolve("source") + ";DB_CLOSE_DELAY=-1");
@@ -113,6 +113,15 @@ public final class Benchmark {
         } finally {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
+            deleteTree(scratch); // the bulk scenario's source database is a gigabyte at a million rows
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
         }
     }
 
