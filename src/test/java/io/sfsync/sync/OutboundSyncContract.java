@@ -421,6 +421,11 @@ abstract class OutboundSyncContract {
                 "Errors (7)", "INVALID_EMAIL_ADDRESS (7)", "… and 2 more (sfsync report --run " + run.runId());
         assertThat(report.lines().filter(l -> l.startsWith("    • "))).hasSize(5)
                 .allMatch(l -> l.contains("not-an-email-"));
+        // created vs attempted, per object: the same ten rows
+        List<SyncStore.ObjectTally> tally = s.store().tally("people", java.time.Instant.EPOCH, null);
+        assertThat(tally.stream().mapToLong(SyncStore.ObjectTally::attempted).sum()).isEqualTo(10);
+        assertThat(tally).filteredOn(t -> "Lead".equals(t.sobject())).singleElement()
+                .satisfies(t -> assertThat(t.byAction()).containsEntry("CREATED", 3L));
     }
 
     @Test
