@@ -3,9 +3,6 @@ package io.sfsync.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -81,15 +78,17 @@ public final class Benchmark {
                 sql(rt, "UPDATE person SET email = 'fixed' || id || '@bench.example' WHERE email NOT LIKE '%@%.%'"
                         + " OR email LIKE '%''%' OR email LIKE 'shared.inbox@%'");
                 sql(rt, "UPDATE person SET title = 'Director' WHERE LENGTH(title) > 128");
-                resetPeakHeap();
                 int measuredRows = s.rows();
                 if (s.scenario().equals("incremental")) {
                     rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
                     measuredRows = Math.min(s.changed(), s.rows());
                     sql(rt, "UPDATE person SET phone = '+1 555 0199', updated_at = CURRENT_TIMESTAMP WHERE id <= "
                             + measuredRows);
-                    resetPeakHeap();
                 }
+                System.gc(); // the seeding's garbage is not the run's
+                HeapWatch heap = new HeapWatch();
+                long cpuStart = cpuNanos(ProcessHandle.current());
+                long emulatorCpuStart = cpuNanos(emulator.toHandle());
                 long start = System.nanoTime();
                 // "matching": read, map and match every row (its lookups included) but write nothing
                 // (a plan's decided rows go to a sink that keeps none: the figure is the CPU cost, not a report's)
@@ -97,6 +96,9 @@ public final class Benchmark {
                         ? rt.plan("people", "cli", "all", w -> { })
                         : rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = (cpuNanos(ProcessHandle.current()) - cpuStart) / 1e9;
+                double emulatorCpu = (cpuNanos(emulator.toHandle()) - emulatorCpuStart) / 1e9;
+                heap.close();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("scenario", s.scenario());
                 out.put("records", run.counts().attempted());
@@ -104,7 +106,12 @@ public final class Benchmark {
                 out.put("records_per_s", round(run.counts().attempted() / seconds));
                 out.put("api_calls", run.apiCalls());
                 out.put("api_calls_per_1000", round(run.apiCalls() * 1000.0 / Math.max(1, run.counts().attempted())));
-                out.put("peak_heap_mb", peakHeapMb());
+                out.put("peak_heap_mb", heap.peakMb());
+                out.put("max_live_heap_mb", heap.liveAfterGcMb());
+                out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+                // CPU seconds each JVM spent in the measured run (both share this machine's cores)
+                out.put("sfsync_cpu_s", round(cpu));
+                out.put("emulator_cpu_s", round(emulatorCpu));
                 out.put("latency_ms", s.latencyMs());
                 out.put("status", run.status());
                 out.put("outcome", run.counts().summary());
@@ -115,6 +122,10 @@ public final class Benchmark {
             emulator.waitFor(10, TimeUnit.SECONDS);
             deleteTree(scratch); // the bulk scenario's source database is a gigabyte at a million rows
         }
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -170,25 +181,6 @@ public final class Benchmark {
         try (Connection c = rt.source().getConnection(); Statement st = c.createStatement()) {
             st.execute(statement);
         }
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeapMb() {
-        long bytes = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                bytes += pool.getPeakUsage().getUsed();
-            }
-        }
-        return bytes / (1024 * 1024);
     }
 
     private static double round(double v) {

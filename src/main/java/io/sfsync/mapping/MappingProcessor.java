@@ -121,13 +121,12 @@ public final class MappingProcessor {
 
     private Object convert(String object, FieldRule rule, FieldInfo info, Object v, SourceRow row,
             List<MappedRecord.MappingError> errors) {
-        String where = object + "." + info.name();
         switch (info.type()) {
             case "int" -> {
-                return number(v, where).intValueExact();
+                return number(v).intValueExact();
             }
             case "double", "currency", "percent" -> {
-                return number(v, where).doubleValue();
+                return number(v).doubleValue();
             }
             case "boolean" -> {
                 if (v instanceof Boolean b) {
@@ -156,11 +155,12 @@ public final class MappingProcessor {
                 }
                 if (info.type().equals("email") && !EMAIL.matcher(s).matches()) {
                     errors.add(new MappedRecord.MappingError(object, info.name(), "INVALID_EMAIL_ADDRESS",
-                            where + ": '" + s + "' is not a valid email address"));
+                            object + "." + info.name() + ": '" + s + "' is not a valid email address"));
                     return null;
                 }
                 if (info.length() > 0 && s.length() > info.length()) {
-                    errors.add(new MappedRecord.MappingError(object, info.name(), "STRING_TOO_LONG", where + ": "
+                    errors.add(new MappedRecord.MappingError(object, info.name(), "STRING_TOO_LONG",
+                            object + "." + info.name() + ": "
                             + s.length() + " characters, more than the field's " + info.length()
                             + " (add transform: [truncate] to cut it)"));
                     return null;
@@ -191,7 +191,7 @@ public final class MappingProcessor {
         }
     }
 
-    private static BigDecimal number(Object v, String where) {
+    private static BigDecimal number(Object v) {
         if (v instanceof BigDecimal d) {
             return d;
         }

@@ -34,14 +34,35 @@ public final class PayloadHasher {
             Object[] keys = m.keySet().toArray();
             Arrays.sort(keys);
             for (Object k : keys) {
-                md.update(String.valueOf(k).getBytes(StandardCharsets.UTF_8));
+                text(md, String.valueOf(k));
                 md.update((byte) '=');
                 append(md, m.get(k));
                 md.update((byte) ';');
             }
             md.update((byte) '}');
         } else {
-            md.update(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+            text(md, String.valueOf(value));
         }
     }
+
+    /** The text's UTF-8 bytes; ASCII (nearly every value) through a reused buffer instead of a new array. */
+    private static void text(MessageDigest md, String s) {
+        byte[] buf = BUFFER.get();
+        int n = s.length();
+        if (n > buf.length) {
+            md.update(s.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                md.update(s.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            buf[i] = (byte) c;
+        }
+        md.update(buf, 0, n);
+    }
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[512]);
 }

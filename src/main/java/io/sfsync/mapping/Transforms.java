@@ -98,6 +98,8 @@ public final class Transforms {
         return space < 0 ? new String[] {null, t} : new String[] {t.substring(0, space), t.substring(space + 1)};
     }
 
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[a-z][a-z0-9+.-]*://");
+
     /** "ada@Engines.example" or "https://www.engines.example/about" → "engines.example". */
     public static String domain(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
@@ -105,7 +107,9 @@ public final class Transforms {
         if (at >= 0) {
             t = t.substring(at + 1);
         }
-        t = t.replaceFirst("^[a-z][a-z0-9+.-]*://", "");
+        if (t.contains("://")) {
+            t = SCHEME.matcher(t).replaceFirst("");
+        }
         int slash = t.indexOf('/');
         if (slash >= 0) {
             t = t.substring(0, slash);

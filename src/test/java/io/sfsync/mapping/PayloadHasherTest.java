@@ -26,6 +26,25 @@ class PayloadHasherTest {
     }
 
     @Test
+    void nonAsciiTextIsHashedAsUtf8() {
+        assertThat(PayloadHasher.hash(Map.of("Lead", Map.of("Email", "a@x.example", "City", "Zürich"))))
+                .isEqualTo("0cc08a934b5cdbb55166e8e8a695b0730018b29a8312a93cad09534b523620b6");
+        // longer than the reused buffer: the same hash as through String.getBytes
+        String longText = "x".repeat(2000);
+        assertThat(PayloadHasher.hash(Map.of("Lead", Map.of("Description", longText))))
+                .isEqualTo(sha256("{Lead={Description=" + longText + ";};}"));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void mapOrderDoesNotMatterButValuesDo() {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("Email", "a@x.example");

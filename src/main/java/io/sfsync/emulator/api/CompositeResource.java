@@ -180,8 +180,12 @@ final class CompositeResource {
     }
 
     private static boolean isCollectionOrQuery(String url) {
-        String u = url.toLowerCase(Locale.ROOT);
-        return u.contains("/composite/sobjects") || u.matches(".*/query(all)?/?(\\?.*)?$");
+        int q = url.indexOf('?');
+        String path = (q < 0 ? url : url.substring(0, q)).toLowerCase(Locale.ROOT); // not the (long) query string
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.contains("/composite/sobjects") || path.endsWith("/query") || path.endsWith("/queryall");
     }
 
     private static final class UnresolvedReference extends RuntimeException {
