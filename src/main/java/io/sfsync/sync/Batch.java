@@ -27,23 +27,23 @@ public final class Batch {
     /** The batch's Salesforce lookup, when the prefetch already made it. */
     io.sfsync.matching.MatchIndex lookedUp;
 
-    /** How many rows the source gave for this batch (some may have been set aside as already synced). */
-    final int read;
+    /** The source stream had no more rows after this batch's. */
+    final boolean sourceDone;
 
     public Batch(int number, List<SourceRow> rows) {
-        this(number, rows, rows.size());
+        this(number, rows, false);
     }
 
-    Batch(int number, List<SourceRow> rows, int read) {
+    Batch(int number, List<SourceRow> rows, boolean sourceDone) {
         this.number = number;
-        this.read = read;
+        this.sourceDone = sourceDone;
         rows.forEach(r -> works.add(new RecordWork(r)));
     }
 
     /** The same rows, already prepared, under the batch's number in the run. */
     Batch(int number, Batch prepared) {
         this.number = number;
-        this.read = prepared.read;
+        this.sourceDone = prepared.sourceDone;
         works.addAll(prepared.works);
         mapped = prepared.mapped;
         lookedUp = prepared.lookedUp;

@@ -45,15 +45,15 @@ public final class ReadStep {
                 run.prefetcher = daemon("sfsync-read-" + run.job.name());
                 run.lookups = daemon("sfsync-lookup-" + run.job.name());
             }
-            batch = run.prefetched != null ? await(run) : load(run, run.source.next(size));
-            run.more = batch.read == size;
+            batch = run.prefetched != null ? await(run) : next(run, size);
+            run.more = !batch.sourceDone;
             if (run.more) {
                 // two batches ahead: the next one (looked up once this one's decisions are made) and, on
                 // the reading thread meanwhile, the one after it
                 run.prefetched = run.readAhead != null ? run.readAhead
-                        : CompletableFuture.supplyAsync(() -> load(run, run.source.next(size)), run.prefetcher);
-                run.readAhead = run.prefetched.thenApplyAsync(next -> next.read == size
-                        ? load(run, run.source.next(size)) : new Batch(0, List.of()), run.prefetcher);
+                        : CompletableFuture.supplyAsync(() -> next(run, size), run.prefetcher);
+                run.readAhead = run.prefetched.thenApplyAsync(next -> next.sourceDone
+                        ? new Batch(0, List.of(), true) : next(run, size), run.prefetcher);
             } else {
                 run.prefetched = null;
                 run.readAhead = null;
@@ -70,8 +70,27 @@ public final class ReadStep {
         return numbered;
     }
 
+    /**
+     * The next batch from the source stream: up to {@code size} rows to sync, reading on past the
+     * overlap window's rows that are set aside, so a batch stays full (one lookup, one write call).
+     */
+    private Batch next(RunContext run, int size) {
+        List<SourceRow> kept = new java.util.ArrayList<>();
+        boolean done = false;
+        while (kept.size() < size && !done) {
+            int want = size - kept.size();
+            List<SourceRow> rows = run.source.next(want);
+            done = rows.size() < want;
+            kept.addAll(withoutReplaysAlreadyAttempted(run, rows));
+        }
+        return prepared(run, new Batch(0, kept, done));
+    }
+
     private Batch load(RunContext run, List<SourceRow> rows) {
-        Batch b = new Batch(0, withoutReplaysAlreadyAttempted(run, rows), rows.size());
+        return prepared(run, new Batch(0, rows));
+    }
+
+    private Batch prepared(RunContext run, Batch b) {
         map.prepare(run, b);
         map.apply(run, b);
         return b;

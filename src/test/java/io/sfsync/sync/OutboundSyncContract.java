@@ -406,6 +406,22 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void rowsSetAsideFromTheOverlapWindowDoNotSplitABatch() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 52; i++) {
+            s.person(i).insert(); // a minute apart: 51 and 52 lie in the 60 s overlap window and stay there
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(52);
+        for (int i = 1; i <= 50; i++) {
+            s.update(i, "phone", "+1 555 02" + (i % 100));
+        }
+        RunContext second = s.run("people");
+        assertThat(second.counts().updated()).isEqualTo(50);
+        // one batch of 50 (the job's batchSize): the opening call, one lookup, one write
+        assertThat(second.apiCalls()).isEqualTo(3);
+    }
+
+    @Test
     void theReportCountsEveryRowAndShowsFiveExamplesPerReason() {
         SyncHarness s = sync();
         for (int i = 1; i <= 7; i++) {
