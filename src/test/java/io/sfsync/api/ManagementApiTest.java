@@ -77,7 +77,8 @@ class ManagementApiTest {
 
     @Test
     void everyManagementEndpointRequiresCredentials() throws Exception {
-        for (String path : new String[] {"/runs", "/log", "/summary", "/connection", "/usage", "/metrics"}) {
+        for (String path : new String[] {"/runs", "/runs/1", "/log", "/summary", "/connection", "/usage", "/metrics",
+                "/records/people/30/url"}) {
             Reply r = call("GET", path, null, null);
             assertThat(r.status()).as(path).isEqualTo(401);
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v ->
@@ -87,8 +88,16 @@ class ManagementApiTest {
                 + Base64.getEncoder().encodeToString("admin:guess".getBytes(StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
         assertThat(wrongPassword).isEqualTo(401);
-        assertThat(call("POST", "/jobs/people/run", null, "{}").status()).isEqualTo(401);
+        for (String path : OPERATOR_ACTIONS) {
+            assertThat(call("POST", path, null, "{}").status()).as(path).isEqualTo(401);
+        }
+        assertThat(call("POST", "/lookup", null, "{\"emails\": []}").status()).isEqualTo(401);
     }
+
+    /** Every POST that changes something: operators (and admins) only. */
+    private static final String[] OPERATOR_ACTIONS = {"/jobs/people/run", "/records/people/30/push",
+        "/records/people/30/link", "/records/people/30/unlink", "/records/people/30/relink", "/records/people/30/resync",
+        "/connection/reconnect"};
 
     @Test
     void viewersReadButMayNotRunJobsOrChangeLinks() throws Exception {
@@ -96,8 +105,13 @@ class ManagementApiTest {
         Reply run = call("POST", "/jobs/people/run", "viewer", "{}");
         assertThat(run.status()).isEqualTo(403);
         assertThat(run.json().get("error").asText()).contains("operator");
-        assertThat(call("POST", "/records/people/30/unlink", "viewer", null).status()).isEqualTo(403);
-        assertThat(call("POST", "/connection/reconnect", "viewer", null).status()).isEqualTo(403);
+        for (String path : OPERATOR_ACTIONS) {
+            Reply r = call("POST", path, "viewer", "{\"as\": \"Lead\", \"sfId\": \"00Q000000000000AAA\"}");
+            assertThat(r.status()).as(path).isEqualTo(403);
+            assertThat(r.body()).as(path).contains("operator");
+        }
+        // and nothing was done on their behalf
+        assertThat(call("GET", "/log?sourceKey=30&status=LINKED", "viewer", null).json().get("total").asLong()).isZero();
     }
 
     @Test
