@@ -130,7 +130,8 @@ async function loadToday() {
     const t = await api('summary');
     $('#today-line').textContent = `${number(t.created)} created of ${number(t.attempted)} attempted`;
     const other = (byAction) => Object.entries(byAction).filter(([a]) => a !== 'CREATED')
-      .map(([a, n]) => `${number(n)} ${a.toLowerCase()}`).join(', ') || '–';
+      .map(([a, n]) => `${number(n)} ${a.toLowerCase()}${n !== 1 && (a === 'DUPLICATE' || a === 'ERROR') ? 's' : ''}`)
+      .join(', ') || '–';
     $('#today-table tbody').replaceChildren(...t.objects.map((o) => el('tr', {},
       el('th', { scope: 'row' }, o.sobject || 'no object chosen'), el('td', { class: 'num' }, number(o.created)),
       el('td', { class: 'num' }, number(o.attempted)), el('td', {}, other(o.byAction)))));
