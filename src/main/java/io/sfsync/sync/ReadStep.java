@@ -17,6 +17,8 @@ import io.sfsync.synclog.Watermark;
  * so the run's time is mostly the Salesforce calls.
  */
 public final class ReadStep {
+    /** Batch sizes up to which two batches are read ahead (one above it). */
+    static final int TWO_AHEAD_UP_TO = 2_000;
     private final MapStep map;
     private final MatchStep match;
 
@@ -48,11 +50,12 @@ public final class ReadStep {
             batch = run.prefetched != null ? await(run) : next(run, size);
             run.more = !batch.sourceDone;
             if (run.more) {
-                // two batches ahead: the next one (looked up once this one's decisions are made) and, on
-                // the reading thread meanwhile, the one after it
+                // read ahead: the next batch (looked up once this one's decisions are made) and, on the
+                // reading thread meanwhile, the one after it — unless batches are big (Bulk API loads),
+                // where a third batch in memory costs more heap than it saves time
                 run.prefetched = run.readAhead != null ? run.readAhead
                         : CompletableFuture.supplyAsync(() -> next(run, size), run.prefetcher);
-                run.readAhead = run.prefetched.thenApplyAsync(next -> next.sourceDone
+                run.readAhead = size > TWO_AHEAD_UP_TO ? null : run.prefetched.thenApplyAsync(next -> next.sourceDone
                         ? new Batch(0, List.of(), true) : next(run, size), run.prefetcher);
             } else {
                 run.prefetched = null;
