@@ -18,7 +18,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 /**
  * The benchmark's heap figures, taken while a run goes on: the peak of the heap in use (sampled every
  * 10 ms and taken before every collection, so never more than the heap can hold) and the largest heap
- * still in use after a collection — what the run really keeps.
+ * still in use right after a collection — an upper bound of what the run keeps (a young collection
+ * leaves the old generation's garbage for a later one).
  */
 final class HeapWatch implements AutoCloseable {
     private final AtomicLong peak = new AtomicLong();
