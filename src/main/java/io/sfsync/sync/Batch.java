@@ -40,6 +40,13 @@ public final class Batch {
         rows.forEach(r -> works.add(new RecordWork(r)));
     }
 
+    /** Rows already prepared (linked and mapped) by {@link MapStep#prepare}. */
+    static Batch ofPrepared(List<RecordWork> works, boolean sourceDone) {
+        Batch b = new Batch(0, List.of(), sourceDone);
+        b.works.addAll(works);
+        return b;
+    }
+
     /** The same rows, already prepared, under the batch's number in the run. */
     Batch(int number, Batch prepared) {
         this.number = number;

@@ -78,15 +78,19 @@ public final class ReadStep {
      * overlap window's rows that are set aside, so a batch stays full (one lookup, one write call).
      */
     private Batch next(RunContext run, int size) {
-        List<SourceRow> kept = new java.util.ArrayList<>();
+        List<RecordWork> kept = new java.util.ArrayList<>();
         boolean done = false;
         while (kept.size() < size && !done) {
             int want = size - kept.size();
             List<SourceRow> rows = run.source.next(want);
             done = rows.size() < want;
-            kept.addAll(withoutReplaysAlreadyAttempted(run, rows));
+            Batch chunk = new Batch(0, rows);
+            map.prepare(run, chunk);
+            kept.addAll(withoutReplaysAlreadySettled(run, chunk.works()));
         }
-        return prepared(run, new Batch(0, kept, done));
+        Batch b = Batch.ofPrepared(kept, done);
+        map.apply(run, b);
+        return b;
     }
 
     private Batch load(RunContext run, List<SourceRow> rows) {
@@ -100,19 +104,26 @@ public final class ReadStep {
     }
 
     /**
-     * The overlap window brings back rows at or before the watermark: those attempted since they last
-     * changed were accounted for by an earlier run and are set aside (no log row, no API call); the
-     * others — committed late, behind rows already read — are synced now.
+     * The overlap window brings back rows at or before the watermark. One is set aside (no log row, no
+     * API call) only when this version of it is known to be settled: Salesforce has exactly its payload
+     * (its link's hash), or a real run already settled this version or a later one (sync_log's
+     * source_changed_at; PENDING and dry-run entries do not count). Anything else — a row committed
+     * late, behind rows already read, or a version still pending — is synced now.
      */
-    private static List<SourceRow> withoutReplaysAlreadyAttempted(RunContext run, List<SourceRow> rows) {
-        List<String> replays = rows.stream().filter(SourceRow::replay).map(SourceRow::key).toList();
+    private static List<RecordWork> withoutReplaysAlreadySettled(RunContext run, List<RecordWork> works) {
+        List<String> replays = works.stream().filter(w -> w.row.replay()).map(RecordWork::key).toList();
         if (replays.isEmpty()) {
-            return rows;
+            return works;
         }
-        java.util.Map<String, java.time.Instant> attempted = run.store.lastAttempts(run.job.name(), replays);
-        return rows.stream().filter(r -> {
-            java.time.Instant at = r.replay() ? attempted.get(r.key()) : null;
-            return at == null || at.isBefore(r.changedAt());
+        java.util.Map<String, java.time.Instant> settled = run.store.attemptedVersions(run.job.name(), replays);
+        return works.stream().filter(w -> {
+            if (!w.row.replay()) {
+                return true;
+            }
+            boolean unchanged = w.link != null && w.mapped != null
+                    && w.mapped.payloadHash().equals(w.link.payloadHash());
+            java.time.Instant version = settled.get(w.key());
+            return !unchanged && (version == null || version.isBefore(w.row.changedAt()));
         }).toList();
     }
 

@@ -53,8 +53,10 @@ public final class RecordStep {
         }
         boolean dry = run.mode == RunContext.Mode.DRY_RUN;
         boolean retry = run.onlyKeys != null;
-        run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, dry ? List.of() : links, List.of(),
-                dry || retry ? null : watermark);
+        java.util.Map<String, Instant> versions = new java.util.HashMap<>();
+        batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
+        run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions, dry ? List.of() : links,
+                List.of(), dry || retry ? null : watermark);
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;
         }

@@ -180,15 +180,20 @@ public final class SyncStore {
         return out;
     }
 
-    /** When each of these source keys was last attempted (its newest sync_log row, manual links aside). */
-    public Map<String, Instant> lastAttempts(String job, Collection<String> keys) {
+    /**
+     * For each of these source keys, the newest row version (source changedAt) a real run has settled:
+     * written, skipped, reported as a duplicate or an error. PENDING entries, dry runs and manual links
+     * do not count — those versions still have to be synced.
+     */
+    public Map<String, Instant> attemptedVersions(String job, Collection<String> keys) {
         Map<String, Instant> out = new HashMap<>();
         if (keys.isEmpty()) {
             return out;
         }
-        String sql = "SELECT l.source_key, MAX(l.at) FROM UNNEST(?) AS k(source_key) JOIN sync_log l"
-                + " ON l.source_key = k.source_key AND l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED')"
-                + " GROUP BY l.source_key";
+        String sql = "SELECT l.source_key, MAX(l.source_changed_at) FROM UNNEST(?) AS k(source_key) JOIN sync_log l"
+                + " ON l.source_key = k.source_key AND l.job = ? LEFT JOIN sync_run r ON r.id = l.run_id"
+                + " WHERE l.action NOT IN ('PENDING', 'LINKED', 'UNLINKED') AND l.source_changed_at IS NOT NULL"
+                + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
             ps.setString(2, job);
@@ -209,10 +214,16 @@ public final class SyncStore {
      */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes, List<Link> links,
             Collection<String> unlinkKeys, Watermark watermark) {
+        recordBatch(runId, job, direction, outcomes, Map.of(), links, unlinkKeys, watermark);
+    }
+
+    /** As above, noting for each source key the changedAt of the row version its outcome is about. */
+    public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
+            Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                insertLog(c, runId, job, direction, outcomes);
+                insertLog(c, runId, job, direction, outcomes, sourceVersions);
                 upsertLinks(c, job, links, unlinkKeys);
                 if (watermark != null) {
                     ensureState(c, job);
@@ -235,13 +246,13 @@ public final class SyncStore {
         }
     }
 
-    private static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes)
-            throws SQLException {
+    private static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes,
+            Map<String, Instant> sourceVersions) throws SQLException {
         if (outcomes.isEmpty()) {
             return;
         }
         String sql = "INSERT INTO sync_log (run_id, at, job, direction, source_key, sobject, sf_id, action, reason, message,"
-                + " fields, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " fields, attempt, source_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             OffsetDateTime at = now();
             for (Outcome o : outcomes) {
@@ -261,6 +272,8 @@ public final class SyncStore {
                 ps.setString(10, truncate(o.message(), 4000));
                 ps.setString(11, truncate(o.fields(), 4000));
                 ps.setInt(12, 1);
+                Instant version = sourceVersions.get(o.sourceKey());
+                ps.setObject(13, version == null ? null : version.atOffset(ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -416,11 +429,12 @@ public final class SyncStore {
 
     /**
      * "Created today vs attempted today" (seed 003): per Salesforce object, the sync_log outcomes written
-     * in [from, to) by real runs (dry runs write none) and how many distinct source rows were attempted.
-     * Manual LINKED / UNLINKED entries are not attempts and are left out.
+     * in [from, to) by real runs and how many distinct source rows were attempted. Dry runs and manual
+     * LINKED / UNLINKED entries are not attempts and are left out.
      */
     public List<ObjectTally> tally(String job, Instant from, Instant to) {
-        StringBuilder where = new StringBuilder("WHERE action NOT IN ('LINKED', 'UNLINKED')");
+        StringBuilder where = new StringBuilder("WHERE action NOT IN ('LINKED', 'UNLINKED')"
+                + " AND (run_id IS NULL OR run_id IN (SELECT id FROM sync_run WHERE dry_run = FALSE))");
         List<Object> params = new ArrayList<>();
         addFilter(where, params, "job = ?", job);
         addFilter(where, params, "at >= ?", from == null ? null : from.atOffset(ZoneOffset.UTC));

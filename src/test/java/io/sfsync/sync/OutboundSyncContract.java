@@ -405,6 +405,57 @@ abstract class OutboundSyncContract {
         assertThat(s.records("Lead")).filteredOn(r -> "person4@example.com".equals(r.get("Email"))).hasSize(1);
     }
 
+    private io.sfsync.synclog.Watermark threeSynced(SyncHarness s) {
+        for (int i = 1; i <= 3; i++) {
+            s.person(i).insert();
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(3);
+        return s.store().state("people").watermark();
+    }
+
+    private static long leadsWithEmail(SyncHarness s, String email) {
+        return s.records("Lead").stream().filter(r -> email.equals(r.get("Email"))).count();
+    }
+
+    @Test
+    void aDryRunDoesNotHideALateRowFromTheNextRealRun() {
+        SyncHarness s = sync();
+        io.sfsync.synclog.Watermark watermark = threeSynced(s);
+        s.person(4).insertChangedAt(watermark.changedAt().minusSeconds(30));
+        assertThat(s.outcome(s.run("people", RunContext.Mode.DRY_RUN), "4").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(s.run("people"), "4").action()).isEqualTo("CREATED");
+        assertThat(leadsWithEmail(s, "person4@example.com")).isEqualTo(1);
+        // and the dry run's "would create" is not counted as created today
+        assertThat(s.store().tally("people", java.time.Instant.EPOCH, null).stream()
+                .mapToLong(t -> t.byAction().getOrDefault("CREATED", 0L)).sum()).isEqualTo(4);
+    }
+
+    @Test
+    void aLateRowThatEndsPendingIsRetriedByTheNextRun() {
+        SyncHarness s = sync();
+        io.sfsync.synclog.Watermark watermark = threeSynced(s);
+        s.person(4).insertChangedAt(watermark.changedAt().minusSeconds(30));
+        // every write composite fails (after the run's opening call and the lookup)
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_ERROR, 1.0, 1000, "composite$", "POST", 2));
+        assertThat(s.outcome(s.run("people"), "4").action()).isEqualTo("PENDING");
+        s.emulator.faults().clear();
+        assertThat(s.outcome(s.run("people"), "4").action()).isEqualTo("CREATED");
+        assertThat(leadsWithEmail(s, "person4@example.com")).isEqualTo(1);
+    }
+
+    @Test
+    void aLateUpdateOfASyncedRowIsWrittenEvenIfStampedBeforeTheLastRun() {
+        SyncHarness s = sync();
+        io.sfsync.synclog.Watermark watermark = threeSynced(s);
+        // a transaction that began before the first run (PostgreSQL's now() is its start) commits after it
+        s.updateChangedAt(2, "phone", "+1 555 0199", watermark.changedAt().minusSeconds(30));
+        RunContext next = s.run("people");
+        assertThat(s.outcome(next, "2").action()).isEqualTo("UPDATED");
+        assertThat(s.records("Lead")).filteredOn(r -> "person2@example.com".equals(r.get("Email")))
+                .singleElement().satisfies(r -> assertThat(r).containsEntry("Phone", "+1 555 0199"));
+        assertThat(s.run("people").counts().attempted()).isZero(); // settled: not attempted again
+    }
+
     @Test
     void rowsSetAsideFromTheOverlapWindowDoNotSplitABatch() {
         SyncHarness s = sync();

@@ -137,6 +137,12 @@ final class SyncHarness implements AutoCloseable {
         }
     }
 
+    /** Changes a person's column with this updated_at, as a transaction that began earlier and commits now would. */
+    void updateChangedAt(long personId, String column, Object value, Instant updatedAt) {
+        exec("UPDATE person SET " + column + " = ?, updated_at = ? WHERE id = ?", value, updatedAt.atOffset(ZoneOffset.UTC),
+                personId);
+    }
+
     /** Changes a person's column and bumps updated_at (a change the next run picks up). */
     void update(long personId, String column, Object value) {
         exec("UPDATE person SET " + column + " = ?, updated_at = ? WHERE id = ?", value, tick(), personId);
