@@ -93,7 +93,9 @@ public final class MappingProcessor {
     private Object value(String object, FieldRule rule, SourceRow row, List<MappedRecord.MappingError> errors) {
         FieldInfo info = describe.containsKey(object) ? describe.get(object).field(rule.field()) : null;
         Object v = rule.from() != null ? row.get(rule.from()) : rule.value();
-        for (String t : rule.transforms()) {
+        List<String> steps = rule.transforms();
+        for (int i = 0; i < steps.size(); i++) { // indexed: no iterator per field and row
+            String t = steps.get(i);
             if (t.equals("truncate") && info != null && v != null && info.isText() && info.length() > 0
                     && v.toString().length() > info.length()) {
                 v = v.toString().substring(0, info.length());

@@ -1,7 +1,5 @@
 package io.sfsync.sync;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -78,7 +76,7 @@ public final class MatchStep {
     }
 
     private static ObjectNode query(RunContext run, String soql, String ref) {
-        return run.salesforce.subrequest("GET", "query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8), ref, null);
+        return run.salesforce.subrequest("GET", "query?q=" + io.sfsync.salesforce.Soql.urlEncoded(soql), ref, null);
     }
 
     /** Runs the queries (and their queryMore pages) and indexes what comes back. */
