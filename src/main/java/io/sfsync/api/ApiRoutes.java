@@ -145,6 +145,9 @@ public final class ApiRoutes extends RouteBuilder {
             respond(e, p.status(), Map.of("error", p.getMessage()));
         } catch (NumberFormatException | java.time.format.DateTimeParseException bad) {
             respond(e, 400, Map.of("error", "bad parameter: " + bad.getMessage()));
+        } catch (IllegalStateException failed) {
+            // e.g. a run that could not start because the sync tables refused it: the reason, not a stack trace
+            respond(e, 500, Map.of("error", String.valueOf(failed.getMessage())));
         }
     }
 

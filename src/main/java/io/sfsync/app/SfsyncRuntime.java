@@ -227,7 +227,17 @@ public final class SfsyncRuntime implements AutoCloseable {
             if (planSink != null) {
                 headers.put("SfsyncPlanSink", planSink);
             }
-            return template.requestBodyAndHeaders(JobScheduleRoutes.OUTBOUND, null, headers, RunContext.class);
+            org.apache.camel.Exchange done = template.request(JobScheduleRoutes.OUTBOUND,
+                    e -> e.getMessage().setHeaders(headers));
+            RunContext run = done.getMessage().getBody(RunContext.class);
+            if (run == null) {
+                // the run could not even start (its sync tables refused the run row or the lease): say why
+                Throwable cause = done.getException() != null ? done.getException()
+                        : done.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                throw new IllegalStateException("job " + job + " could not start"
+                        + (cause == null ? "" : ": " + cause.getMessage()), cause);
+            }
+            return run;
         } finally {
             try {
                 template.stop();

@@ -128,26 +128,30 @@ public final class SyncStore {
         update("UPDATE sync_state SET watermark_changed_at = NULL, watermark_key = NULL WHERE job = ?", job);
     }
 
+    /**
+     * Makes sure the job has its sync_state row. Instances may race to create it: the loser's insert
+     * fails on the primary key (SQLState 23505 on H2 and PostgreSQL), and the row is there all the same.
+     */
     private void ensureState(String job) {
         try (Connection c = ds.getConnection()) {
-            ensureState(c, job);
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot write the state of " + job, e);
-        }
-    }
-
-    private static void ensureState(Connection c, String job) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
                 }
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
-            ps.setString(1, job);
-            ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
+                ps.setString(1, job);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new SyncStoreException("cannot write the state of " + job, e);
         }
     }
 
@@ -220,13 +224,15 @@ public final class SyncStore {
     /** As above, noting for each source key the changedAt of the row version its outcome is about. */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark) {
+        if (watermark != null) {
+            ensureState(job); // outside the batch's transaction: a lost insert race must not abort it
+        }
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
                 insertLog(c, runId, job, direction, outcomes, sourceVersions);
                 upsertLinks(c, job, links, unlinkKeys);
                 if (watermark != null) {
-                    ensureState(c, job);
                     try (PreparedStatement ps = c.prepareStatement(
                             "UPDATE sync_state SET watermark_changed_at = ?, watermark_key = ?, last_success_at = ? WHERE job = ?")) {
                         ps.setObject(1, watermark.changedAt().atOffset(ZoneOffset.UTC));

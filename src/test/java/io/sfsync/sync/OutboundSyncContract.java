@@ -695,6 +695,21 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aRunThatCannotStartSaysWhyAndWritesNothing() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.sql("ALTER TABLE sync_run ADD CONSTRAINT no_runs CHECK (job = 'none')");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.run("people"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("job people could not start: ");
+        } finally {
+            s.sql("ALTER TABLE sync_run DROP CONSTRAINT no_runs");
+        }
+        assertThat(s.records("Lead")).isEmpty();
+        assertThat(s.run("people").counts().created()).isEqualTo(1); // and the next run does it all
+    }
+
+    @Test
     void whenTheSyncLogCannotBeWrittenTheBatchStaysBehindTheWatermarkAndTheRerunDoesNotDuplicate() {
         SyncHarness s = sync();
         for (int i = 1; i <= 10; i++) {

@@ -31,6 +31,8 @@ final class SyncHarness implements AutoCloseable {
     private final String user;
     private final String password;
     private long clock = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
+    private final Path configDir;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
 
     SyncHarness(String jdbcUrl, String user, String password, Path dir) {
         this.jdbcUrl = jdbcUrl;
@@ -39,11 +41,11 @@ final class SyncHarness implements AutoCloseable {
         this.emulator = SalesforceEmulator.builder().build().start();
         try {
             Path config = Files.createDirectories(dir.resolve("config"));
+            this.configDir = config;
             Files.copy(Path.of("config/application.properties"), config.resolve("application.properties"));
             String yaml = new String(SyncHarness.class.getResourceAsStream("/sync/sync-test.yaml").readAllBytes())
                     .replace("LOGIN_URL", emulator.loginUrl());
             Files.writeString(config.resolve("sync.yaml"), yaml);
-            Map<String, String> overrides = new LinkedHashMap<>();
             overrides.put("sfsync.source.url", jdbcUrl);
             overrides.put("sfsync.source.user", user);
             overrides.put("sfsync.source.password", password);
@@ -64,6 +66,11 @@ final class SyncHarness implements AutoCloseable {
 
     SyncStore store() {
         return runtime.store();
+    }
+
+    /** Another sfsync instance on the same database and org (as a second pod or host would be). */
+    SfsyncRuntime anotherInstance() {
+        return SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, Path.of("routes"), false, false, false, overrides));
     }
 
     /** Empties the source, the sync tables and the org. */
