@@ -114,7 +114,7 @@ public final class RunContext {
     long apiAllowance = -1;
     final long startedNanos = System.nanoTime();
 
-    /** Whether another batch (a lookup, an account write and a write: three calls) still fits the budget. */
+    /** Whether another batch, as costly as this run's costliest so far, still fits the budget. */
     boolean budgetAllowsAnotherBatch() {
         return apiAllowance < 0 || apiCalls.get() + costliestBatch <= apiAllowance;
     }
