@@ -44,8 +44,11 @@ class TwoInstancesTest {
         for (int i = 1; i <= 300; i++) {
             first.person(i).insert();
         }
-        first.emulator.faults().latencyMs(20); // six batches of 50: long enough for the two runs to overlap
         try (SfsyncRuntime second = first.anotherInstance()) {
+            // both instances warm (logged in, classes loaded), so neither reaches its lease late
+            first.runtime.run("people", RunContext.Mode.PLAN, "manual", null, null, null);
+            second.run("people", RunContext.Mode.PLAN, "manual", null, null, null);
+            first.emulator.faults().latencyMs(50); // six batches of 50 take over half a second: the runs overlap
             CyclicBarrier together = new CyclicBarrier(2);
             CompletableFuture<RunContext> a = CompletableFuture.supplyAsync(() -> runAfter(together, first.runtime));
             CompletableFuture<RunContext> b = CompletableFuture.supplyAsync(() -> runAfter(together, second));
