@@ -29,6 +29,31 @@ public final class Databases {
         return new HikariDataSource(c);
     }
 
+    /**
+     * Whether a database error means the connection went away (a restart, a failover, a pool that
+     * could not reconnect in time) rather than that the statement is wrong: worth waiting and trying
+     * again. SQLState class 08 is a connection exception; 57P01–57P03 are PostgreSQL shutting down or
+     * starting up; 90067 is H2's broken connection.
+     */
+    public static boolean isConnectionFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("90067")) {
+                    return true;
+                }
+            }
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Creates or upgrades sfsync's own tables. */
     public static void migrateSyncTables(DataSource ds) {
         Flyway.configure().dataSource(ds).locations("classpath:db/sync").table("sfsync_schema_history")

@@ -11,9 +11,20 @@ import io.sfsync.source.SourceRow;
  *
  * @param email the person's email, trimmed and lower-cased, for matching (null when none)
  * @param payloadHash hash of everything the row would write: equal to the link's hash means no change
+ * @param defaulted per object, the fields whose value is the rule's default (the row had none)
  */
 public record MappedRecord(SourceRow row, Map<String, Map<String, Object>> values, String email, String externalId,
-        String ownerEmail, String accountDomain, String accountName, String payloadHash, List<MappingError> errors) {
+        String ownerEmail, String accountDomain, String accountName, String payloadHash, List<MappingError> errors,
+        Map<String, java.util.Set<String>> defaulted) {
+
+    /**
+     * Whether the object's field holds the rule's {@code default} because the row had no value: such a
+     * value fills a blank (on create, or where Salesforce is blank) and never replaces data.
+     */
+    public boolean isDefaulted(String object, String field) {
+        java.util.Set<String> fields = defaulted.get(object);
+        return fields != null && fields.contains(field);
+    }
 
     /** A mapping problem that names the record and the field. */
     public record MappingError(String object, String field, String code, String message) {

@@ -43,13 +43,21 @@ public final class MappingProcessor {
     public MappedRecord map(SourceRow row) {
         Map<String, Map<String, Object>> values = new LinkedHashMap<>();
         List<MappedRecord.MappingError> errors = new ArrayList<>();
+        Map<String, java.util.Set<String>> defaulted = Map.of();
         for (Map.Entry<String, List<FieldRule>> e : job.fields().entrySet()) {
             Map<String, Object> objectValues = new LinkedHashMap<>();
             for (FieldRule rule : e.getValue()) {
                 try {
-                    Object v = value(e.getKey(), rule, row, errors);
+                    boolean[] fromDefault = {false};
+                    Object v = value(e.getKey(), rule, row, errors, fromDefault);
                     if (v != null) {
                         objectValues.put(rule.field(), v);
+                        if (fromDefault[0]) {
+                            if (defaulted.isEmpty()) {
+                                defaulted = new LinkedHashMap<>();
+                            }
+                            defaulted.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(rule.field());
+                        }
                     }
                 } catch (RuntimeException ex) {
                     errors.add(new MappedRecord.MappingError(e.getKey(), rule.field(), "MAPPING_ERROR",
@@ -77,7 +85,7 @@ public final class MappingProcessor {
         hashed.put("_domain", domain);
         hashed.put("_account", accountName);
         return new MappedRecord(row, values, email, externalId, owner, domain, accountName, PayloadHasher.hash(hashed),
-                errors);
+                errors, defaulted);
     }
 
     private static String firstEmail(Map<String, Map<String, Object>> values) {
@@ -90,7 +98,8 @@ public final class MappingProcessor {
         return null;
     }
 
-    private Object value(String object, FieldRule rule, SourceRow row, List<MappedRecord.MappingError> errors) {
+    private Object value(String object, FieldRule rule, SourceRow row, List<MappedRecord.MappingError> errors,
+            boolean[] fromDefault) {
         FieldInfo info = describe.containsKey(object) ? describe.get(object).field(rule.field()) : null;
         Object v = rule.from() != null ? row.get(rule.from()) : rule.value();
         List<String> steps = rule.transforms();
@@ -105,6 +114,7 @@ public final class MappingProcessor {
         }
         if (isBlank(v)) {
             v = rule.defaultValue();
+            fromDefault[0] = v != null && rule.from() != null;
         }
         if (isBlank(v)) {
             return null;
@@ -125,7 +135,15 @@ public final class MappingProcessor {
             List<MappedRecord.MappingError> errors) {
         switch (info.type()) {
             case "int" -> {
-                return number(v).intValueExact();
+                BigDecimal n = number(v);
+                if (n.stripTrailingZeros().scale() > 0) {
+                    throw new IllegalArgumentException("'" + v + "' is not a whole number (the field is an integer)");
+                }
+                try {
+                    return n.intValueExact();
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("'" + v + "' is out of the integer field's range");
+                }
             }
             case "double", "currency", "percent" -> {
                 return number(v).doubleValue();

@@ -53,6 +53,21 @@ public final class SalesforceClient {
         return mapper;
     }
 
+    /**
+     * The User Id sfsync is logged in as (the last part of the session's identity URL, …/id/{org}/{user}),
+     * or null before the first login. Records it owns are sfsync's, not another user's.
+     */
+    public String integrationUserId() {
+        try {
+            var session = template.getCamelContext()
+                    .getComponent("salesforce", org.apache.camel.component.salesforce.SalesforceComponent.class).getSession();
+            String id = session == null ? null : session.getId();
+            return id == null || id.lastIndexOf('/') < 0 ? null : id.substring(id.lastIndexOf('/') + 1);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public ObjectNode subrequest(String method, String rest, String referenceId, JsonNode body) {
         ObjectNode s = mapper.createObjectNode();
         s.put("method", method);

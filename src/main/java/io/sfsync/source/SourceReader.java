@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.sfsync.config.SourceConfig;
+import io.sfsync.db.Databases;
 import io.sfsync.synclog.Watermark;
 
 /**
@@ -32,6 +33,8 @@ import io.sfsync.synclog.Watermark;
 public final class SourceReader {
     private static final String IN_SEGMENT = "sfsync_in_segment";
     private static final String REPLAY = "sfsync_replay";
+    private static final String VALID = "sfsync_valid";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceReader.class);
 
     private final DataSource ds;
     private final SourceConfig source;
@@ -46,57 +49,107 @@ public final class SourceReader {
     /**
      * All rows after the watermark in one streamed, ordered result: the database sorts once and the
      * run takes pages from it ({@link Cursor#next(int)}), so a long run never re-sorts the backlog per page.
+     * Rows that cannot be synced (no key, a blank key, no changedAt) come first, marked invalid, so the
+     * run can log them instead of losing them; they never move the watermark.
      */
     public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
-        boolean start = after.equals(Watermark.START);
-        boolean overlap = !start && source.overlapSeconds() > 0;
-        String changed = "src." + source.changedAt();
-        String key = "src." + source.key();
-        String afterWatermark = "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
-        // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
-        String where = start ? changed + " IS NOT NULL" : overlap ? changed + " >= ?" : afterWatermark;
-        String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
-                + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
-                + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + changed + ", " + key;
-        Connection c = null;
-        try {
-            c = ds.getConnection();
-            int[] types = columnTypes(c);
-            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-            ps.setFetchSize(fetchSize);
-            if (!start) {
-                bindChangedAt(ps, 1, after.changedAt(), types[1]);
-                bindChangedAt(ps, 2, after.changedAt(), types[1]);
-                bindKey(ps, 3, after.key(), types[0]);
-            }
-            if (overlap) {
-                bindChangedAt(ps, 4, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
-            }
-            return new Cursor(c, ps, ps.executeQuery());
-        } catch (SQLException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // already failing
-                }
-            }
-            throw new SourceException("the source query failed: " + e.getMessage(), e);
-        }
+        Cursor cursor = new Cursor(after, segmentPredicate, fetchSize);
+        cursor.open(null, 0);
+        return cursor;
     }
 
-    /** An open, ordered stream of changed rows; close it when the run ends. */
-    public final class Cursor implements AutoCloseable {
-        private final Connection connection;
-        private final PreparedStatement statement;
-        private final ResultSet rs;
-        private boolean exhausted;
+    /** The SQL that selects rows no run can sync: a NULL changedAt, a NULL key or (for text keys) a blank one. */
+    private String invalidPredicate(int keyType) {
+        String key = "src." + source.key();
+        String blank = numeric(keyType) ? "" : " OR TRIM(CAST(" + key + " AS VARCHAR(255))) = ''";
+        return "(src." + source.changedAt() + " IS NULL OR " + key + " IS NULL" + blank + ")";
+    }
 
-        private Cursor(Connection connection, PreparedStatement statement, ResultSet rs) {
-            this.connection = connection;
-            this.statement = statement;
-            this.rs = rs;
+    private static boolean numeric(int type) {
+        return switch (type) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * An open, ordered stream of changed rows; close it when the run ends. When the database drops the
+     * connection (a restart, a failover), the stream opens again after the last row it handed out and
+     * goes on, so a run survives it.
+     */
+    public final class Cursor implements AutoCloseable {
+        /** How long a broken stream keeps trying to reconnect before the run gives up. */
+        private static final long RECONNECT_FOR_MS = 60_000;
+        private final Watermark after;
+        private final String segmentPredicate;
+        private final int fetchSize;
+        private Connection connection;
+        private PreparedStatement statement;
+        private ResultSet rs;
+        private boolean exhausted;
+        /** The last valid row handed out (resume point), and how many invalid rows came before it. */
+        private Watermark lastValid;
+        private int invalidReturned;
+
+        private Cursor(Watermark after, String segmentPredicate, int fetchSize) {
+            this.after = after;
+            this.segmentPredicate = segmentPredicate;
+            this.fetchSize = fetchSize;
+        }
+
+        /** Runs the query: from the start of the window, or only after {@code resume}, skipping invalid rows already read. */
+        private void open(Watermark resume, int skipInvalid) {
+            boolean start = after.equals(Watermark.START);
+            boolean overlap = !start && source.overlapSeconds() > 0;
+            String changed = "src." + source.changedAt();
+            String key = "src." + source.key();
+            String afterWatermark = "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
+            Connection c = null;
+            try {
+                c = ds.getConnection();
+                int[] types = columnTypes(c);
+                String invalid = invalidPredicate(types[0]);
+                // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
+                String window = start ? "1 = 1" : overlap ? changed + " >= ?" : afterWatermark;
+                String where = resume != null ? "NOT " + invalid + " AND " + afterWatermark
+                        : invalid + " OR (" + window + ")";
+                String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
+                        + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
+                        + ", CASE WHEN " + invalid + " THEN 0 ELSE 1 END AS " + VALID
+                        + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + VALID + ", " + changed
+                        + ", " + key;
+                c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+                PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                ps.setFetchSize(fetchSize);
+                int i = 1;
+                if (overlap) {
+                    i = bindWatermark(ps, i, after, types);
+                }
+                if (resume != null) {
+                    bindWatermark(ps, i, resume, types);
+                } else if (overlap) {
+                    bindChangedAt(ps, i, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
+                } else if (!start) {
+                    bindWatermark(ps, i, after, types);
+                }
+                ResultSet result = ps.executeQuery();
+                for (int skipped = 0; skipped < skipInvalid && result.next(); skipped++) {
+                    // invalid rows this run already has
+                }
+                connection = c;
+                statement = ps;
+                rs = result;
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw new SourceException("the source query failed: " + e.getMessage(), e);
+            }
+        }
+
+        private int bindWatermark(PreparedStatement ps, int i, Watermark w, int[] types) throws SQLException {
+            bindChangedAt(ps, i, w.changedAt(), types[1]);
+            bindChangedAt(ps, i + 1, w.changedAt(), types[1]);
+            bindKey(ps, i + 2, w.key(), types[0]);
+            return i + 3;
         }
 
         /** Up to {@code limit} more rows; fewer (or none) at the end. */
@@ -104,17 +157,66 @@ public final class SourceReader {
             if (exhausted) {
                 return List.of();
             }
-            try {
-                List<SourceRow> out = rows(rs, limit);
-                exhausted = out.size() < limit;
-                return out;
-            } catch (SQLException e) {
-                throw new SourceException("reading the source failed: " + e.getMessage(), e);
+            List<SourceRow> out = new ArrayList<>();
+            long giveUpAt = System.currentTimeMillis() + RECONNECT_FOR_MS;
+            long backoff = 250;
+            while (true) {
+                try {
+                    rows(rs, limit, out, this);
+                    exhausted = out.size() < limit;
+                    return out;
+                } catch (SQLException e) {
+                    if (!Databases.isConnectionFailure(e) || System.currentTimeMillis() > giveUpAt) {
+                        throw new SourceException("reading the source failed: " + e.getMessage(), e);
+                    }
+                    LOG.warn("The source connection broke while reading ({}); reconnecting after the last row read",
+                            e.getMessage());
+                    releaseQuietly();
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 5_000);
+                    try {
+                        open(lastValid, lastValid == null ? invalidReturned : 0);
+                    } catch (SourceException again) {
+                        if (!(again.getCause() instanceof SQLException sql) || !Databases.isConnectionFailure(sql)
+                                || System.currentTimeMillis() > giveUpAt) {
+                            throw again;
+                        }
+                        // still down: the next turn of the loop fails fast on the dead statement and waits again
+                    }
+                }
             }
+        }
+
+        private void handedOut(SourceRow row) {
+            if (row.isInvalid()) {
+                invalidReturned++;
+            } else {
+                lastValid = new Watermark(row.changedAt(), row.key());
+            }
+        }
+
+        private void releaseQuietly() {
+            try {
+                if (rs != null) {
+                    rs.close();
+                }
+                if (statement != null) {
+                    statement.close();
+                }
+            } catch (SQLException ignored) {
+                // the connection is already broken
+            }
+            closeQuietly(connection);
+            rs = null;
+            statement = null;
+            connection = null;
         }
 
         @Override
         public synchronized void close() {
+            if (connection == null) {
+                return;
+            }
             try {
                 rs.close();
                 statement.close();
@@ -123,12 +225,28 @@ public final class SourceReader {
             } catch (SQLException ignored) {
                 // the connection is going back to the pool or is already broken
             } finally {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // nothing more to do
-                }
+                closeQuietly(connection);
+                connection = null;
             }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while reconnecting to the source", e);
         }
     }
 
@@ -138,7 +256,11 @@ public final class SourceReader {
             return List.of();
         }
         List<SourceRow> out = new ArrayList<>();
-        List<String> all = new ArrayList<>(keys);
+        // a row without a key cannot be read back by key: it is synced once its key is filled in
+        List<String> all = keys.stream().filter(k -> k != null && !k.startsWith(SourceRow.NO_KEY_PREFIX)).toList();
+        if (all.isEmpty()) {
+            return out;
+        }
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
             String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
@@ -150,7 +272,7 @@ public final class SourceReader {
                     bindKey(ps, i + 1, chunk.get(i), types[0]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    out.addAll(rows(rs));
+                    rows(rs, Integer.MAX_VALUE, out, null);
                 }
             } catch (SQLException | NumberFormatException e) {
                 throw new SourceException("the source query failed: " + e.getMessage(), e);
@@ -221,11 +343,8 @@ public final class SourceReader {
         }
     }
 
-    private List<SourceRow> rows(ResultSet rs) throws SQLException {
-        return rows(rs, Integer.MAX_VALUE);
-    }
-
-    private List<SourceRow> rows(ResultSet rs, int limit) throws SQLException {
+    /** Reads up to {@code limit} rows in all into {@code out}, telling the cursor (if any) each one handed out. */
+    private void rows(ResultSet rs, int limit, List<SourceRow> out, Cursor cursor) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         String[] names = new String[n];
@@ -236,7 +355,6 @@ public final class SourceReader {
         }
         String keyCol = source.key().toLowerCase(Locale.ROOT);
         String changedCol = source.changedAt().toLowerCase(Locale.ROOT);
-        List<SourceRow> out = new ArrayList<>();
         while (out.size() < limit && rs.next()) {
             Map<String, Object> cols = new LinkedHashMap<>();
             boolean inSegment = false;
@@ -258,19 +376,60 @@ public final class SourceReader {
                     inSegment = v != null && ((Number) v).intValue() == 1;
                 } else if (names[i].equals(REPLAY)) {
                     replay = v != null && ((Number) v).intValue() == 1;
-                } else {
+                } else if (!names[i].equals(VALID)) {
                     cols.put(names[i], v);
                 }
             }
-            Object key = cols.get(keyCol);
-            Object changed = cols.get(changedCol);
-            if (key == null || !(changed instanceof Instant)) {
-                throw new SourceException("source row " + key + " has no " + (key == null ? source.key() : source.changedAt())
-                        + " value; every row needs a key and a changedAt timestamp", null);
+            SourceRow row = row(cols, cols.get(keyCol), cols.get(changedCol), inSegment, replay);
+            out.add(row);
+            if (cursor != null) {
+                cursor.handedOut(row);
             }
-            out.add(new SourceRow(keyText(key), (Instant) changed, cols, inSegment, replay));
         }
-        return out;
+    }
+
+    /** A row as read, or an invalid row that names the column at fault (its key a stand-in when it has none). */
+    private SourceRow row(Map<String, Object> cols, Object key, Object changed, boolean inSegment, boolean replay) {
+        String keyText = key == null ? null : keyText(key);
+        if (keyText == null || keyText.isBlank()) {
+            String what = key == null ? "NULL" : "blank";
+            return new SourceRow(SourceRow.NO_KEY_PREFIX + fingerprint(cols), changed instanceof Instant i ? i : null,
+                    cols, inSegment, false, "the key column " + source.key() + " is " + what + " (" + describe(cols)
+                            + "); every row needs a unique key");
+        }
+        if (!(changed instanceof Instant at)) {
+            return new SourceRow(keyText, null, cols, inSegment, false, "the changedAt column " + source.changedAt()
+                    + " is " + (changed == null ? "NULL" : "not a timestamp ('" + changed + "')")
+                    + "; without it the row's changes cannot be tracked");
+        }
+        return new SourceRow(keyText, at, cols, inSegment, replay, null);
+    }
+
+    /** A short, stable stand-in for a row without a key: the same values give the same fingerprint. */
+    private static String fingerprint(Map<String, Object> cols) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] h = md.digest(cols.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A few of the row's values, so a person can find it in the source. */
+    private static String describe(Map<String, Object> cols) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : cols.entrySet()) {
+            if (e.getValue() == null || e.getValue().toString().isBlank()) {
+                continue;
+            }
+            String part = e.getKey() + "=" + e.getValue();
+            if (sb.length() + part.length() > 160) {
+                break;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(part);
+        }
+        return sb.length() == 0 ? "no other values" : sb.toString();
     }
 
     private static String keyText(Object key) {

@@ -26,7 +26,9 @@ public final class MapStep {
         batch.works().parallelStream().forEach(w -> {
             w.link = links.get(w.key());
             w.targetObject = w.link != null ? w.link.sobject() : run.createAs;
-            w.mapped = run.mapper.map(w.row);
+            if (!w.row.isInvalid()) {
+                w.mapped = run.mapper.map(w.row);
+            }
         });
     }
 
@@ -36,6 +38,11 @@ public final class MapStep {
         }
         batch.mapped = true;
         for (RecordWork w : batch.works()) {
+            if (w.row.isInvalid()) {
+                w.settle(new Outcome(w.key(), w.targetObject, null, Action.ERROR, "INVALID_SOURCE_ROW",
+                        "source row " + w.key() + ": " + w.row.invalid(), null));
+                continue;
+            }
             if (w.mapped == null) {
                 throw new IllegalStateException("row " + w.key() + " was not prepared");
             }
@@ -53,7 +60,34 @@ public final class MapStep {
                         "unchanged since the last sync", null));
             }
         }
+        settleRepeatedKeys(batch);
         settleDuplicatesInSource(batch);
+    }
+
+    /**
+     * Two rows with one key (a join that repeats a row, a key that is not unique): the most recently
+     * changed one is synced, the others are reported — one key is one Salesforce record.
+     */
+    private static void settleRepeatedKeys(Batch batch) {
+        Map<String, RecordWork> lastByKey = new HashMap<>();
+        Map<String, Integer> times = new HashMap<>();
+        for (RecordWork w : batch.works()) {
+            if (!w.row.isInvalid()) {
+                lastByKey.put(w.key(), w); // rows arrive in changedAt order: the last one wins
+                times.merge(w.key(), 1, Integer::sum);
+            }
+        }
+        if (lastByKey.size() == times.values().stream().mapToInt(Integer::intValue).sum()) {
+            return; // every key once: the usual case
+        }
+        for (RecordWork w : batch.works()) {
+            RecordWork keeper = lastByKey.get(w.key());
+            if (keeper != null && keeper != w && !w.settled()) {
+                w.settle(Action.DUPLICATE, "DUPLICATE_IN_SOURCE", "source row " + w.key() + ": the key "
+                        + w.key() + " appears " + times.get(w.key()) + " times in the source query; the most recently"
+                        + " changed row is the one synced (make the job's key unique)");
+            }
+        }
     }
 
     /** Two rows with one email: the most recently changed one is written, the others are reported. */

@@ -81,7 +81,10 @@ public final class OverwriteStep {
             Object current = w.current.get(f.name());
             // a record's external ID is set once: another row must not take it over
             boolean externalId = f.name().equalsIgnoreCase(String.valueOf(run.job.externalIdField()));
-            boolean allowed = externalId ? isBlank(current) : permits(rule, info, current, w.current);
+            // a default stands in for a missing value: it fills a blank, never replaces what Salesforce has
+            boolean defaulted = w.mapped.isDefaulted(w.targetObject, rule.field());
+            boolean allowed = externalId ? isBlank(current)
+                    : permits(rule, info, current, w.current) && (!defaulted || isBlank(current));
             if (allowed && !same(f, current, value)) {
                 w.payload.put(f.name(), value);
                 w.diff.put(f.name(), new Object[] {current, value});

@@ -8,12 +8,13 @@ import io.sfsync.synclog.Action;
  * column (looked up by the batch's match call, cached for the run); otherwise by the fallback —
  * Lead assignment rules (Sforce-Auto-Assign: TRUE), a named user, a queue, or nobody in particular
  * (the integration user). A record that belongs to another user is updated only when
- * updateRegardlessOfOwnership is on.
+ * updateRegardlessOfOwnership is on; one owned by a queue or by the integration user is not another user's.
  */
 public final class OwnershipStep {
 
     public void apply(RunContext run, Batch batch) {
         OwnershipConfig own = run.job.ownership();
+        String integrationUser = run.salesforce.integrationUserId();
         batch.open().forEach(w -> {
             String email = w.mapped.ownerEmail();
             String user = email == null ? null : emptyToNull(run.usersByEmail.get(email));
@@ -33,7 +34,10 @@ public final class OwnershipStep {
                 }
             } else if (w.operation == RecordWork.Operation.UPDATE && !own.updateRegardlessOfOwnership() && user != null) {
                 Object currentOwner = w.current.get("OwnerId");
-                if (currentOwner != null && currentOwner.toString().startsWith("005") && !sameId(currentOwner.toString(), user)) {
+                // a queue (00G) or the integration user itself (what sfsync's own creates fall back to) is not
+                // another user: only a different human user's record is theirs to keep
+                if (currentOwner != null && currentOwner.toString().startsWith("005") && !sameId(currentOwner.toString(), user)
+                        && (integrationUser == null || !sameId(currentOwner.toString(), integrationUser))) {
                     w.settle(Action.SKIPPED, "OWNED_BY_OTHER_USER", w.targetObject + " " + w.currentId()
                             + " is owned by user " + currentOwner + ", not by " + email
                             + " (turn on ownership.updateRegardlessOfOwnership to update it anyway)");

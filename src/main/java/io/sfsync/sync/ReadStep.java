@@ -62,9 +62,12 @@ public final class ReadStep {
                 run.readAhead = null;
             }
         }
-        if (!batch.isEmpty()) {
-            SourceRow last = batch.works().get(batch.works().size() - 1).row;
-            run.cursor = new Watermark(last.changedAt(), last.key());
+        for (int i = batch.works().size() - 1; i >= 0; i--) {
+            SourceRow last = batch.works().get(i).row;
+            if (!last.isInvalid()) {
+                run.cursor = new Watermark(last.changedAt(), last.key());
+                break;
+            }
         }
         run.batches++;
         run.batchStarted();
@@ -86,7 +89,7 @@ public final class ReadStep {
             done = rows.size() < want;
             Batch chunk = new Batch(0, rows);
             map.prepare(run, chunk);
-            kept.addAll(withoutReplaysAlreadySettled(run, chunk.works()));
+            kept.addAll(withoutInvalidAlreadyReported(run, withoutReplaysAlreadySettled(run, chunk.works())));
         }
         Batch b = Batch.ofPrepared(kept, done);
         map.apply(run, b);
@@ -125,6 +128,20 @@ public final class ReadStep {
             java.time.Instant version = settled.get(w.key());
             return !unchanged && (version == null || version.isBefore(w.row.changedAt()));
         }).toList();
+    }
+
+    /**
+     * Rows that cannot be synced (no key, no changedAt) come with every run until the source is fixed:
+     * each is logged ERROR/INVALID_SOURCE_ROW once, then set aside while it stays the same.
+     */
+    private static List<RecordWork> withoutInvalidAlreadyReported(RunContext run, List<RecordWork> works) {
+        List<String> invalid = works.stream().filter(w -> w.row.isInvalid()).map(RecordWork::key).toList();
+        if (invalid.isEmpty()) {
+            return works;
+        }
+        java.util.Set<String> reported = run.store.alreadyReportedInvalid(run.job.name(), invalid);
+        return reported.isEmpty() ? works
+                : works.stream().filter(w -> !w.row.isInvalid() || !reported.contains(w.key())).toList();
     }
 
     /**

@@ -19,8 +19,9 @@ public final class RecordStep {
 
     public void apply(RunContext run, Batch batch) {
         List<Outcome> outcomes = new ArrayList<>();
-        List<Link> links = new ArrayList<>();
+        java.util.Map<String, Link> links = new java.util.LinkedHashMap<>();
         Watermark watermark = null;
+        java.util.Set<String> intentKeys = confirmEarlierCreates(run, batch);
         for (RecordWork w : batch.works()) {
             if (!w.settled()) {
                 // every row must end somewhere: a row no step settled is a bug, kept for the next run
@@ -32,13 +33,14 @@ public final class RecordStep {
             if (o.action() == Action.PENDING) {
                 run.watermarkBlocked = true;
             }
-            if (!run.watermarkBlocked && !w.row.replay()) {
-                // a late row from the overlap window lies behind the watermark: it never moves it back
+            if (!run.watermarkBlocked && !w.row.replay() && !w.row.isInvalid()) {
+                // a late row from the overlap window lies behind the watermark: it never moves it back;
+                // an invalid row has no place in (changedAt, key) order
                 watermark = new Watermark(w.row.changedAt(), w.key());
             }
             Link link = linkFor(run, w, o);
             if (link != null) {
-                links.add(link);
+                links.put(w.key(), link); // one link per key, whatever the source repeats
             }
         }
         if (run.mode == RunContext.Mode.PLAN) {
@@ -55,19 +57,73 @@ public final class RecordStep {
         boolean retry = run.onlyKeys != null;
         java.util.Map<String, Instant> versions = new java.util.HashMap<>();
         batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
-        run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions, dry ? List.of() : links,
-                List.of(), dry || retry ? null : watermark);
+        // the rows that had a create intent (this batch's creates, or an earlier one's) and are linked now
+        List<String> endIntents = dry ? List.of() : links.keySet().stream().filter(intentKeys::contains).toList();
+        run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions,
+                dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark, endIntents);
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;
         }
         // counted only once durably recorded: a failed commit leaves the batch to the dead-letter channel
         counted(run, outcomes);
-        if (run.leaseToken != null) {
-            run.store.heartbeat(run.job.name(), run.leaseToken);
-        }
         run.inFlight = null;
         run.batchEnded();
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.counts.summary());
+    }
+
+    /**
+     * A row this job set out to create in an earlier attempt — a run killed mid-write, a response lost
+     * after Salesforce committed, a Bulk job sent again — is found now by its external ID or email and
+     * would be logged UPDATED or unchanged. It was created by sfsync, so it is logged CREATED (once: the
+     * intent ends when the row is linked), and created counts stay true. A record that was already in
+     * Salesforce before the intent was written is not one sfsync created.
+     */
+    private static java.util.Set<String> confirmEarlierCreates(RunContext run, Batch batch) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        if (run.mode != RunContext.Mode.RUN || !run.intentsOpen) {
+            return keys;
+        }
+        batch.works().stream().filter(w -> w.operation == RecordWork.Operation.CREATE).forEach(w -> keys.add(w.key()));
+        List<RecordWork> found = batch.works().stream().filter(w -> w.outcome() != null && w.outcome().sfId() != null
+                && w.operation != RecordWork.Operation.CREATE && w.link == null
+                && (w.outcome().action() == Action.UPDATED || w.outcome().action() == Action.SKIPPED
+                        && "NO_CHANGE".equals(w.outcome().reason()))).toList();
+        java.util.Map<String, io.sfsync.synclog.SyncStore.Intent> intents = found.isEmpty() ? java.util.Map.of()
+                : run.store.intents(run.job.name(), found.stream().map(RecordWork::key).toList());
+        keys.addAll(intents.keySet());
+        // an upsert that found its record (created:false) answers for this batch's own intent
+        batch.works().stream().filter(w -> w.operation == RecordWork.Operation.CREATE && w.outcome() != null
+                && w.outcome().action() == Action.UPDATED).forEach(w -> confirm(run, w, null));
+        for (RecordWork w : found) {
+            io.sfsync.synclog.SyncStore.Intent intent = intents.get(w.key());
+            if (intent != null && intent.sobject().equals(w.targetObject) && !createdBefore(w, intent)) {
+                confirm(run, w, intent.runId());
+            }
+        }
+        return keys;
+    }
+
+    private static void confirm(RunContext run, RecordWork w, Long byRun) {
+        Outcome o = w.outcome();
+        String by = byRun == null || byRun == run.runId ? "an earlier attempt of this run" : "run " + byRun;
+        w.settle(new Outcome(o.sourceKey(), o.sobject(), o.sfId(), Action.CREATED, "CREATE_CONFIRMED",
+                "created in Salesforce by " + by + " (its answer was lost); found again"
+                        + (o.action() == Action.UPDATED ? " and updated" : ""), o.fields()));
+    }
+
+    /** The matched record was in Salesforce before this row's create was attempted (clocks may differ a little). */
+    private static boolean createdBefore(RecordWork w, io.sfsync.synclog.SyncStore.Intent intent) {
+        Object created = w.current == null ? null : w.current.get("CreatedDate");
+        if (created == null) {
+            return false;
+        }
+        try {
+            Instant at = java.time.OffsetDateTime.parse(created.toString(),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX")).toInstant();
+            return at.isBefore(intent.at().minus(java.time.Duration.ofMinutes(5)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     static void counted(RunContext run, List<Outcome> outcomes) {

@@ -37,8 +37,12 @@ public final class RunContext {
     final SyncMetrics metrics;
     /** Another run of this job was in progress: this one did nothing and records nothing. */
     boolean busy;
-    /** This run's hold on the job (sync_state.lease_token), renewed per batch. */
+    /** This run's hold on the job (sync_state.lease_token), renewed by {@link #heartbeat}. */
     String leaseToken;
+    /** Renews the lease every few seconds while the run lives, whatever a batch is waiting on. */
+    java.util.concurrent.ScheduledExecutorService heartbeat;
+    /** Some create of this job has no known fate yet (sync_intent): recorded batches check theirs. */
+    volatile boolean intentsOpen;
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;
@@ -181,7 +185,8 @@ public final class RunContext {
                 f.cancel(true);
             }
         }
-        for (java.util.concurrent.ExecutorService e : new java.util.concurrent.ExecutorService[] {prefetcher, lookups}) {
+        for (java.util.concurrent.ExecutorService e : new java.util.concurrent.ExecutorService[] {prefetcher, lookups,
+                heartbeat}) {
             if (e != null) {
                 e.shutdownNow();
             }

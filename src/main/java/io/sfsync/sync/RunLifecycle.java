@@ -32,8 +32,15 @@ public final class RunLifecycle {
     private final SyncServices services;
     /** Jobs with a run in progress in this instance: a second run of the same job would write twice. */
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** A run lease not renewed for this long belongs to a run that died (kill -9); another may take it. */
-    static final java.time.Duration LEASE_EXPIRY = java.time.Duration.ofMinutes(10);
+    /**
+     * A run lease not renewed for this long belongs to a run that died (kill -9); another may take it.
+     * A live run renews it every {@link #HEARTBEAT_EVERY} on its own thread, so a slow Salesforce call
+     * or Bulk job never lets it lapse, and a dead holder blocks the job for about a minute at most.
+     */
+    static final java.time.Duration LEASE_EXPIRY = java.time.Duration.ofSeconds(60);
+    static final java.time.Duration HEARTBEAT_EVERY = java.time.Duration.ofSeconds(15);
+    /** This process, as a lease holder is named to whoever is refused: host and process id. */
+    static final String HOLDER = holderName();
 
     public RunLifecycle(SyncServices services) {
         this.services = services;
@@ -54,14 +61,14 @@ public final class RunLifecycle {
         run.createAs = createAs != null ? createAs : job.createAs();
         if (!running.add(jobName)) {
             run.busy = true;
-            run.stop("BUSY", "job " + jobName + " is already running; this trigger is skipped");
+            run.stop("BUSY", busyReason(store, jobName, "in this sfsync instance"));
             return run;
         }
         if (mode != RunContext.Mode.PLAN) {
             run.leaseToken = java.util.UUID.randomUUID().toString();
             boolean claimed;
             try {
-                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY);
+                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY, HOLDER);
             } catch (RuntimeException e) {
                 running.remove(jobName);
                 throw e;
@@ -69,17 +76,20 @@ public final class RunLifecycle {
             if (!claimed) {
                 running.remove(jobName);
                 run.busy = true;
-                run.stop("BUSY", "job " + jobName + " is running in another sfsync instance; this trigger is skipped");
+                run.stop("BUSY", busyReason(store, jobName, "in another sfsync instance"));
                 return run;
             }
             try {
                 store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
                 run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
+                store.leaseRun(jobName, run.leaseToken, run.runId);
+                run.intentsOpen = store.hasIntents(jobName);
             } catch (RuntimeException e) {
                 store.release(jobName, run.leaseToken);
                 running.remove(jobName);
                 throw e;
             }
+            keepLease(run);
         }
         SyncStore.State state = store.state(jobName);
         run.durable = state.watermark();
@@ -99,6 +109,59 @@ public final class RunLifecycle {
         }
         run.mapper = new MappingProcessor(job, run.describe, services.transforms());
         return run;
+    }
+
+    /** "job people is running in sfsync on host (pid 123) — run 12, since …; its lease runs until … unless renewed" */
+    static String busyReason(SyncStore store, String job, String where) {
+        StringBuilder sb = new StringBuilder("job " + job + " is already running " + where);
+        try {
+            store.lease(job).ifPresent(l -> {
+                sb.append(": held by ").append(l.holder() == null ? "an sfsync instance" : l.holder());
+                if (l.runId() != null) {
+                    sb.append(", run ").append(l.runId());
+                }
+                if (l.since() != null) {
+                    sb.append(", since ").append(l.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                }
+                if (l.heartbeat() != null) {
+                    sb.append("; its lease lasts until ").append(l.heartbeat().plus(LEASE_EXPIRY)
+                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" unless renewed");
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the lease of {}: {}", job, e.getMessage());
+        }
+        return sb.append(". This trigger is skipped.").toString();
+    }
+
+    /** Renews the run's lease on its own thread; a run whose lease was taken over stops before its next batch. */
+    private static void keepLease(RunContext run) {
+        run.heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sfsync-lease-" + run.job.name());
+            t.setDaemon(true);
+            return t;
+        });
+        long every = HEARTBEAT_EVERY.toMillis();
+        run.heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                if (!run.store.heartbeat(run.job.name(), run.leaseToken)) {
+                    run.stop("FAILED", "the run lost its lease on job " + run.job.name()
+                            + " (not renewed in time, taken over by another run); it stops here");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not renew the lease of {}: {}", run.job.name(), e.getMessage());
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static String holderName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown host";
+        }
+        return "sfsync on " + host + " (pid " + ProcessHandle.current().pid() + ")";
     }
 
     private void loadMetadata(RunContext run) {

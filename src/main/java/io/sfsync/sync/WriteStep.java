@@ -31,6 +31,8 @@ public final class WriteStep {
     static final int COLLECTION_SIZE = 200;
     static final int COLLECTIONS_PER_COMPOSITE = 5;
     private static final int RECORD_RETRIES = 3;
+    /** How many times a Bulk API job that failed on a transient error is sent again in the run. */
+    private static final int BULK_RETRIES = 4;
 
     private final RunLifecycle lifecycle;
     private final long retryBackoffMs;
@@ -106,9 +108,27 @@ public final class WriteStep {
                 ops.add(new Op(w.targetObject, Kind.UPDATE, fields, false, w, null));
             }
         });
+        recordIntents(run, ops);
         send(run, ops);
         for (Op op : ops) {
             settle(run, batch, op);
+        }
+    }
+
+    /** Before anything is created, which rows are about to be: a later run that finds them logs them CREATED. */
+    private static void recordIntents(RunContext run, List<Op> ops) {
+        List<io.sfsync.synclog.SyncStore.Intent> intents = new ArrayList<>();
+        String ext = run.job.externalIdField();
+        for (Op op : ops) {
+            if (op.work != null && (op.kind == Kind.CREATE || op.kind == Kind.UPSERT)) {
+                Object id = ext == null ? null : op.fields.get(ext);
+                intents.add(new io.sfsync.synclog.SyncStore.Intent(op.work.key(), op.object,
+                        id == null ? null : id.toString(), run.runId, null));
+            }
+        }
+        if (!intents.isEmpty()) {
+            run.store.recordIntents(run.runId, run.job.name(), intents);
+            run.intentsOpen = true;
         }
     }
 
@@ -202,15 +222,28 @@ public final class WriteStep {
                     }
                 });
             }
-            try {
-                new BulkWriter().write(run, first.object, ext, rows);
-            } catch (SalesforceClient.SalesforceCallException e) {
-                group.forEach(op -> {
-                    op.failure = e.getMessage();
-                    op.failureKind = e.kind();
-                });
-                if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
-                    lifecycle.stopOnFailure(run, e);
+            // a Bulk job carries only upserts on the external ID and updates by Id: when one of its calls
+            // fails transiently, the whole job can be sent again without creating anything twice
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    group.forEach(op -> op.result = null);
+                    new BulkWriter().write(run, first.object, ext, rows);
+                    break;
+                } catch (SalesforceClient.SalesforceCallException e) {
+                    if (e.kind() == ErrorClassifier.Kind.TRANSIENT && attempt < BULK_RETRIES && run.stopReason == null) {
+                        LOG.warn("Bulk API job for {} {} of job {} failed ({}); sending it again", group.size(),
+                                first.object, run.job.name(), e.getMessage());
+                        sleep(retryBackoffMs << attempt);
+                        continue;
+                    }
+                    group.forEach(op -> {
+                        op.failure = e.getMessage();
+                        op.failureKind = e.kind();
+                    });
+                    if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                        lifecycle.stopOnFailure(run, e);
+                    }
+                    break;
                 }
             }
         }

@@ -72,50 +72,93 @@ public final class SyncStore {
                 counts.duplicates(), counts.errors(), counts.pending(), apiCalls, summary, runId);
     }
 
-    /** Marks runs left RUNNING by a process that died as ABORTED (their batches committed are kept). */
+    /**
+     * Marks runs left RUNNING by a process that died as ABORTED. Their batches committed are kept, and
+     * their counts are what sync_log holds for them (each batch also counted itself as it committed).
+     */
     public int abortStaleRuns(String job) {
-        return update("UPDATE sync_run SET status = 'ABORTED', finished_at = ? WHERE job = ? AND status = 'RUNNING'",
-                now(), job);
+        String count = "(SELECT COUNT(*) FROM sync_log l WHERE l.run_id = sync_run.id";
+        return update("UPDATE sync_run SET status = 'ABORTED', finished_at = ?,"
+                + " attempted = " + count + "),"
+                + " created = " + count + " AND l.action = 'CREATED'),"
+                + " updated = " + count + " AND l.action IN ('UPDATED', 'LINKED')),"
+                + " skipped = " + count + " AND l.action = 'SKIPPED'),"
+                + " duplicates = " + count + " AND l.action = 'DUPLICATE'),"
+                + " errors = " + count + " AND l.action IN ('ERROR', 'CONFLICT')),"
+                + " pending = " + count + " AND l.action = 'PENDING'),"
+                + " summary = 'aborted: the process running it stopped before it finished (its recorded batches are kept)'"
+                + " WHERE job = ? AND status = 'RUNNING'", now(), job);
     }
 
     public State state(String job) {
         String sql = "SELECT watermark_changed_at, watermark_key, paused, broken_reason, last_success_at FROM sync_state WHERE job = ?";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return new State(job, Watermark.START, false, null, null);
+        return retrying("read the state of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new State(job, Watermark.START, false, null, null);
+                    }
+                    OffsetDateTime wm = rs.getObject(1, OffsetDateTime.class);
+                    Watermark w = wm == null ? Watermark.START : new Watermark(wm.toInstant(), rs.getString(2));
+                    OffsetDateTime last = rs.getObject(5, OffsetDateTime.class);
+                    return new State(job, w, rs.getBoolean(3), rs.getString(4), last == null ? null : last.toInstant());
                 }
-                OffsetDateTime wm = rs.getObject(1, OffsetDateTime.class);
-                Watermark w = wm == null ? Watermark.START : new Watermark(wm.toInstant(), rs.getString(2));
-                OffsetDateTime last = rs.getObject(5, OffsetDateTime.class);
-                return new State(job, w, rs.getBoolean(3), rs.getString(4), last == null ? null : last.toInstant());
             }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read the state of " + job, e);
-        }
+        });
+    }
+
+    /** Who holds a job's run lease: an instance (host and process), its run, since when, last renewed when. */
+    public record Lease(String holder, Long runId, Instant since, Instant heartbeat) {
     }
 
     /**
      * Takes the job's run lease unless another run (here or in another instance) holds a live one;
      * a lease whose heartbeat is older than {@code expiry} is taken over.
      */
-    public boolean claim(String job, String token, java.time.Duration expiry) {
+    public boolean claim(String job, String token, java.time.Duration expiry, String holder) {
         ensureState(job);
         OffsetDateTime now = now();
-        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ? WHERE job = ?"
-                + " AND (lease_token IS NULL OR lease_heartbeat IS NULL OR lease_heartbeat < ?)",
-                token, now, job, now.minus(expiry)) == 1;
+        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ?, lease_holder = ?, lease_since = ?,"
+                + " lease_run_id = NULL WHERE job = ? AND (lease_token IS NULL OR lease_heartbeat IS NULL"
+                + " OR lease_heartbeat < ?)", token, now, holder, now, job, now.minus(expiry)) == 1;
     }
 
-    /** Renews the lease's heartbeat (a long run keeps its lease). */
-    public void heartbeat(String job, String token) {
-        update("UPDATE sync_state SET lease_heartbeat = ? WHERE job = ? AND lease_token = ?", now(), job, token);
+    /** Notes the run that holds the lease (known once its sync_run row exists). */
+    public void leaseRun(String job, String token, long runId) {
+        update("UPDATE sync_state SET lease_run_id = ? WHERE job = ? AND lease_token = ?", runId, job, token);
+    }
+
+    /** The job's lease as it stands (empty when nobody holds it). */
+    public Optional<Lease> lease(String job) {
+        return retrying("read the lease of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT lease_holder, lease_run_id, lease_since, lease_heartbeat FROM sync_state"
+                            + " WHERE job = ? AND lease_token IS NOT NULL")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Lease>empty();
+                    }
+                    long run = rs.getLong(2);
+                    Long runId = rs.wasNull() ? null : run;
+                    OffsetDateTime since = rs.getObject(3, OffsetDateTime.class);
+                    OffsetDateTime beat = rs.getObject(4, OffsetDateTime.class);
+                    return Optional.of(new Lease(rs.getString(1), runId, since == null ? null : since.toInstant(),
+                            beat == null ? null : beat.toInstant()));
+                }
+            }
+        });
+    }
+
+    /** Renews the lease's heartbeat; false when the lease is no longer this run's (it was taken over). */
+    public boolean heartbeat(String job, String token) {
+        return update("UPDATE sync_state SET lease_heartbeat = ? WHERE job = ? AND lease_token = ?", now(), job, token) == 1;
     }
 
     public void release(String job, String token) {
-        update("UPDATE sync_state SET lease_token = NULL, lease_heartbeat = NULL WHERE job = ? AND lease_token = ?",
-                job, token);
+        update("UPDATE sync_state SET lease_token = NULL, lease_heartbeat = NULL, lease_holder = NULL, lease_since = NULL,"
+                + " lease_run_id = NULL WHERE job = ? AND lease_token = ?", job, token);
     }
 
     public void setPaused(String job, boolean paused, String brokenReason) {
@@ -133,26 +176,27 @@ public final class SyncStore {
      * fails on the primary key (SQLState 23505 on H2 and PostgreSQL), and the row is there all the same.
      */
     private void ensureState(String job) {
-        try (Connection c = ds.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
-                ps.setString(1, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return;
+        retrying("write the state of " + job, () -> {
+            try (Connection c = ds.getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
+                    ps.setString(1, job);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return null;
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
+                    ps.setString(1, job);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e;
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
-                ps.setString(1, job);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) {
-                    throw e;
-                }
-            }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot write the state of " + job, e);
-        }
+            return null;
+        });
     }
 
     /**
@@ -167,20 +211,21 @@ public final class SyncStore {
         String sql = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
                 + " l.linked_by FROM UNNEST(?) AS k(source_key) JOIN sync_link l ON l.source_key = k.source_key"
                 + " AND l.job = ?";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
-            ps.setString(2, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
-                    out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6),
-                            synced == null ? null : synced.toInstant(), rs.getString(8)));
+        retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
+                        out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6),
+                                synced == null ? null : synced.toInstant(), rs.getString(8)));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read links of " + job, e);
-        }
+            return null;
+        });
         return out;
     }
 
@@ -198,17 +243,18 @@ public final class SyncStore {
                 + " ON l.source_key = k.source_key AND l.job = ? LEFT JOIN sync_run r ON r.id = l.run_id"
                 + " WHERE l.action NOT IN ('PENDING', 'LINKED', 'UNLINKED') AND l.source_changed_at IS NOT NULL"
                 + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
-            ps.setString(2, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+        retrying("read the sync log of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read the sync log of " + job, e);
-        }
+            return null;
+        });
         return out;
     }
 
@@ -221,34 +267,170 @@ public final class SyncStore {
         recordBatch(runId, job, direction, outcomes, Map.of(), links, unlinkKeys, watermark);
     }
 
-    /** As above, noting for each source key the changedAt of the row version its outcome is about. */
+    /**
+     * As above, noting for each source key the changedAt of the row version its outcome is about. The
+     * run's counts in sync_run grow by the batch's outcomes in the same transaction, so they are true
+     * even for a run that never finishes; the create intents of the rows now linked end.
+     */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark) {
+        recordBatch(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of());
+    }
+
+    /** As above, ending the create intents of these source keys (rows now linked that had one). */
+    public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
+            Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark,
+            Collection<String> endIntents) {
         if (watermark != null) {
             ensureState(job); // outside the batch's transaction: a lost insert race must not abort it
         }
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                insertLog(c, runId, job, direction, outcomes, sourceVersions);
-                upsertLinks(c, job, links, unlinkKeys);
-                if (watermark != null) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE sync_state SET watermark_changed_at = ?, watermark_key = ?, last_success_at = ? WHERE job = ?")) {
-                        ps.setObject(1, watermark.changedAt().atOffset(ZoneOffset.UTC));
-                        ps.setString(2, watermark.key());
-                        ps.setObject(3, now());
-                        ps.setString(4, job);
-                        ps.executeUpdate();
+        retrying("record a batch of " + job, () -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    insertLog(c, runId, job, direction, outcomes, sourceVersions);
+                    upsertLinks(c, job, links, unlinkKeys);
+                    endIntents(c, job, endIntents);
+                    countInRun(c, runId, outcomes);
+                    if (watermark != null) {
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET watermark_changed_at = ?,"
+                                + " watermark_key = ?, last_success_at = ? WHERE job = ?")) {
+                            ps.setObject(1, watermark.changedAt().atOffset(ZoneOffset.UTC));
+                            ps.setString(2, watermark.key());
+                            ps.setObject(3, now());
+                            ps.setString(4, job);
+                            ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone: nothing was committed
+        }
+    }
+
+    private static void countInRun(Connection c, long runId, List<Outcome> outcomes) throws SQLException {
+        if (runId <= 0 || outcomes.isEmpty()) {
+            return;
+        }
+        RunCounts n = RunCounts.ZERO;
+        for (Outcome o : outcomes) {
+            n = n.plus(o.action());
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET attempted = attempted + ?, created = created + ?,"
+                + " updated = updated + ?, skipped = skipped + ?, duplicates = duplicates + ?, errors = errors + ?,"
+                + " pending = pending + ? WHERE id = ?")) {
+            ps.setInt(1, n.attempted());
+            ps.setInt(2, n.created());
+            ps.setInt(3, n.updated());
+            ps.setInt(4, n.skipped());
+            ps.setInt(5, n.duplicates());
+            ps.setInt(6, n.errors());
+            ps.setInt(7, n.pending());
+            ps.setLong(8, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A row a run is about to create in Salesforce. */
+    public record Intent(String sourceKey, String sobject, String externalId, Long runId, Instant at) {
+    }
+
+    /**
+     * Notes, before the write, the rows a run is about to create (once per row and run). An intent of
+     * an earlier run (a create whose fate is unknown) stays beside it: the oldest is the create that counts.
+     */
+    public void recordIntents(long runId, String job, List<Intent> intents) {
+        if (intents.isEmpty()) {
+            return;
+        }
+        retrying("record the creates of " + job, () -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_intent (job, source_key, run_id, sobject,"
+                        + " external_id, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    OffsetDateTime at = now();
+                    for (Intent i : intents) {
+                        ps.setString(1, job);
+                        ps.setString(2, i.sourceKey());
+                        ps.setLong(3, runId);
+                        ps.setString(4, i.sobject());
+                        ps.setString(5, i.externalId());
+                        ps.setObject(6, at);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Whether the job has any create whose fate is still unknown (most runs have none: no per-batch query then). */
+    public boolean hasIntents(String job) {
+        return retrying("read the creates of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM sync_intent WHERE job = ? FETCH FIRST 1 ROWS ONLY")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** The open create intents of these source keys: per key, the oldest. */
+    public Map<String, Intent> intents(String job, Collection<String> keys) {
+        Map<String, Intent> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT i.source_key, i.sobject, i.external_id, i.run_id, i.at FROM UNNEST(?) AS k(source_key)"
+                + " JOIN sync_intent i ON i.source_key = k.source_key AND i.job = ?";
+        return retrying("read the creates of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long run = rs.getLong(4);
+                        Long runId = rs.wasNull() ? null : run;
+                        Intent i = new Intent(rs.getString(1), rs.getString(2), rs.getString(3), runId,
+                                rs.getObject(5, OffsetDateTime.class).toInstant());
+                        out.merge(i.sourceKey(), i, (a, b) -> a.at().isAfter(b.at()) ? b : a);
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot record a batch of " + job, e);
+            return out;
+        });
+    }
+
+    private static void endIntents(Connection c, String job, Collection<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_intent WHERE job = ? AND source_key = ?")) {
+            for (String key : keys) {
+                ps.setString(1, job);
+                ps.setString(2, key);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -363,9 +545,15 @@ public final class SyncStore {
         return logWhere("WHERE run_id = ? ORDER BY id", runId);
     }
 
-    /** The latest ERROR entries of a job (optionally of one run or reason), one per source key. */
+    /**
+     * The rows of a job whose latest outcome is an ERROR (optionally one of this run or with this
+     * reason): a row that errored once and has since been created, updated or skipped is not among them.
+     * Dry runs and manual link entries do not count as outcomes.
+     */
     public List<LogEntry> latestErrors(String job, Long runId, String reason) {
-        StringBuilder where = new StringBuilder("WHERE job = ? AND action = 'ERROR'");
+        StringBuilder where = new StringBuilder("WHERE id IN (SELECT MAX(l.id) FROM sync_log l LEFT JOIN sync_run r"
+                + " ON r.id = l.run_id WHERE l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED')"
+                + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key) AND action = 'ERROR'");
         List<Object> params = new ArrayList<>(List.of(job));
         if (runId != null) {
             where.append(" AND run_id = ?");
@@ -376,11 +564,36 @@ public final class SyncStore {
             params.add(reason);
         }
         where.append(" ORDER BY id");
-        Map<String, LogEntry> latest = new java.util.LinkedHashMap<>();
-        for (LogEntry e : logWhere(where.toString(), params.toArray())) {
-            latest.put(e.sourceKey(), e);
+        return logWhere(where.toString(), params.toArray());
+    }
+
+    /**
+     * Of these source keys, those whose latest outcome is already ERROR/INVALID_SOURCE_ROW: a row that is
+     * still invalid is reported once, not on every run.
+     */
+    public java.util.Set<String> alreadyReportedInvalid(String job, Collection<String> keys) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (keys.isEmpty()) {
+            return out;
         }
-        return new ArrayList<>(latest.values());
+        String sql = "SELECT l.source_key, l.action, l.reason FROM sync_log l JOIN (SELECT m.source_key, MAX(m.id) AS id"
+                + " FROM UNNEST(?) AS k(source_key) JOIN sync_log m ON m.source_key = k.source_key AND m.job = ?"
+                + " LEFT JOIN sync_run r ON r.id = m.run_id WHERE (r.dry_run IS NULL OR r.dry_run = FALSE)"
+                + " GROUP BY m.source_key) latest ON latest.id = l.id";
+        return retrying("read the sync log of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if ("ERROR".equals(rs.getString(2)) && "INVALID_SOURCE_ROW".equals(rs.getString(3))) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** A filter over sync_log; null fields do not filter. */
@@ -527,8 +740,56 @@ public final class SyncStore {
         }
     }
 
-    /** Links a source row to a Salesforce record by hand (or unlinks it), with its sync_log row. */
+    /** The source key of the job already linked to this Salesforce record, if any (15- or 18-character Id). */
+    public Optional<String> linkedKey(String job, String sfId) {
+        if (sfId == null || sfId.length() < 15) {
+            return Optional.empty();
+        }
+        return retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT source_key, sf_id FROM sync_link WHERE job = ? AND sf_id LIKE ?")) {
+                ps.setString(1, job);
+                ps.setString(2, sfId.substring(0, 15) + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getString(2).regionMatches(0, sfId, 0, 15)) {
+                            return Optional.of(rs.getString(1));
+                        }
+                    }
+                    return Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** A manual link would put two source rows of one job on the same Salesforce record. */
+    public static final class LinkConflictException extends RuntimeException {
+        private final String otherKey;
+
+        public LinkConflictException(String message, String otherKey) {
+            super(message);
+            this.otherKey = otherKey;
+        }
+
+        public String otherKey() {
+            return otherKey;
+        }
+    }
+
+    /**
+     * Links a source row to a Salesforce record by hand (or unlinks it), with its sync_log row. A record
+     * already linked to another row of the job is refused ({@link LinkConflictException}): two rows on one
+     * record would overwrite each other's data on every sync.
+     */
     public void setLink(String job, String sourceKey, Link link, Outcome outcome) {
+        if (link != null) {
+            Optional<String> other = linkedKey(job, link.sfId()).filter(k -> !k.equals(sourceKey));
+            if (other.isPresent()) {
+                throw new LinkConflictException(link.sobject() + " " + link.sfId() + " is already linked to source row "
+                        + other.get() + " of job " + job + "; unlink that row first (two rows on one record would"
+                        + " overwrite each other's data)", other.get());
+            }
+        }
         recordBatch(0, job, "OUTBOUND", List.of(outcome), link == null ? List.of() : List.of(link),
                 link == null ? List.of(sourceKey) : List.of(), null);
     }
@@ -557,13 +818,55 @@ public final class SyncStore {
     }
 
     private int update(String sql, Object... params) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
+        return retrying("update the sync tables", () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
             }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot update the sync tables", e);
+        });
+    }
+
+    /** Work against the database that may be tried again as a whole. */
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** How long a store operation waits for the database to come back (a restart, a failover). */
+    private static final long RECONNECT_FOR_MS = 60_000;
+
+    /**
+     * Runs the work; when the connection fails (the database restarts), waits with backoff and runs it
+     * again — each attempt is its own transaction, so nothing is half-written — for up to a minute.
+     * Any other failure is not retried.
+     */
+    private <T> T retrying(String what, SqlWork<T> work) {
+        long giveUpAt = System.currentTimeMillis() + RECONNECT_FOR_MS;
+        long backoff = 250;
+        while (true) {
+            try {
+                return work.run();
+            } catch (SQLException | RuntimeException e) {
+                if (!io.sfsync.db.Databases.isConnectionFailure(e) || System.currentTimeMillis() > giveUpAt) {
+                    if (e instanceof SyncStoreException || e instanceof LinkConflictException) {
+                        throw (RuntimeException) e;
+                    }
+                    if (e instanceof SQLException sql) {
+                        throw new SyncStoreException("cannot " + what, sql);
+                    }
+                    throw (RuntimeException) e;
+                }
+                org.slf4j.LoggerFactory.getLogger(SyncStore.class).warn(
+                        "The sync database connection failed ({}); trying to {} again in {} ms", e.getMessage(), what, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SyncStoreException("interrupted while waiting to " + what, new SQLException(ie));
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
         }
     }
 

@@ -1,0 +1,364 @@
+package io.sfsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.sfsync.emulator.control.Faults;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Link;
+import io.sfsync.synclog.Outcome;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * Nothing lost, nothing stuck, counts that tell the truth: bad source rows, killed runs, lost
+ * answers, leases of dead runs, defaults, ownership, retries and manual links — each through the real
+ * routes and camel-salesforce against the emulator. Subclasses run them on H2 and on PostgreSQL.
+ */
+abstract class NothingLostContract {
+
+    abstract SyncHarness sync();
+
+    @BeforeEach
+    void clean() {
+        sync().reset();
+    }
+
+    private static Map<String, Object> rec(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static long count(List<SyncStore.LogEntry> log, Action action) {
+        return log.stream().filter(e -> e.action().equals(action.name())).count();
+    }
+
+    private List<SyncStore.LogEntry> jobLog(String job) {
+        return sync().store().logWhere("WHERE job = ? ORDER BY id", job);
+    }
+
+    // --- bad source rows ---------------------------------------------------------------------------
+
+    @Test
+    void aRowWithoutChangedAtIsLoggedAsAnInvalidSourceRowOnceAndTheRestSyncs() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("no-date").insert();
+        s.person(3).insert();
+        RunContext run = s.run("bad_rows");
+        SyncStore.LogEntry bad = s.outcome(run, "2");
+        assertThat(bad.action()).isEqualTo("ERROR");
+        assertThat(bad.reason()).isEqualTo("INVALID_SOURCE_ROW");
+        assertThat(bad.message()).contains("source row 2").contains("changed_at").contains("NULL");
+        assertThat(s.outcome(run, "1").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(run, "3").action()).isEqualTo("CREATED");
+        assertThat(run.status()).isEqualTo("PARTIAL");
+        assertThat(run.counts().errors()).isEqualTo(1);
+        // still invalid: not logged again on every run
+        RunContext again = s.run("bad_rows");
+        assertThat(s.log(again)).isEmpty();
+        // fixed in the source (any timestamp, even one behind the watermark): `retry` brings it in
+        s.sql("UPDATE person SET title = 'fixed' WHERE id = 2");
+        List<String> keys = s.store().latestErrors("bad_rows", null, "INVALID_SOURCE_ROW").stream()
+                .map(SyncStore.LogEntry::sourceKey).toList();
+        assertThat(keys).containsExactly("2");
+        RunContext retry = s.runtime.run("bad_rows", RunContext.Mode.RUN, "cli", null, keys, null);
+        assertThat(s.outcome(retry, "2").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).hasSize(3);
+    }
+
+    @Test
+    void rowsWithANullOrBlankKeyAreLoggedNamingTheColumnAndNeverCreateARecord() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("no-key").email("nokey@x.example").insert();
+        s.person(3).title("blank-key").email("blank@x.example").insert();
+        s.person(4).insert();
+        RunContext run = s.run("bad_rows");
+        List<SyncStore.LogEntry> invalid = s.log(run).stream().filter(e -> "INVALID_SOURCE_ROW".equals(e.reason())).toList();
+        assertThat(invalid).hasSize(2).allMatch(e -> e.action().equals("ERROR"))
+                .allMatch(e -> e.sourceKey().startsWith("(no key) "))
+                .allMatch(e -> e.message().contains("row_key"));
+        assertThat(invalid).anyMatch(e -> e.message().contains("NULL") && e.message().contains("nokey@x.example"));
+        assertThat(invalid).anyMatch(e -> e.message().contains("blank") && e.message().contains("blank@x.example"));
+        assertThat(s.outcome(run, "1").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(run, "4").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).hasSize(2)
+                .allMatch(l -> l.get("Sfsync_Person_Id__c") != null && !l.get("Sfsync_Person_Id__c").toString().isBlank());
+        assertThat(s.log(s.run("bad_rows"))).isEmpty(); // reported once while unchanged
+    }
+
+    @Test
+    void twoRowsWithOneKeyMakeOneWriteAndTheJobIsNotStuck() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("twice").insert();
+        s.person(3).insert();
+        RunContext first = s.run("bad_rows");
+        List<SyncStore.LogEntry> twice = s.log(first).stream().filter(e -> e.sourceKey().equals("2")).toList();
+        assertThat(twice).extracting(SyncStore.LogEntry::action).containsExactlyInAnyOrder("CREATED", "DUPLICATE");
+        SyncStore.LogEntry dup = twice.stream().filter(e -> e.action().equals("DUPLICATE")).findFirst().orElseThrow();
+        assertThat(dup.reason()).isEqualTo("DUPLICATE_IN_SOURCE");
+        assertThat(dup.message()).contains("source row 2").contains("appears 2 times");
+        assertThat(first.status()).isEqualTo("PARTIAL");
+        assertThat(s.records("Lead")).hasSize(3);
+        s.update(2, "first_name", "Changed");
+        s.person(4).insert();
+        RunContext second = s.run("bad_rows");
+        assertThat(second.status()).isIn("SUCCEEDED", "PARTIAL");
+        assertThat(s.outcome(second, "4").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).hasSize(4);
+    }
+
+    // --- leases: who holds a job, and a dead holder's lease lapses within a minute ------------------
+
+    @Test
+    void aRefusedTriggerSaysWhoHoldsTheJobAndUntilWhen() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.store().setPaused("people", false, null);
+        s.sql("UPDATE sync_state SET lease_token = 'other', lease_holder = 'sfsync on host-b (pid 4242)',"
+                + " lease_run_id = 77, lease_since = CURRENT_TIMESTAMP, lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+        RunContext busy = s.run("people");
+        assertThat(busy.status()).isEqualTo("BUSY");
+        assertThat(busy.stopReason()).contains("sfsync on host-b (pid 4242)").contains("run 77").contains("since ")
+                .contains("until ");
+        assertThat(s.records("Lead")).isEmpty();
+    }
+
+    @Test
+    void aDeadHoldersLeaseBlocksTheJobForAboutAMinuteOnly() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.store().setPaused("people", false, null);
+        Instant halfAMinute = Instant.now().minusSeconds(30);
+        s.sql("UPDATE sync_state SET lease_token = 'dead', lease_heartbeat = TIMESTAMP WITH TIME ZONE '"
+                + halfAMinute.toString().replace("T", " ").replace("Z", "+00:00") + "' WHERE job = 'people'");
+        assertThat(s.run("people").status()).isEqualTo("BUSY");
+        Instant overAMinute = Instant.now().minusSeconds(61);
+        s.sql("UPDATE sync_state SET lease_heartbeat = TIMESTAMP WITH TIME ZONE '"
+                + overAMinute.toString().replace("T", " ").replace("Z", "+00:00") + "' WHERE job = 'people'");
+        RunContext took = s.run("people");
+        assertThat(took.counts().created()).isEqualTo(1);
+        assertThat(s.store().lease("people")).isEmpty(); // given back at the end
+    }
+
+    // --- counts that stay true after a kill and after lost answers ---------------------------------
+
+    @Test
+    void aKilledRunIsAbortedWithTheCountsItsLogHolds() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 5; i++) {
+            s.person(i).insert();
+        }
+        RunContext run = s.run("people");
+        assertThat(run.counts().created()).isEqualTo(5);
+        // as a process killed mid-run leaves it: RUNNING, its counts lost with the JVM, its log committed
+        s.sql("UPDATE sync_run SET status = 'RUNNING', finished_at = NULL, created = 0, attempted = 0 WHERE id = "
+                + run.runId());
+        s.person(6).insert();
+        s.run("people");
+        SyncStore.Run aborted = s.store().run(run.runId()).orElseThrow();
+        assertThat(aborted.status()).isEqualTo("ABORTED");
+        assertThat(aborted.counts().created()).isEqualTo(5);
+        assertThat(aborted.counts().attempted()).isEqualTo(5);
+    }
+
+    @Test
+    void aRunsCountsInSyncRunGrowWithEachRecordedBatch() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 120; i++) { // three batches of 50
+            s.person(i).insert();
+        }
+        s.person(121).email("not-an-email").insert();
+        RunContext run = s.run("people");
+        SyncStore.Run stored = s.store().run(run.runId()).orElseThrow();
+        assertThat(stored.counts()).isEqualTo(run.counts());
+        assertThat(stored.counts().created()).isEqualTo(count(s.log(run), Action.CREATED)).isEqualTo(120);
+        assertThat(stored.counts().errors()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsCreatedBeforeAKillAreCountedCreatedByTheRunThatFindsThem() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        // Salesforce commits the write, then sfsync dies before recording it (here: its log refuses the batch)
+        s.sql("ALTER TABLE sync_log ADD CONSTRAINT no_writes CHECK (action = 'NONE')");
+        RunContext killed;
+        try {
+            killed = s.run("people");
+        } finally {
+            s.sql("ALTER TABLE sync_log DROP CONSTRAINT no_writes");
+        }
+        assertThat(s.records("Lead")).hasSize(10);
+        assertThat(killed.counts().created()).isZero();
+        RunContext next = s.run("people");
+        assertThat(count(s.log(next), Action.CREATED)).isEqualTo(10);
+        assertThat(s.log(next)).allMatch(e -> "CREATE_CONFIRMED".equals(e.reason()));
+        assertThat(s.store().run(next.runId()).orElseThrow().counts().created()).isEqualTo(10);
+        // created today agrees with Salesforce
+        long createdToday = s.store().tally("people", Instant.now().minusSeconds(3600), null).stream()
+                .mapToLong(t -> t.byAction().getOrDefault("CREATED", 0L)).sum();
+        assertThat(createdToday).isEqualTo(s.records("Lead").size());
+        // and the intent is over: a later change is an update
+        s.update(3, "title", "CEO");
+        assertThat(s.outcome(s.run("people"), "3").action()).isEqualTo("UPDATED");
+    }
+
+    @Test
+    void aRecordThatExistedBeforeTheCreateWasAttemptedIsNotCountedAsCreated() {
+        SyncHarness s = sync();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Old", "Company", "C",
+                "Email", "old@x.example", "CreatedDate", "2020-01-01T00:00:00.000+0000")))).get("l");
+        s.person(1).email("old@x.example").insert();
+        s.store().recordIntents(0, "people", List.of(new SyncStore.Intent("1", "Lead", "1", null, null)));
+        RunContext run = s.runtime.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+        assertThat(s.outcome(run, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.outcome(run, "1").sfId()).isEqualTo(lead);
+    }
+
+    @Test
+    void aTransientFailureOfABulkCallIsRetriedInTheRun() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 150; i++) {
+            s.person(i).insert();
+        }
+        // creating the Bulk job and later uploading its data each fail once
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_UNAVAILABLE, 1.0, 1, "jobs/ingest$", "POST"));
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_ERROR, 1.0, 1, "batches$", "PUT"));
+        RunContext run = s.run("bulk");
+        assertThat(s.emulator.faults().rules()).allMatch(r -> r.count() == 0);
+        assertThat(run.counts().pending()).isZero();
+        assertThat(run.counts().created()).isEqualTo(150);
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(s.records("Lead")).hasSize(150);
+    }
+
+    @Test
+    void aBulkJobWhoseAnswerIsLostIsSentAgainAndItsRecordsCountedCreatedOnce() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 150; i++) {
+            s.person(i).insert();
+        }
+        // the job is closed in Salesforce (and runs), but the answer never comes back
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.LOSE_RESPONSE, 1.0, 1, "jobs/ingest/[^/]+$", "PATCH"));
+        RunContext run = s.run("bulk");
+        assertThat(s.records("Lead")).hasSize(150);
+        assertThat(count(s.log(run), Action.CREATED)).isEqualTo(150);
+        assertThat(run.counts().created()).isEqualTo(150);
+    }
+
+    // --- defaults, ownership, retry, manual links ---------------------------------------------------
+
+    @Test
+    void aDefaultNeverReplacesAValueSalesforceAlreadyHas() {
+        SyncHarness s = sync();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Old", "Company", "RealCo",
+                "Email", "known@x.example")))).get("l");
+        s.person(1).email("known@x.example").insert(); // no company: Company's default is "[Not Provided]"
+        s.person(2).insert();
+        RunContext run = s.run("people");
+        assertThat(s.record(lead)).containsEntry("Company", "RealCo").containsEntry("LastName", "Last1");
+        assertThat(s.record(s.outcome(run, "2").sfId())).containsEntry("Company", "[Not Provided]");
+    }
+
+    @Test
+    void aRecordOwnedByTheIntegrationUserOrAQueueIsNotAnotherUsers() {
+        SyncHarness s = sync();
+        // the emulator's reset made a new integration user: a new login learns who sfsync is now
+        s.emulator.sessions().expireAll();
+        String integrationUser = s.emulator.org().integrationUserId();
+        Map<String, String> ids = s.org(Map.of(
+                "User", List.of(rec("_ref", "rep", "Email", "rep@corp.example", "LastName", "Rep")),
+                "Contact", List.of(rec("_ref", "c", "LastName", "Old", "Email", "mine@x.example", "OwnerId",
+                        integrationUser))));
+        String queue = (String) s.records("Group").stream().filter(g -> "Queue".equals(g.get("Type"))).findFirst()
+                .orElseThrow().get("Id");
+        String queued = s.org(Map.of("Lead", List.of(rec("_ref", "q", "LastName", "Old", "Company", "C",
+                "Email", "queued@x.example", "OwnerId", queue)))).get("q");
+        s.person(1).email("mine@x.example").owner("rep@corp.example").insert();
+        s.person(2).email("queued@x.example").owner("rep@corp.example").insert();
+        RunContext run = s.run("people");
+        assertThat(s.outcome(run, "1").action()).as(s.outcome(run, "1").message()).isEqualTo("UPDATED");
+        assertThat(s.record(ids.get("c"))).containsEntry("LastName", "Last1");
+        assertThat(s.outcome(run, "2").action()).as(s.outcome(run, "2").message()).isEqualTo("UPDATED");
+        assertThat(s.record(queued)).containsEntry("LastName", "Last2");
+    }
+
+    @Test
+    void retryTakesOnlyRowsWhoseLatestOutcomeIsAnError() {
+        SyncHarness s = sync();
+        s.company(1, "Acme", "acme.example", null);
+        s.person(1).company(1).with("last_name", null).insert(); // strict: LastName is required
+        s.person(2).company(1).with("last_name", null).insert();
+        RunContext first = s.run("strict");
+        assertThat(count(s.log(first), Action.ERROR)).isEqualTo(2);
+        s.update(1, "last_name", "Fixed"); // fixed and synced by the next run
+        RunContext second = s.run("strict");
+        assertThat(s.outcome(second, "1").action()).isEqualTo("CREATED");
+        assertThat(s.store().latestErrors("strict", null, null)).extracting(SyncStore.LogEntry::sourceKey)
+                .containsExactly("2");
+        assertThat(s.store().latestErrors("strict", first.runId(), null)).extracting(SyncStore.LogEntry::sourceKey)
+                .containsExactly("2");
+    }
+
+    @Test
+    void aManualLinkCannotPutTwoSourceRowsOnOneRecord() {
+        SyncHarness s = sync();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "L", "Company", "C")))).get("l");
+        s.store().setLink("people", "1", new Link("people", "1", "Lead", lead, null, null, null, Instant.now(), "MANUAL"),
+                Outcome.of("1", "Lead", lead, Action.LINKED, "MANUAL", "linked by test"));
+        assertThatThrownBy(() -> s.store().setLink("people", "2",
+                new Link("people", "2", "Lead", lead.substring(0, 15), null, null, null, Instant.now(), "MANUAL"),
+                Outcome.of("2", "Lead", lead, Action.LINKED, "MANUAL", "linked by test")))
+                .isInstanceOf(SyncStore.LinkConflictException.class).hasMessageContaining("source row 1")
+                .hasMessageContaining(lead.substring(0, 15));
+        assertThat(s.store().links("people", List.of("1", "2"))).containsOnlyKeys("1");
+        // linking the same row again (relink) is fine
+        s.store().setLink("people", "1", new Link("people", "1", "Lead", lead, null, null, null, Instant.now(), "MANUAL"),
+                Outcome.of("1", "Lead", lead, Action.LINKED, "MANUAL", "relinked by test"));
+    }
+
+    @Test
+    void rowsUnderEveryKindOfFaultEndCreatedOnceWithTrueCounts() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 300; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.LOSE_RESPONSE, 0.2, 1000, "composite$", "POST"));
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_UNAVAILABLE, 0.1, 1000, null, null));
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 0.05, 1000, null, null));
+        for (int round = 0; round < 10; round++) {
+            s.run("people");
+            if (pendingKeys(s) == 0 && s.records("Lead").size() == 300) {
+                break;
+            }
+        }
+        s.emulator.faults().clear();
+        s.run("people");
+        assertThat(pendingKeys(s)).isZero();
+        assertThat(s.records("Lead")).hasSize(300);
+        assertThat(s.records("Lead").stream().map(l -> l.get("Sfsync_Person_Id__c")).distinct().count()).isEqualTo(300);
+        List<SyncStore.LogEntry> all = jobLog("people");
+        assertThat(count(all, Action.CREATED)).isEqualTo(300);
+        long sumCreated = s.store().recentRuns(100).stream().filter(r -> r.job().equals("people"))
+                .mapToLong(r -> r.counts().created()).sum();
+        assertThat(sumCreated).isEqualTo(300);
+    }
+
+    private long pendingKeys(SyncHarness s) {
+        return s.store().logWhere("WHERE id IN (SELECT MAX(id) FROM sync_log WHERE job = 'people' GROUP BY source_key)"
+                + " AND action = 'PENDING'").size();
+    }
+}
