@@ -1,5 +1,6 @@
 package io.sfsync.config;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,16 +13,25 @@ import java.util.function.Function;
  * A position in the parsed YAML with its dotted path, so every problem is reported as
  * {@code jobs.people.fields.Lead.Title.overwrite: 'sometimes' is not one of always|if_blank|never|when}.
  * Readers never throw: they record the problem and return a default, so one pass finds them all.
+ * Typed readers (whole numbers, booleans) also take text, because a {@code {{env:NAME}}} placeholder
+ * always yields text: {@code batchSize: "{{env:BATCH:250}}"} is the number 250.
  */
 final class ConfigNode {
     private final String path;
     private final Object value;
     private final List<String> errors;
+    /** Path to the placeholder text a value was resolved from, so a bad value says where it came from. */
+    private final Map<String, String> origins;
 
     ConfigNode(String path, Object value, List<String> errors) {
+        this(path, value, errors, Map.of());
+    }
+
+    ConfigNode(String path, Object value, List<String> errors, Map<String, String> origins) {
         this.path = path;
         this.value = value;
         this.errors = errors;
+        this.origins = origins;
     }
 
     String path() { return path; }
@@ -50,7 +60,13 @@ final class ConfigNode {
     }
 
     ConfigNode get(String key) {
-        return new ConfigNode(childPath(key), map().get(key), errors);
+        return new ConfigNode(childPath(key), map().get(key), errors, origins);
+    }
+
+    /** " (from {{env:X}})" when this value came from a placeholder, else "". */
+    String origin() {
+        String o = origins.get(path);
+        return o == null ? "" : " (from " + o + ")";
     }
 
     /** Reports keys this node does not know, naming the ones it does. */
@@ -90,7 +106,10 @@ final class ConfigNode {
         if (n.value instanceof Boolean b) {
             return b;
         }
-        n.error("must be true or false, not '" + n.value + "'");
+        if (n.value instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s.trim());
+        }
+        n.error("must be true or false, not '" + n.value + "'" + n.origin());
         return def;
     }
 
@@ -99,16 +118,32 @@ final class ConfigNode {
         if (n.value == null) {
             return def;
         }
-        if (n.value instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-            int v = num.intValue();
-            if (v < min || v > max) {
-                n.error("must be between " + min + " and " + max + ", not " + v);
-                return def;
-            }
-            return v;
+        BigDecimal v = n.decimal();
+        if (v == null || v.stripTrailingZeros().scale() > 0) {
+            n.error("must be a whole number, not '" + n.value + "'" + n.origin());
+            return def;
         }
-        n.error("must be a whole number, not '" + n.value + "'");
-        return def;
+        // compared as decimals: a long or a huge number must not wrap around into the range
+        if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            n.error("must be between " + min + " and " + max + ", not " + v.stripTrailingZeros().toPlainString() + n.origin());
+            return def;
+        }
+        return v.intValue();
+    }
+
+    /** This value as a number: a YAML number, or text that is one (a resolved placeholder); null otherwise. */
+    private BigDecimal decimal() {
+        try {
+            if (value instanceof Number num && !(value instanceof Double d && (d.isNaN() || d.isInfinite()))) {
+                return new BigDecimal(num.toString());
+            }
+            if (value instanceof String s && s.trim().matches("[+-]?\\d{1,30}(\\.\\d{1,30})?")) {
+                return new BigDecimal(s.trim());
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
     }
 
     /** A value from a fixed set, written in lower case with underscores (create_and_update). */
@@ -164,7 +199,7 @@ final class ConfigNode {
             return out;
         }
         for (int i = 0; i < l.size(); i++) {
-            out.add(reader.apply(new ConfigNode(n.path + "[" + i + "]", l.get(i), errors)));
+            out.add(reader.apply(new ConfigNode(n.path + "[" + i + "]", l.get(i), errors, origins)));
         }
         return out;
     }

@@ -62,7 +62,8 @@ class SyncConfigLoaderTest {
                 "salesforce.loginUrl: is required when environment is custom (My Domain or the emulator)",
                 "salesforce.auth: 'magic' is not one of client_credentials|jwt|refresh_token|password",
                 "salesforce.dailyApiBudget: 'lots' is not a share like 50%",
-                "jobs.people.every: 'fortnightly' is not a period like 1m, 5m, 10m, 1h",
+                "jobs.people.every: 'fortnightly' is not one of 1m|5m|10m|15m|1h; for any other period give schedule:"
+                        + " with a Quartz cron instead, e.g. schedule: \"0 0/30 * * * ?\" (every 30 minutes)",
                 "jobs.people.source.changedAt: is required",
                 "jobs.people.createAs: 'Opportunity' is not one of Lead|Contact",
                 "jobs.people.fields.Lead.Title: needs from (a source column) or value (a constant)",
@@ -121,5 +122,154 @@ class SyncConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("jobs: [unclosed", "sync.yaml"))
                 .isInstanceOf(SyncConfigLoader.InvalidConfigException.class)
                 .hasMessageContaining("is not valid YAML");
+    }
+
+    /** MINIMAL with one more line in the people job (indented as a job setting). */
+    private static String withJobSetting(String line) {
+        return MINIMAL.formatted("if_blank").replace("    externalIdField: Sfsync_Person_Id__c\n",
+                "    externalIdField: Sfsync_Person_Id__c\n    " + line + "\n");
+    }
+
+    private java.util.List<String> problems(SyncConfigLoader l, String yaml) {
+        var e = catchThrowableOfType(SyncConfigLoader.InvalidConfigException.class, () -> l.parse(yaml, "sync.yaml"));
+        assertThat(e).as("sync.yaml should be rejected:%n%s", yaml).isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void placeholdersFeedNumbersBooleansAndPercentages() {
+        SyncConfigLoader l = new SyncConfigLoader(Map.of("BATCH", "250", "ADMINS", "true", "BUDGET", "25%", "RATE", "7",
+                "OVERLAP", "30", "CONTACT_WINS", "FALSE")::get);
+        String yaml = """
+                salesforce: {dailyApiBudget: "{{env:BUDGET}}", maxCallsPerSecond: "{{env:RATE}}"}
+                management: {adminsOnly: "{{env:ADMINS:false}}"}
+                alerts: {errorThreshold: "{{env:UNSET_THRESHOLD:5}}"}
+                """ + withJobSetting("batchSize: \"{{env:BATCH}}\"\n    bulkThreshold: \"{{env:UNSET_BULK:4000}}\"\n"
+                + "    contactWinsOverLead: \"{{env:CONTACT_WINS}}\"\n    duplicateRules: {allowSave: \"{{env:UNSET_ALLOW:true}}\"}")
+                .replace("changedAt: updated_at}", "changedAt: updated_at, overlapSeconds: \"{{env:OVERLAP}}\"}");
+        SyncConfig c = l.parse(yaml, "sync.yaml");
+        JobConfig people = c.job("people");
+        assertThat(people.batchSize()).isEqualTo(250);
+        assertThat(people.bulkThreshold()).isEqualTo(4000);
+        assertThat(people.contactWinsOverLead()).isFalse();
+        assertThat(people.allowSave()).isTrue();
+        assertThat(people.source().overlapSeconds()).isEqualTo(30);
+        assertThat(c.management().adminsOnly()).isTrue();
+        assertThat(c.salesforce().dailyApiBudgetPercent()).isEqualTo(25);
+        assertThat(c.salesforce().maxCallsPerSecond()).isEqualTo(7);
+        assertThat(c.alerts().errorThreshold()).isEqualTo(5);
+    }
+
+    @Test
+    void aPlaceholderThatIsNotANumberOrABooleanNamesThePathAndThePlaceholder() {
+        SyncConfigLoader l = new SyncConfigLoader(Map.of("BATCH", "lots", "BUDGET", "half")::get);
+        String yaml = "salesforce: {dailyApiBudget: \"{{env:BUDGET}}\"}\nmanagement: {adminsOnly: \"{{env:UNSET:maybe}}\"}\n"
+                + withJobSetting("batchSize: \"{{env:BATCH}}\"");
+        assertThat(problems(l, yaml)).containsExactlyInAnyOrder(
+                "jobs.people.batchSize: must be a whole number, not 'lots' (from {{env:BATCH}})",
+                "salesforce.dailyApiBudget: 'half' is not a share like 50% (from {{env:BUDGET}})",
+                "management.adminsOnly: must be true or false, not 'maybe' (from {{env:UNSET:maybe}})");
+    }
+
+    @Test
+    void wholeNumbersAreWholeAndInRangeWithoutWrappingAround() {
+        assertThat(problems(loader, withJobSetting("batchSize: 12.5")))
+                .containsExactly("jobs.people.batchSize: must be a whole number, not '12.5'");
+        // 4,294,968,296 is 1,000 once cut to 32 bits: it must not pass as 1000
+        assertThat(problems(loader, withJobSetting("batchSize: 4294968296")))
+                .containsExactly("jobs.people.batchSize: must be between 1 and 10000, not 4294968296");
+        assertThat(problems(loader, withJobSetting("batchSize: \"{{env:UNSET:0}}\"")))
+                .containsExactly("jobs.people.batchSize: must be between 1 and 10000, not 0 (from {{env:UNSET:0}})");
+        assertThat(loader.parse(withJobSetting("batchSize: 2.0e3"), "s").job("people").batchSize()).isEqualTo(2000);
+    }
+
+    @Test
+    void schedulesAreQuartzCronsCheckedByQuartzIncludingValueRanges() {
+        assertThat(loader.parse(withJobSetting("schedule: \"0 0 12 ? * 6#3\""), "s").job("people").cron())
+                .isEqualTo("0 0 12 ? * 6#3");
+        assertThat(loader.parse(withJobSetting("schedule: \"0  15 10 ? * MON-FRI\""), "s").job("people").cron())
+                .isEqualTo("0 15 10 ? * MON-FRI");
+        assertThat(problems(loader, withJobSetting("schedule: \"0 0 25 * * ?\""))).containsExactly(
+                "jobs.people.schedule: '0 0 25 * * ?' is not a valid Quartz cron expression: Hour values must be between 0 and 23");
+        assertThat(problems(loader, withJobSetting("schedule: \"0 61 * * * ?\""))).singleElement().asString()
+                .startsWith("jobs.people.schedule: '0 61 * * * ?' is not a valid Quartz cron expression: Minute");
+        assertThat(problems(loader, withJobSetting("schedule: \"*/5 * * * *\""))).containsExactly(
+                "jobs.people.schedule: '*/5 * * * *' is not a Quartz cron expression: it has 5 fields, Quartz takes 6 or 7"
+                        + " (second minute hour day-of-month month day-of-week [year]), e.g. \"0 0/10 * * * ?\"");
+        assertThat(problems(loader, withJobSetting("schedule: \"0 0 0 30 2 ?\""))).containsExactly(
+                "jobs.people.schedule: '0 0 0 30 2 ?' never fires: no time from now on matches it");
+        assertThat(problems(loader, withJobSetting("schedule: \"0 0 12 1 * MON\""))).singleElement().asString()
+                .startsWith("jobs.people.schedule: '0 0 12 1 * MON' is not a valid Quartz cron expression: Support for"
+                        + " specifying both a day-of-week AND a day-of-month").endsWith("(put ? in one of them)");
+        assertThat(problems(loader, withJobSetting("schedule: \"0 0 12 ? * FUNDAY\""))).singleElement().asString()
+                .contains("jobs.people.schedule: ", "FUNDAY");
+    }
+
+    @Test
+    void everyTakesOnlyEvenPeriodsAndPointsToScheduleForTheRest() {
+        Map<String, String> crons = Map.of("1m", "0 0/1 * * * ?", "5m", "0 0/5 * * * ?", "10m", "0 0/10 * * * ?",
+                "15m", "0 0/15 * * * ?", "1h", "0 0 0/1 * * ?");
+        crons.forEach((every, cron) -> assertThat(loader.parse(withJobSetting("every: " + every), "s").job("people").cron())
+                .as(every).isEqualTo(cron));
+        for (String bad : new String[] {"7m", "30s", "2h", "0m", "10"}) {
+            assertThat(problems(loader, withJobSetting("every: " + bad))).as(bad).containsExactly(
+                    "jobs.people.every: '" + bad + "' is not one of 1m|5m|10m|15m|1h; for any other period give schedule:"
+                            + " with a Quartz cron instead, e.g. schedule: \"0 0/30 * * * ?\" (every 30 minutes)");
+        }
+    }
+
+    @Test
+    void aBeanTransformMustBeAFieldTransformOnTheClasspath() {
+        String good = MINIMAL.formatted("if_blank").replace("Title: {from: title, overwrite: if_blank}",
+                "Title: {from: title, transform: [trim, \"bean:" + Shout.class.getName() + "\"]}");
+        assertThat(loader.parse(good, "s").job("people").fieldsOf("Lead").get(1).transforms())
+                .containsExactly("trim", "bean:" + Shout.class.getName());
+        String path = "jobs.people.fields.Lead.Title.transform: ";
+        assertThat(problems(loader, good.replace(Shout.class.getName(), "com.example.NoSuchTransform"))).containsExactly(
+                path + "bean class com.example.NoSuchTransform is not on sfsync's classpath (a nested class is written Outer$Inner)");
+        assertThat(problems(loader, good.replace(Shout.class.getName(), "java.lang.String"))).containsExactly(
+                path + "bean class java.lang.String does not implement io.sfsync.mapping.FieldTransform");
+        assertThat(problems(loader, good.replace(Shout.class.getName(), NoDefaultConstructor.class.getName())))
+                .containsExactly(path + "bean class " + NoDefaultConstructor.class.getName()
+                        + " has no public no-argument constructor");
+        assertThat(problems(loader, good.replace("bean:" + Shout.class.getName(), "bean:"))).containsExactly(
+                path + "bean: needs a class name, e.g. bean:com.example.MyTransform");
+    }
+
+    @Test
+    void columnsAndFieldNamesAreNamesAndEachProblemIsReportedOnce() {
+        String yaml = MINIMAL.formatted("if_blank").replace("key: id", "key: \"id; DROP TABLE person\"")
+                .replace("LastName: {from: last_name}\n        Title", "Last Name: {from: last_name}\n        Title")
+                .replace("Contact:\n        LastName: {from: last_name}", "Contact: \"LastName\"");
+        assertThat(problems(loader, yaml)).containsExactly(
+                "jobs.people.source.key: 'id; DROP TABLE person' is not a column name of the source query (letters, digits and _)",
+                "jobs.people.fields.Lead.Last Name: 'Last Name' is not a Salesforce field name like Title or Sfsync_Person_Id__c",
+                "jobs.people.fields.Contact: must be a mapping (key: value), not 'LastName'");
+    }
+
+    @Test
+    void anUnsetVariableNamesThePathItIsUsedIn() {
+        assertThat(problems(loader, withJobSetting("doNotContact: \"{{env:SFSYNC_NEVER_SET}}\""))).contains(
+                "jobs.people.doNotContact: environment variable SFSYNC_NEVER_SET is not set (used in '{{env:SFSYNC_NEVER_SET}}';"
+                        + " set it, or give a default: {{env:SFSYNC_NEVER_SET:value}})");
+    }
+
+    /** A bean transform for the tests above. */
+    public static final class Shout implements io.sfsync.mapping.FieldTransform {
+        @Override
+        public Object apply(Object value, Map<String, Object> row) {
+            return value == null ? null : value.toString().toUpperCase() + "!";
+        }
+    }
+
+    /** Not usable as a bean: the mapping could not create it. */
+    public static final class NoDefaultConstructor implements io.sfsync.mapping.FieldTransform {
+        public NoDefaultConstructor(String ignored) {
+        }
+
+        @Override
+        public Object apply(Object value, Map<String, Object> row) {
+            return value;
+        }
     }
 }
