@@ -68,7 +68,8 @@ public final class RunLifecycle {
             run.leaseToken = java.util.UUID.randomUUID().toString();
             boolean claimed;
             try {
-                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY, HOLDER);
+                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY, HOLDER)
+                        || takeOverFromDeadProcess(store, jobName, run.leaseToken);
             } catch (RuntimeException e) {
                 running.remove(jobName);
                 throw e;
@@ -132,6 +133,32 @@ public final class RunLifecycle {
             LOG.debug("Could not read the lease of {}: {}", job, e.getMessage());
         }
         return sb.append(". This trigger is skipped.").toString();
+    }
+
+    /**
+     * A lease held by a process of this very host that no longer exists (killed, crashed) is taken
+     * over at once instead of after its expiry: a `run` right after a kill -9 goes ahead. Holders on
+     * other hosts cannot be checked and keep their lease until it expires.
+     */
+    private static boolean takeOverFromDeadProcess(SyncStore store, String job, String token) {
+        var lease = store.lease(job).orElse(null);
+        if (lease == null || lease.holder() == null) {
+            return false;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sfsync on (.+) \\(pid (\\d+)\\)$").matcher(lease.holder());
+        if (!m.matches() || !HOLDER.startsWith("sfsync on " + m.group(1) + " (")) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(2));
+        if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        boolean taken = store.takeOver(job, lease.token(), token, HOLDER);
+        if (taken) {
+            LOG.warn("Took over the lease of job {} from {}, which is no longer running (run {} was cut short)", job,
+                    lease.holder(), lease.runId());
+        }
+        return taken;
     }
 
     /** Renews the run's lease on its own thread; a run whose lease was taken over stops before its next batch. */

@@ -109,7 +109,7 @@ public final class SyncStore {
     }
 
     /** Who holds a job's run lease: an instance (host and process), its run, since when, last renewed when. */
-    public record Lease(String holder, Long runId, Instant since, Instant heartbeat) {
+    public record Lease(String token, String holder, Long runId, Instant since, Instant heartbeat) {
     }
 
     /**
@@ -124,6 +124,13 @@ public final class SyncStore {
                 + " OR lease_heartbeat < ?)", token, now, holder, now, job, now.minus(expiry)) == 1;
     }
 
+    /** Takes over a lease whose holder is known to be dead; false when it changed hands meanwhile. */
+    public boolean takeOver(String job, String deadToken, String token, String holder) {
+        OffsetDateTime now = now();
+        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ?, lease_holder = ?, lease_since = ?,"
+                + " lease_run_id = NULL WHERE job = ? AND lease_token = ?", token, now, holder, now, job, deadToken) == 1;
+    }
+
     /** Notes the run that holds the lease (known once its sync_run row exists). */
     public void leaseRun(String job, String token, long runId) {
         update("UPDATE sync_state SET lease_run_id = ? WHERE job = ? AND lease_token = ?", runId, job, token);
@@ -133,19 +140,19 @@ public final class SyncStore {
     public Optional<Lease> lease(String job) {
         return retrying("read the lease of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT lease_holder, lease_run_id, lease_since, lease_heartbeat FROM sync_state"
+                    "SELECT lease_token, lease_holder, lease_run_id, lease_since, lease_heartbeat FROM sync_state"
                             + " WHERE job = ? AND lease_token IS NOT NULL")) {
                 ps.setString(1, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Lease>empty();
                     }
-                    long run = rs.getLong(2);
+                    long run = rs.getLong(3);
                     Long runId = rs.wasNull() ? null : run;
-                    OffsetDateTime since = rs.getObject(3, OffsetDateTime.class);
-                    OffsetDateTime beat = rs.getObject(4, OffsetDateTime.class);
-                    return Optional.of(new Lease(rs.getString(1), runId, since == null ? null : since.toInstant(),
-                            beat == null ? null : beat.toInstant()));
+                    OffsetDateTime since = rs.getObject(4, OffsetDateTime.class);
+                    OffsetDateTime beat = rs.getObject(5, OffsetDateTime.class);
+                    return Optional.of(new Lease(rs.getString(1), rs.getString(2), runId,
+                            since == null ? null : since.toInstant(), beat == null ? null : beat.toInstant()));
                 }
             }
         });

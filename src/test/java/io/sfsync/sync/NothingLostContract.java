@@ -152,6 +152,26 @@ abstract class NothingLostContract {
         assertThat(s.store().lease("people")).isEmpty(); // given back at the end
     }
 
+    @Test
+    void aLeaseOfAKilledProcessOnThisHostIsTakenOverAtOnce() throws Exception {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.store().setPaused("people", false, null);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        s.sql("UPDATE sync_state SET lease_token = 'killed', lease_holder = 'sfsync on " + host + " (pid " + gone.pid()
+                + ")', lease_since = CURRENT_TIMESTAMP, lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+        RunContext run = s.run("people");
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(run.counts().created()).isEqualTo(1);
+        // a live process keeps its lease: this JVM, say, holding it under another token
+        s.sql("UPDATE sync_state SET lease_token = 'alive', lease_holder = 'sfsync on " + host + " (pid "
+                + ProcessHandle.current().parent().orElseThrow().pid() + ")', lease_heartbeat = CURRENT_TIMESTAMP"
+                + " WHERE job = 'people'");
+        assertThat(s.run("people").status()).isEqualTo("BUSY");
+    }
+
     // --- counts that stay true after a kill and after lost answers ---------------------------------
 
     @Test
