@@ -33,7 +33,6 @@ import io.sfsync.synclog.Watermark;
 public final class SourceReader {
     private static final String IN_SEGMENT = "sfsync_in_segment";
     private static final String REPLAY = "sfsync_replay";
-    private static final String VALID = "sfsync_valid";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceReader.class);
 
     private final DataSource ds;
@@ -49,8 +48,9 @@ public final class SourceReader {
     /**
      * All rows after the watermark in one streamed, ordered result: the database sorts once and the
      * run takes pages from it ({@link Cursor#next(int)}), so a long run never re-sorts the backlog per page.
-     * Rows that cannot be synced (no key, a blank key, no changedAt) come first, marked invalid, so the
-     * run can log them instead of losing them; they never move the watermark.
+     * Rows that cannot be synced (no key, a blank key, no changedAt) come first, from a query of their
+     * own, marked invalid, so the run can log them instead of losing them; they never move the watermark.
+     * The main query keeps its plain (changedAt, key) range, so an index on those columns still serves it.
      */
     public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
         Cursor cursor = new Cursor(after, segmentPredicate, fetchSize);
@@ -65,6 +65,13 @@ public final class SourceReader {
         return "(src." + source.changedAt() + " IS NULL OR " + key + " IS NULL" + blank + ")";
     }
 
+    /** The rows the main query may return: a key (not blank) and a changedAt. */
+    private String validPredicate(int keyType) {
+        String key = "src." + source.key();
+        String blank = numeric(keyType) ? "" : " AND TRIM(CAST(" + key + " AS VARCHAR(255))) <> ''";
+        return "src." + source.changedAt() + " IS NOT NULL AND " + key + " IS NOT NULL" + blank;
+    }
+
     private static boolean numeric(int type) {
         return switch (type) {
             case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL -> true;
@@ -73,9 +80,10 @@ public final class SourceReader {
     }
 
     /**
-     * An open, ordered stream of changed rows; close it when the run ends. When the database drops the
-     * connection (a restart, a failover), the stream opens again after the last row it handed out and
-     * goes on, so a run survives it.
+     * An open, ordered stream of changed rows — first the invalid ones, then the changed rows in
+     * (changedAt, key) order; close it when the run ends. When the database drops the connection (a
+     * restart, a failover), the stream opens again after the last row it handed out and goes on, so a
+     * run survives it.
      */
     public final class Cursor implements AutoCloseable {
         /** How long a broken stream keeps trying to reconnect before the run gives up. */
@@ -87,7 +95,9 @@ public final class SourceReader {
         private PreparedStatement statement;
         private ResultSet rs;
         private boolean exhausted;
-        /** The last valid row handed out (resume point), and how many invalid rows came before it. */
+        /** Reading the invalid rows (before the changed rows). */
+        private boolean invalidPhase = true;
+        /** The last valid row handed out (resume point), and how many invalid rows were. */
         private Watermark lastValid;
         private int invalidReturned;
 
@@ -97,7 +107,10 @@ public final class SourceReader {
             this.fetchSize = fetchSize;
         }
 
-        /** Runs the query: from the start of the window, or only after {@code resume}, skipping invalid rows already read. */
+        /**
+         * Runs the phase's query: the invalid rows (skipping those already read), or the changed rows from
+         * the start of the window or only after {@code resume}.
+         */
         private void open(Watermark resume, int skipInvalid) {
             boolean start = after.equals(Watermark.START);
             boolean overlap = !start && source.overlapSeconds() > 0;
@@ -108,29 +121,33 @@ public final class SourceReader {
             try {
                 c = ds.getConnection();
                 int[] types = columnTypes(c);
-                String invalid = invalidPredicate(types[0]);
-                // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
-                String window = start ? "1 = 1" : overlap ? changed + " >= ?" : afterWatermark;
-                String where = resume != null ? "NOT " + invalid + " AND " + afterWatermark
-                        : invalid + " OR (" + window + ")";
-                String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
-                        + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
-                        + ", CASE WHEN " + invalid + " THEN 0 ELSE 1 END AS " + VALID
-                        + " FROM (" + source.query() + ") src WHERE " + where + " ORDER BY " + VALID + ", " + changed
-                        + ", " + key;
+                String select = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT;
+                String sql;
+                if (invalidPhase) {
+                    sql = select + " FROM (" + source.query() + ") src WHERE " + invalidPredicate(types[0]);
+                } else {
+                    // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
+                    String window = resume != null ? afterWatermark : start ? "1 = 1" : overlap ? changed + " >= ?"
+                            : afterWatermark;
+                    sql = select + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
+                            + " FROM (" + source.query() + ") src WHERE " + validPredicate(types[0]) + " AND " + window
+                            + " ORDER BY " + changed + ", " + key;
+                }
                 c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
                 PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                 ps.setFetchSize(fetchSize);
-                int i = 1;
-                if (overlap) {
-                    i = bindWatermark(ps, i, after, types);
-                }
-                if (resume != null) {
-                    bindWatermark(ps, i, resume, types);
-                } else if (overlap) {
-                    bindChangedAt(ps, i, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
-                } else if (!start) {
-                    bindWatermark(ps, i, after, types);
+                if (!invalidPhase) {
+                    int i = 1;
+                    if (overlap) {
+                        i = bindWatermark(ps, i, after, types);
+                    }
+                    if (resume != null) {
+                        bindWatermark(ps, i, resume, types);
+                    } else if (overlap) {
+                        bindChangedAt(ps, i, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
+                    } else if (!start) {
+                        bindWatermark(ps, i, after, types);
+                    }
                 }
                 ResultSet result = ps.executeQuery();
                 for (int skipped = 0; skipped < skipInvalid && result.next(); skipped++) {
@@ -163,6 +180,13 @@ public final class SourceReader {
             while (true) {
                 try {
                     rows(rs, limit, out, this);
+                    if (invalidPhase && out.size() < limit) {
+                        // the invalid rows are all out: on to the changed rows, in the same page
+                        endQuery();
+                        invalidPhase = false;
+                        open(null, 0);
+                        continue;
+                    }
                     exhausted = out.size() < limit;
                     return out;
                 } catch (SQLException e) {
@@ -175,7 +199,7 @@ public final class SourceReader {
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, 5_000);
                     try {
-                        open(lastValid, lastValid == null ? invalidReturned : 0);
+                        open(lastValid, invalidPhase ? invalidReturned : 0);
                     } catch (SourceException again) {
                         if (!(again.getCause() instanceof SQLException sql) || !Databases.isConnectionFailure(sql)
                                 || System.currentTimeMillis() > giveUpAt) {
@@ -214,6 +238,10 @@ public final class SourceReader {
 
         @Override
         public synchronized void close() {
+            endQuery();
+        }
+
+        private void endQuery() {
             if (connection == null) {
                 return;
             }
@@ -376,7 +404,7 @@ public final class SourceReader {
                     inSegment = v != null && ((Number) v).intValue() == 1;
                 } else if (names[i].equals(REPLAY)) {
                     replay = v != null && ((Number) v).intValue() == 1;
-                } else if (!names[i].equals(VALID)) {
+                } else {
                     cols.put(names[i], v);
                 }
             }
