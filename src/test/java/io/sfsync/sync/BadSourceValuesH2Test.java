@@ -14,7 +14,7 @@ class BadSourceValuesH2Test extends BadSourceValuesContract {
 
     @BeforeAll
     static void start() {
-        harness = new SyncHarness("jdbc:h2:mem:bad-values;DB_CLOSE_DELAY=-1", "sa", "", dir);
+        harness = SyncHarness.h2("bad-values", dir);
     }
 
     @AfterAll

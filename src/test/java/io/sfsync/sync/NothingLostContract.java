@@ -1,5 +1,6 @@
 package io.sfsync.sync;
 
+import static io.sfsync.sync.SyncHarness.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,14 +29,6 @@ abstract class NothingLostContract {
     @BeforeEach
     void clean() {
         sync().reset();
-    }
-
-    private static Map<String, Object> rec(Object... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     private static long count(List<SyncStore.LogEntry> log, Action action) {

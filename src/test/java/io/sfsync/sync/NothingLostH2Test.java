@@ -14,7 +14,7 @@ class NothingLostH2Test extends NothingLostContract {
 
     @BeforeAll
     static void start() {
-        harness = new SyncHarness("jdbc:h2:mem:nothing-lost;DB_CLOSE_DELAY=-1", "sa", "", dir);
+        harness = SyncHarness.h2("nothing-lost", dir);
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.sfsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,25 +11,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /** Nothing lost, nothing stuck, true counts — on a real PostgreSQL (started in-process). */
 class NothingLostPostgresTest extends NothingLostContract {
     @TempDir
     static Path dir;
-    static EmbeddedPostgres postgres;
     static SyncHarness harness;
 
     @BeforeAll
-    static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        harness = new SyncHarness(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", dir);
+    static void start() {
+        harness = SyncHarness.postgres(dir);
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    static void stop() {
         harness.close();
-        postgres.close();
     }
 
     @Override
@@ -55,7 +49,7 @@ class NothingLostPostgresTest extends NothingLostContract {
             Thread.sleep(1_200);
             assertThat(run).isNotDone(); // twelve batches at 150 ms a call: the run is mid-way
             int cut = 0;
-            try (var admin = postgres.getPostgresDatabase().getConnection(); var st = admin.createStatement();
+            try (var admin = s.postgres().getPostgresDatabase().getConnection(); var st = admin.createStatement();
                     var rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                             + " WHERE pid <> pg_backend_pid() AND datname = current_database()"
                             + " AND backend_type = 'client backend'")) {

@@ -34,6 +34,40 @@ final class SyncHarness implements AutoCloseable {
     private final Path configDir;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
+    /** The embedded PostgreSQL this harness started (closed with it), or null. */
+    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+
+    /** A harness on an in-memory H2 database of this name. */
+    static SyncHarness h2(String name, Path dir) {
+        return new SyncHarness("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", dir);
+    }
+
+    /** A harness on a real PostgreSQL of its own, started in-process and stopped with the harness. */
+    static SyncHarness postgres(Path dir) {
+        try {
+            var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+            SyncHarness h = new SyncHarness(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir);
+            h.postgres = pg;
+            return h;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The embedded PostgreSQL (null on H2): a test may cut its connections as a restart would. */
+    io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /** A record of field name / value pairs, as the org builders take them. */
+    static Map<String, Object> rec(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     SyncHarness(String jdbcUrl, String user, String password, Path dir) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -202,5 +236,12 @@ final class SyncHarness implements AutoCloseable {
     public void close() {
         runtime.close();
         emulator.stop();
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
