@@ -80,8 +80,8 @@ public final class SfsyncRuntime implements AutoCloseable {
         this.options = options;
         Path propertiesFile = options.configDir().resolve("application.properties");
         if (!Files.isRegularFile(propertiesFile)) {
-            throw new IllegalArgumentException("No " + propertiesFile.toAbsolutePath()
-                    + ": run from the sfsync directory or pass --config");
+            throw new SyncConfigLoader.InvalidConfigException(propertiesFile.toAbsolutePath().toString(),
+                    List.of("does not exist: run sfsync from its directory or pass --config DIR"));
         }
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         // "env.NAME" overrides stand in for environment variables (benchmark, tests)
@@ -90,31 +90,92 @@ public final class SfsyncRuntime implements AutoCloseable {
                 env.put(k.substring(4), v);
             }
         });
-        SalesforceEmulator emu = null;
-        if (options.emulator()) {
-            emu = SalesforceEmulator.builder().port(Integer.parseInt(options.overrides().getOrDefault(
-                    "sfsync.emulator.port", "0"))).build().start();
-            env.put("SFSYNC_SF_LOGIN_URL", emu.loginUrl());
-            LOG.info("Embedded Salesforce emulator at {}", emu.loginUrl());
-        }
-        this.emulator = emu;
-        this.users = new EnvUserDirectory(env::get);
         AppProperties props = new AppProperties(propertiesFile, options.overrides(), env::get);
         this.props = props;
-        this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
-        this.source = Databases.pool("source", props.get("sfsync.source.url", null), props.get("sfsync.source.user", "sa"),
-                props.get("sfsync.source.password", ""), props.getInt("sfsync.source.pool-size", 8));
-        Databases.migrateSyncTables(source);
-        this.store = new SyncStore(source);
-        if (options.demo()) {
-            seedDemo(props);
+        // application.properties is checked before anything starts, so a bad value leaves nothing running
+        Settings settings = new Settings(propertiesFile, props);
+        int emulatorPort = settings.integer("sfsync.emulator.port", 0);
+        String sourceUrl = settings.required("sfsync.source.url", "a JDBC URL, e.g. jdbc:postgresql://db:5432/crm");
+        int poolSize = settings.integer("sfsync.source.pool-size", 8);
+        int degradedBelow = settings.integer("sfsync.salesforce.degraded-below-percent", 10);
+        int redeliveries = settings.integer("sfsync.salesforce.redeliveries", 4);
+        int redeliveryDelay = settings.integer("sfsync.salesforce.redelivery-delay-ms", 250);
+        settings.integer("sfsync.hawtio.port", 8090);
+        settings.integer("sfsync.demo.people", 200);
+        settings.failIfAny();
+        SalesforceEmulator emu = null;
+        HikariDataSource pool = null;
+        try {
+            if (options.emulator()) {
+                emu = SalesforceEmulator.builder().port(emulatorPort).build().start();
+                env.put("SFSYNC_SF_LOGIN_URL", emu.loginUrl());
+                LOG.info("Embedded Salesforce emulator at {}", emu.loginUrl());
+            }
+            this.emulator = emu;
+            this.users = new EnvUserDirectory(env::get);
+            this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
+            pool = Databases.pool("source", sourceUrl, props.get("sfsync.source.user", "sa"),
+                    props.get("sfsync.source.password", ""), poolSize);
+            this.source = pool;
+            Databases.migrateSyncTables(source);
+            this.store = new SyncStore(source);
+            if (options.demo()) {
+                seedDemo(props);
+            }
+            this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.connection = new ConnectionMonitor(degradedBelow);
+            this.metrics = new SyncMetrics(meterRegistry);
+            this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics, redeliveries, redeliveryDelay);
+            this.main = createMain(propertiesFile);
+        } catch (RuntimeException e) {
+            // a configuration error (or a database that refuses us) must not leave the emulator or a pool running
+            if (pool != null) {
+                pool.close();
+            }
+            if (emu != null) {
+                emu.stop();
+            }
+            throw e;
         }
-        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.connection = new ConnectionMonitor(props.getInt("sfsync.salesforce.degraded-below-percent", 10));
-        this.metrics = new SyncMetrics(meterRegistry);
-        this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics,
-                props.getInt("sfsync.salesforce.redeliveries", 4), props.getInt("sfsync.salesforce.redelivery-delay-ms", 250));
-        this.main = createMain(propertiesFile);
+    }
+
+    /** The settings of application.properties sfsync itself reads, each problem with its key. */
+    private static final class Settings {
+        private final Path file;
+        private final AppProperties props;
+        private final List<String> problems = new java.util.ArrayList<>();
+
+        Settings(Path file, AppProperties props) {
+            this.file = file;
+            this.props = props;
+        }
+
+        int integer(String key, int def) {
+            String v = props.get(key, null);
+            if (v == null || v.isBlank()) {
+                return def;
+            }
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                problems.add(key + ": must be a whole number, not '" + v + "'");
+                return def;
+            }
+        }
+
+        String required(String key, String expected) {
+            String v = props.get(key, null);
+            if (v == null || v.isBlank()) {
+                problems.add(key + ": is required (" + expected + ")");
+            }
+            return v;
+        }
+
+        void failIfAny() {
+            if (!problems.isEmpty()) {
+                throw new SyncConfigLoader.InvalidConfigException(file.toString(), problems);
+            }
+        }
     }
 
     public static SfsyncRuntime start(Options options) {

@@ -12,7 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sfsync plan JOB}: per record, what a run would do and which fields it would change. Writes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Shows what a run would create, update or skip, with field-level diffs. Nothing is written.")
+        description = "Shows what a run would create, update or skip, with field-level diffs. Nothing is written.",
+        exitCodeListHeading = "%nExit codes (the status a run would end with):%n",
+        exitCodeList = {"0:SUCCEEDED", "1:FAILED, or an unexpected error", "2:bad configuration or usage (an unknown job or segment)",
+                "3:PARTIAL (some rows would end in ERROR or DUPLICATE) or PAUSED", "4:BUSY"})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
@@ -26,6 +29,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
+            String problem = RunCommand.usageProblem(rt.config(), job, segment);
+            if (problem != null) {
+                System.err.println(problem);
+                return ExitCodes.CONFIG_OR_USAGE;
+            }
             RunContext run = rt.plan(job, "cli", segment, w -> {
                 var o = w.outcome();
                 System.out.printf("%-10s %-9s %-8s %-18s %s%n", o.sourceKey(), o.action(), w.targetObject() == null ? ""
@@ -36,10 +44,15 @@ final class PlanCommand implements Callable<Integer> {
                             : d.getValue()[0], d.getValue()[1]);
                 }
             });
+            if ("BUSY".equals(run.status())) {
+                System.out.println("BUSY: " + run.stopReason());
+                return ExitCodes.BUSY;
+            }
             System.out.println();
             System.out.println("Plan: " + run.counts().summary().replace("created", "to create").replace("updated", "to update")
                     + (run.stopReason() == null ? "" : " — stopped: " + run.stopReason()));
-            return run.stopReason() == null ? 0 : 1;
+            // the status a run would end with: a plan with rows that would fail is PARTIAL (3)
+            return ExitCodes.forStatus(run.status());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sfsync.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,6 +29,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!java.nio.file.Files.isRegularFile(configDir.resolve("application.properties"))) {
+            throw new io.sfsync.config.SyncConfigLoader.InvalidConfigException(
+                    configDir.resolve("application.properties").toAbsolutePath().toString(),
+                    List.of("does not exist: run sfsync from its directory or pass --config DIR"));
+        }
         AppProperties props = new AppProperties(configDir.resolve("application.properties"), Map.of(), System::getenv);
         try (HikariDataSource ds = Databases.pool("report", props.get("sfsync.source.url", null),
                 props.get("sfsync.source.user", "sa"), props.get("sfsync.source.password", ""), 2)) {

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sfsync retry JOB}: runs the rows whose last outcome was an error again. */
-@Command(name = "retry", mixinStandardHelpOptions = true, description = "Runs the rows that ended in ERROR again.")
+@Command(name = "retry", mixinStandardHelpOptions = true, description = "Runs the rows that ended in ERROR again.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:SUCCEEDED (or no errors to retry)", "1:FAILED, or an unexpected error",
+                "2:bad configuration or usage (an unknown job)", "3:PARTIAL (rows still fail) or PAUSED", "4:BUSY"})
 final class RetryCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
@@ -29,11 +32,16 @@ final class RetryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
+            String problem = RunCommand.usageProblem(rt.config(), job, null);
+            if (problem != null) {
+                System.err.println(problem);
+                return ExitCodes.CONFIG_OR_USAGE;
+            }
             List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
                     .distinct().toList();
             if (keys.isEmpty()) {
                 System.out.println("No errors to retry for " + job + ".");
-                return 0;
+                return ExitCodes.SUCCEEDED;
             }
             System.out.println("Retrying " + keys.size() + " rows of " + job + " …");
             return RunCommand.runAndReport(rt, job, RunContext.Mode.RUN, "cli", null, keys);

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** `sfsync serve`: jobs run on their Quartz schedule, and YAML routes reload when their file changes. */
 class ServeTest {
 
-    private static Path copyConfig(Path dir, String every) throws Exception {
+    /** The shipped configuration with the job's {@code every: 10m} replaced by {@code schedule} (a whole line). */
+    private static Path copyConfig(Path dir, String schedule) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));
         Files.copy(Path.of("config/application.properties"), config.resolve("application.properties"));
         Files.writeString(config.resolve("sync.yaml"), Files.readString(Path.of("config/sync.yaml"))
-                .replace("every: 10m", "every: " + every));
+                .replace("every: 10m", schedule));
         Path routes = Files.createDirectories(dir.resolve("routes"));
         try (var files = Files.list(Path.of("routes"))) {
             for (Path f : files.toList()) {
@@ -30,7 +31,7 @@ class ServeTest {
 
     @Test
     void theScheduleRunsTheJobAndTheRunIsRecorded(@TempDir Path dir) throws Exception {
-        copyConfig(dir, "2s");
+        copyConfig(dir, "schedule: \"0/2 * * * * ?\"");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
                 true, Map.of("sfsync.source.url", "jdbc:h2:mem:serve;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "30",
                         "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
@@ -46,7 +47,7 @@ class ServeTest {
 
     @Test
     void hawtioShowsTheSyncRoutesAndTheirExchangesAfterLogin(@TempDir Path dir) throws Exception {
-        copyConfig(dir, "10m");
+        copyConfig(dir, "every: 10m");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
                 false, Map.of("sfsync.source.url", "jdbc:h2:mem:hawtio;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "20",
                         "camel.server.port", "0", "sfsync.hawtio.port", "0", "env.SFSYNC_ADMIN_PASSWORD", "hawtio-admin"));
@@ -76,7 +77,7 @@ class ServeTest {
 
     @Test
     void aChangedYamlRouteIsReloadedWithoutARestart(@TempDir Path dir) throws Exception {
-        copyConfig(dir, "10m");
+        copyConfig(dir, "every: 10m");
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, false,
                 false, Map.of("sfsync.source.url", "jdbc:h2:mem:reload;DB_CLOSE_DELAY=-1", "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
         try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {

@@ -40,6 +40,14 @@ class SfsyncCommandTest {
     }
 
     @Test
+    void helpDocumentsTheExitCodes() {
+        Result r = run("--help");
+        assertThat(r.out()).contains("Exit codes", "0   SUCCEEDED", "2   bad configuration or command-line usage",
+                "3   PARTIAL or PAUSED", "4   BUSY (another run holds the job)");
+        assertThat(run("run", "--help").out()).contains("Exit codes", "4   BUSY (another run holds the job)");
+    }
+
+    @Test
     void unknownCommandFailsWithAUsageError() {
         Result r = run("frobnicate");
         assertThat(r.exitCode()).isEqualTo(2);
