@@ -45,6 +45,7 @@ public final class ConfigChecker {
                 problems.add(p + ".source.query: " + e.getMessage());
                 continue;
             }
+            checkSegments(problems, p, job);
             requireColumn(problems, columns, p + ".source.key", job.source().key());
             requireColumn(problems, columns, p + ".source.changedAt", job.source().changedAt());
             requireColumn(problems, columns, p + ".doNotContact", job.doNotContactColumn());
@@ -154,6 +155,35 @@ public final class ConfigChecker {
                     problems.add(path + ": '" + v + "' is not a value of the restricted picklist " + info.name() + "."
                             + f.name() + " (" + String.join(" | ", f.picklistValues()) + ")");
                 }
+            }
+        }
+    }
+
+    /**
+     * The job's segment and every segment it defines must be SQL the source database accepts over the
+     * query's columns; the built-in ones it does not use may name columns this source does not have.
+     */
+    private void checkSegments(List<String> problems, String path, JobConfig job) {
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
+        used.add(job.segment());
+        job.segments().forEach((name, predicate) -> {
+            if (!predicate.equals(io.sfsync.config.SyncConfigLoader.defaultSegment(name))) {
+                used.add(name);
+            }
+        });
+        for (String name : used) {
+            String predicate = job.segmentPredicate(name);
+            if (predicate == null) {
+                continue;
+            }
+            String sql = "SELECT 1 FROM (" + job.source().query() + ") src WHERE (" + predicate + ") AND 1 = 0";
+            try (java.sql.Connection c = source.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(sql);
+                    java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            } catch (java.sql.SQLException e) {
+                problems.add(path + (name.equals(job.segment()) && io.sfsync.config.SyncConfigLoader.defaultSegment(name) != null
+                        ? ".segment" : ".segments." + name) + ": the source database rejects the predicate '" + predicate
+                        + "': " + e.getMessage().lines().findFirst().orElse(""));
             }
         }
     }

@@ -196,10 +196,10 @@ public final class SyncConfigLoader {
         Map<String, String> segments = new LinkedHashMap<>(DEFAULT_SEGMENTS);
         ConfigNode segmentsNode = n.get("segments");
         for (String k : segmentsNode.map().keySet()) {
-            String predicate = segmentsNode.string(k, null);
-            if (predicate == null || predicate.isBlank()) {
+            String predicate = segmentsNode.string(k, "");
+            if (predicate.isBlank() && !(segmentsNode.get(k).value() instanceof Map || segmentsNode.get(k).value() instanceof List)) {
                 segmentsNode.get(k).error("needs an SQL predicate over the source query's columns, e.g. \"email_status = 'valid'\"");
-            } else {
+            } else if (!predicate.isBlank()) {
                 segments.put(k, predicate);
             }
         }
@@ -438,11 +438,13 @@ public final class SyncConfigLoader {
         Map<String, String> picklist = new LinkedHashMap<>();
         ConfigNode picklistNode = n.get("picklist");
         for (String k : picklistNode.map().keySet()) {
-            String v = picklistNode.string(k, null);
-            if (v == null) {
+            if (picklistNode.get(k).isMissing()) {
                 picklistNode.get(k).error("needs the Salesforce picklist value that '" + k + "' becomes");
             } else {
-                picklist.put(k, v);
+                String v = picklistNode.string(k, null); // a list or a mapping is reported by string()
+                if (v != null) {
+                    picklist.put(k, v);
+                }
             }
         }
         FieldRule.OnInvalid onInvalid = n.enumValue("onInvalid", FieldRule.OnInvalid.class, FieldRule.OnInvalid.ERROR);

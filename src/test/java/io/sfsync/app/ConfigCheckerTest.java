@@ -44,6 +44,14 @@ class ConfigCheckerTest {
                     .anyMatch(w -> w.startsWith("jobs.people.externalIdField: not set, so creates are plain inserts")
                             && w.contains("finds the record by email — a row without an email could be created twice"));
 
+            // a segment the job defines must be SQL the source accepts over the query's columns
+            SyncConfig segments = new SyncConfigLoader(n -> null).parse(people.replace("    doNotContact: do_not_contact\n",
+                    "    doNotContact: do_not_contact\n    segments: {emea: \"region = 'EMEA'\", named: \"last_name <> ''\"}\n"),
+                    "sync.yaml");
+            assertThat(new ConfigChecker(segments, rt.source(), rt.salesforce()).check()).singleElement().asString()
+                    .startsWith("jobs.people.segments.emea: the source database rejects the predicate 'region = 'EMEA'': ")
+                    .containsIgnoringCase("REGION");
+
             String yaml = Files.readString(Path.of("config/sync.yaml"))
                     .replace("Title:        {from: title, overwrite: if_blank}\n        Phone:",
                             "Title:        {from: job_title, overwrite: if_blank}\n        Phone:")
