@@ -90,6 +90,7 @@ public final class Access {
     }
 
     private static void deny(Exchange exchange, int status, String message) {
+        exchange.getMessage().removeHeaders("*"); // the request's headers and parameters are not echoed back
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody("{\"error\":\"" + message + "\"}");

@@ -10,7 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestParamType;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +21,7 @@ import io.sfsync.synclog.SyncStore;
  * endpoint but /api/health requires HTTP Basic authentication; see {@link Access} for the roles.
  */
 public final class ApiRoutes extends RouteBuilder {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiRoutes.class);
     private final SyncApi api;
     private final Access access;
     private final PrometheusMeterRegistry metrics;
@@ -92,47 +93,96 @@ public final class ApiRoutes extends RouteBuilder {
                     "reason", c.get("reason")));
         });
         from("direct:api-runs").routeId("api-runs").process(access.viewer())
-                .process(e -> json(e, x -> api.runs(query(x, "job"), intQuery(x, "limit", 50))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x, "job", "limit");
+                    return api.runs(p.text("job"), p.integer("limit", 50, 1, 1000));
+                }));
         from("direct:api-run").routeId("api-run").process(access.viewer())
-                .process(e -> json(e, x -> api.run(Long.parseLong(header(x, "id")))));
+                .process(e -> json(e, x -> api.run(new Params(x).id("id"))));
         from("direct:api-log").routeId("api-log").process(access.viewer())
-                .process(e -> json(e, x -> api.log(new SyncStore.LogFilter(query(x, "status"), query(x, "reason"),
-                        query(x, "job"), query(x, "sourceKey"), query(x, "sfId"),
-                        query(x, "runId") == null ? null : Long.valueOf(query(x, "runId")),
-                        instant(query(x, "from")), instant(query(x, "to"))), intQuery(x, "page", 0), intQuery(x, "size", 50))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x, "status", "reason", "job", "sourceKey", "sfId", "runId", "from", "to", "page", "size");
+                    return api.log(new SyncStore.LogFilter(p.status("status"), p.text("reason"), p.text("job"),
+                            p.text("sourceKey"), p.text("sfId"), p.optionalId("runId"), p.instant("from"), p.instant("to")),
+                            p.integer("page", 0, 0, Integer.MAX_VALUE), p.integer("size", 50, 1, 500));
+                }));
         from("direct:api-summary").routeId("api-summary").process(access.viewer())
-                .process(e -> json(e, x -> api.summary(query(x, "job"), instant(query(x, "from")), instant(query(x, "to")))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x, "job", "from", "to");
+                    return api.summary(p.text("job"), p.instant("from"), p.instant("to"));
+                }));
         from("direct:api-trigger").routeId("api-trigger").process(access.manage())
                 .process(e -> json(e, x -> {
-                    Map<String, Object> body = body(x);
-                    return api.trigger(header(x, "job"), (String) body.get("segment"),
-                            Boolean.TRUE.equals(body.get("dryRun")), "api");
+                    Params p = new Params(x);
+                    Body body = body(x, "{\"segment\": \"valid\", \"dryRun\": true}", "segment", "dryRun");
+                    return api.trigger(p.path("job"), body.text("segment", "a string: the name of a segment of the job"),
+                            Boolean.TRUE.equals(body.bool("dryRun")), "api");
                 }));
         from("direct:api-push").routeId("api-push").process(access.manage())
-                .process(e -> json(e, x -> api.push(header(x, "job"), header(x, "key"), (String) body(x).get("as"))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    Body body = body(x, "{\"as\": \"Contact\"}", "as");
+                    return api.push(p.path("job"), p.path("key"), body.text("as", "\"Lead\" or \"Contact\""));
+                }));
         from("direct:api-link").routeId("api-link").process(access.manage())
-                .process(e -> json(e, x -> api.link(header(x, "job"), header(x, "key"), (String) body(x).get("sfId"), user(x))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    return api.link(p.path("job"), p.path("key"), sfId(x), user(x));
+                }));
         from("direct:api-unlink").routeId("api-unlink").process(access.manage())
-                .process(e -> json(e, x -> api.unlink(header(x, "job"), header(x, "key"), user(x))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    body(x, "{}");
+                    return api.unlink(p.path("job"), p.path("key"), user(x));
+                }));
         from("direct:api-relink").routeId("api-relink").process(access.manage())
-                .process(e -> json(e, x -> api.relink(header(x, "job"), header(x, "key"), (String) body(x).get("sfId"), user(x))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    return api.relink(p.path("job"), p.path("key"), sfId(x), user(x));
+                }));
         from("direct:api-resync").routeId("api-resync").process(access.manage())
-                .process(e -> json(e, x -> api.resync(header(x, "job"), header(x, "key"))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    body(x, "{}");
+                    return api.resync(p.path("job"), p.path("key"));
+                }));
         from("direct:api-url").routeId("api-url").process(access.viewer())
-                .process(e -> json(e, x -> api.url(header(x, "job"), header(x, "key"))));
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    return api.url(p.path("job"), p.path("key"));
+                }));
         from("direct:api-lookup").routeId("api-lookup").process(access.viewer())
                 .process(e -> json(e, x -> {
-                    Map<String, Object> body = body(x);
-                    return api.lookup(strings(body.get("emails")), strings(body.get("domains")));
+                    new Params(x);
+                    Body body = body(x, "{\"emails\": [\"ada@example.com\"], \"domains\": [\"example.com\"]}",
+                            "emails", "domains");
+                    String list = "a list of strings, e.g. [\"ada@example.com\"]";
+                    List<String> emails = body.strings("emails", list);
+                    List<String> domains = body.strings("domains", "a list of strings, e.g. [\"example.com\"]");
+                    if (emails == null && domains == null) {
+                        throw new SyncApi.ApiProblem(400, "the body needs emails and/or domains, each " + list,
+                                SyncApi.ApiProblem.details("field", "emails", "expected", list));
+                    }
+                    return api.lookup(emails == null ? List.of() : emails, domains == null ? List.of() : domains);
                 }));
         from("direct:api-connection").routeId("api-connection").process(access.viewer())
-                .process(e -> json(e, x -> api.connection()));
+                .process(e -> json(e, x -> {
+                    new Params(x);
+                    return api.connection();
+                }));
         from("direct:api-reconnect").routeId("api-reconnect").process(access.repair())
-                .process(e -> json(e, x -> api.reconnect(user(x))));
+                .process(e -> json(e, x -> {
+                    new Params(x);
+                    return api.reconnect(user(x));
+                }));
         from("direct:api-usage").routeId("api-usage").process(access.viewer())
-                .process(e -> json(e, x -> api.usage()));
+                .process(e -> json(e, x -> {
+                    new Params(x);
+                    return api.usage();
+                }));
         from("direct:api-metrics").routeId("api-metrics").process(access.viewer())
                 .process(e -> {
+                    e.getMessage().removeHeaders("*"); // request headers and parameters are not echoed back
                     e.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     e.getMessage().setBody(metrics.scrape());
                 });
@@ -142,63 +192,302 @@ public final class ApiRoutes extends RouteBuilder {
         try {
             respond(e, 200, work.apply(e));
         } catch (SyncApi.ApiProblem p) {
-            respond(e, p.status(), Map.of("error", p.getMessage()));
-        } catch (NumberFormatException | java.time.format.DateTimeParseException bad) {
-            respond(e, 400, Map.of("error", "bad parameter: " + bad.getMessage()));
-        } catch (IllegalStateException failed) {
-            // e.g. a run that could not start because the sync tables refused it: the reason, not a stack trace
-            respond(e, 500, Map.of("error", String.valueOf(failed.getMessage())));
+            respond(e, p.status(), p.body());
+        } catch (RuntimeException failed) {
+            // never an empty 500: the reason, in the same JSON shape (the stack trace goes to the log)
+            LOG.warn("{} {} failed", e.getMessage().getHeader(Exchange.HTTP_METHOD), e.getMessage().getHeader(Exchange.HTTP_URI),
+                    failed);
+            respond(e, 500, Map.of("error", describe(failed)));
         }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     private void respond(Exchange e, int status, Object body) {
         try {
+            String json = mapper.writeValueAsString(body);
+            // the request's headers and parameters (Camel keeps them as message headers) are not echoed back
+            e.getMessage().removeHeaders("*");
             e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-            e.getMessage().setBody(mapper.writeValueAsString(body));
+            e.getMessage().setBody(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
     }
 
-    private Map<String, Object> body(Exchange e) {
+    /**
+     * The request's JSON body: nothing (an empty body is {}) or one object with only the {@code known}
+     * fields. Anything else is a 400 naming the body and what it should look like.
+     */
+    private Body body(Exchange e, String example, String... known) {
         String text = e.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
-            return Map.of();
+            return new Body(mapper.createObjectNode());
         }
+        String expected = "a JSON object such as " + example;
+        JsonNode node;
         try {
-            return mapper.readValue(text, new TypeReference<Map<String, Object>>() { });
+            node = mapper.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new SyncApi.ApiProblem(400, "the body is not JSON: " + ex.getOriginalMessage());
+            throw new SyncApi.ApiProblem(400, "the body is not JSON (" + ex.getOriginalMessage() + "); expected " + expected,
+                    SyncApi.ApiProblem.details("field", "body", "expected", expected));
+        }
+        if (node == null || !node.isObject()) {
+            throw new SyncApi.ApiProblem(400, "the body must be " + expected + ", not " + shown(node),
+                    SyncApi.ApiProblem.details("field", "body", "expected", expected));
+        }
+        List<String> allowed = List.of(known);
+        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new SyncApi.ApiProblem(400, "body field " + name + " is not known here"
+                        + (allowed.isEmpty() ? "; this call takes no body fields" : " (known: " + String.join(", ", allowed) + ")"),
+                        SyncApi.ApiProblem.details("field", name, "expected", allowed.isEmpty() ? "no fields" : "one of " + String.join(", ", allowed)));
+            }
+        }
+        return new Body(node);
+    }
+
+    private String sfId(Exchange x) {
+        return body(x, "{\"sfId\": \"00Q…\"}", "sfId").text("sfId",
+                "the 15- or 18-character Salesforce Id of a Lead (00Q…) or a Contact (003…)");
+    }
+
+    /** A JSON value as the client sent it, shortened, for an error message. */
+    static String shown(JsonNode v) {
+        String s = v == null ? "null" : v.toString();
+        return s.length() > 80 ? s.substring(0, 77) + "…" : s;
+    }
+
+    /** The fields of a request body, each read as its type or answered with a 400 naming it. */
+    static final class Body {
+        private final JsonNode node;
+
+        Body(JsonNode node) {
+            this.node = node;
+        }
+
+        /** A text field; null when absent or JSON null. */
+        String text(String field, String expected) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw SyncApi.ApiProblem.badField(field, expected, shown(v));
+            }
+            return printable(field, v.asText());
+        }
+
+        /** A boolean field; null when absent or JSON null. */
+        Boolean bool(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isBoolean()) {
+                throw SyncApi.ApiProblem.badField(field, "true or false", shown(v));
+            }
+            return v.asBoolean();
+        }
+
+        /** A list of strings; null when absent or JSON null. */
+        List<String> strings(String field, String expected) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw SyncApi.ApiProblem.badField(field, expected, shown(v));
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode item = v.get(i);
+                if (!item.isTextual()) {
+                    throw SyncApi.ApiProblem.badField(field + "[" + i + "]", "a string", shown(item));
+                }
+                out.add(printable(field + "[" + i + "]", item.asText()));
+            }
+            return out;
+        }
+
+        private static String printable(String field, String value) {
+            int bad = controlCharacter(value);
+            if (bad >= 0) {
+                throw new SyncApi.ApiProblem(400, "body field " + field + " must not contain control characters ("
+                        + String.format("U+%04X", (int) value.charAt(bad)) + " at position " + bad + ")",
+                        SyncApi.ApiProblem.details("field", field, "expected", "printable text"));
+            }
+            return value;
         }
     }
 
-    private static String header(Exchange e, String name) {
-        return e.getMessage().getHeader(name, String.class);
+    /** The index of the first control character (NUL, newline, …) in s, or -1. */
+    static int controlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    private static String query(Exchange e, String name) {
-        String v = e.getMessage().getHeader(name, String.class);
-        return v == null || v.isBlank() ? null : v;
-    }
+    /**
+     * A request's path and query parameters. The query is read from the request's own query string (not
+     * from message headers, where HTTP headers of the same name would mix in); a parameter the endpoint does
+     * not take, one given twice, or one with control characters (a NUL) is a 400 naming it.
+     */
+    static final class Params {
+        private final Exchange e;
+        private final Map<String, String> query = new java.util.LinkedHashMap<>();
 
-    private static int intQuery(Exchange e, String name, int def) {
-        String v = query(e, name);
-        return v == null ? def : Integer.parseInt(v);
-    }
+        Params(Exchange e, String... known) {
+            this.e = e;
+            String raw = e.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+            List<String> allowed = List.of(known);
+            if (raw == null || raw.isEmpty()) {
+                return;
+            }
+            for (String pair : raw.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), "the query string");
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "parameter " + name);
+                if (!allowed.contains(name)) {
+                    String expected = allowed.isEmpty() ? "no query parameters" : "one of " + String.join(", ", allowed);
+                    throw new SyncApi.ApiProblem(400, "parameter " + shownName(name) + " is not known here"
+                            + (allowed.isEmpty() ? "; this call takes no query parameters" : " (known: " + String.join(", ", allowed) + ")"),
+                            SyncApi.ApiProblem.details("parameter", shownName(name), "expected", expected));
+                }
+                if (query.containsKey(name)) {
+                    throw new SyncApi.ApiProblem(400, "parameter " + name + " is given more than once",
+                            SyncApi.ApiProblem.details("parameter", name, "expected", "one value"));
+                }
+                query.put(name, printable(name, value));
+            }
+        }
 
-    private static Instant instant(String v) {
-        return v == null ? null : Instant.parse(v);
+        private static String shownName(String name) {
+            return controlCharacter(name) >= 0 ? name.replaceAll("\\p{Cntrl}", "?") : name;
+        }
+
+        private static String decode(String s, String what) {
+            try {
+                return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException bad) {
+                throw new SyncApi.ApiProblem(400, what + " is not URL-encoded properly: " + bad.getMessage(),
+                        SyncApi.ApiProblem.details("parameter", what, "expected", "URL-encoded text"));
+            }
+        }
+
+        private static String printable(String name, String value) {
+            int bad = controlCharacter(value);
+            if (bad >= 0) {
+                throw new SyncApi.ApiProblem(400, "parameter " + shownName(name) + " must not contain control characters ("
+                        + String.format("U+%04X", (int) value.charAt(bad)) + " at position " + bad + ")",
+                        SyncApi.ApiProblem.details("parameter", shownName(name), "expected", "printable text"));
+            }
+            return value;
+        }
+
+        /** A path parameter ({job}, {key}, {id}). */
+        String path(String name) {
+            String v = e.getMessage().getHeader(name, String.class);
+            if (v == null || v.isBlank()) {
+                throw SyncApi.ApiProblem.badParameter(name, "given in the path", null);
+            }
+            return printable(name, v);
+        }
+
+        /** A query parameter; null when absent or blank. */
+        String text(String name) {
+            String v = query.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        int integer(String name, int def, int min, int max) {
+            String v = text(name);
+            if (v == null) {
+                return def;
+            }
+            String expected = max == Integer.MAX_VALUE ? "a whole number of at least " + min
+                    : "a whole number from " + min + " to " + max;
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw SyncApi.ApiProblem.badParameter(name, expected, v);
+                }
+                return n;
+            } catch (NumberFormatException bad) {
+                throw SyncApi.ApiProblem.badParameter(name, expected, "'" + v + "'");
+            }
+        }
+
+        /** A run id in the path. */
+        long id(String name) {
+            String v = path(name);
+            try {
+                long id = Long.parseLong(v.trim());
+                if (id > 0) {
+                    return id;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw SyncApi.ApiProblem.badParameter(name, "a run id (a positive whole number)", "'" + v + "'");
+        }
+
+        Long optionalId(String name) {
+            String v = text(name);
+            if (v == null) {
+                return null;
+            }
+            try {
+                long id = Long.parseLong(v);
+                if (id > 0) {
+                    return id;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw SyncApi.ApiProblem.badParameter(name, "a run id (a positive whole number)", "'" + v + "'");
+        }
+
+        Instant instant(String name) {
+            String v = text(name);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(v);
+            } catch (java.time.format.DateTimeParseException bad) {
+                throw SyncApi.ApiProblem.badParameter(name, "an ISO-8601 instant such as 2024-05-01T00:00:00Z", "'" + v + "'");
+            }
+        }
+
+        /** A sync_log status (CREATED, ERROR, …), any case. */
+        String status(String name) {
+            String v = text(name);
+            if (v == null) {
+                return null;
+            }
+            for (io.sfsync.synclog.Action a : io.sfsync.synclog.Action.values()) {
+                if (a.name().equalsIgnoreCase(v)) {
+                    return a.name();
+                }
+            }
+            List<String> names = java.util.Arrays.stream(io.sfsync.synclog.Action.values()).map(Enum::name).toList();
+            throw SyncApi.ApiProblem.badParameter(name, "one of " + String.join(", ", names), "'" + v + "'");
+        }
     }
 
     private static String user(Exchange e) {
         return e.getProperty(Access.USER, String.class);
-    }
-
-    private static List<String> strings(Object v) {
-        if (v instanceof List<?> l) {
-            return l.stream().map(String::valueOf).toList();
-        }
-        return List.of();
     }
 }

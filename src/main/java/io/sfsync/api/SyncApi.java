@@ -20,6 +20,7 @@ import io.sfsync.mapping.Transforms;
 import io.sfsync.salesforce.ConnectionMonitor;
 import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.salesforce.Soql;
+import io.sfsync.source.SourceReader;
 import io.sfsync.sync.RunContext;
 import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Link;
@@ -35,17 +36,54 @@ public final class SyncApi {
         this.rt = rt;
     }
 
-    /** An API error: HTTP status and message. */
+    /**
+     * An API error: HTTP status, message and what names the culprit ({@code field} of the body or
+     * {@code parameter} of the path or query, with what is {@code expected}), answered as one JSON object.
+     */
     public static final class ApiProblem extends RuntimeException {
         private final int status;
+        private final Map<String, Object> details;
 
         public ApiProblem(int status, String message) {
+            this(status, message, Map.of());
+        }
+
+        public ApiProblem(int status, String message, Map<String, Object> details) {
             super(message);
             this.status = status;
+            this.details = details;
+        }
+
+        /** A body field of the wrong type or value: 400. */
+        public static ApiProblem badField(String field, String expected, String got) {
+            return new ApiProblem(400, "body field " + field + " must be " + expected + (got == null ? "" : ", not " + got),
+                    details("field", field, "expected", expected));
+        }
+
+        /** A path or query parameter that cannot be read: 400. */
+        public static ApiProblem badParameter(String name, String expected, String got) {
+            return new ApiProblem(400, "parameter " + name + " must be " + expected + (got == null ? "" : ", not " + got),
+                    details("parameter", name, "expected", expected));
+        }
+
+        static Map<String, Object> details(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return m;
         }
 
         public int status() {
             return status;
+        }
+
+        /** The response body: {@code {"error": message, …details}}. */
+        public Map<String, Object> body() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("error", getMessage());
+            m.putAll(details);
+            return m;
         }
     }
 
@@ -60,7 +98,8 @@ public final class SyncApi {
     }
 
     public Map<String, Object> run(long id) {
-        SyncStore.Run r = rt.store().run(id).orElseThrow(() -> new ApiProblem(404, "no run " + id));
+        SyncStore.Run r = rt.store().run(id).orElseThrow(() -> new ApiProblem(404, "no run " + id,
+                ApiProblem.details("parameter", "id", "expected", "the id of a run (GET /api/runs lists them)")));
         Map<String, Object> m = run(r);
         m.put("report", RunReport.render(r, rt.store().digest(id, RunReport.EXAMPLES)));
         return m;
@@ -95,7 +134,9 @@ public final class SyncApi {
     public Map<String, Object> summary(String job, Instant from, Instant to) {
         Instant since = from == null ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS) : from;
         if (job != null && !rt.config().jobs().containsKey(job)) {
-            throw new ApiProblem(404, "no job named " + job);
+            String known = String.join(", ", rt.config().jobs().keySet());
+            throw new ApiProblem(404, "no job named " + job + " (jobs: " + known + ")",
+                    ApiProblem.details("parameter", "job", "expected", "one of " + known));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", job);
@@ -151,14 +192,19 @@ public final class SyncApi {
 
     /** Runs a job now (synchronously: a run is seconds) and returns its summary. */
     public Map<String, Object> trigger(String job, String segment, boolean dryRun, String trigger) {
-        requireJob(job);
+        JobConfig j = requireJob(job);
+        if (segment != null && j.segmentPredicate(segment) == null) {
+            String known = String.join(", ", j.segments().keySet());
+            throw new ApiProblem(404, "job " + job + " has no segment '" + segment + "' (segments: " + known + ")",
+                    ApiProblem.details("field", "segment", "expected", "one of " + known));
+        }
         RunContext run = rt.run(job, dryRun ? RunContext.Mode.DRY_RUN : RunContext.Mode.RUN, trigger, segment, null, null);
         return runResult(run);
     }
 
     private Map<String, Object> runResult(RunContext run) {
         if ("BUSY".equals(run.status())) {
-            throw new ApiProblem(409, run.stopReason());
+            throw new ApiProblem(409, run.stopReason(), ApiProblem.details("job", run.job().name(), "status", "BUSY"));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runId", run.runId());
@@ -171,17 +217,18 @@ public final class SyncApi {
 
     /** Push one row now, creating it as Lead or Contact when Salesforce has no match. */
     public Map<String, Object> push(String job, String key, String as) {
-        requireJob(job);
+        JobConfig j = requireJob(job);
         if (as != null && !as.equals("Lead") && !as.equals("Contact")) {
-            throw new ApiProblem(400, "as must be Lead or Contact, not '" + as + "'");
+            throw ApiProblem.badField("as", "\"Lead\" or \"Contact\"", "'" + as + "'");
         }
+        requireSourceRow(j, key);
         RunContext run = rt.run(job, RunContext.Mode.RUN, "api", null, List.of(key), null, as);
         return single(run, key);
     }
 
     /** Sync one row again now, even if nothing changed. */
     public Map<String, Object> resync(String job, String key) {
-        requireJob(job);
+        requireSourceRow(requireJob(job), key);
         return single(rt.run(job, RunContext.Mode.RUN, "api", null, List.of(key), null, null), key);
     }
 
@@ -194,21 +241,28 @@ public final class SyncApi {
             m.put("sfId", o.sfId());
             m.put("url", o.sfId() == null ? null : recordUrl(o.sobject(), o.sfId()));
         }, () -> {
-            throw new ApiProblem(404, "job " + run.job().name() + " has no source row " + key);
+            throw new ApiProblem(404, "job " + run.job().name() + " has no source row " + key,
+                    ApiProblem.details("parameter", "key", "expected", "the key of a row of the job's source query"));
         });
         return m;
     }
 
     /** Link a row to an existing Salesforce record by Id (the next sync updates it). */
     public Map<String, Object> link(String job, String key, String sfId, String user) {
-        requireJob(job);
-        if (sfId == null || !sfId.matches("[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?")) {
-            throw new ApiProblem(400, "sfId must be a 15- or 18-character Salesforce Id");
+        JobConfig j = requireJob(job);
+        String expected = "the 15- or 18-character Salesforce Id of a Lead (00Q…) or a Contact (003…)";
+        if (sfId == null) {
+            throw ApiProblem.badField("sfId", expected, null);
+        }
+        if (!sfId.matches("[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?")) {
+            throw ApiProblem.badField("sfId", expected, "'" + sfId + "'");
         }
         String object = sfId.startsWith("00Q") ? "Lead" : sfId.startsWith("003") ? "Contact" : null;
         if (object == null) {
-            throw new ApiProblem(400, sfId + " is not a Lead (00Q…) or a Contact (003…)");
+            throw new ApiProblem(400, "body field sfId: " + sfId + " is not a Lead (00Q…) or a Contact (003…)",
+                    ApiProblem.details("field", "sfId", "expected", expected));
         }
+        requireSourceRow(j, key);
         SalesforceClient sf = rt.salesforce();
         List<JsonNode> r = sf.composite(List.of(sf.subrequest("GET", "sobjects/" + object + "/" + sfId + "?fields=Id,OwnerId",
                 "record", null)), Map.of(), true);
@@ -226,7 +280,8 @@ public final class SyncApi {
         requireJob(job);
         Link existing = rt.store().links(job, List.of(key)).get(key);
         if (existing == null) {
-            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked");
+            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked",
+                    ApiProblem.details("parameter", "key", "expected", "the key of a linked row"));
         }
         rt.store().setLink(job, key, null, Outcome.of(key, existing.sobject(), existing.sfId(), Action.UNLINKED, "MANUAL",
                 "unlinked by " + user));
@@ -245,7 +300,8 @@ public final class SyncApi {
         requireJob(job);
         Link link = rt.store().links(job, List.of(key)).get(key);
         if (link == null) {
-            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked to a Salesforce record");
+            throw new ApiProblem(404, "row " + key + " of " + job + " is not linked to a Salesforce record",
+                    ApiProblem.details("parameter", "key", "expected", "the key of a linked row"));
         }
         return Map.of("sobject", link.sobject(), "sfId", link.sfId(), "url", recordUrl(link.sobject(), link.sfId()));
     }
@@ -356,7 +412,14 @@ public final class SyncApi {
         for (JobConfig j : rt.config().jobs().values()) {
             if (rt.store().state(j.name()).paused()) {
                 rt.store().setPaused(j.name(), false, null);
-                resumed.add(trigger(j.name(), null, false, "api"));
+                try {
+                    resumed.add(trigger(j.name(), null, false, "api"));
+                } catch (ApiProblem busy) {
+                    // the job is running elsewhere already: it is resumed, this trigger is not needed
+                    Map<String, Object> b = new LinkedHashMap<>(busy.body());
+                    b.put("stopReason", b.remove("error"));
+                    resumed.add(b);
+                }
             }
         }
         Map<String, Object> m = connection();
@@ -365,9 +428,39 @@ public final class SyncApi {
         return m;
     }
 
-    private void requireJob(String job) {
-        if (!rt.config().jobs().containsKey(job)) {
-            throw new ApiProblem(404, "no job '" + job + "' (jobs: " + String.join(", ", rt.config().jobs().keySet()) + ")");
+    private JobConfig requireJob(String job) {
+        JobConfig j = rt.config().jobs().get(job);
+        if (j == null) {
+            String known = String.join(", ", rt.config().jobs().keySet());
+            throw new ApiProblem(404, "no job '" + job + "' (jobs: " + known + ")",
+                    ApiProblem.details("parameter", "job", "expected", "one of " + known));
+        }
+        return j;
+    }
+
+    /**
+     * A per-record action needs the row to exist in the job's source: otherwise it answers 404 before any
+     * run starts, so nothing is recorded for a key that is not there.
+     */
+    private void requireSourceRow(JobConfig job, String key) {
+        String column = job.source().key();
+        List<io.sfsync.source.SourceRow> rows;
+        try {
+            rows = new SourceReader(rt.source(), job.source()).byKeys(List.of(key), "1 = 1");
+        } catch (SourceReader.SourceException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof NumberFormatException) {
+                    // the key column is numeric, so no row can have this key
+                    throw new ApiProblem(404, "job " + job.name() + " has no source row '" + key + "': its key column "
+                            + column + " holds numbers", ApiProblem.details("parameter", "key", "expected",
+                            "a number (the value of " + column + ")"));
+                }
+            }
+            throw e;
+        }
+        if (rows.isEmpty()) {
+            throw new ApiProblem(404, "job " + job.name() + " has no source row with " + column + " = '" + key + "'",
+                    ApiProblem.details("parameter", "key", "expected", "the " + column + " of a row of the job's source query"));
         }
     }
 

@@ -158,7 +158,9 @@ class ManagementApiTest {
         assertThat(call("GET", "/summary?job=nope", "viewer", null).status()).isEqualTo(404);
         Reply bad = call("GET", "/summary?from=yesterday", "viewer", null);
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.body()).contains("bad parameter");
+        assertThat(bad.json().get("parameter").asText()).isEqualTo("from");
+        assertThat(bad.json().get("error").asText()).isEqualTo("parameter from must be an ISO-8601 instant such as"
+                + " 2024-05-01T00:00:00Z, not 'yesterday'");
     }
 
     @Test
