@@ -21,7 +21,7 @@ public final class RecordStep {
         List<Outcome> outcomes = new ArrayList<>();
         java.util.Map<String, Link> links = new java.util.LinkedHashMap<>();
         Watermark watermark = null;
-        java.util.Set<String> intentKeys = confirmEarlierCreates(run, batch);
+        confirmEarlierCreates(run, batch);
         for (RecordWork w : batch.works()) {
             if (!w.settled()) {
                 // every row must end somewhere: a row no step settled is a bug, kept for the next run
@@ -57,10 +57,12 @@ public final class RecordStep {
         boolean retry = run.onlyKeys != null;
         java.util.Map<String, Instant> versions = new java.util.HashMap<>();
         batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
-        // the rows that had a create intent (this batch's creates, or an earlier one's) and are linked now
-        List<String> endIntents = dry ? List.of() : links.keySet().stream().filter(intentKeys::contains).toList();
+        // the rows with a create intent (this batch's creates, or an earlier one's) that are linked now
+        List<io.sfsync.synclog.CreateIntents.Change> endIntents = dry || run.intents.isEmpty() ? List.of()
+                : run.intents.changesFor(links.keySet());
         run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions,
                 dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark, endIntents);
+        run.intents.ended(endIntents);
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;
         }
@@ -78,29 +80,25 @@ public final class RecordStep {
      * intent ends when the row is linked), and created counts stay true. A record that was already in
      * Salesforce before the intent was written is not one sfsync created.
      */
-    private static java.util.Set<String> confirmEarlierCreates(RunContext run, Batch batch) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        if (run.mode != RunContext.Mode.RUN || !run.intentsOpen) {
-            return keys;
+    private static void confirmEarlierCreates(RunContext run, Batch batch) {
+        if (run.mode != RunContext.Mode.RUN || run.intents.isEmpty()) {
+            return;
         }
-        batch.works().stream().filter(w -> w.operation == RecordWork.Operation.CREATE).forEach(w -> keys.add(w.key()));
-        List<RecordWork> found = batch.works().stream().filter(w -> w.outcome() != null && w.outcome().sfId() != null
-                && w.operation != RecordWork.Operation.CREATE && w.link == null
-                && (w.outcome().action() == Action.UPDATED || w.outcome().action() == Action.SKIPPED
-                        && "NO_CHANGE".equals(w.outcome().reason()))).toList();
-        java.util.Map<String, io.sfsync.synclog.SyncStore.Intent> intents = found.isEmpty() ? java.util.Map.of()
-                : run.store.intents(run.job.name(), found.stream().map(RecordWork::key).toList());
-        keys.addAll(intents.keySet());
-        // an upsert that found its record (created:false) answers for this batch's own intent
-        batch.works().stream().filter(w -> w.operation == RecordWork.Operation.CREATE && w.outcome() != null
-                && w.outcome().action() == Action.UPDATED).forEach(w -> confirm(run, w, null));
-        for (RecordWork w : found) {
-            io.sfsync.synclog.SyncStore.Intent intent = intents.get(w.key());
-            if (intent != null && intent.sobject().equals(w.targetObject) && !createdBefore(w, intent)) {
-                confirm(run, w, intent.runId());
+        for (RecordWork w : batch.works()) {
+            Outcome o = w.outcome();
+            if (o == null || o.sfId() == null || w.link != null) {
+                continue;
+            }
+            if (w.operation == RecordWork.Operation.CREATE) {
+                // an upsert that found its record (created:false) answers for this batch's own create
+                if (o.action() == Action.UPDATED) {
+                    confirm(run, w, run.intents.oldest(w.key()).map(io.sfsync.synclog.CreateIntents.Row::runId).orElse(null));
+                }
+            } else if (o.action() == Action.UPDATED || o.action() == Action.SKIPPED && "NO_CHANGE".equals(o.reason())) {
+                run.intents.oldest(w.key()).filter(i -> i.sobject().equals(w.targetObject) && !createdBefore(w, i.at()))
+                        .ifPresent(i -> confirm(run, w, i.runId()));
             }
         }
-        return keys;
     }
 
     private static void confirm(RunContext run, RecordWork w, Long byRun) {
@@ -112,7 +110,7 @@ public final class RecordStep {
     }
 
     /** The matched record was in Salesforce before this row's create was attempted (clocks may differ a little). */
-    private static boolean createdBefore(RecordWork w, io.sfsync.synclog.SyncStore.Intent intent) {
+    private static boolean createdBefore(RecordWork w, Instant intentAt) {
         Object created = w.current == null ? null : w.current.get("CreatedDate");
         if (created == null) {
             return false;
@@ -120,7 +118,7 @@ public final class RecordStep {
         try {
             Instant at = java.time.OffsetDateTime.parse(created.toString(),
                     java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX")).toInstant();
-            return at.isBefore(intent.at().minus(java.time.Duration.ofMinutes(5)));
+            return at.isBefore(intentAt.minus(java.time.Duration.ofMinutes(5)));
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }

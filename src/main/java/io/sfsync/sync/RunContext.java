@@ -41,8 +41,8 @@ public final class RunContext {
     String leaseToken;
     /** Renews the lease every few seconds while the run lives, whatever a batch is waiting on. */
     java.util.concurrent.ScheduledExecutorService heartbeat;
-    /** Some create of this job has no known fate yet (sync_intent): recorded batches check theirs. */
-    volatile boolean intentsOpen;
+    /** The job's creates whose fate is not known yet (sync_intent): read at start, kept current by the run. */
+    io.sfsync.synclog.CreateIntents intents = new io.sfsync.synclog.CreateIntents(List.of());
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;

@@ -84,7 +84,7 @@ public final class RunLifecycle {
                 store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
                 run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
                 store.leaseRun(jobName, run.leaseToken, run.runId);
-                run.intentsOpen = store.hasIntents(jobName);
+                run.intents = store.openIntents(jobName);
             } catch (RuntimeException e) {
                 store.release(jobName, run.leaseToken);
                 running.remove(jobName);

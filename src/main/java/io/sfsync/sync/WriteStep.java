@@ -117,19 +117,14 @@ public final class WriteStep {
 
     /** Before anything is created, which rows are about to be: a later run that finds them logs them CREATED. */
     private static void recordIntents(RunContext run, List<Op> ops) {
-        List<io.sfsync.synclog.SyncStore.Intent> intents = new ArrayList<>();
-        String ext = run.job.externalIdField();
+        Map<String, List<String>> keysByObject = new LinkedHashMap<>();
         for (Op op : ops) {
             if (op.work != null && (op.kind == Kind.CREATE || op.kind == Kind.UPSERT)) {
-                Object id = ext == null ? null : op.fields.get(ext);
-                intents.add(new io.sfsync.synclog.SyncStore.Intent(op.work.key(), op.object,
-                        id == null ? null : id.toString(), run.runId, null));
+                keysByObject.computeIfAbsent(op.object, o -> new ArrayList<>()).add(op.work.key());
             }
         }
-        if (!intents.isEmpty()) {
-            run.store.recordIntents(run.runId, run.job.name(), intents);
-            run.intentsOpen = true;
-        }
+        keysByObject.forEach((object, keys) -> run.store.recordIntents(run.runId, run.job.name(), object, keys)
+                .forEach(run.intents::add));
     }
 
     private void writeAccounts(RunContext run, Batch batch) {

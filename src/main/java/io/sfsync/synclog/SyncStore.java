@@ -284,10 +284,10 @@ public final class SyncStore {
         recordBatch(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of());
     }
 
-    /** As above, ending the create intents of these source keys (rows now linked that had one). */
+    /** As above, ending the create intents of the rows now linked ({@link CreateIntents#changesFor}). */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark,
-            Collection<String> endIntents) {
+            List<CreateIntents.Change> endIntents) {
         if (watermark != null) {
             ensureState(job); // outside the batch's transaction: a lost insert race must not abort it
         }
@@ -297,7 +297,7 @@ public final class SyncStore {
                 try {
                     insertLog(c, runId, job, direction, outcomes, sourceVersions);
                     upsertLinks(c, job, links, unlinkKeys);
-                    endIntents(c, job, endIntents);
+                    endIntents(c, endIntents);
                     countInRun(c, runId, outcomes);
                     if (watermark != null) {
                         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET watermark_changed_at = ?,"
@@ -350,94 +350,100 @@ public final class SyncStore {
         }
     }
 
-    /** A row a run is about to create in Salesforce. */
-    public record Intent(String sourceKey, String sobject, String externalId, Long runId, Instant at) {
-    }
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Source keys per sync_intent row: a JSON array of 1,000 keys of up to 255 characters fits its column. */
+    private static final int KEYS_PER_INTENT = 1_000;
 
     /**
-     * Notes, before the write, the rows a run is about to create (once per row and run). An intent of
-     * an earlier run (a create whose fate is unknown) stays beside it: the oldest is the create that counts.
+     * Notes, before the write, the rows a run is about to create of one object: one sync_intent row per
+     * 1,000 keys (so a batch of creates costs a write or two, not one per row). Returns the rows written.
      */
-    public void recordIntents(long runId, String job, List<Intent> intents) {
-        if (intents.isEmpty()) {
-            return;
+    public List<CreateIntents.Row> recordIntents(long runId, String job, String sobject, List<String> keys) {
+        List<CreateIntents.Row> out = new ArrayList<>();
+        if (keys.isEmpty()) {
+            return out;
         }
-        retrying("record the creates of " + job, () -> {
+        return retrying("record the creates of " + job, () -> {
+            out.clear();
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_intent (job, source_key, run_id, sobject,"
-                        + " external_id, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_intent (job, run_id, sobject, at, source_keys)"
+                        + " VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                     OffsetDateTime at = now();
-                    for (Intent i : intents) {
+                    for (int from = 0; from < keys.size(); from += KEYS_PER_INTENT) {
+                        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_INTENT));
                         ps.setString(1, job);
-                        ps.setString(2, i.sourceKey());
-                        ps.setLong(3, runId);
-                        ps.setString(4, i.sobject());
-                        ps.setString(5, i.externalId());
-                        ps.setObject(6, at);
-                        ps.addBatch();
+                        ps.setLong(2, runId);
+                        ps.setString(3, sobject);
+                        ps.setObject(4, at);
+                        ps.setString(5, json(chunk));
+                        ps.executeUpdate();
+                        try (ResultSet id = ps.getGeneratedKeys()) {
+                            id.next();
+                            out.add(new CreateIntents.Row(id.getLong(1), runId, sobject, at.toInstant(),
+                                    new java.util.LinkedHashSet<>(chunk)));
+                        }
                     }
-                    ps.executeBatch();
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c);
                     throw e;
                 }
             }
-            return null;
+            return out;
         });
     }
 
-    /** Whether the job has any create whose fate is still unknown (most runs have none: no per-batch query then). */
-    public boolean hasIntents(String job) {
+    /** The job's open create intents (read once when a run starts; most jobs have none). */
+    public CreateIntents openIntents(String job) {
         return retrying("read the creates of " + job, () -> {
+            List<CreateIntents.Row> rows = new ArrayList<>();
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM sync_intent WHERE job = ? FETCH FIRST 1 ROWS ONLY")) {
+                    "SELECT id, run_id, sobject, at, source_keys FROM sync_intent WHERE job = ? ORDER BY id")) {
                 ps.setString(1, job);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
-    }
-
-    /** The open create intents of these source keys: per key, the oldest. */
-    public Map<String, Intent> intents(String job, Collection<String> keys) {
-        Map<String, Intent> out = new HashMap<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        String sql = "SELECT i.source_key, i.sobject, i.external_id, i.run_id, i.at FROM UNNEST(?) AS k(source_key)"
-                + " JOIN sync_intent i ON i.source_key = k.source_key AND i.job = ?";
-        return retrying("read the creates of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
-                ps.setString(2, job);
-                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long run = rs.getLong(4);
-                        Long runId = rs.wasNull() ? null : run;
-                        Intent i = new Intent(rs.getString(1), rs.getString(2), rs.getString(3), runId,
-                                rs.getObject(5, OffsetDateTime.class).toInstant());
-                        out.merge(i.sourceKey(), i, (a, b) -> a.at().isAfter(b.at()) ? b : a);
+                        rows.add(new CreateIntents.Row(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                                rs.getObject(4, OffsetDateTime.class).toInstant(), keys(rs.getString(5))));
                     }
                 }
             }
-            return out;
+            return new CreateIntents(rows);
         });
     }
 
-    private static void endIntents(Connection c, String job, Collection<String> keys) throws SQLException {
-        if (keys.isEmpty()) {
+    private static String json(Collection<String> keys) {
+        try {
+            return JSON.writeValueAsString(keys);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.Set<String> keys(String json) {
+        try {
+            return new java.util.LinkedHashSet<>(java.util.Arrays.asList(JSON.readValue(json, String[].class)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("sync_intent holds what is not a JSON list of keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static void endIntents(Connection c, List<CreateIntents.Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_intent WHERE job = ? AND source_key = ?")) {
-            for (String key : keys) {
-                ps.setString(1, job);
-                ps.setString(2, key);
-                ps.addBatch();
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM sync_intent WHERE id = ?");
+                PreparedStatement update = c.prepareStatement("UPDATE sync_intent SET source_keys = ? WHERE id = ?")) {
+            for (CreateIntents.Change ch : changes) {
+                if (ch.keysLeft().isEmpty()) {
+                    delete.setLong(1, ch.id());
+                    delete.executeUpdate();
+                } else {
+                    update.setString(1, json(ch.keysLeft()));
+                    update.setLong(2, ch.id());
+                    update.executeUpdate();
+                }
             }
-            ps.executeBatch();
         }
     }
 
