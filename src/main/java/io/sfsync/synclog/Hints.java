@@ -12,7 +12,11 @@ public final class Hints {
             Map.entry("INVALID_EMAIL_ADDRESS", "fix the email in the source, or leave invalid emails out with the segment"),
             Map.entry("DUPLICATES_DETECTED", "a Salesforce duplicate rule blocked the save: match on email (matchIn) or set "
                     + "duplicateRules.allowSave: true"),
-            Map.entry("DUPLICATE_IN_SOURCE", "two source rows share an email; clean up the source"),
+            Map.entry("DUPLICATE_IN_SOURCE", "two source rows share an email or a key; clean up the source (a key must be unique)"),
+            Map.entry("INVALID_SOURCE_ROW", "give the row a key and a changedAt in the source, then run sfsync retry JOB"
+                    + " --reason INVALID_SOURCE_ROW"),
+            Map.entry("CREATE_CONFIRMED", "nothing to do: an earlier attempt created the record and its answer was lost;"
+                    + " it is counted created once"),
             Map.entry("AMBIGUOUS_MATCH", "merge the duplicates in Salesforce, or set onAmbiguousMatch: update_most_recent"),
             Map.entry("OWNED_BY_OTHER_USER", "turn on ownership.updateRegardlessOfOwnership to update records other users own"),
             Map.entry("NOT_IN_SEGMENT", "the row is outside the job's segment; choose another segment to include it"),
