@@ -416,8 +416,12 @@ public final class SyncApi {
                     resumed.add(trigger(j.name(), null, false, "api"));
                 } catch (ApiProblem busy) {
                     // the job is running elsewhere already: it is resumed, this trigger is not needed
-                    Map<String, Object> b = new LinkedHashMap<>(busy.body());
-                    b.put("stopReason", b.remove("error"));
+                    Map<String, Object> b = new LinkedHashMap<>();
+                    b.put("job", j.name());
+                    b.put("runId", null);
+                    b.put("status", busy.status() == 409 ? "BUSY" : "NOT_STARTED");
+                    b.put("summary", busy.getMessage());
+                    b.put("stopReason", busy.getMessage());
                     resumed.add(b);
                 }
             }
