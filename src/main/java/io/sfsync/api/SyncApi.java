@@ -272,7 +272,11 @@ public final class SyncApi {
         String id = r.get(0).path("body").path("Id").asText();
         Link link = new Link(job, key, object, id, null, r.get(0).path("body").path("OwnerId").asText(null), null,
                 Instant.now(), "MANUAL");
-        rt.store().setLink(job, key, link, Outcome.of(key, object, id, Action.LINKED, "MANUAL", "linked by " + user));
+        try {
+            rt.store().setLink(job, key, link, Outcome.of(key, object, id, Action.LINKED, "MANUAL", "linked by " + user));
+        } catch (io.sfsync.synclog.SyncStore.LinkConflictException e) {
+            throw new ApiProblem(409, e.getMessage(), ApiProblem.details("field", "sfId", "linkedTo", e.otherKey()));
+        }
         return Map.of("job", job, "sourceKey", key, "sobject", object, "sfId", id, "url", recordUrl(object, id));
     }
 

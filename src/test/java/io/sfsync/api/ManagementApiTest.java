@@ -202,6 +202,12 @@ class ManagementApiTest {
         assertThat(call("GET", "/records/people/40/url", "viewer", null).status()).isEqualTo(404);
         assertThat(call("POST", "/records/people/40/relink", "operator", "{\"sfId\": \"" + leadId + "\"}").status())
                 .isEqualTo(200);
+        // a second row of the job on the same record: refused, naming the row that has it
+        Reply second = call("POST", "/records/people/41/link", "operator", "{\"sfId\": \"" + leadId + "\"}");
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.json().get("linkedTo").asText()).isEqualTo("40");
+        assertThat(second.json().get("error").asText()).contains("source row 40");
+        assertThat(call("GET", "/log?sourceKey=41&status=LINKED", "viewer", null).json().get("total").asLong()).isZero();
         assertThat(call("POST", "/records/people/40/link", "operator", "{\"sfId\": \"001000000000000\"}").status())
                 .isEqualTo(400);
         assertThat(call("POST", "/records/people/40/link", "operator", "{\"sfId\": \"00Q5g0000009ZZZ\"}").status())
