@@ -34,6 +34,23 @@ class SfsyncRuntimeTest {
     }
 
     @Test
+    void aLimitsReadingThatFailsIsAWarningAndTheWatchGoesOn(@TempDir Path dir) {
+        SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
+                "sfsync.limits.poll-period", "200",
+                "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
+                "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            rt.emulator().faults().add(new io.sfsync.emulator.control.Faults.Rule(
+                    io.sfsync.emulator.control.Faults.Kind.SERVER_UNAVAILABLE, 1.0, 1000, "limits$", "GET"));
+            NotifyBuilder failed = new NotifyBuilder(rt.camel()).fromRoute("salesforce-limits-watch").whenFailed(1).create();
+            NotifyBuilder handled = new NotifyBuilder(rt.camel()).fromRoute("salesforce-limits-watch").whenCompleted(3)
+                    .create();
+            assertThat(handled.matches(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(failed.matches(0, TimeUnit.SECONDS)).isFalse();
+        }
+    }
+
+    @Test
     void refusesToStartWithoutItsConfiguration(@TempDir Path empty) {
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(empty, Path.of("routes"), false, false, false, Map.of());
         assertThatThrownBy(() -> SfsyncRuntime.start(options))
