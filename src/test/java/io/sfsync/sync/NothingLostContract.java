@@ -242,6 +242,24 @@ abstract class NothingLostContract {
         assertThat(s.outcome(run, "1").sfId()).isEqualTo(lead);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Faults.Kind.class, names = {"SERVER_ERROR",
+            "SERVER_UNAVAILABLE", "DROP_CONNECTION", "LOSE_RESPONSE", "CONCURRENT_LIMIT", "INVALID_SESSION"})
+    void aFaultOnEachOfARunsCallsIsRetriedAndTheRunSucceeds(Faults.Kind kind) {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 120; i++) { // three batches: metadata, then lookup and write per batch
+            s.person(i).insert();
+        }
+        // the first, the third and the sixth Composite call each meet the fault once
+        for (int after : new int[] {0, 2, 5}) {
+            s.emulator.faults().add(new Faults.Rule(kind, 1.0, 1, "composite$", "POST", after));
+        }
+        RunContext run = s.run("people");
+        assertThat(run.status()).as(run.stopReason()).isEqualTo("SUCCEEDED");
+        assertThat(run.counts().created()).isEqualTo(120);
+        assertThat(s.records("Lead")).hasSize(120);
+    }
+
     @Test
     void aTransientFailureOfABulkCallIsRetriedInTheRun() {
         SyncHarness s = sync();
