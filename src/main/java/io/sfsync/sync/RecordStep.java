@@ -61,7 +61,8 @@ public final class RecordStep {
         List<io.sfsync.synclog.CreateIntents.Change> endIntents = dry || run.intents.isEmpty() ? List.of()
                 : run.intents.changesFor(links.keySet());
         run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions,
-                dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark, endIntents);
+                dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark, endIntents,
+                run.apiCallsThisRun());
         run.intents.ended(endIntents);
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;

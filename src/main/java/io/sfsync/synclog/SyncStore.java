@@ -281,13 +281,17 @@ public final class SyncStore {
      */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark) {
-        recordBatch(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of());
+        recordBatch(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of(), -1);
     }
 
-    /** As above, ending the create intents of the rows now linked ({@link CreateIntents#changesFor}). */
+    /**
+     * As above, ending the create intents of the rows now linked ({@link CreateIntents#changesFor}) and
+     * noting the API calls the run has made so far (negative: leave them), so a run that never finishes
+     * still shows what it spent.
+     */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark,
-            List<CreateIntents.Change> endIntents) {
+            List<CreateIntents.Change> endIntents, int apiCallsSoFar) {
         if (watermark != null) {
             ensureState(job); // outside the batch's transaction: a lost insert race must not abort it
         }
@@ -298,7 +302,7 @@ public final class SyncStore {
                     insertLog(c, runId, job, direction, outcomes, sourceVersions);
                     upsertLinks(c, job, links, unlinkKeys);
                     endIntents(c, endIntents);
-                    countInRun(c, runId, outcomes);
+                    countInRun(c, runId, outcomes, apiCallsSoFar);
                     if (watermark != null) {
                         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET watermark_changed_at = ?,"
                                 + " watermark_key = ?, last_success_at = ? WHERE job = ?")) {
@@ -327,7 +331,7 @@ public final class SyncStore {
         }
     }
 
-    private static void countInRun(Connection c, long runId, List<Outcome> outcomes) throws SQLException {
+    private static void countInRun(Connection c, long runId, List<Outcome> outcomes, int apiCalls) throws SQLException {
         if (runId <= 0 || outcomes.isEmpty()) {
             return;
         }
@@ -337,7 +341,7 @@ public final class SyncStore {
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET attempted = attempted + ?, created = created + ?,"
                 + " updated = updated + ?, skipped = skipped + ?, duplicates = duplicates + ?, errors = errors + ?,"
-                + " pending = pending + ? WHERE id = ?")) {
+                + " pending = pending + ?, api_calls = CASE WHEN ? < 0 THEN api_calls ELSE ? END WHERE id = ?")) {
             ps.setInt(1, n.attempted());
             ps.setInt(2, n.created());
             ps.setInt(3, n.updated());
@@ -345,7 +349,9 @@ public final class SyncStore {
             ps.setInt(5, n.duplicates());
             ps.setInt(6, n.errors());
             ps.setInt(7, n.pending());
-            ps.setLong(8, runId);
+            ps.setInt(8, apiCalls);
+            ps.setInt(9, apiCalls);
+            ps.setLong(10, runId);
             ps.executeUpdate();
         }
     }

@@ -193,7 +193,15 @@ abstract class NothingLostContract {
             s.person(i).insert();
         }
         s.person(121).email("not-an-email").insert();
-        RunContext run = s.run("people");
+        // what sync_run says while the run is going, after each recorded batch (as after a kill there)
+        List<SyncStore.Run> midway = new java.util.ArrayList<>();
+        RunContext run = s.runtime.run("people", RunContext.Mode.RUN, "manual", null, null,
+                line -> midway.add(s.store().lastRun("people").orElseThrow()));
+        assertThat(midway).hasSize(3);
+        assertThat(midway.get(0).status()).isEqualTo("RUNNING");
+        assertThat(midway.get(0).counts().created()).isEqualTo(50);
+        assertThat(midway.get(0).apiCalls()).isGreaterThanOrEqualTo(3); // metadata, lookup, write
+        assertThat(midway.get(1).counts().created()).isEqualTo(100);
         SyncStore.Run stored = s.store().run(run.runId()).orElseThrow();
         assertThat(stored.counts()).isEqualTo(run.counts());
         assertThat(stored.counts().created()).isEqualTo(count(s.log(run), Action.CREATED)).isEqualTo(120);
