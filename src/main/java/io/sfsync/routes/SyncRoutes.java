@@ -192,6 +192,8 @@ public final class SyncRoutes extends RouteBuilder {
         }
         from("direct:sfsync-salesforce-once").routeId("salesforce-call-once")
                 .errorHandler(noErrorHandler())
+                // counts the sends, redeliveries included: a write sent twice may find its own first send
+                .process(e -> e.setProperty(SalesforceClient.SENDS, e.getProperty(SalesforceClient.SENDS, 0, Integer.class) + 1))
                 .setBody(exchangeProperty(REQUEST))
                 .toD("salesforce:${header.SfsyncSfOperation}?rawPayload=true")
                 .process(SalesforceResponses::failOnErrorBody);

@@ -23,6 +23,10 @@ public final class SalesforceClient {
     public static final String ENDPOINT = "direct:sfsync-salesforce";
     /** Header: true when sending the request twice cannot create anything twice (redelivery allowed). */
     public static final String IDEMPOTENT = "SfsyncIdempotent";
+    /** Exchange property: how many times the call was sent (more than once: redelivered after a failure). */
+    public static final String SENDS = "SfsyncSends";
+    /** Marks a compositeResponse entry whose request was sent more than once (an earlier answer was lost). */
+    public static final String RESENT = "sfsyncResent";
 
     private final ProducerTemplate template;
     private final ObjectMapper mapper;
@@ -122,6 +126,10 @@ public final class SalesforceClient {
             JsonNode tree = result instanceof InputStream in ? mapper.readTree(in) : mapper.readTree(String.valueOf(result));
             List<JsonNode> responses = new java.util.ArrayList<>();
             tree.path("compositeResponse").forEach(responses::add);
+            Integer sends = out.getProperty(SENDS, Integer.class);
+            if (sends != null && sends > 1) {
+                responses.forEach(r -> ((ObjectNode) r).put(RESENT, true));
+            }
             if (responses.size() != subrequests.size()) {
                 throw new IllegalStateException("Salesforce answered " + responses.size() + " of " + subrequests.size()
                         + " Composite subrequests: " + abbreviate(tree.toString()));

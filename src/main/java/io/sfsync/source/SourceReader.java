@@ -124,7 +124,8 @@ public final class SourceReader {
                 String select = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT;
                 String sql;
                 if (invalidPhase) {
-                    sql = select + " FROM (" + source.query() + ") src WHERE " + invalidPredicate(types[0]);
+                    sql = select + " FROM (" + source.query() + ") src WHERE " + invalidPredicate(types[0])
+                            + " ORDER BY " + key + ", " + changed; // an order, so a reopened stream can skip what it had
                 } else {
                     // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
                     String window = resume != null ? afterWatermark : start ? "1 = 1" : overlap ? changed + " >= ?"
@@ -179,6 +180,9 @@ public final class SourceReader {
             long backoff = 250;
             while (true) {
                 try {
+                    if (rs == null) {
+                        throw new SQLException("the source stream is closed", "08003");
+                    }
                     rows(rs, limit, out, this);
                     if (invalidPhase && out.size() < limit) {
                         // the invalid rows are all out: on to the changed rows, in the same page
@@ -189,8 +193,12 @@ public final class SourceReader {
                     }
                     exhausted = out.size() < limit;
                     return out;
-                } catch (SQLException e) {
+                } catch (SQLException | SourceException failure) {
+                    Throwable e = failure instanceof SourceException && failure.getCause() != null ? failure.getCause() : failure;
                     if (!Databases.isConnectionFailure(e) || System.currentTimeMillis() > giveUpAt) {
+                        if (failure instanceof SourceException se) {
+                            throw se;
+                        }
                         throw new SourceException("reading the source failed: " + e.getMessage(), e);
                     }
                     LOG.warn("The source connection broke while reading ({}); reconnecting after the last row read",
@@ -255,6 +263,8 @@ public final class SourceReader {
             } finally {
                 closeQuietly(connection);
                 connection = null;
+                rs = null;
+                statement = null;
             }
         }
     }
@@ -423,7 +433,8 @@ public final class SourceReader {
             String what = key == null ? "NULL" : "blank";
             return new SourceRow(SourceRow.NO_KEY_PREFIX + fingerprint(cols), changed instanceof Instant i ? i : null,
                     cols, inSegment, false, "the key column " + source.key() + " is " + what + " (" + describe(cols)
-                            + "); every row needs a unique key");
+                            + "); every row needs a unique key: fill it in and update " + source.changedAt()
+                            + ", so the next run reads the row");
         }
         if (!(changed instanceof Instant at)) {
             return new SourceRow(keyText, null, cols, inSegment, false, "the changedAt column " + source.changedAt()

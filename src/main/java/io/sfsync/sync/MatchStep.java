@@ -151,8 +151,8 @@ public final class MatchStep {
     /** What deciding, overwrite rules and the diff need from the current record. */
     static Set<String> selectFields(RunContext run, String object) {
         ObjectInfo info = run.describe.get(object);
-        // CreatedDate: whether a record found again is one an earlier, unanswered create of this job made
-        Set<String> fields = new LinkedHashSet<>(List.of("Id", "OwnerId", "CreatedDate", "LastModifiedDate"));
+        // CreatedDate, CreatedById: whether a record found again is one an earlier, unanswered create of this job made
+        Set<String> fields = new LinkedHashSet<>(List.of("Id", "OwnerId", "CreatedDate", "CreatedById", "LastModifiedDate"));
         if (!object.equals("Account")) {
             fields.add("Email");
         }

@@ -58,11 +58,12 @@ public final class RecordStep {
         java.util.Map<String, Instant> versions = new java.util.HashMap<>();
         batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
         // the rows with a create intent (this batch's creates, or an earlier one's) that are linked now
+        // (and of those whose create Salesforce refused outright: no record was made for them to be found)
         List<io.sfsync.synclog.CreateIntents.Change> endIntents = dry || run.intents.isEmpty() ? List.of()
-                : run.intents.changesFor(links.keySet());
-        run.store.recordBatch(run.runId, run.job.name(), "OUTBOUND", outcomes, versions,
-                dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark, endIntents,
-                run.apiCallsThisRun());
+                : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
+        run.store.recordBatch(new io.sfsync.synclog.SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", outcomes,
+                versions, dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark,
+                endIntents, run.apiCallsThisRun(), run.leaseToken));
         run.intents.ended(endIntents);
         if (watermark != null && !dry && !retry) {
             run.durable = watermark;
@@ -82,24 +83,39 @@ public final class RecordStep {
      * Salesforce before the intent was written is not one sfsync created.
      */
     private static void confirmEarlierCreates(RunContext run, Batch batch) {
-        if (run.mode != RunContext.Mode.RUN || run.intents.isEmpty()) {
+        if (run.mode == RunContext.Mode.PLAN || run.intents.isEmpty()) {
             return;
         }
+        String integrationUser = run.salesforce.integrationUserId();
         for (RecordWork w : batch.works()) {
             Outcome o = w.outcome();
             if (o == null || o.sfId() == null || w.link != null) {
                 continue;
             }
             if (w.operation == RecordWork.Operation.CREATE) {
-                // an upsert that found its record (created:false) answers for this batch's own create
-                if (o.action() == Action.UPDATED) {
+                // an upsert that found its record (created:false) is our own create only when that create
+                // went out before: a send whose answer was lost, or an earlier run's unanswered create
+                if (o.action() == Action.UPDATED && (w.createResent || w.earlierCreateOpen)) {
                     confirm(run, w, run.intents.oldest(w.key()).map(io.sfsync.synclog.CreateIntents.Row::runId).orElse(null));
                 }
             } else if (o.action() == Action.UPDATED || o.action() == Action.SKIPPED && "NO_CHANGE".equals(o.reason())) {
-                run.intents.oldest(w.key()).filter(i -> i.sobject().equals(w.targetObject) && !createdBefore(w, i.at()))
-                        .ifPresent(i -> confirm(run, w, i.runId()));
+                run.intents.oldest(w.key()).filter(i -> i.sobject().equals(w.targetObject) && !createdBefore(w, i.at())
+                        && createdBy(w, integrationUser)).ifPresent(i -> confirm(run, w, i.runId()));
             }
         }
+    }
+
+    /** The batch's rows whose create intents end now: linked, or refused by Salesforce (nothing was created). */
+    private static java.util.Set<String> intentsToEnd(Batch batch, java.util.Set<String> linked) {
+        java.util.Set<String> keys = new java.util.HashSet<>(linked);
+        batch.works().stream().filter(w -> w.createRefused).forEach(w -> keys.add(w.key()));
+        return keys;
+    }
+
+    /** The found record was created by the user sfsync logs in as (when Salesforce says who created it). */
+    private static boolean createdBy(RecordWork w, String integrationUser) {
+        Object by = w.current == null ? null : w.current.get("CreatedById");
+        return by == null || integrationUser == null || by.toString().regionMatches(0, integrationUser, 0, 15);
     }
 
     private static void confirm(RunContext run, RecordWork w, Long byRun) {

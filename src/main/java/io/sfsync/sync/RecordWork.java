@@ -36,6 +36,12 @@ public final class RecordWork {
     /** Field-level changes for plans and dry runs: field → [current, new]. */
     final Map<String, Object[]> diff = new LinkedHashMap<>();
     Outcome outcome;
+    /** This row's create: whether a create of it by an earlier run (or batch) is still unanswered (sync_intent). */
+    boolean earlierCreateOpen;
+    /** This row's create was sent again after its answer was lost (a redelivery, a Bulk job sent again). */
+    boolean createResent;
+    /** Salesforce answered this row's create with a refusal: no record was made by it. */
+    boolean createRefused;
 
     RecordWork(SourceRow row) {
         this.row = row;

@@ -136,17 +136,20 @@ public final class RunLifecycle {
     }
 
     /**
-     * A lease held by a process of this very host that no longer exists (killed, crashed) is taken
-     * over at once instead of after its expiry: a `run` right after a kill -9 goes ahead. Holders on
-     * other hosts cannot be checked and keep their lease until it expires.
+     * A lease held by a process of this very host (and pid namespace) that no longer exists (killed,
+     * crashed) is taken over at once instead of after its expiry: a `run` right after a kill -9 goes
+     * ahead. Holders elsewhere cannot be checked and keep their lease until it expires.
      */
     private static boolean takeOverFromDeadProcess(SyncStore store, String job, String token) {
         var lease = store.lease(job).orElse(null);
         if (lease == null || lease.holder() == null) {
             return false;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sfsync on (.+) \\(pid (\\d+)\\)$").matcher(lease.holder());
-        if (!m.matches() || !HOLDER.startsWith("sfsync on " + m.group(1) + " (")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sfsync on (.+) \\(pid (\\d+), pid namespace (\\d+)\\)$")
+                .matcher(lease.holder());
+        // only a process this one can see: same host, same pid namespace (known)
+        if (!m.matches() || !HOLDER.equals("sfsync on " + m.group(1) + " (pid " + ProcessHandle.current().pid()
+                + ", pid namespace " + m.group(3) + ")")) {
             return false;
         }
         long pid = Long.parseLong(m.group(2));
@@ -181,6 +184,10 @@ public final class RunLifecycle {
         }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * "sfsync on HOST (pid N, pid namespace M)". The namespace tells containers that share a host name
+     * apart: a pid can only be checked for life inside its own namespace.
+     */
     private static String holderName() {
         String host;
         try {
@@ -188,7 +195,16 @@ public final class RunLifecycle {
         } catch (java.io.IOException e) {
             host = "unknown host";
         }
-        return "sfsync on " + host + " (pid " + ProcessHandle.current().pid() + ")";
+        return "sfsync on " + host + " (pid " + ProcessHandle.current().pid() + ", pid namespace " + pidNamespace() + ")";
+    }
+
+    private static String pidNamespace() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString();
+            return link.replaceAll("\\D", "");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return "unknown";
+        }
     }
 
     private void loadMetadata(RunContext run) {

@@ -55,6 +55,8 @@ public final class WriteStep {
         JsonNode result;
         String failure;
         ErrorClassifier.Kind failureKind;
+        /** Sent again after an answer was lost: a "found, not created" answer may be our own first send. */
+        boolean resent;
 
         Op(String object, Kind kind, Map<String, Object> fields, boolean autoAssign, RecordWork work, String accountKey) {
             this.object = object;
@@ -120,6 +122,7 @@ public final class WriteStep {
         Map<String, List<String>> keysByObject = new LinkedHashMap<>();
         for (Op op : ops) {
             if (op.work != null && (op.kind == Kind.CREATE || op.kind == Kind.UPSERT)) {
+                op.work.earlierCreateOpen = run.intents.has(op.work.key());
                 keysByObject.computeIfAbsent(op.object, o -> new ArrayList<>()).add(op.work.key());
             }
         }
@@ -228,6 +231,7 @@ public final class WriteStep {
                     if (e.kind() == ErrorClassifier.Kind.TRANSIENT && attempt < BULK_RETRIES && run.stopReason == null) {
                         LOG.warn("Bulk API job for {} {} of job {} failed ({}); sending it again", group.size(),
                                 first.object, run.job.name(), e.getMessage());
+                        group.forEach(op -> op.resent = true);
                         sleep(retryBackoffMs << attempt);
                         continue;
                     }
@@ -323,14 +327,19 @@ public final class WriteStep {
                 });
                 continue;
             }
+            boolean resent = r.path(SalesforceClient.RESENT).asBoolean(false);
             for (int j = 0; j < c.size(); j++) {
                 c.get(j).result = body.get(j);
+                c.get(j).resent |= resent;
             }
         }
     }
 
     private void settle(RunContext run, Batch batch, Op op) {
         RecordWork w = op.work;
+        w.createResent = op.resent;
+        // a per-record answer that is not a success: Salesforce made no record for this send
+        w.createRefused = op.failure == null && op.result != null && !op.result.path("success").asBoolean();
         if (op.failure != null) {
             if (op.failureKind == ErrorClassifier.Kind.PERMANENT) {
                 w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, "SALESFORCE_ERROR",

@@ -118,17 +118,18 @@ public final class SyncStore {
      */
     public boolean claim(String job, String token, java.time.Duration expiry, String holder) {
         ensureState(job);
-        OffsetDateTime now = now();
-        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ?, lease_holder = ?, lease_since = ?,"
-                + " lease_run_id = NULL WHERE job = ? AND (lease_token IS NULL OR lease_heartbeat IS NULL"
-                + " OR lease_heartbeat < ?)", token, now, holder, now, job, now.minus(expiry)) == 1;
+        // the database's clock, not the instances': hosts whose clocks differ still agree on who holds a lease
+        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = CURRENT_TIMESTAMP, lease_holder = ?,"
+                + " lease_since = CURRENT_TIMESTAMP, lease_run_id = NULL WHERE job = ? AND (lease_token IS NULL"
+                + " OR lease_heartbeat IS NULL OR lease_heartbeat < CURRENT_TIMESTAMP - INTERVAL '" + expiry.toSeconds()
+                + "' SECOND)", token, holder, job) == 1;
     }
 
     /** Takes over a lease whose holder is known to be dead; false when it changed hands meanwhile. */
     public boolean takeOver(String job, String deadToken, String token, String holder) {
-        OffsetDateTime now = now();
-        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = ?, lease_holder = ?, lease_since = ?,"
-                + " lease_run_id = NULL WHERE job = ? AND lease_token = ?", token, now, holder, now, job, deadToken) == 1;
+        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = CURRENT_TIMESTAMP, lease_holder = ?,"
+                + " lease_since = CURRENT_TIMESTAMP, lease_run_id = NULL WHERE job = ? AND lease_token = ?", token, holder,
+                job, deadToken) == 1;
     }
 
     /** Notes the run that holds the lease (known once its sync_run row exists). */
@@ -160,7 +161,8 @@ public final class SyncStore {
 
     /** Renews the lease's heartbeat; false when the lease is no longer this run's (it was taken over). */
     public boolean heartbeat(String job, String token) {
-        return update("UPDATE sync_state SET lease_heartbeat = ? WHERE job = ? AND lease_token = ?", now(), job, token) == 1;
+        return update("UPDATE sync_state SET lease_heartbeat = CURRENT_TIMESTAMP WHERE job = ? AND lease_token = ?", job,
+                token) == 1;
     }
 
     public void release(String job, String token) {
@@ -281,35 +283,61 @@ public final class SyncStore {
      */
     public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark) {
-        recordBatch(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of(), -1);
+        recordBatch(new BatchWrite(runId, job, direction, outcomes, sourceVersions, links, unlinkKeys, watermark, List.of(),
+                -1, null));
     }
 
     /**
-     * As above, ending the create intents of the rows now linked ({@link CreateIntents#changesFor}) and
-     * noting the API calls the run has made so far (negative: leave them), so a run that never finishes
-     * still shows what it spent.
+     * One batch to record: its outcomes (with the changedAt of each row version), links to write and to
+     * drop, the advanced watermark (or null), the create intents that end ({@link CreateIntents#changesFor}),
+     * the API calls the run has made so far (negative: leave them), and the lease the run holds (null: none
+     * to check).
      */
-    public void recordBatch(long runId, String job, String direction, List<Outcome> outcomes,
+    public record BatchWrite(long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions, List<Link> links, Collection<String> unlinkKeys, Watermark watermark,
-            List<CreateIntents.Change> endIntents, int apiCallsSoFar) {
-        if (watermark != null) {
-            ensureState(job); // outside the batch's transaction: a lost insert race must not abort it
+            List<CreateIntents.Change> endIntents, int apiCallsSoFar, String leaseToken) {
+    }
+
+    /** The run lost its lease on the job before it could record a batch: another run holds the job now. */
+    public static final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(String message) {
+            super(message);
         }
-        retrying("record a batch of " + job, () -> {
+    }
+
+    /**
+     * Records a batch in one transaction, once: sync_log, links, intents, the run's counts and API calls,
+     * the watermark. Only while the run still holds its lease (a run whose lease was taken over writes
+     * nothing more). When the connection fails the transaction is tried again; if the first commit went
+     * through and only its answer was lost, the run's counts show it and nothing is written twice.
+     */
+    public void recordBatch(BatchWrite b) {
+        if (b.watermark() != null) {
+            ensureState(b.job()); // outside the batch's transaction: a lost insert race must not abort it
+        }
+        long[] attemptedBefore = {-1};
+        retrying("record a batch of " + b.job(), () -> {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    insertLog(c, runId, job, direction, outcomes, sourceVersions);
-                    upsertLinks(c, job, links, unlinkKeys);
-                    endIntents(c, endIntents);
-                    countInRun(c, runId, outcomes, apiCallsSoFar);
-                    if (watermark != null) {
+                    if (b.leaseToken() != null) {
+                        holdsLease(c, b.job(), b.leaseToken());
+                    }
+                    if (alreadyRecorded(c, b, attemptedBefore)) {
+                        c.rollback();
+                        return null;
+                    }
+                    insertLog(c, b.runId(), b.job(), b.direction(), b.outcomes(), b.sourceVersions());
+                    upsertLinks(c, b.job(), b.links(), b.unlinkKeys());
+                    endIntents(c, b.endIntents());
+                    countInRun(c, b.runId(), b.outcomes(), b.apiCallsSoFar());
+                    if (b.watermark() != null) {
                         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET watermark_changed_at = ?,"
                                 + " watermark_key = ?, last_success_at = ? WHERE job = ?")) {
-                            ps.setObject(1, watermark.changedAt().atOffset(ZoneOffset.UTC));
-                            ps.setString(2, watermark.key());
+                            ps.setObject(1, b.watermark().changedAt().atOffset(ZoneOffset.UTC));
+                            ps.setString(2, b.watermark().key());
                             ps.setObject(3, now());
-                            ps.setString(4, job);
+                            ps.setString(4, b.job());
                             ps.executeUpdate();
                         }
                     }
@@ -321,6 +349,41 @@ public final class SyncStore {
             }
             return null;
         });
+    }
+
+    /** Locks the job's state row and checks the lease is still this run's. */
+    private static void holdsLease(Connection c, String job, String token) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lease_token FROM sync_state WHERE job = ? FOR UPDATE")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                String holder = rs.next() ? rs.getString(1) : null;
+                if (!token.equals(holder)) {
+                    throw new LeaseLostException("the run no longer holds job " + job
+                            + " (its lease lapsed and another run took it over); this batch is left to that run");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether an earlier attempt of this very batch committed (its answer lost with the connection): the
+     * run's attempted count, read under lock, has grown by the batch's size since the first attempt read it.
+     */
+    private static boolean alreadyRecorded(Connection c, BatchWrite b, long[] attemptedBefore) throws SQLException {
+        if (b.runId() <= 0 || b.outcomes().isEmpty()) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT attempted FROM sync_run WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, b.runId());
+            try (ResultSet rs = ps.executeQuery()) {
+                long attempted = rs.next() ? rs.getLong(1) : 0;
+                if (attemptedBefore[0] < 0) {
+                    attemptedBefore[0] = attempted;
+                    return false;
+                }
+                return attempted == attemptedBefore[0] + b.outcomes().size();
+            }
+        }
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -369,13 +432,22 @@ public final class SyncStore {
         if (keys.isEmpty()) {
             return out;
         }
+        OffsetDateTime at = now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as the database keeps it
         return retrying("record the creates of " + job, () -> {
             out.clear();
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
+                // an earlier attempt that committed before its answer was lost wrote these rows already
+                try (PreparedStatement gone = c.prepareStatement("DELETE FROM sync_intent WHERE job = ? AND run_id = ?"
+                        + " AND sobject = ? AND at = ?")) {
+                    gone.setString(1, job);
+                    gone.setLong(2, runId);
+                    gone.setString(3, sobject);
+                    gone.setObject(4, at);
+                    gone.executeUpdate();
+                }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_intent (job, run_id, sobject, at, source_keys)"
                         + " VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                    OffsetDateTime at = now();
                     for (int from = 0; from < keys.size(); from += KEYS_PER_INTENT) {
                         List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_INTENT));
                         ps.setString(1, job);

@@ -152,17 +152,52 @@ abstract class NothingLostContract {
         s.store().setPaused("people", false, null);
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        String host = java.net.InetAddress.getLocalHost().getHostName();
-        s.sql("UPDATE sync_state SET lease_token = 'killed', lease_holder = 'sfsync on " + host + " (pid " + gone.pid()
-                + ")', lease_since = CURRENT_TIMESTAMP, lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+        String killed = RunLifecycle.HOLDER.replaceFirst("\\(pid \\d+", "(pid " + gone.pid());
+        s.sql("UPDATE sync_state SET lease_token = 'killed', lease_holder = '" + killed
+                + "', lease_since = CURRENT_TIMESTAMP, lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
         RunContext run = s.run("people");
         assertThat(run.status()).isEqualTo("SUCCEEDED");
         assertThat(run.counts().created()).isEqualTo(1);
         // a live process keeps its lease: this JVM, say, holding it under another token
-        s.sql("UPDATE sync_state SET lease_token = 'alive', lease_holder = 'sfsync on " + host + " (pid "
-                + ProcessHandle.current().parent().orElseThrow().pid() + ")', lease_heartbeat = CURRENT_TIMESTAMP"
+        String alive = RunLifecycle.HOLDER.replaceFirst("\\(pid \\d+", "(pid " + ProcessHandle.current().parent()
+                .orElseThrow().pid());
+        s.sql("UPDATE sync_state SET lease_token = 'alive', lease_holder = '" + alive + "', lease_heartbeat = CURRENT_TIMESTAMP"
                 + " WHERE job = 'people'");
         assertThat(s.run("people").status()).isEqualTo("BUSY");
+        // a dead pid in another pid namespace (another container with this host name) cannot be checked
+        String elsewhere = killed.replaceFirst("pid namespace \\d+", "pid namespace 1");
+        s.sql("UPDATE sync_state SET lease_token = 'other-ns', lease_holder = '" + elsewhere
+                + "', lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+        assertThat(s.run("people").status()).isEqualTo("BUSY");
+    }
+
+    @Test
+    void aRunWhoseLeaseWasTakenOverRecordsNothingMoreAndItsCreatesAreCountedByTheNextRun() throws Exception {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 200; i++) {
+            s.person(i).insert();
+        }
+        s.emulator.faults().latencyMs(100);
+        RunContext cut;
+        try {
+            var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.run("people"));
+            Thread.sleep(700);
+            // meanwhile another instance decided this lease had lapsed (a long pause, a clock) and took the job
+            s.sql("UPDATE sync_state SET lease_token = 'taken-over', lease_heartbeat = CURRENT_TIMESTAMP WHERE job = 'people'");
+            cut = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            s.emulator.faults().latencyMs(0);
+        }
+        assertThat(cut.status()).isEqualTo("FAILED");
+        assertThat(cut.stopReason()).contains("no longer holds job people");
+        long recorded = s.store().logWhere("WHERE run_id = ? AND action = 'CREATED'", cut.runId()).size();
+        assertThat(recorded).isLessThan(200);
+        // the other instance's run is over; the next run finds what the cut run wrote but could not record
+        s.sql("UPDATE sync_state SET lease_token = NULL WHERE job = 'people'");
+        RunContext next = s.run("people");
+        assertThat(s.records("Lead")).hasSize(200);
+        assertThat(s.store().logWhere("WHERE job = 'people' AND action = 'CREATED'")).hasSize(200);
+        assertThat(next.status()).isEqualTo("SUCCEEDED");
     }
 
     // --- counts that stay true after a kill and after lost answers ---------------------------------
@@ -395,6 +430,144 @@ abstract class NothingLostContract {
         long sumCreated = s.store().recentRuns(100).stream().filter(r -> r.job().equals("people"))
                 .mapToLong(r -> r.counts().created()).sum();
         assertThat(sumCreated).isEqualTo(300);
+    }
+
+    // --- found by review: intents that must not relabel, a commit whose answer is lost -------------
+
+    /**
+     * A create Salesforce refused (every save meets a lock: nothing is created) ends its intent: a Lead a
+     * person makes by hand later, found by email, is UPDATED — not counted as created by sfsync.
+     */
+    @Test
+    void anIntentOfACreateSalesforceRefusedNeverRelabelsARecordSomeoneElseMade() {
+        SyncHarness s = sync();
+        s.person(1).email("human@x.example").insert();
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 1.0, -1, null, null));
+        RunContext first;
+        try {
+            first = s.run("people");
+        } finally {
+            s.emulator.faults().clear();
+        }
+        assertThat(s.outcome(first, "1").action()).isEqualTo("PENDING");
+        assertThat(s.records("Lead")).isEmpty(); // Salesforce created nothing
+        // a sales rep creates the Lead by hand (CreatedDate: now, after the intent)
+        s.org(Map.of("Lead", List.of(rec("_ref", "h", "LastName", "ByHand", "Company", "C", "Email", "human@x.example"))));
+        RunContext next = s.run("people");
+        SyncStore.LogEntry e = s.outcome(next, "1");
+        assertThat(e.action()).as(e.reason() + ": " + e.message()).isEqualTo("UPDATED");
+    }
+
+    /**
+     * One record is counted created once: a row whose create was refused, and that later matches the record
+     * another row created, is UPDATED; SUM(sync_run.created) equals what Salesforce holds.
+     */
+    @Test
+    void oneRecordIsNeverCountedCreatedTwice() {
+        SyncHarness s = sync();
+        s.person(2).email("same@x.example").insert();
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 1.0, -1, null, null));
+        try {
+            s.run("people");
+        } finally {
+            s.emulator.faults().clear();
+        }
+        assertThat(s.records("Lead")).isEmpty();
+        s.sql("UPDATE person SET do_not_contact = TRUE WHERE id = 2"); // opted out meanwhile
+        s.person(1).email("same@x.example").insert();
+        s.run("people"); // row 1 CREATED; row 2 SKIPPED/DO_NOT_CONTACT (its intent stays open)
+        s.update(2, "do_not_contact", false); // opted back in
+        s.run("people"); // row 2 is matched by email to row 1's Lead
+        long leads = s.records("Lead").size();
+        long createdInLog = count(jobLog("people"), Action.CREATED);
+        long sumCreated = s.store().recentRuns(100).stream().filter(r -> r.job().equals("people"))
+                .mapToLong(r -> r.counts().created()).sum();
+        assertThat(createdInLog).as(jobLog("people").toString()).isEqualTo(leads);
+        assertThat(sumCreated).isEqualTo(leads);
+    }
+
+    /**
+     * A batch whose commit went through but whose answer was lost with the connection (a failover, a reset)
+     * is tried again and finds itself recorded: no sync_log row or count twice.
+     */
+    @Test
+    void aBatchWhoseCommitAnswerIsLostIsNotWrittenTwice() throws Exception {
+        SyncHarness s = sync();
+        javax.sql.DataSource real = s.store().dataSource();
+        java.util.concurrent.atomic.AtomicBoolean loseNextCommitAck = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, m, args) -> {
+                    Object r;
+                    try {
+                        r = m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException ite) {
+                        throw ite.getCause();
+                    }
+                    if (!m.getName().equals("getConnection")) {
+                        return r;
+                    }
+                    java.sql.Connection c = (java.sql.Connection) r;
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
+                                Object r2;
+                                try {
+                                    r2 = m2.invoke(c, a2);
+                                } catch (java.lang.reflect.InvocationTargetException ite) {
+                                    throw ite.getCause();
+                                }
+                                if (m2.getName().equals("commit") && loseNextCommitAck.compareAndSet(true, false)) {
+                                    // committed; the answer is lost on the way back (a failover, a reset)
+                                    throw new java.sql.SQLNonTransientConnectionException("connection reset", "08006");
+                                }
+                                return r2;
+                            });
+                });
+        SyncStore store = new SyncStore(flaky);
+        long runId = store.startRun("people", "manual", "all", false);
+        loseNextCommitAck.set(true);
+        store.recordBatch(runId, "people", "OUTBOUND",
+                List.of(Outcome.of("1", "Lead", "00Q000000000001AAA", Action.CREATED, null, "created"),
+                        Outcome.of("2", "Lead", "00Q000000000002AAA", Action.CREATED, null, "created")),
+                List.of(), List.of(), null);
+        assertThat(s.store().log(runId)).hasSize(2);
+        assertThat(s.store().run(runId).orElseThrow().counts().created()).isEqualTo(2);
+    }
+
+    /**
+     * A row whose key was NULL is logged under a stand-in key. Once its key is filled in and the row is
+     * touched (its changedAt moves, as any update does), the next run reads it and creates it.
+     */
+    @Test
+    void aRowWhoseMissingKeyIsFilledInIsSyncedOnceItChanges() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("no-key").insert();
+        s.person(3).insert();
+        s.person(4).insert(); // row 2's changedAt is now more than overlapSeconds (60) behind the watermark
+        RunContext first = s.run("bad_rows");
+        assertThat(s.log(first)).filteredOn(e -> "INVALID_SOURCE_ROW".equals(e.reason())).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("fill it in and update changed_at"));
+        s.update(2, "title", "fixed"); // the key is there now, and the row changed
+        RunContext next = s.run("bad_rows");
+        assertThat(s.outcome(next, "2").action()).isEqualTo("CREATED");
+        assertThat(s.records("Lead")).extracting(l -> l.get("Sfsync_Person_Id__c")).contains("2");
+    }
+
+    /**
+     * An upsert that finds a record in Salesforce for years under this external ID (the lookup, by email only,
+     * missed it) updates it and says so: sfsync did not create it.
+     */
+    @Test
+    void anUpsertThatFindsARecordFromYearsAgoIsNotCountedCreated() {
+        SyncHarness s = sync();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Old", "Company", "C",
+                "Email", "old-address@x.example", "Sfsync_Person_Id__c", "1",
+                "CreatedDate", "2020-01-01T00:00:00.000+0000")))).get("l");
+        s.person(1).email("new-address@x.example").insert();
+        RunContext run = s.run("email_only");
+        SyncStore.LogEntry e = s.outcome(run, "1");
+        assertThat(e.sfId()).isEqualTo(lead);
+        assertThat(e.action()).as(e.reason() + ": " + e.message()).isEqualTo("UPDATED");
     }
 
     private long pendingKeys(SyncHarness s) {
