@@ -23,7 +23,7 @@ import io.sfsync.demo.DemoData;
 import io.sfsync.sync.RunContext;
 
 /**
- * The benchmark (SPEC §11): seeds N source rows, starts the emulator in its own JVM with a fixed
+ * The benchmark: seeds N source rows, starts the emulator in its own JVM with a fixed
  * per-call latency, runs the people job (config/sync.yaml) and prints one JSON line with records,
  * seconds, records/s, API calls, API calls per 1,000 records and this JVM's peak heap.
  *

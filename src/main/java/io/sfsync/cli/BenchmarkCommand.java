@@ -7,7 +7,7 @@ import io.sfsync.bench.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sfsync benchmark}: SPEC §11's figures, as one JSON line. */
+/** {@code sfsync benchmark}: the performance figures, as one JSON line. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = "Seeds N rows, runs the people job against the emulator (own JVM, fixed latency) and prints one JSON line.")
 final class BenchmarkCommand implements Callable<Integer> {

@@ -3,7 +3,7 @@ package io.sfsync.config;
 import java.util.List;
 
 /**
- * Account matching and Contact association (SPEC §5.7).
+ * Account matching and Contact association.
  *
  * @param matchBy "domain" and/or "name", in order
  * @param domainColumn source column with the company's domain or website

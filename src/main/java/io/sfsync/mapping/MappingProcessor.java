@@ -19,7 +19,7 @@ import io.sfsync.salesforce.ObjectInfo;
 import io.sfsync.source.SourceRow;
 
 /**
- * The mapping processor (SPEC §5.3): turns a source row into the values of each target object by
+ * The mapping processor: turns a source row into the values of each target object by
  * the job's field rules — column or constant, transforms, default when blank, picklist translation
  * checked against describe, type conversion — and reports problems that would fail the save
  * before any API call, naming the record and the field.

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfsync.config.SyncConfig;
 
 /**
- * Alerts (SPEC §7.5): a JSON POST to the configured webhook when a run ends with more errors than the
+ * Alerts: a JSON POST to the configured webhook when a run ends with more errors than the
  * threshold, when the connection breaks, or when the org's daily API allowance runs low. A webhook
  * that does not answer is logged, never retried into a storm, and never stops a run.
  */

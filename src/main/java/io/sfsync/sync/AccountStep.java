@@ -15,7 +15,7 @@ import io.sfsync.salesforce.FieldInfo;
 import io.sfsync.salesforce.ObjectInfo;
 
 /**
- * Accounts and association (SPEC §5.7), company first: a Contact's account is matched by website
+ * Accounts and association, company first: a Contact's account is matched by website
  * domain, then by name; a missing one is created (once per batch, whatever number of people work
  * there) and an existing one updated when the toggles say so; the Contact gets AccountId unless it
  * already has an account and overrideExistingAssociation is off. Leads carry Company instead.

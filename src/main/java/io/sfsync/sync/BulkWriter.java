@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Large writes through Bulk API 2.0 (SPEC §5.1): one ingest job per object and operation — upsert on
+ * Large writes through Bulk API 2.0: one ingest job per object and operation — upsert on
  * the job's external ID for new records, update by Id for the rest — so only idempotent operations
  * go this way. Each row's result comes back by its key (the external ID or the Id) from the job's
  * successful, failed and unprocessed results, as the same per-record result the collections give.

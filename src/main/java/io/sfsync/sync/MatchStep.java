@@ -19,7 +19,7 @@ import io.sfsync.salesforce.Soql;
 import io.sfsync.synclog.Action;
 
 /**
- * Matching and deduplication (SPEC §5.4): ONE Composite call per batch looks up, for every open
+ * Matching and deduplication: ONE Composite call per batch looks up, for every open
  * row at once, the linked records, external IDs and emails in each matchIn object, the owners'
  * Users and the candidate Accounts. Each row then finds its record in memory: link, then external
  * ID, then email; Contact before Lead; converted Leads followed to their Contact; two matches in

@@ -11,7 +11,7 @@ import io.sfsync.salesforce.ObjectInfo;
 import io.sfsync.synclog.Action;
 
 /**
- * Overwrite rules (SPEC §5.6) and the field-level diff: for a create, every mapped value (and the
+ * Overwrite rules and the field-level diff: for a create, every mapped value (and the
  * required fields must all be there); for an update, only fields that differ and that their rule
  * lets through — always, if_blank (Salesforce is blank), never (create only), when (a condition on
  * the current record). An update with nothing to send is SKIPPED/NO_CHANGE without an API call.

@@ -4,7 +4,7 @@ import io.sfsync.config.OwnershipConfig;
 import io.sfsync.synclog.Action;
 
 /**
- * Ownership (SPEC §5.5): a new record is owned by the active User whose email is in the row's owner
+ * Ownership: a new record is owned by the active User whose email is in the row's owner
  * column (looked up by the batch's match call, cached for the run); otherwise by the fallback —
  * Lead assignment rules (Sforce-Auto-Assign: TRUE), a named user, a queue, or nobody in particular
  * (the integration user). A record that belongs to another user is updated only when

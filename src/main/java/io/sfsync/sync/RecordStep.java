@@ -1,16 +1,27 @@
 package io.sfsync.sync;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.sfsync.synclog.Action;
+import io.sfsync.synclog.CreateIntents;
 import io.sfsync.synclog.Link;
 import io.sfsync.synclog.Outcome;
+import io.sfsync.synclog.SyncStore;
 import io.sfsync.synclog.Watermark;
 
 /**
- * Records a batch (SPEC §5.8): exactly one sync_log row per row, the links of what was created,
+ * Records a batch: exactly one sync_log row per row, the links of what was created,
  * updated or found unchanged, and the watermark — all in one transaction. The watermark moves to
  * the last row before the first PENDING one and, once a row is pending, no further in this run, so
  * that row is read again next time (rows after it cost nothing then: their payload hash matches).
@@ -19,7 +30,7 @@ public final class RecordStep {
 
     public void apply(RunContext run, Batch batch) {
         List<Outcome> outcomes = new ArrayList<>();
-        java.util.Map<String, Link> links = new java.util.LinkedHashMap<>();
+        Map<String, Link> links = new LinkedHashMap<>();
         Watermark watermark = null;
         confirmEarlierCreates(run, batch);
         for (RecordWork w : batch.works()) {
@@ -55,13 +66,13 @@ public final class RecordStep {
         }
         boolean dry = run.mode == RunContext.Mode.DRY_RUN;
         boolean retry = run.onlyKeys != null;
-        java.util.Map<String, Instant> versions = new java.util.HashMap<>();
+        Map<String, Instant> versions = new HashMap<>();
         batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
         // the rows with a create intent (this batch's creates, or an earlier one's) that are linked now
         // (and of those whose create Salesforce refused outright: no record was made for them to be found)
-        List<io.sfsync.synclog.CreateIntents.Change> endIntents = dry || run.intents.isEmpty() ? List.of()
+        List<CreateIntents.Change> endIntents = dry || run.intents.isEmpty() ? List.of()
                 : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
-        run.store.recordBatch(new io.sfsync.synclog.SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", outcomes,
+        run.store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", outcomes,
                 versions, dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark,
                 endIntents, run.apiCallsThisRun(), run.leaseToken));
         run.intents.ended(endIntents);
@@ -96,7 +107,7 @@ public final class RecordStep {
                 // an upsert that found its record (created:false) is our own create only when that create
                 // went out before: a send whose answer was lost, or an earlier run's unanswered create
                 if (o.action() == Action.UPDATED && (w.createResent || w.earlierCreateOpen)) {
-                    confirm(run, w, run.intents.oldest(w.key()).map(io.sfsync.synclog.CreateIntents.Row::runId).orElse(null));
+                    confirm(run, w, run.intents.oldest(w.key()).map(CreateIntents.Row::runId).orElse(null));
                 }
             } else if (o.action() == Action.UPDATED || o.action() == Action.SKIPPED && "NO_CHANGE".equals(o.reason())) {
                 run.intents.oldest(w.key()).filter(i -> i.sobject().equals(w.targetObject) && !createdBefore(w, i.at())
@@ -106,8 +117,8 @@ public final class RecordStep {
     }
 
     /** The batch's rows whose create intents end now: linked, or refused by Salesforce (nothing was created). */
-    private static java.util.Set<String> intentsToEnd(Batch batch, java.util.Set<String> linked) {
-        java.util.Set<String> keys = new java.util.HashSet<>(linked);
+    private static Set<String> intentsToEnd(Batch batch, Set<String> linked) {
+        Set<String> keys = new HashSet<>(linked);
         batch.works().stream().filter(w -> w.createRefused).forEach(w -> keys.add(w.key()));
         return keys;
     }
@@ -133,10 +144,10 @@ public final class RecordStep {
             return false;
         }
         try {
-            Instant at = java.time.OffsetDateTime.parse(created.toString(),
-                    java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX")).toInstant();
-            return at.isBefore(intentAt.minus(java.time.Duration.ofMinutes(5)));
-        } catch (java.time.format.DateTimeParseException e) {
+            Instant at = OffsetDateTime.parse(created.toString(),
+                    DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX")).toInstant();
+            return at.isBefore(intentAt.minus(Duration.ofMinutes(5)));
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

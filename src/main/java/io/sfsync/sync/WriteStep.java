@@ -20,7 +20,7 @@ import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
 
 /**
- * Writes a batch (SPEC §5.1, §5.9): accounts first, then people, as sObject Collections of up to 200
+ * Writes a batch: accounts first, then people, as sObject Collections of up to 200
  * records, packed five to a Composite request (one API call). Creates that carry the job's external
  * ID go through upsert on it, so a retry after a lost response updates instead of duplicating.
  * Records that fail with a lock or availability error are sent again with backoff, a bounded number

@@ -1,7 +1,7 @@
 package io.sfsync.synclog;
 
 /**
- * What happened to a record. PENDING (not in SPEC §3.2's list) marks a row a transient failure left
+ * What happened to a record. PENDING marks a row a transient failure left
  * for the next run: the watermark stays behind it, so it is read again.
  */
 public enum Action { CREATED, UPDATED, SKIPPED, DUPLICATE, ERROR, PENDING, LINKED, UNLINKED, CONFLICT }
