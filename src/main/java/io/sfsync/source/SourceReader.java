@@ -48,8 +48,9 @@ public final class SourceReader {
     /**
      * All rows after the watermark in one streamed, ordered result: the database sorts once and the
      * run takes pages from it ({@link Cursor#next(int)}), so a long run never re-sorts the backlog per page.
-     * Rows that cannot be synced (no key, a blank key, no changedAt) come first, from a query of their
+     * Rows that cannot be synced (no key, a blank key, no changedAt) come last, from a query of their
      * own, marked invalid, so the run can log them instead of losing them; they never move the watermark.
+     * Last, so that query runs on the reading thread while the batches before it are with Salesforce.
      * The main query keeps its plain (changedAt, key) range, so an index on those columns still serves it.
      */
     public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
@@ -80,8 +81,8 @@ public final class SourceReader {
     }
 
     /**
-     * An open, ordered stream of changed rows — first the invalid ones, then the changed rows in
-     * (changedAt, key) order; close it when the run ends. When the database drops the connection (a
+     * An open, ordered stream of changed rows — the changed rows in (changedAt, key) order, then the
+     * invalid ones; close it when the run ends. When the database drops the connection (a
      * restart, a failover), the stream opens again after the last row it handed out and goes on, so a
      * run survives it.
      */
@@ -95,8 +96,8 @@ public final class SourceReader {
         private PreparedStatement statement;
         private ResultSet rs;
         private boolean exhausted;
-        /** Reading the invalid rows (before the changed rows). */
-        private boolean invalidPhase = true;
+        /** Reading the invalid rows (after the changed rows). */
+        private boolean invalidPhase;
         /** The last valid row handed out (resume point), and how many invalid rows were. */
         private Watermark lastValid;
         private int invalidReturned;
@@ -184,10 +185,10 @@ public final class SourceReader {
                         throw new SQLException("the source stream is closed", "08003");
                     }
                     rows(rs, limit, out, this);
-                    if (invalidPhase && out.size() < limit) {
-                        // the invalid rows are all out: on to the changed rows, in the same page
+                    if (!invalidPhase && out.size() < limit) {
+                        // the changed rows are all out: on to the invalid ones, in the same page
                         endQuery();
-                        invalidPhase = false;
+                        invalidPhase = true;
                         open(null, 0);
                         continue;
                     }
@@ -207,7 +208,7 @@ public final class SourceReader {
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, 5_000);
                     try {
-                        open(lastValid, invalidPhase ? invalidReturned : 0);
+                        open(invalidPhase ? null : lastValid, invalidPhase ? invalidReturned : 0);
                     } catch (SourceException again) {
                         if (!(again.getCause() instanceof SQLException sql) || !Databases.isConnectionFailure(sql)
                                 || System.currentTimeMillis() > giveUpAt) {
