@@ -17,11 +17,7 @@ class SfsyncRuntimeTest {
 
     @Test
     void startsTheYamlRoutesAndSchedulesAndReadsLimitsFromTheEmbeddedEmulator(@TempDir Path dir) {
-        SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
-                "sfsync.limits.poll-period", "200",
-                "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
-                "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
-        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+        try (SfsyncRuntime rt = SfsyncRuntime.start(withEmulatorPollingLimitsFast(dir))) {
             CamelContext camel = rt.camel();
             assertThat(camel.getRoute("outbound-sync")).isNotNull();
             assertThat(camel.getRoute("people-schedule")).isNotNull();
@@ -35,11 +31,7 @@ class SfsyncRuntimeTest {
 
     @Test
     void aLimitsReadingThatFailsIsAWarningAndTheWatchGoesOn(@TempDir Path dir) {
-        SfsyncRuntime.Options options = SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
-                "sfsync.limits.poll-period", "200",
-                "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
-                "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
-        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+        try (SfsyncRuntime rt = SfsyncRuntime.start(withEmulatorPollingLimitsFast(dir))) {
             rt.emulator().faults().add(new io.sfsync.emulator.control.Faults.Rule(
                     io.sfsync.emulator.control.Faults.Kind.SERVER_UNAVAILABLE, 1.0, 1000, "limits$", "GET"));
             NotifyBuilder failed = new NotifyBuilder(rt.camel()).fromRoute("salesforce-limits-watch").whenFailed(1).create();
@@ -48,6 +40,14 @@ class SfsyncRuntimeTest {
             assertThat(handled.matches(20, TimeUnit.SECONDS)).isTrue();
             assertThat(failed.matches(0, TimeUnit.SECONDS)).isFalse();
         }
+    }
+
+    /** serve --emulator as shipped, on a database of its own, reading limits every 200 ms. */
+    private static SfsyncRuntime.Options withEmulatorPollingLimitsFast(Path dir) {
+        return SfsyncRuntime.Options.defaults().withEmulator(true).withOverrides(Map.of(
+                "sfsync.limits.poll-period", "200",
+                "sfsync.source.url", "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE",
+                "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
     }
 
     @Test
