@@ -45,6 +45,11 @@ public final class DeadLetterStep {
             run.stop("FAILED", reason);
         }
         Batch batch = run.inFlight;
+        if (leaseLost(error)) {
+            // another run holds the job now and accounts for these rows: this one writes nothing more
+            run.inFlight = null;
+            batch = null;
+        }
         if (batch != null && run.mode != RunContext.Mode.PLAN) {
             List<Outcome> pending = new ArrayList<>();
             for (RecordWork w : batch.works()) {
@@ -52,7 +57,8 @@ public final class DeadLetterStep {
                         "not synced, retried next run: " + reason, null));
             }
             try {
-                store.recordBatch(run.runId, run.job.name(), "OUTBOUND", pending, List.of(), List.of(), null);
+                store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", pending, java.util.Map.of(),
+                        List.of(), List.of(), null, List.of(), -1, run.leaseToken));
                 RecordStep.counted(run, pending);
             } catch (RuntimeException dbDown) {
                 LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",
@@ -62,6 +68,15 @@ public final class DeadLetterStep {
         }
         finishOnce(run);
         e.getMessage().setBody(run);
+    }
+
+    private static boolean leaseLost(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SyncStore.LeaseLostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static io.sfsync.salesforce.SalesforceClient.SalesforceCallException findCall(Throwable t) {

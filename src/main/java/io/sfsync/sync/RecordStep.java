@@ -106,8 +106,11 @@ public final class RecordStep {
             if (w.operation == RecordWork.Operation.CREATE) {
                 // an upsert that found its record (created:false) is our own create only when that create
                 // went out before: a send whose answer was lost, or an earlier run's unanswered create
+                // (and only a record the integration user created after that create was first attempted)
                 if (o.action() == Action.UPDATED && (w.createResent || w.earlierCreateOpen)) {
-                    confirm(run, w, run.intents.oldest(w.key()).map(CreateIntents.Row::runId).orElse(null));
+                    run.intents.oldest(w.key()).filter(i -> w.current != null && w.current.get("CreatedDate") != null
+                            && !createdBefore(w, i.at()) && createdBy(w, integrationUser))
+                            .ifPresent(i -> confirm(run, w, i.runId()));
                 }
             } else if (o.action() == Action.UPDATED || o.action() == Action.SKIPPED && "NO_CHANGE".equals(o.reason())) {
                 run.intents.oldest(w.key()).filter(i -> i.sobject().equals(w.targetObject) && !createdBefore(w, i.at())

@@ -115,6 +115,57 @@ public final class WriteStep {
         for (Op op : ops) {
             settle(run, batch, op);
         }
+        readCreatorsOfFoundRecords(run, ops);
+    }
+
+    /**
+     * An upsert of a row that had been sent to be created before (an answer lost, an earlier run's
+     * unanswered create) that now answers "found, not created": whether sfsync made that record is told
+     * by who created it and when. Those few records are read in one Composite call.
+     */
+    private static void readCreatorsOfFoundRecords(RunContext run, List<Op> ops) {
+        Map<String, List<RecordWork>> byObject = new LinkedHashMap<>();
+        for (Op op : ops) {
+            RecordWork w = op.work;
+            if (w != null && op.kind == Kind.UPSERT && (w.createResent || w.earlierCreateOpen) && w.outcome() != null
+                    && w.outcome().action() == Action.UPDATED && w.outcome().sfId() != null) {
+                byObject.computeIfAbsent(op.object, o -> new ArrayList<>()).add(w);
+            }
+        }
+        if (byObject.isEmpty()) {
+            return;
+        }
+        List<ObjectNode> subs = new ArrayList<>();
+        Map<String, RecordWork> byId = new java.util.HashMap<>();
+        byObject.forEach((object, rows) -> {
+            for (int from = 0; from < rows.size(); from += MatchStep.LOOKUP_SLICE) {
+                List<RecordWork> slice = rows.subList(from, Math.min(rows.size(), from + MatchStep.LOOKUP_SLICE));
+                slice.forEach(w -> byId.put(w.outcome().sfId(), w));
+                String soql = "SELECT Id, CreatedDate, CreatedById FROM " + object + " WHERE Id IN "
+                        + io.sfsync.salesforce.Soql.inList(slice.stream().map(w -> w.outcome().sfId()).toList());
+                subs.add(run.salesforce.subrequest("GET", "query?q=" + io.sfsync.salesforce.Soql.urlEncoded(soql),
+                        "creators" + subs.size(), null));
+            }
+        });
+        try {
+            for (int from = 0; from < subs.size(); from += COLLECTIONS_PER_COMPOSITE) {
+                for (JsonNode r : run.composite(subs.subList(from, Math.min(subs.size(), from + COLLECTIONS_PER_COMPOSITE)),
+                        Map.of(), true)) {
+                    r.path("body").path("records").forEach(rec -> {
+                        RecordWork w = byId.get(rec.path("Id").asText());
+                        if (w != null) {
+                            w.current = Map.of("Id", rec.path("Id").asText(), "CreatedDate", rec.path("CreatedDate").asText(),
+                                    "CreatedById", rec.path("CreatedById").asText());
+                        }
+                    });
+                }
+            }
+        } catch (SalesforceClient.SalesforceCallException e) {
+            // unknown creators: those rows are not counted as created by sfsync (an undercount, never a lie)
+            byId.values().forEach(w -> w.createResent = w.earlierCreateOpen = false);
+            LOG.warn("Could not read who created {} records found by upsert for job {}: {}", byId.size(), run.job.name(),
+                    e.getMessage());
+        }
     }
 
     /** Before anything is created, which rows are about to be: a later run that finds them logs them CREATED. */
@@ -338,8 +389,9 @@ public final class WriteStep {
     private void settle(RunContext run, Batch batch, Op op) {
         RecordWork w = op.work;
         w.createResent = op.resent;
-        // a per-record answer that is not a success: Salesforce made no record for this send
-        w.createRefused = op.failure == null && op.result != null && !op.result.path("success").asBoolean();
+        // a create answered with a refusal: Salesforce made no record for this send
+        w.createRefused = (op.kind == Kind.CREATE || op.kind == Kind.UPSERT) && op.failure == null && op.result != null
+                && !op.result.path("success").asBoolean();
         if (op.failure != null) {
             if (op.failureKind == ErrorClassifier.Kind.PERMANENT) {
                 w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, "SALESFORCE_ERROR",

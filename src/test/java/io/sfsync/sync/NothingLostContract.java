@@ -568,6 +568,83 @@ abstract class NothingLostContract {
         assertThat(e.action()).as(e.reason() + ": " + e.message()).isEqualTo("UPDATED");
     }
 
+    /** A record sfsync created (its answer lost) whose later update meets a lock keeps its create intent: counted CREATED once. */
+    @Test
+    void aRecordFoundAgainWhoseUpdateMeetsALockIsStillCountedCreatedOnce() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.sql("ALTER TABLE sync_log ADD CONSTRAINT no_writes CHECK (action = 'NONE')");
+        try {
+            s.run("people"); // Salesforce creates the Lead; the batch is never recorded (as a kill would)
+        } finally {
+            s.sql("ALTER TABLE sync_log DROP CONSTRAINT no_writes");
+        }
+        assertThat(s.records("Lead")).hasSize(1);
+        s.update(1, "title", "CEO"); // so the found record needs an update
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.UNABLE_TO_LOCK_ROW, 1.0, -1, null, null));
+        try {
+            RunContext locked = s.run("people");
+            assertThat(s.outcome(locked, "1").action()).isEqualTo("PENDING");
+        } finally {
+            s.emulator.faults().clear();
+        }
+        s.run("people");
+        long sumCreated = s.store().recentRuns(100).stream().filter(r -> r.job().equals("people"))
+                .mapToLong(r -> r.counts().created()).sum();
+        assertThat(count(jobLog("people"), Action.CREATED)).as(jobLog("people").toString()).isEqualTo(1);
+        assertThat(sumCreated).isEqualTo(1);
+    }
+
+    /** A run whose lease was taken over writes nothing more: not even PENDING rows from the dead-letter channel. */
+    @Test
+    void aRunWhoseLeaseWasTakenOverWritesNoPendingRowsOverTheNewHoldersOutcomes() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 100; i++) {
+            s.person(i).insert();
+        }
+        boolean[] taken = {false};
+        RunContext cut = s.runtime.run("people", RunContext.Mode.RUN, "manual", null, null, line -> {
+            if (!taken[0]) {
+                taken[0] = true;
+                // the lease lapses; another instance takes the job and runs it to the end meanwhile
+                s.sql("UPDATE sync_state SET lease_token = NULL WHERE job = 'people'");
+                try (io.sfsync.app.SfsyncRuntime other = s.anotherInstance()) {
+                    RunContext r = other.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+                    assertThat(r.status()).as(r.stopReason()).isEqualTo("SUCCEEDED");
+                }
+            }
+        });
+        assertThat(cut.stopReason()).contains("no longer holds job people");
+        // the other run recorded every row; PENDING rows of the cut run would come after its outcomes
+        assertThat(pendingKeys(s)).as("keys whose latest sync_log row is PENDING").isZero();
+        assertThat(s.store().logWhere("WHERE run_id = ? AND action = 'PENDING'", cut.runId())).isEmpty();
+    }
+
+    /**
+     * An upsert that answers "found, not created" after an earlier run's create never reached Salesforce finds a
+     * record from 2020: who made it and when are read, and it is UPDATED, not counted as sfsync's.
+     */
+    @Test
+    void anUpsertFindingAnOldRecordAfterAnEarlierUnansweredCreateIsNotCountedCreated() {
+        SyncHarness s = sync();
+        s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Old", "Company", "C",
+                "Email", "old-address@x.example", "Sfsync_Person_Id__c", "1",
+                "CreatedDate", "2020-01-01T00:00:00.000+0000"))));
+        s.person(1).email("new-address@x.example").insert();
+        // the write call of the first run never reaches Salesforce (all its sends dropped)
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.DROP_CONNECTION, 1.0, 20, "composite$", "POST", 2));
+        RunContext first;
+        try {
+            first = s.run("email_only");
+        } finally {
+            s.emulator.faults().clear();
+        }
+        assertThat(s.outcome(first, "1").action()).isEqualTo("PENDING");
+        RunContext run = s.run("email_only");
+        SyncStore.LogEntry e = s.outcome(run, "1");
+        assertThat(e.action()).as(e.reason() + ": " + e.message()).isEqualTo("UPDATED");
+    }
+
     private long pendingKeys(SyncHarness s) {
         return s.store().logWhere("WHERE id IN (SELECT MAX(id) FROM sync_log WHERE job = 'people' GROUP BY source_key)"
                 + " AND action = 'PENDING'").size();
