@@ -28,6 +28,7 @@ import io.sfsync.api.ConsoleRoutes;
 import io.sfsync.api.EnvUserDirectory;
 import io.sfsync.api.SyncApi;
 import io.sfsync.routes.SyncRoutes;
+import io.sfsync.sync.SyncSteps;
 import io.sfsync.salesforce.ConnectionMonitor;
 import io.sfsync.sync.SyncMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -279,17 +280,15 @@ public final class SfsyncRuntime implements AutoCloseable {
             if (keys != null) {
                 headers.put("SfsyncKeys", keys);
             }
-            if (progress != null) {
-                headers.put("SfsyncProgress", progress);
-            }
             if (createAs != null) {
                 headers.put("SfsyncCreateAs", createAs);
             }
-            if (planSink != null) {
-                headers.put("SfsyncPlanSink", planSink);
-            }
-            org.apache.camel.Exchange done = template.request(JobScheduleRoutes.OUTBOUND,
-                    e -> e.getMessage().setHeaders(headers));
+            org.apache.camel.Exchange done = template.request(SyncSteps.RUN_JOB, e -> {
+                e.getMessage().setHeaders(headers);
+                if (progress != null || planSink != null) {
+                    e.setProperty(SyncSteps.OBSERVER, new SyncSteps.RunObserver(progress, planSink));
+                }
+            });
             RunContext run = done.getMessage().getBody(RunContext.class);
             if (run == null) {
                 // the run could not even start (its sync tables refused the run row or the lease): say why

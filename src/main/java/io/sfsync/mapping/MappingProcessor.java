@@ -80,12 +80,8 @@ public final class MappingProcessor {
             domain = d == null ? null : Transforms.domain(d);
             accountName = job.accounts().nameColumn() == null ? null : row.text(job.accounts().nameColumn());
         }
-        Map<String, Object> hashed = new LinkedHashMap<>(values);
-        hashed.put("_owner", owner);
-        hashed.put("_domain", domain);
-        hashed.put("_account", accountName);
-        return new MappedRecord(row, values, email, externalId, owner, domain, accountName, PayloadHasher.hash(hashed),
-                errors, defaulted);
+        return new MappedRecord(row, values, email, externalId, owner, domain, accountName,
+                MappedRecord.hashOf(values, owner, domain, accountName), errors, defaulted);
     }
 
     private static String firstEmail(Map<String, Map<String, Object>> values) {

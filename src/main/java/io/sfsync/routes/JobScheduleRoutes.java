@@ -4,13 +4,14 @@ import org.apache.camel.builder.RouteBuilder;
 
 import io.sfsync.config.JobConfig;
 import io.sfsync.config.SyncConfig;
+import io.sfsync.sync.SyncSteps;
 
 /**
- * One Quartz-triggered route per job ({@code <job>-schedule}), firing the job's pipeline route
- * ({@code direct:sfsync-outbound}, defined in routes/outbound-sync.camel.yaml) on its cron.
+ * One Quartz-triggered route per job ({@code <job>-schedule}), starting a run of the job on its cron
+ * through {@code direct:sfsync-run-job}, which runs the job's flow (its own route, or the shipped
+ * outbound flow of routes/outbound-sync.camel.yaml).
  */
 public final class JobScheduleRoutes extends RouteBuilder {
-    public static final String OUTBOUND = "direct:sfsync-outbound";
 
     private final SyncConfig config;
 
@@ -28,7 +29,7 @@ public final class JobScheduleRoutes extends RouteBuilder {
                     .routeId(job.name() + "-schedule")
                     .setHeader("SfsyncJob", constant(job.name()))
                     .setHeader("SfsyncTrigger", constant("schedule"))
-                    .to(OUTBOUND);
+                    .to(SyncSteps.RUN_JOB);
         }
     }
 }

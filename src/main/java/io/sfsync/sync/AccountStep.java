@@ -7,26 +7,102 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.sfsync.config.AccountsConfig;
 import io.sfsync.config.FieldRule;
 import io.sfsync.mapping.Transforms;
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.FieldInfo;
+import io.sfsync.salesforce.ErrorClassifier;
 import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.Outcome;
 
 /**
  * Accounts and association, company first: a Contact's account is matched by website
  * domain, then by name; a missing one is created (once per batch, whatever number of people work
  * there) and an existing one updated when the toggles say so; the Contact gets AccountId unless it
  * already has an account and overrideExistingAssociation is off. Leads carry Company instead.
+ * The batch's new and changed accounts are written here, before their people, in one Composite call.
  */
 public final class AccountStep {
 
-    public void apply(RunContext run, Batch batch, MatchIndex index) {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountStep.class);
+    private final SalesforceWriter writer;
+
+    AccountStep(SalesforceWriter writer) {
+        this.writer = writer;
+    }
+
+    public void apply(RunContext run, Batch batch) {
         AccountsConfig cfg = run.job.accounts();
         if (!cfg.enabled()) {
             return;
         }
+        decide(run, batch, cfg, batch.lookedUp);
+        if (run.mode != RunContext.Mode.RUN || !run.more && run.stopReason != null) {
+            return; // a dry run or plan writes nothing; a stopped run's write step leaves the rows PENDING
+        }
+        writeAccounts(run, batch);
+        associateCreated(batch);
+    }
+
+    /**
+     * Company first: the Contacts of an account created in this batch get its Id; those whose account
+     * could not be created for a reason that may pass wait for the next run (PENDING).
+     */
+    private static void associateCreated(Batch batch) {
+        batch.open().filter(w -> w.accountKey != null).forEach(w -> {
+            String id = batch.createdAccounts.get(w.accountKey);
+            if (id != null) {
+                w.accountId = id;
+                w.payload.put("AccountId", id);
+                w.diff.put("AccountId", new Object[] {null, id});
+            } else if (batch.accountsToRetry.contains(w.accountKey)) {
+                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "ACCOUNT_NOT_CREATED",
+                        "will be retried on the next run: its account could not be created ("
+                                + batch.failedAccounts.get(w.accountKey) + ")", null));
+            }
+        });
+    }
+
+    private void writeAccounts(RunContext run, Batch batch) {
+        List<SalesforceWriter.Op> ops = new ArrayList<>();
+        batch.newAccounts.forEach((key, fields) -> ops.add(new SalesforceWriter.Op("Account",
+                SalesforceWriter.upsertable(run, "Account", fields) ? SalesforceWriter.Kind.UPSERT : SalesforceWriter.Kind.CREATE, fields, false, null, key)));
+        batch.accountUpdates.forEach((id, fields) -> {
+            Map<String, Object> f = new LinkedHashMap<>(fields);
+            f.put("Id", id);
+            ops.add(new SalesforceWriter.Op("Account", SalesforceWriter.Kind.UPDATE, f, false, null, null));
+        });
+        if (ops.isEmpty()) {
+            return;
+        }
+        writer.send(run, ops);
+        for (SalesforceWriter.Op op : ops) {
+            if (op.result != null && op.result.path("success").asBoolean() && op.accountKey != null) {
+                batch.createdAccounts.put(op.accountKey, op.result.path("id").asText());
+            } else if (op.result == null || !op.result.path("success").asBoolean()) {
+                String why = op.failure != null ? op.failure : SalesforceWriter.firstError(op.result);
+                if (op.accountKey != null) {
+                    batch.failedAccounts.put(op.accountKey, why);
+                    boolean mayPass = op.failure != null ? op.failureKind != ErrorClassifier.Kind.PERMANENT
+                            : SalesforceWriter.transientRecordError(op.result);
+                    if (mayPass) {
+                        batch.accountsToRetry.add(op.accountKey);
+                    }
+                }
+                LOG.warn("Account {} for job {} not written: {}", op.accountKey != null ? op.accountKey : op.fields.get("Id"),
+                        run.job.name(), why);
+            }
+        }
+    }
+
+
+    /** Matches each Contact's account among the looked-up ones, or plans its creation or update. */
+    private static void decide(RunContext run, Batch batch, AccountsConfig cfg, MatchIndex index) {
         Map<String, List<Map<String, Object>>> byDomain = new HashMap<>();
         Map<String, List<Map<String, Object>>> byName = new HashMap<>();
         for (Map<String, Object> a : index.all("Account")) {

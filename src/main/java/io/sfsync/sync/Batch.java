@@ -22,17 +22,11 @@ public final class Batch {
     final Map<String, String> failedAccounts = new LinkedHashMap<>();
     /** Accounts whose creation failed for a reason that may pass (their Contacts wait for the next run). */
     final java.util.Set<String> accountsToRetry = new java.util.HashSet<>();
-    /** Set once MapStep has settled what needs no Salesforce call. */
-    boolean mapped;
-    /** The batch's Salesforce lookup, when the prefetch already made it. */
+    /** The batch's Salesforce lookup, once made (by the prepare-batch route, or else by the match step). */
     io.sfsync.matching.MatchIndex lookedUp;
 
     /** The source stream had no more rows after this batch's. */
     final boolean sourceDone;
-
-    public Batch(int number, List<SourceRow> rows) {
-        this(number, rows, false);
-    }
 
     Batch(int number, List<SourceRow> rows, boolean sourceDone) {
         this.number = number;
@@ -40,20 +34,11 @@ public final class Batch {
         rows.forEach(r -> works.add(new RecordWork(r)));
     }
 
-    /** Rows already prepared (linked and mapped) by {@link MapStep#prepare}. */
-    static Batch ofPrepared(List<RecordWork> works, boolean sourceDone) {
-        Batch b = new Batch(0, List.of(), sourceDone);
-        b.works.addAll(works);
+    /** A batch of rows the read step has linked. */
+    static Batch ofRows(int number, List<RecordWork> rows, boolean sourceDone) {
+        Batch b = new Batch(number, List.of(), sourceDone);
+        b.works.addAll(rows);
         return b;
-    }
-
-    /** The same rows, already prepared, under the batch's number in the run. */
-    Batch(int number, Batch prepared) {
-        this.number = number;
-        this.sourceDone = prepared.sourceDone;
-        works.addAll(prepared.works);
-        mapped = prepared.mapped;
-        lookedUp = prepared.lookedUp;
     }
 
     /** What this batch's lookup searches by: its open rows' emails, external IDs and account keys. */
@@ -104,13 +89,32 @@ public final class Batch {
         return number;
     }
 
+    /**
+     * Every row of the batch, in source order. The list cannot be changed: a row leaves a batch only by
+     * being settled ({@link RecordWork#settle(String, String, String)}), so it always ends in sync_log.
+     */
     public List<RecordWork> works() {
-        return works;
+        return java.util.Collections.unmodifiableList(works);
+    }
+
+    /** The rows no step has settled yet (YAML: {@code ${body.openRows}}). */
+    public List<RecordWork> getOpenRows() {
+        return open().toList();
+    }
+
+    /** Every row of the batch (YAML: {@code ${body.rows}}). */
+    public List<RecordWork> getRows() {
+        return works();
     }
 
     /** Rows no step has settled yet. */
     public Stream<RecordWork> open() {
         return works.stream().filter(w -> !w.settled());
+    }
+
+    /** How many rows are still open (YAML: {@code ${body.openCount}}). */
+    public int getOpenCount() {
+        return (int) open().count();
     }
 
     public boolean isEmpty() {

@@ -66,7 +66,7 @@ public final class DeadLetterStep {
             }
             run.inFlight = null;
         }
-        finishOnce(run);
+        lifecycle.finishOnce(run);
         e.getMessage().setBody(run);
     }
 
@@ -86,20 +86,5 @@ public final class DeadLetterStep {
             }
         }
         return null;
-    }
-
-    /** Closes the run unless the dead-letter channel already did. */
-    public synchronized String finishOnce(RunContext run) {
-        if (run.finishedStatus != null) {
-            return run.finishedStatus;
-        }
-        run.close();
-        try {
-            run.finishedStatus = lifecycle.finish(run);
-        } catch (RuntimeException e) {
-            LOG.error("Could not close run {}: {}", run.runId, e.getMessage());
-            run.finishedStatus = "FAILED";
-        }
-        return run.finishedStatus;
     }
 }

@@ -3,48 +3,33 @@ package io.sfsync.sync;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.sfsync.mapping.MappedRecord;
 import io.sfsync.synclog.Action;
-import io.sfsync.synclog.Link;
 import io.sfsync.synclog.Outcome;
 
 /**
- * Maps each row and settles the ones that need no Salesforce call: outside the segment, do not
- * contact, unchanged since the last sync (payload hash), and repeats of an email already in the
- * batch. Mapping errors are settled once the row's target object is known (a Contact-only problem
- * does not stop a Lead).
+ * Maps each open row (the job's field rules, transforms and defaults) and settles the ones that need
+ * no Salesforce call: invalid source rows, outside the segment, do not contact, unchanged since the
+ * last sync (payload hash), and repeats of a key or an email already in the batch. Mapping errors are
+ * settled by the match step, once the row's target object is known (a Contact-only problem does not
+ * stop a Lead).
  */
 public final class MapStep {
 
-    /** Reads the links and maps every row: no side effects, so it may run ahead of the batch before it. */
-    public void prepare(RunContext run, Batch batch) {
-        Map<String, Link> links = run.store.links(run.job.name(),
-                batch.works().stream().map(RecordWork::key).collect(Collectors.toList()));
-        // mapping is pure CPU work on independent rows: spread it over the cores
-        batch.works().parallelStream().forEach(w -> {
-            w.link = links.get(w.key());
-            w.targetObject = w.link != null ? w.link.sobject() : run.createAs;
-            if (!w.row.isInvalid()) {
-                w.mapped = run.mapper.map(w.row);
-            }
-        });
-    }
-
     public void apply(RunContext run, Batch batch) {
-        if (batch.mapped) {
-            return; // the prefetch did it
-        }
-        batch.mapped = true;
+        // mapping is pure CPU work on independent rows: spread it over the cores
+        batch.works().parallelStream().filter(w -> w.mapped == null && !w.row.isInvalid() && !w.settled())
+                .forEach(w -> w.mapped = run.mapper.map(w.row));
         for (RecordWork w : batch.works()) {
+            w.mapStepPassed = true;
+            if (w.settled()) {
+                continue; // a step before this one decided it
+            }
             if (w.row.isInvalid()) {
                 w.settle(new Outcome(w.key(), w.targetObject, null, Action.ERROR, "INVALID_SOURCE_ROW",
                         "source row " + w.key() + ": " + w.row.invalid(), null));
                 continue;
-            }
-            if (w.mapped == null) {
-                throw new IllegalStateException("row " + w.key() + " was not prepared");
             }
             if (!w.row.inSegment()) {
                 w.settle(Action.SKIPPED, "NOT_IN_SEGMENT", "not in segment '" + run.segment + "'");

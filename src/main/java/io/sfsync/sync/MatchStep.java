@@ -30,11 +30,35 @@ public final class MatchStep {
     /** Rows per lookup query: 1,000 emails and external IDs make a SOQL statement of about 60,000 characters. */
     static final int LOOKUP_SLICE = 1000;
 
-    /** Decides every open row of the batch, looking its candidates up first unless the prefetch already did. */
-    public MatchIndex apply(RunContext run, Batch batch) {
-        MatchIndex index = batch.lookedUp != null ? batch.lookedUp : lookup(run, batch);
+    /**
+     * The lookup step of the prepare-batch route: makes the batch's lookup ahead of time, on the reading
+     * thread, once the batch before it has decided — unless the two share an email, external ID or
+     * account, or the run is stopping; then the match step makes it, after the batch before is recorded.
+     */
+    public void lookupAhead(RunContext run, Batch batch) {
+        if (batch.lookedUp != null || run.stopReason != null) {
+            return;
+        }
+        if ((run.readAhead == null || run.readAhead.mayLookUp(batch)) && run.stopReason == null
+                && run.budgetAllowsAnotherBatch()) {
+            batch.lookedUp = lookup(run, batch);
+        }
+    }
+
+    /**
+     * Decides every open row of the batch — what it becomes (create, update, nothing) and in which
+     * object — looking its candidates up first unless the prepare-batch route already did. Then the
+     * next batch's lookup may start.
+     */
+    public void apply(RunContext run, Batch batch) {
+        if (batch.lookedUp == null) {
+            batch.lookedUp = lookup(run, batch);
+        }
+        MatchIndex index = batch.lookedUp;
         batch.open().toList().forEach(w -> decide(run, w, index));
-        return index;
+        if (run.readAhead != null) {
+            run.readAhead.decided(batch.number(), batch.writeKeys(run.job.accounts().enabled()));
+        }
     }
 
     /**

@@ -12,6 +12,12 @@ import io.sfsync.synclog.Outcome;
 /**
  * One source row on its way through a batch. Each step fills in what it decides; once
  * {@link #outcome} is set the row is settled and later steps leave it alone.
+ *
+ * <p>The public methods are the contract a step of one's own (YAML or a bean) works with: read the
+ * row's source columns ({@link #column}) and mapped fields ({@link #field}); set a column before the
+ * map step or a field after it; settle the row with an action, a reason code of the step's own and a
+ * message ({@link #skip}, {@link #settle(String, String, String)}). A row is never removed from its
+ * batch: every row ends in exactly one sync_log row.
  */
 public final class RecordWork {
     /** What the write step will do for this row. */
@@ -19,6 +25,8 @@ public final class RecordWork {
 
     final SourceRow row;
     MappedRecord mapped;
+    /** The map step has seen this row: columns set after it would not be mapped. */
+    boolean mapStepPassed;
     Link link;
     /** The Salesforce object the row becomes or updates. */
     String targetObject;
@@ -49,6 +57,111 @@ public final class RecordWork {
 
     public String key() {
         return row.key();
+    }
+
+    /** The row's key (YAML: {@code ${body.key}}). */
+    public String getKey() {
+        return row.key();
+    }
+
+    /** A source column's value (names are case-insensitive), or null. */
+    public Object column(String name) {
+        return row.get(name);
+    }
+
+    /** The source columns, by lower-case name (YAML: {@code ${body.columns[company]}}). */
+    public Map<String, Object> getColumns() {
+        return java.util.Collections.unmodifiableMap(row.columns());
+    }
+
+    /**
+     * Sets a source column before the row is mapped, so the job's field rules see it (an enrichment):
+     * its value counts in the row's payload hash like any other column.
+     *
+     * @throws IllegalStateException once the row is mapped or settled
+     */
+    public void setColumn(String name, Object value) {
+        if (settled() || mapStepPassed) {
+            throw new IllegalStateException("row " + key() + ": column " + name + " can only be set before the map step"
+                    + " (after it, set a field)");
+        }
+        row.columns().put(name.toLowerCase(java.util.Locale.ROOT), value);
+        mapped = null; // mapped by the map step with the new value
+    }
+
+    /** The mapped value of a field of the row's Salesforce object, or null (before the map step: null). */
+    public Object field(String name) {
+        return mapped == null || targetObject == null ? null : mapped.valuesOf(targetObject).get(name);
+    }
+
+    /** The mapped fields of the row's Salesforce object (YAML: {@code ${body.fields[Title]}}). */
+    public Map<String, Object> getFields() {
+        return mapped == null || targetObject == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(mapped.valuesOf(targetObject));
+    }
+
+    /** The Salesforce object the row becomes or updates (Lead, Contact), as decided so far. */
+    public String getObject() {
+        return targetObject;
+    }
+
+    /**
+     * Sets a mapped field of the row's Salesforce object after the map step (null removes it); it is
+     * written subject to the field's overwrite rule and counts in the payload hash recorded with the link.
+     *
+     * @throws IllegalStateException before the map step or once the row is settled
+     */
+    public void setField(String name, Object value) {
+        if (mapped == null || settled()) {
+            throw new IllegalStateException("row " + key() + ": field " + name + " can only be set on an open row after the"
+                    + " map step (before it, set a column)");
+        }
+        mapped = mapped.withValue(targetObject, name, value);
+    }
+
+    /** Whether no step has settled the row yet (YAML: {@code ${body.open}}). */
+    public boolean isOpen() {
+        return !settled();
+    }
+
+    /** Settles the row SKIPPED with a reason code of the step's own (e.g. FILTERED) and a message. */
+    public void skip(String reason, String message) {
+        settle("SKIPPED", reason, message);
+    }
+
+    /** The actions a step may settle a row with: what happened without a Salesforce write of this step's. */
+    public static final java.util.Set<Action> STEP_ACTIONS = java.util.EnumSet.of(Action.SKIPPED, Action.DUPLICATE,
+            Action.ERROR, Action.PENDING);
+
+    /**
+     * Settles the row: {@code action} one of SKIPPED, DUPLICATE, ERROR, PENDING (PENDING keeps the watermark
+     * behind the row: it is read again next run); {@code reason} an upper-case code such as FILTERED;
+     * {@code message} what an operator reads in sync_log.
+     *
+     * @throws IllegalArgumentException naming the row and the argument when one is not valid
+     * @throws IllegalStateException when the row is settled already
+     */
+    public void settle(String action, String reason, String message) {
+        Action a;
+        try {
+            a = Action.valueOf(action == null ? "" : action.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            a = null;
+        }
+        if (a == null || !STEP_ACTIONS.contains(a)) {
+            throw new IllegalArgumentException("row " + key() + ": action '" + action + "' cannot be set by a step"
+                    + " (expected one of " + STEP_ACTIONS + ")");
+        }
+        if (reason == null || !reason.matches("[A-Z][A-Z0-9_]{0,39}")) {
+            throw new IllegalArgumentException("row " + key() + ": reason '" + reason + "' is not a reason code"
+                    + " (expected upper case letters, digits and _, up to 40, e.g. FILTERED)");
+        }
+        if (settled()) {
+            throw new IllegalStateException("row " + key() + " is settled already (" + outcome.action() + "/"
+                    + outcome.reason() + "); a row is settled once");
+        }
+        settle(a, reason, message == null || message.isBlank() ? reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                : message);
     }
 
     public boolean settled() {

@@ -51,13 +51,8 @@ public final class RunContext {
     Watermark cursor;
     /** The open source stream of a watermark run. */
     io.sfsync.source.SourceReader.Cursor source;
-    /** The next batch, read and mapped in the background while this one talks to Salesforce. */
-    java.util.concurrent.CompletableFuture<Batch> prefetched;
-    /** The batch after it, read and mapped while the next one is looked up. */
-    java.util.concurrent.CompletableFuture<Batch> readAhead;
-    /** The reading thread (source stream, mapping) and the lookup thread (Salesforce queries). */
-    java.util.concurrent.ExecutorService prefetcher;
-    java.util.concurrent.ExecutorService lookups;
+    /** The batches after this one, prepared on the reading thread while this one talks to Salesforce. */
+    ReadAhead readAhead;
     /** The last watermark this run committed (or found). */
     Watermark durable;
     /** Set once a row stays pending: the watermark must not pass it for the rest of the run. */
@@ -79,7 +74,7 @@ public final class RunContext {
     final List<RecordWork> planned = new ArrayList<>();
     java.util.function.Consumer<RecordWork> planSink;
     /** Time spent in each step, in nanoseconds (where a slow run spends its time). */
-    final Map<String, Long> stepNanos = new java.util.LinkedHashMap<>();
+    final Map<String, Long> stepNanos = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     private final java.util.concurrent.atomic.AtomicInteger apiCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     RunContext(JobConfig job, Mode mode, String trigger, String segment, SyncStore store, SourceReader reader,
@@ -178,18 +173,13 @@ public final class RunContext {
         return job.segmentPredicate(segment);
     }
 
-    /** Releases the source stream and the reading and lookup threads. */
+    /** Releases the source stream, the reading thread and the heartbeat. */
     void close() {
-        for (java.util.concurrent.Future<?> f : new java.util.concurrent.Future<?>[] {prefetched, readAhead}) {
-            if (f != null) {
-                f.cancel(true);
-            }
+        if (readAhead != null) {
+            readAhead.close();
         }
-        for (java.util.concurrent.ExecutorService e : new java.util.concurrent.ExecutorService[] {prefetcher, lookups,
-                heartbeat}) {
-            if (e != null) {
-                e.shutdownNow();
-            }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
         }
         if (source != null) {
             source.close();

@@ -309,8 +309,25 @@ public final class RunLifecycle {
         }
     }
 
+    /** Closes the run — its threads, its counts and summary, its lease — unless that was done already. */
+    public String finishOnce(RunContext run) {
+        synchronized (run) {
+            if (run.finishedStatus != null) {
+                return run.finishedStatus;
+            }
+            run.close();
+            try {
+                run.finishedStatus = finish(run);
+            } catch (RuntimeException e) {
+                LOG.error("Could not close run {}: {}", run.runId, e.getMessage());
+                run.finishedStatus = "FAILED";
+            }
+            return run.finishedStatus;
+        }
+    }
+
     /** Writes the run's outcome; returns its final status. */
-    public String finish(RunContext run) {
+    String finish(RunContext run) {
         if (run.busy) {
             return "BUSY";
         }

@@ -14,58 +14,27 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.sfsync.salesforce.ErrorClassifier;
-import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.sync.SalesforceWriter.Kind;
+import io.sfsync.sync.SalesforceWriter.Op;
 import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
 
 /**
- * Writes a batch: accounts first, then people, as sObject Collections of up to 200
- * records, packed five to a Composite request (one API call). Creates that carry the job's external
- * ID go through upsert on it, so a retry after a lost response updates instead of duplicating.
- * Records that fail with a lock or availability error are sent again with backoff, a bounded number
- * of times; what still fails stays PENDING for the next run.
+ * Writes a batch's people (Leads and Contacts; their accounts are written by the accounts step before)
+ * through {@link SalesforceWriter}: creates as upserts on the job's external ID where they carry it,
+ * updates by Id, and settles each row from Salesforce's answer. Before anything is created, the rows
+ * about to be are written to sync_intent, so a run that finds them later counts them created. Dry runs
+ * and plans settle what each row would become without writing; a run that stopped leaves its rows PENDING.
  */
 public final class WriteStep {
     private static final Logger LOG = LoggerFactory.getLogger(WriteStep.class);
-    static final int COLLECTION_SIZE = 200;
-    static final int COLLECTIONS_PER_COMPOSITE = 5;
-    private static final int RECORD_RETRIES = 3;
-    /** How many times a Bulk API job that failed on a transient error is sent again in the run. */
-    private static final int BULK_RETRIES = 4;
+    private static final int COLLECTIONS_PER_COMPOSITE = SalesforceWriter.COLLECTIONS_PER_COMPOSITE;
 
-    private final RunLifecycle lifecycle;
-    private final long retryBackoffMs;
+    private final SalesforceWriter writer;
 
-    public WriteStep(RunLifecycle lifecycle, long retryBackoffMs) {
-        this.lifecycle = lifecycle;
-        this.retryBackoffMs = retryBackoffMs;
-    }
-
-    private enum Kind { CREATE, UPSERT, UPDATE }
-
-    /** One record to send, and whose result it is. */
-    private static final class Op {
-        final String object;
-        final Kind kind;
-        final Map<String, Object> fields;
-        final boolean autoAssign;
-        final RecordWork work;
-        final String accountKey;
-        JsonNode result;
-        String failure;
-        ErrorClassifier.Kind failureKind;
-        /** Sent again after an answer was lost: a "found, not created" answer may be our own first send. */
-        boolean resent;
-
-        Op(String object, Kind kind, Map<String, Object> fields, boolean autoAssign, RecordWork work, String accountKey) {
-            this.object = object;
-            this.kind = kind;
-            this.fields = fields;
-            this.autoAssign = autoAssign;
-            this.work = work;
-            this.accountKey = accountKey;
-        }
+    WriteStep(SalesforceWriter writer) {
+        this.writer = writer;
     }
 
     public void apply(RunContext run, Batch batch) {
@@ -79,27 +48,12 @@ public final class WriteStep {
             pendAll(batch, run.stopReason);
             return;
         }
-        writeAccounts(run, batch);
         List<Op> ops = new ArrayList<>();
         batch.open().forEach(w -> {
-            if (w.accountKey != null) {
-                String id = batch.createdAccounts.get(w.accountKey);
-                if (id != null) {
-                    w.accountId = id;
-                    w.payload.put("AccountId", id);
-                    w.diff.put("AccountId", new Object[] {null, id});
-                } else if (batch.accountsToRetry.contains(w.accountKey)) {
-                    // company first: without its account the Contact waits for the next run
-                    w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "ACCOUNT_NOT_CREATED",
-                            "will be retried on the next run: its account could not be created ("
-                                    + batch.failedAccounts.get(w.accountKey) + ")", null));
-                    return;
-                }
-            }
             if (w.operation == RecordWork.Operation.CREATE) {
                 Map<String, Object> fields = new LinkedHashMap<>(w.payload);
-                ops.add(new Op(w.targetObject, upsertable(run, w.targetObject, fields) ? Kind.UPSERT : Kind.CREATE, fields,
-                        w.autoAssign, w, null));
+                ops.add(new Op(w.targetObject, SalesforceWriter.upsertable(run, w.targetObject, fields) ? Kind.UPSERT
+                        : Kind.CREATE, fields, w.autoAssign, w, null));
             } else if (w.operation == RecordWork.Operation.UPDATE) {
                 if (w.payload.isEmpty()) {
                     w.settle(Action.SKIPPED, "NO_CHANGE", "Salesforce already has these values");
@@ -111,7 +65,7 @@ public final class WriteStep {
             }
         });
         recordIntents(run, ops);
-        send(run, ops);
+        writer.send(run, ops);
         for (Op op : ops) {
             settle(run, batch, op);
         }
@@ -181,211 +135,6 @@ public final class WriteStep {
                 .forEach(run.intents::add));
     }
 
-    private void writeAccounts(RunContext run, Batch batch) {
-        List<Op> ops = new ArrayList<>();
-        batch.newAccounts.forEach((key, fields) -> ops.add(new Op("Account",
-                upsertable(run, "Account", fields) ? Kind.UPSERT : Kind.CREATE, fields, false, null, key)));
-        batch.accountUpdates.forEach((id, fields) -> {
-            Map<String, Object> f = new LinkedHashMap<>(fields);
-            f.put("Id", id);
-            ops.add(new Op("Account", Kind.UPDATE, f, false, null, null));
-        });
-        if (ops.isEmpty()) {
-            return;
-        }
-        send(run, ops);
-        for (Op op : ops) {
-            if (op.result != null && op.result.path("success").asBoolean() && op.accountKey != null) {
-                batch.createdAccounts.put(op.accountKey, op.result.path("id").asText());
-            } else if (op.result == null || !op.result.path("success").asBoolean()) {
-                String why = op.failure != null ? op.failure : firstError(op.result);
-                if (op.accountKey != null) {
-                    batch.failedAccounts.put(op.accountKey, why);
-                    boolean mayPass = op.failure != null ? op.failureKind != ErrorClassifier.Kind.PERMANENT
-                            : transientRecordError(op.result);
-                    if (mayPass) {
-                        batch.accountsToRetry.add(op.accountKey);
-                    }
-                }
-                LOG.warn("Account {} for job {} not written: {}", op.accountKey != null ? op.accountKey : op.fields.get("Id"),
-                        run.job.name(), why);
-            }
-        }
-    }
-
-    /** Upsert on the job's external ID when the record carries it: safe to send twice. */
-    private static boolean upsertable(RunContext run, String object, Map<String, Object> fields) {
-        String ext = run.job.externalIdField();
-        ObjectInfo info = run.describe.get(object);
-        return ext != null && info != null && info.field(ext) != null && fields.get(info.field(ext).name()) != null;
-    }
-
-    /**
-     * Sends the ops — large groups of upserts or updates through Bulk API 2.0, the rest as collections —
-     * then resends those that hit a transient per-record error, with backoff.
-     */
-    private void send(RunContext run, List<Op> all) {
-        List<Op> collections = bulk(run, all);
-        if (!collections.isEmpty()) {
-            sendOnce(run, collections);
-        }
-        for (int attempt = 1; attempt <= RECORD_RETRIES && run.stopReason == null; attempt++) {
-            List<Op> again = all.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
-            if (again.isEmpty()) {
-                return;
-            }
-            sleep(retryBackoffMs << (attempt - 1));
-            again.forEach(op -> op.result = null);
-            sendOnce(run, again);
-        }
-    }
-
-    /** Writes the groups at or above the job's bulkThreshold through Bulk API 2.0; returns the other ops. */
-    private List<Op> bulk(RunContext run, List<Op> ops) {
-        Map<String, List<Op>> groups = new LinkedHashMap<>();
-        for (Op op : ops) {
-            if ((op.kind == Kind.UPSERT || op.kind == Kind.UPDATE) && !op.autoAssign) {
-                groups.computeIfAbsent(op.object + "|" + op.kind, k -> new ArrayList<>()).add(op);
-            }
-        }
-        List<Op> rest = new ArrayList<>(ops);
-        for (List<Op> group : groups.values()) {
-            if (group.size() < run.job.bulkThreshold()) {
-                continue;
-            }
-            rest.removeAll(group);
-            Op first = group.get(0);
-            String ext = first.kind == Kind.UPSERT ? run.describe.get(first.object).field(run.job.externalIdField()).name()
-                    : null;
-            List<BulkWriter.Row> rows = new ArrayList<>();
-            for (Op op : group) {
-                rows.add(new BulkWriter.Row() {
-                    @Override
-                    public Map<String, Object> fields() {
-                        return op.fields;
-                    }
-
-                    @Override
-                    public void result(ObjectNode result) {
-                        op.result = result;
-                    }
-                });
-            }
-            // a Bulk job carries only upserts on the external ID and updates by Id: when one of its calls
-            // fails transiently, the whole job can be sent again without creating anything twice
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    group.forEach(op -> op.result = null);
-                    new BulkWriter().write(run, first.object, ext, rows);
-                    break;
-                } catch (SalesforceClient.SalesforceCallException e) {
-                    if (e.kind() == ErrorClassifier.Kind.TRANSIENT && attempt < BULK_RETRIES && run.stopReason == null) {
-                        LOG.warn("Bulk API job for {} {} of job {} failed ({}); sending it again", group.size(),
-                                first.object, run.job.name(), e.getMessage());
-                        group.forEach(op -> op.resent = true);
-                        sleep(retryBackoffMs << attempt);
-                        continue;
-                    }
-                    group.forEach(op -> {
-                        op.failure = e.getMessage();
-                        op.failureKind = e.kind();
-                    });
-                    if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
-                        lifecycle.stopOnFailure(run, e);
-                    }
-                    break;
-                }
-            }
-        }
-        return rest;
-    }
-
-    private void sendOnce(RunContext run, List<Op> ops) {
-        Map<String, List<Op>> groups = new LinkedHashMap<>();
-        for (Op op : ops) {
-            groups.computeIfAbsent(op.object + "|" + op.kind + "|" + op.autoAssign, k -> new ArrayList<>()).add(op);
-        }
-        for (Boolean autoAssign : List.of(false, true)) {
-            List<List<Op>> chunks = new ArrayList<>();
-            groups.forEach((k, g) -> {
-                if (k.endsWith("|" + autoAssign)) {
-                    for (int i = 0; i < g.size(); i += COLLECTION_SIZE) {
-                        chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
-                    }
-                }
-            });
-            for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
-                List<List<Op>> composite = chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE));
-                sendComposite(run, composite, autoAssign);
-            }
-        }
-    }
-
-    private void sendComposite(RunContext run, List<List<Op>> collections, boolean autoAssign) {
-        SalesforceClient sf = run.salesforce;
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Sforce-Auto-Assign", autoAssign ? "TRUE" : "FALSE");
-        if (run.job.allowSave()) {
-            headers.put("Sforce-Duplicate-Rule-Header", "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true");
-        }
-        List<ObjectNode> subs = new ArrayList<>();
-        boolean idempotent = true;
-        for (int i = 0; i < collections.size(); i++) {
-            List<Op> c = collections.get(i);
-            Op first = c.get(0);
-            ObjectNode body = sf.mapper().createObjectNode();
-            body.put("allOrNone", false);
-            ArrayNode records = body.putArray("records");
-            for (Op op : c) {
-                ObjectNode r = records.addObject();
-                r.putObject("attributes").put("type", op.object);
-                op.fields.forEach((k, v) -> r.set(k, sf.mapper().valueToTree(v)));
-            }
-            ObjectNode sub = switch (first.kind) {
-                case CREATE -> sf.subrequest("POST", "composite/sobjects", "c" + i, body);
-                case UPDATE -> sf.subrequest("PATCH", "composite/sobjects", "c" + i, body);
-                case UPSERT -> sf.subrequest("PATCH", "composite/sobjects/" + first.object + "/"
-                        + run.describe.get(first.object).field(run.job.externalIdField()).name(), "c" + i, body);
-            };
-            ObjectNode h = sub.putObject("httpHeaders");
-            headers.forEach(h::put);
-            idempotent &= first.kind != Kind.CREATE;
-            subs.add(sub);
-        }
-        List<JsonNode> responses;
-        try {
-            responses = run.composite(subs, headers, idempotent);
-        } catch (SalesforceClient.SalesforceCallException e) {
-            collections.forEach(c -> c.forEach(op -> {
-                op.failure = e.getMessage();
-                op.failureKind = e.kind();
-            }));
-            if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
-                lifecycle.stopOnFailure(run, e);
-            }
-            return;
-        }
-        for (int i = 0; i < collections.size(); i++) {
-            JsonNode r = responses.get(i);
-            List<Op> c = collections.get(i);
-            JsonNode body = r.path("body");
-            if (r.path("httpStatusCode").asInt() >= 300 || !body.isArray()) {
-                String why = body.isArray() && body.size() > 0 ? body.get(0).path("errorCode").asText() + ": "
-                        + body.get(0).path("message").asText() : body.toString();
-                c.forEach(op -> {
-                    op.failure = why;
-                    op.failureKind = ErrorClassifier.Kind.PERMANENT;
-                });
-                continue;
-            }
-            boolean resent = r.path(SalesforceClient.RESENT).asBoolean(false);
-            for (int j = 0; j < c.size(); j++) {
-                c.get(j).result = body.get(j);
-                c.get(j).resent |= resent;
-            }
-        }
-    }
-
     private void settle(RunContext run, Batch batch, Op op) {
         RecordWork w = op.work;
         w.createResent = op.resent;
@@ -437,21 +186,6 @@ public final class WriteStep {
         }
     }
 
-    private static boolean transientRecordError(JsonNode result) {
-        if (result == null || result.path("success").asBoolean()) {
-            return false;
-        }
-        return ErrorClassifier.TRANSIENT_RECORD_CODES.contains(result.path("errors").path(0).path("statusCode").asText());
-    }
-
-    private static String firstError(JsonNode result) {
-        if (result == null) {
-            return "no result";
-        }
-        JsonNode e = result.path("errors").path(0);
-        return e.path("statusCode").asText() + ": " + e.path("message").asText();
-    }
-
     /** Dry runs and plans: what each row would become, without writing. */
     private static void wouldDo(RunContext run, Batch batch) {
         batch.open().forEach(w -> {
@@ -469,14 +203,6 @@ public final class WriteStep {
     private static void pendAll(Batch batch, String reason) {
         batch.open().forEach(w -> w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STOPPED",
                 "not written: " + reason, null)));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String joinFields(JsonNode array) {

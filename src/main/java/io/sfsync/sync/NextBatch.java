@@ -1,0 +1,52 @@
+package io.sfsync.sync;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+import io.sfsync.synclog.Watermark;
+
+/**
+ * The next-batch step: hands the run its next batch. A watermark run opens the source stream on its
+ * first batch and from then on takes batches the prepare-batch route made ahead on the reading thread;
+ * a run of chosen rows (a retry) prepares its one batch here. A run whose API budget share would not
+ * cover another batch stops PAUSED before it.
+ */
+final class NextBatch {
+    private NextBatch() {
+    }
+
+    static Batch next(RunContext run, IntFunction<Batch> prepare) {
+        if (!run.more) {
+            return new Batch(run.batches, List.of(), true);
+        }
+        if (!run.budgetAllowsAnotherBatch()) {
+            run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
+                    + run.apiAllowance + " calls); the rest waits for the next run");
+            return new Batch(run.batches, List.of(), true);
+        }
+        Batch batch;
+        if (run.onlyKeys != null) {
+            batch = prepare.apply(run.batches + 1);
+            run.more = false;
+        } else {
+            if (run.source == null) {
+                int size = run.job.batchSize();
+                run.source = run.reader.open(run.cursor, run.segmentPredicate(), size);
+                run.readAhead = new ReadAhead(run.job.name(), size, prepare);
+            }
+            batch = run.readAhead.take();
+            run.more = !batch.sourceDone;
+        }
+        for (int i = batch.works().size() - 1; i >= 0; i--) {
+            var last = batch.works().get(i).row;
+            if (!last.isInvalid()) {
+                run.cursor = new Watermark(last.changedAt(), last.key());
+                break;
+            }
+        }
+        run.batches++;
+        run.batchStarted();
+        run.inFlight = batch.isEmpty() ? null : batch;
+        return batch;
+    }
+}

@@ -1,0 +1,127 @@
+package io.sfsync.sync;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+
+/**
+ * The batches after the one being written, prepared on a reading thread of their own by the
+ * prepare-batch route (read, map, lookup — and whatever steps a job's YAML adds there), so that a run's
+ * time is mostly its Salesforce calls. It keeps one batch ahead, two while batches are small (up to
+ * {@link #TWO_AHEAD_UP_TO} rows: a Bulk API load's big batches would cost more heap than they save time).
+ *
+ * <p>A batch's lookup may only start once the batch before it has decided what it writes (the match
+ * step calls {@link #decided}), and is left to the match step when both touch one email, external ID
+ * or account: its lookup must then see those writes. Taking a batch tells the one before it is done.
+ */
+final class ReadAhead implements AutoCloseable {
+    static final int TWO_AHEAD_UP_TO = 2_000;
+    /** A lookup waits this long at most for the batch before it; past that the match step looks up itself. */
+    private static final long DECISION_WAIT_MS = 10 * 60_000L;
+
+    private final ExecutorService thread;
+    private final IntFunction<Batch> prepare;
+    private final boolean twoAhead;
+    private final Map<Integer, CompletableFuture<Set<String>>> decisions = new ConcurrentHashMap<>();
+    private CompletableFuture<Batch> next;
+    private CompletableFuture<Batch> afterNext;
+    private int prepared;
+    private int taken;
+
+    /** @param prepare runs the prepare-batch route for the batch of the given number */
+    ReadAhead(String job, int batchSize, IntFunction<Batch> prepare) {
+        this.prepare = prepare;
+        this.twoAhead = batchSize <= TWO_AHEAD_UP_TO;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sfsync-prepare-" + job);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The next batch, waiting for it if it is not prepared yet; the batches after it are started. */
+    Batch take() {
+        // the batch before this one is recorded: a lookup waiting for it need not wait any longer
+        decided(taken, Set.of());
+        if (next == null) {
+            next = schedule(null);
+        }
+        Batch batch = await(next);
+        taken = batch.number();
+        if (batch.sourceDone) {
+            next = null;
+            afterNext = null;
+        } else {
+            next = afterNext != null ? afterNext : schedule(null);
+            afterNext = twoAhead ? schedule(next) : null;
+        }
+        return batch;
+    }
+
+    private CompletableFuture<Batch> schedule(CompletableFuture<Batch> after) {
+        if (after == null) {
+            return CompletableFuture.supplyAsync(() -> prepare.apply(++prepared), thread);
+        }
+        return after.thenApplyAsync(b -> b.sourceDone ? new Batch(++prepared, List.of(), true)
+                : prepare.apply(++prepared), thread);
+    }
+
+    /** The batch of this number has decided its writes: the lookup of the one after it may start. */
+    void decided(int batchNumber, Set<String> writeKeys) {
+        if (batchNumber > 0) {
+            decisions.computeIfAbsent(batchNumber, n -> new CompletableFuture<>()).complete(writeKeys);
+        }
+    }
+
+    /**
+     * Whether the batch of this number may look up now, on the reading thread: once the batch before it
+     * has decided, when none of its keys is one that batch writes.
+     */
+    boolean mayLookUp(Batch batch) {
+        if (batch.number() <= 1) {
+            return true;
+        }
+        try {
+            Set<String> writing = decisions.computeIfAbsent(batch.number() - 1, n -> new CompletableFuture<>())
+                    .get(DECISION_WAIT_MS, TimeUnit.MILLISECONDS);
+            return writing.isEmpty() || java.util.Collections.disjoint(writing, batch.matchKeys());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (CompletableFuture<Batch> f : java.util.Arrays.asList(next, afterNext)) {
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+        decisions.values().forEach(d -> d.complete(Set.of()));
+        thread.shutdownNow();
+    }
+
+    private static Batch await(CompletableFuture<Batch> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing the next batch", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+    }
+}

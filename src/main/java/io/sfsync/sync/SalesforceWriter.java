@@ -1,0 +1,265 @@
+package io.sfsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+
+/**
+ * Sends records to Salesforce for the accounts and write steps: sObject Collections of up to 200
+ * records, packed five to a Composite request (one API call), or Bulk API 2.0 jobs for groups at or
+ * above the job's bulkThreshold. Creates that carry the job's external ID go through upsert on it, so
+ * a retry after a lost response updates instead of duplicating. Records that fail with a lock or
+ * availability error are sent again with backoff, a bounded number of times; the caller settles what
+ * still fails.
+ */
+final class SalesforceWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceWriter.class);
+    static final int COLLECTION_SIZE = 200;
+    static final int COLLECTIONS_PER_COMPOSITE = 5;
+    private static final int RECORD_RETRIES = 3;
+    /** How many times a Bulk API job that failed on a transient error is sent again in the run. */
+    private static final int BULK_RETRIES = 4;
+
+    private final RunLifecycle lifecycle;
+    private final long retryBackoffMs;
+
+    SalesforceWriter(RunLifecycle lifecycle, long retryBackoffMs) {
+        this.lifecycle = lifecycle;
+        this.retryBackoffMs = retryBackoffMs;
+    }
+
+    enum Kind { CREATE, UPSERT, UPDATE }
+
+    /** One record to send, and whose result it is. */
+    static final class Op {
+        final String object;
+        final Kind kind;
+        final Map<String, Object> fields;
+        final boolean autoAssign;
+        final RecordWork work;
+        final String accountKey;
+        JsonNode result;
+        String failure;
+        ErrorClassifier.Kind failureKind;
+        /** Sent again after an answer was lost: a "found, not created" answer may be our own first send. */
+        boolean resent;
+
+        Op(String object, Kind kind, Map<String, Object> fields, boolean autoAssign, RecordWork work, String accountKey) {
+            this.object = object;
+            this.kind = kind;
+            this.fields = fields;
+            this.autoAssign = autoAssign;
+            this.work = work;
+            this.accountKey = accountKey;
+        }
+    }
+
+    /** Upsert on the job's external ID when the record carries it: safe to send twice. */
+    static boolean upsertable(RunContext run, String object, Map<String, Object> fields) {
+        String ext = run.job.externalIdField();
+        ObjectInfo info = run.describe.get(object);
+        return ext != null && info != null && info.field(ext) != null && fields.get(info.field(ext).name()) != null;
+    }
+
+    /**
+     * Sends the ops — large groups of upserts or updates through Bulk API 2.0, the rest as collections —
+     * then resends those that hit a transient per-record error, with backoff.
+     */
+    void send(RunContext run, List<Op> all) {
+        List<Op> collections = bulk(run, all);
+        if (!collections.isEmpty()) {
+            sendOnce(run, collections);
+        }
+        for (int attempt = 1; attempt <= RECORD_RETRIES && run.stopReason == null; attempt++) {
+            List<Op> again = all.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
+            if (again.isEmpty()) {
+                return;
+            }
+            sleep(retryBackoffMs << (attempt - 1));
+            again.forEach(op -> op.result = null);
+            sendOnce(run, again);
+        }
+    }
+
+    /** Writes the groups at or above the job's bulkThreshold through Bulk API 2.0; returns the other ops. */
+    private List<Op> bulk(RunContext run, List<Op> ops) {
+        Map<String, List<Op>> groups = new LinkedHashMap<>();
+        for (Op op : ops) {
+            if ((op.kind == Kind.UPSERT || op.kind == Kind.UPDATE) && !op.autoAssign) {
+                groups.computeIfAbsent(op.object + "|" + op.kind, k -> new ArrayList<>()).add(op);
+            }
+        }
+        List<Op> rest = new ArrayList<>(ops);
+        for (List<Op> group : groups.values()) {
+            if (group.size() < run.job.bulkThreshold()) {
+                continue;
+            }
+            rest.removeAll(group);
+            Op first = group.get(0);
+            String ext = first.kind == Kind.UPSERT ? run.describe.get(first.object).field(run.job.externalIdField()).name()
+                    : null;
+            List<BulkWriter.Row> rows = new ArrayList<>();
+            for (Op op : group) {
+                rows.add(new BulkWriter.Row() {
+                    @Override
+                    public Map<String, Object> fields() {
+                        return op.fields;
+                    }
+
+                    @Override
+                    public void result(ObjectNode result) {
+                        op.result = result;
+                    }
+                });
+            }
+            // a Bulk job carries only upserts on the external ID and updates by Id: when one of its calls
+            // fails transiently, the whole job can be sent again without creating anything twice
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    group.forEach(op -> op.result = null);
+                    new BulkWriter().write(run, first.object, ext, rows);
+                    break;
+                } catch (SalesforceClient.SalesforceCallException e) {
+                    if (e.kind() == ErrorClassifier.Kind.TRANSIENT && attempt < BULK_RETRIES && run.stopReason == null) {
+                        LOG.warn("Bulk API job for {} {} of job {} failed ({}); sending it again", group.size(),
+                                first.object, run.job.name(), e.getMessage());
+                        group.forEach(op -> op.resent = true);
+                        sleep(retryBackoffMs << attempt);
+                        continue;
+                    }
+                    group.forEach(op -> {
+                        op.failure = e.getMessage();
+                        op.failureKind = e.kind();
+                    });
+                    if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                        lifecycle.stopOnFailure(run, e);
+                    }
+                    break;
+                }
+            }
+        }
+        return rest;
+    }
+
+    private void sendOnce(RunContext run, List<Op> ops) {
+        Map<String, List<Op>> groups = new LinkedHashMap<>();
+        for (Op op : ops) {
+            groups.computeIfAbsent(op.object + "|" + op.kind + "|" + op.autoAssign, k -> new ArrayList<>()).add(op);
+        }
+        for (Boolean autoAssign : List.of(false, true)) {
+            List<List<Op>> chunks = new ArrayList<>();
+            groups.forEach((k, g) -> {
+                if (k.endsWith("|" + autoAssign)) {
+                    for (int i = 0; i < g.size(); i += COLLECTION_SIZE) {
+                        chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
+                    }
+                }
+            });
+            for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
+                List<List<Op>> composite = chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE));
+                sendComposite(run, composite, autoAssign);
+            }
+        }
+    }
+
+    private void sendComposite(RunContext run, List<List<Op>> collections, boolean autoAssign) {
+        SalesforceClient sf = run.salesforce;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Sforce-Auto-Assign", autoAssign ? "TRUE" : "FALSE");
+        if (run.job.allowSave()) {
+            headers.put("Sforce-Duplicate-Rule-Header", "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true");
+        }
+        List<ObjectNode> subs = new ArrayList<>();
+        boolean idempotent = true;
+        for (int i = 0; i < collections.size(); i++) {
+            List<Op> c = collections.get(i);
+            Op first = c.get(0);
+            ObjectNode body = sf.mapper().createObjectNode();
+            body.put("allOrNone", false);
+            ArrayNode records = body.putArray("records");
+            for (Op op : c) {
+                ObjectNode r = records.addObject();
+                r.putObject("attributes").put("type", op.object);
+                op.fields.forEach((k, v) -> r.set(k, sf.mapper().valueToTree(v)));
+            }
+            ObjectNode sub = switch (first.kind) {
+                case CREATE -> sf.subrequest("POST", "composite/sobjects", "c" + i, body);
+                case UPDATE -> sf.subrequest("PATCH", "composite/sobjects", "c" + i, body);
+                case UPSERT -> sf.subrequest("PATCH", "composite/sobjects/" + first.object + "/"
+                        + run.describe.get(first.object).field(run.job.externalIdField()).name(), "c" + i, body);
+            };
+            ObjectNode h = sub.putObject("httpHeaders");
+            headers.forEach(h::put);
+            idempotent &= first.kind != Kind.CREATE;
+            subs.add(sub);
+        }
+        List<JsonNode> responses;
+        try {
+            responses = run.composite(subs, headers, idempotent);
+        } catch (SalesforceClient.SalesforceCallException e) {
+            collections.forEach(c -> c.forEach(op -> {
+                op.failure = e.getMessage();
+                op.failureKind = e.kind();
+            }));
+            if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                lifecycle.stopOnFailure(run, e);
+            }
+            return;
+        }
+        for (int i = 0; i < collections.size(); i++) {
+            JsonNode r = responses.get(i);
+            List<Op> c = collections.get(i);
+            JsonNode body = r.path("body");
+            if (r.path("httpStatusCode").asInt() >= 300 || !body.isArray()) {
+                String why = body.isArray() && body.size() > 0 ? body.get(0).path("errorCode").asText() + ": "
+                        + body.get(0).path("message").asText() : body.toString();
+                c.forEach(op -> {
+                    op.failure = why;
+                    op.failureKind = ErrorClassifier.Kind.PERMANENT;
+                });
+                continue;
+            }
+            boolean resent = r.path(SalesforceClient.RESENT).asBoolean(false);
+            for (int j = 0; j < c.size(); j++) {
+                c.get(j).result = body.get(j);
+                c.get(j).resent |= resent;
+            }
+        }
+    }
+
+    static boolean transientRecordError(JsonNode result) {
+        if (result == null || result.path("success").asBoolean()) {
+            return false;
+        }
+        return ErrorClassifier.TRANSIENT_RECORD_CODES.contains(result.path("errors").path(0).path("statusCode").asText());
+    }
+
+    static String firstError(JsonNode result) {
+        if (result == null) {
+            return "no result";
+        }
+        JsonNode e = result.path("errors").path(0);
+        return e.path("statusCode").asText() + ": " + e.path("message").asText();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,292 @@
+package io.sfsync.sync;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * The composition root of the sync steps and their catalogue: every step the YAML flows compose is a
+ * {@code direct:} endpoint defined here, and every exchange header and property they use is named
+ * here. The shipped flows are routes/outbound-sync.camel.yaml (the run) and its prepare-batch route
+ * (read, map, lookup), which the run's reading thread runs for the next batches while one is written.
+ *
+ * <p>A step works on the batch in the body ({@link Batch}, its rows {@link RecordWork}) and the run in
+ * the property {@value #RUN}. Steps of one's own go between them; they read and settle rows through
+ * the public methods of those two classes and never remove a row.
+ */
+public final class SyncSteps {
+    /** Header: the job to run (required by start-run). */
+    public static final String JOB = "SfsyncJob";
+    /** Header: what started the run — schedule, manual, api, cli. */
+    public static final String TRIGGER = "SfsyncTrigger";
+    /** Header: the segment to run instead of the job's default. */
+    public static final String SEGMENT = "SfsyncSegment";
+    /** Header: RUN, DRY_RUN or PLAN. */
+    public static final String MODE = "SfsyncMode";
+    /** Header: a List of source keys: only these rows (a retry, a push). */
+    public static final String KEYS = "SfsyncKeys";
+    /** Header: Lead or Contact, what unmatched rows become instead of the job's createAs. */
+    public static final String CREATE_AS = "SfsyncCreateAs";
+    /** Header set by finish-run: the run's final status. */
+    public static final String STATUS = "SfsyncStatus";
+    /** Property: the run ({@link RunContext}), set by start-run. */
+    public static final String RUN = RunContext.PROPERTY;
+    /** Property: whether the run has more rows to read (the flow's loop condition). */
+    public static final String MORE = "SfsyncMore";
+    /** Property: the endpoint of the route that prepares a batch; default {@value #PREPARE_BATCH}. */
+    public static final String PREPARE = "SfsyncPrepare";
+    /** Property on a prepare-batch exchange: the number of the batch being prepared. */
+    public static final String BATCH_NUMBER = "SfsyncBatchNumber";
+    /** Property: the endpoint of the job's flow, set by the job's entry route. */
+    public static final String FLOW = "SfsyncFlow";
+    /** Property: who follows the run ({@link RunObserver}): progress lines, a plan's rows. */
+    public static final String OBSERVER = "SfsyncRunObserver";
+    /** Property set by the dead-letter channel: why the run stopped. */
+    public static final String STOP_REASON = "SfsyncStopReason";
+
+    /** Where every run starts: the job's flow, with failures of a flow of one's own caught. */
+    public static final String RUN_JOB = "direct:sfsync-run-job";
+    /** The shipped outbound flow (routes/outbound-sync.camel.yaml). */
+    public static final String OUTBOUND_FLOW = "direct:sfsync-outbound";
+    /** The shipped prepare-batch route (routes/outbound-sync.camel.yaml). */
+    public static final String PREPARE_BATCH = "direct:sfsync-prepare-batch";
+    public static final String DEAD_LETTER = "direct:dead-letter-to-sync-log";
+
+    /** A step of the catalogue: its endpoint, what it does, and what it reads and writes. */
+    public record Step(String endpoint, String route, String does, String reads, String writes) {
+    }
+
+    /** Every step, in the order the shipped flows run them. */
+    public static final List<Step> CATALOGUE = List.of(
+            new Step("direct:sfsync-start-run", "outbound-sync",
+                    "opens the run: its lease, a sync_run row, and ONE Composite call for the org's limits, the describe"
+                            + " of every mapped object and the fallback owner",
+                    "headers " + JOB + " (required), " + TRIGGER + ", " + SEGMENT + ", " + MODE + ", " + KEYS + ", "
+                            + CREATE_AS + "; property " + OBSERVER,
+                    "property " + RUN + "; property " + MORE),
+            new Step("direct:sfsync-next-batch", "outbound-sync",
+                    "hands over the next batch, prepared ahead by the prepare-batch route on the reading thread (a retry"
+                            + " prepares its one batch here); stops the run PAUSED when its API budget share is spent",
+                    "property " + RUN + "; property " + PREPARE + " (default " + PREPARE_BATCH + ")",
+                    "body: the batch; property " + MORE),
+            new Step("direct:sfsync-read", "prepare-batch",
+                    "the next page of changed rows after the watermark (ordered by changedAt, key) with their sync_link"
+                            + " rows; rows the overlap window brings back already settled are set aside",
+                    "property " + RUN + ", " + BATCH_NUMBER, "body: the batch (rows open, not mapped)"),
+            new Step("direct:sfsync-map", "prepare-batch",
+                    "the job's field rules on every open row; settles invalid rows (ERROR/INVALID_SOURCE_ROW), not in"
+                            + " segment, do-not-contact, unchanged since the last sync (NO_CHANGE, no API call) and"
+                            + " repeated keys and emails (DUPLICATE_IN_SOURCE)",
+                    "body: the batch", "body: rows mapped or settled"),
+            new Step("direct:sfsync-lookup", "prepare-batch",
+                    "ONE Composite call: linked records, external IDs and emails in each matchIn object, the owners'"
+                            + " Users, the candidate Accounts; made once the batch before has decided, and left to match"
+                            + " when both touch one email, external ID or account",
+                    "body: the batch", "body: the batch with its lookup"),
+            new Step("direct:sfsync-match", "outbound-sync",
+                    "what each open row becomes: link, then external ID, then email; Contact before Lead; converted"
+                            + " Leads followed; ambiguous matches DUPLICATE; createOnly / updateOnly",
+                    "body: the batch", "body: rows to create or update, or settled"),
+            new Step("direct:sfsync-ownership", "outbound-sync",
+                    "owners of new records (ownerFrom, fallback owner, assignment rules); records owned by another user"
+                            + " SKIPPED/OWNED_BY_OTHER_USER",
+                    "body: the batch", "body: the batch"),
+            new Step("direct:sfsync-overwrite", "outbound-sync",
+                    "the values to send, by each field's overwrite rule, and the field-level diff; a row whose mapping"
+                            + " failed for its object is ERROR (record and field named); required fields checked",
+                    "body: the batch", "body: payloads and diffs"),
+            new Step("direct:sfsync-accounts", "outbound-sync",
+                    "company first: each Contact's account matched by domain, then name; missing accounts created and"
+                            + " existing ones updated, in ONE Composite call; Contacts whose account failed for a"
+                            + " passing reason PENDING",
+                    "body: the batch", "body: AccountId on the Contacts"),
+            new Step("direct:sfsync-write", "outbound-sync",
+                    "the people: sObject Collections, five to a Composite call (Bulk API 2.0 above bulkThreshold);"
+                            + " create intents recorded first; each row settled from Salesforce's answer",
+                    "body: the batch", "body: rows settled; property " + MORE),
+            new Step("direct:sfsync-record", "outbound-sync",
+                    "the batch's sync_log rows (exactly one per row), sync_link, watermark and the run's counts, in one"
+                            + " transaction, only while the run holds the job's lease",
+                    "body: the batch", "-"),
+            new Step("direct:sfsync-finish-run", "outbound-sync",
+                    "closes the run: status, counts and the plain-language summary in sync_run; releases the lease",
+                    "property " + RUN, "body: the run; header " + STATUS),
+            new Step(DEAD_LETTER, "sfsync-flow (route configuration)",
+                    "a failed step: the batch in flight is logged PENDING (STEP_FAILED) with the reason, the run ends"
+                            + " FAILED (or PAUSED: broken login, spent API limit); the watermark stays",
+                    "property " + RUN + "; the exception", "property " + STOP_REASON + "; body: the run"));
+
+    /** Who follows a run: a progress line per batch, and for a plan each decided row. */
+    public record RunObserver(Consumer<String> progress, Consumer<RecordWork> planSink) {
+    }
+
+    private final SyncServices services;
+    private final CamelContext camel;
+    private final RunLifecycle lifecycle;
+    private final ReadStep read = new ReadStep();
+    private final MapStep map = new MapStep();
+    private final MatchStep match = new MatchStep();
+    private final OwnershipStep ownership = new OwnershipStep();
+    private final OverwriteStep overwrite = new OverwriteStep();
+    private final AccountStep accounts;
+    private final WriteStep write;
+    private final RecordStep record = new RecordStep();
+    private final DeadLetterStep deadLetter;
+    private ProducerTemplate template;
+
+    public SyncSteps(SyncServices services, long retryBackoffMs, CamelContext camel) {
+        this.services = services;
+        this.camel = camel;
+        this.lifecycle = new RunLifecycle(services);
+        SalesforceWriter writer = new SalesforceWriter(lifecycle, retryBackoffMs);
+        this.accounts = new AccountStep(writer);
+        this.write = new WriteStep(writer);
+        this.deadLetter = new DeadLetterStep(services.store(), lifecycle);
+    }
+
+    /** Defines the step routes on the builder. */
+    public void configure(RouteBuilder rb) {
+        template = camel.createProducerTemplate();
+        // a step throws what it cannot handle; the flow's route configuration (sfsync-flow) sends it to the
+        // dead-letter channel, and the prepare-batch route hands it back to next-batch, on the run's thread
+        rb.errorHandler(rb.noErrorHandler());
+
+        rb.from(RUN_JOB).routeId("sync-run-job")
+                .process(e -> e.setProperty(FLOW, flowOf(e.getMessage().getHeader(JOB, String.class))))
+                .doTry()
+                    .toD("${exchangeProperty." + FLOW + "}")
+                .doCatch(Exception.class)
+                    .process(deadLetter::handle)
+                .end()
+                .process(this::finishIfOpen);
+        rb.from("direct:sfsync-start-run").routeId("sync-start-run").process(this::startRun);
+        rb.from("direct:sfsync-next-batch").routeId("sync-next-batch").process(e -> {
+            RunContext run = run(e);
+            String prepare = e.getProperty(PREPARE, PREPARE_BATCH, String.class);
+            run.timed("wait for batch", () -> e.getMessage().setBody(NextBatch.next(run, n -> prepare(prepare, run, n))));
+            e.setProperty(MORE, run.more());
+        });
+        rb.from("direct:sfsync-read").routeId("sync-read").process(e -> {
+            RunContext run = run(e);
+            int number = e.getProperty(BATCH_NUMBER, 1, Integer.class);
+            run.timed("read", () -> e.getMessage().setBody(read.read(run, number)));
+        });
+        step(rb, "map", (run, b) -> map.apply(run, b));
+        step(rb, "lookup", (run, b) -> match.lookupAhead(run, b));
+        step(rb, "match", (run, b) -> match.apply(run, b));
+        step(rb, "ownership", (run, b) -> ownership.apply(run, b));
+        step(rb, "overwrite", (run, b) -> overwrite.apply(run, b));
+        step(rb, "accounts", (run, b) -> accounts.apply(run, b));
+        rb.from("direct:sfsync-write").routeId("sync-write").process(e -> {
+            run(e).timed("write", () -> write.apply(run(e), batch(e)));
+            e.setProperty(MORE, run(e).more());
+        });
+        step(rb, "record", (run, b) -> record.apply(run, b));
+        rb.from("direct:sfsync-finish-run").routeId("sync-finish-run").process(e -> {
+            RunContext run = run(e);
+            e.getMessage().setHeader(STATUS, lifecycle.finishOnce(run));
+            e.getMessage().setBody(run);
+        });
+        rb.from(DEAD_LETTER).routeId("dead-letter-to-sync-log")
+                .process(deadLetter::handle)
+                .log(LoggingLevel.ERROR, "Run of ${header." + JOB + "} stopped: ${exchangeProperty." + STOP_REASON + "}");
+    }
+
+    private interface BatchStep {
+        void apply(RunContext run, Batch batch);
+    }
+
+    private static void step(RouteBuilder rb, String name, BatchStep step) {
+        rb.from("direct:sfsync-" + name).routeId("sync-" + name)
+                .process(e -> run(e).timed(name, () -> step.apply(run(e), batch(e))));
+    }
+
+    private void startRun(Exchange e) {
+        RunObserver observer = e.getProperty(OBSERVER, RunObserver.class);
+        RunContext run = lifecycle.start(e.getMessage().getHeader(JOB, String.class),
+                RunContext.Mode.valueOf(e.getMessage().getHeader(MODE, "RUN", String.class)),
+                e.getMessage().getHeader(TRIGGER, "manual", String.class),
+                e.getMessage().getHeader(SEGMENT, String.class), keys(e),
+                observer == null ? null : observer.progress(), e.getMessage().getHeader(CREATE_AS, String.class));
+        if (observer != null && observer.planSink() != null) {
+            run.planTo(observer.planSink());
+        }
+        e.setProperty(RUN, run);
+        e.setProperty(MORE, run.more());
+    }
+
+    /** Runs the prepare-batch route for one batch, on the calling thread, and hands back its batch. */
+    private Batch prepare(String endpoint, RunContext run, int number) {
+        Exchange ex = new DefaultExchange(camel);
+        ex.setProperty(RUN, run);
+        ex.setProperty(BATCH_NUMBER, number);
+        template.send(endpoint, ex);
+        if (ex.getException() != null) {
+            throw ex.getException() instanceof RuntimeException r ? r : new IllegalStateException(ex.getException());
+        }
+        Object body = ex.getMessage().getBody();
+        if (!(body instanceof Batch b)) {
+            throw new IllegalStateException("the route " + endpoint + " handed back " + (body == null ? "no body"
+                    : "a " + body.getClass().getSimpleName()) + " instead of the batch the read step made; a step there"
+                    + " must leave the batch in the body");
+        }
+        return b;
+    }
+
+    /**
+     * A flow that ended without closing its run (a flow of one's own without finish-run, or with a step
+     * that swallowed an error): a batch left unrecorded is logged PENDING, and the run is closed.
+     */
+    private void finishIfOpen(Exchange e) {
+        RunContext run = e.getProperty(RUN, RunContext.class);
+        if (run == null) {
+            return;
+        }
+        if (run.finishedStatus == null) {
+            if (run.inFlight != null) {
+                e.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("the flow "
+                        + e.getProperty(FLOW, String.class) + " ended before batch " + run.inFlight.number()
+                        + " was recorded (it needs direct:sfsync-record after its steps)"));
+                deadLetter.handle(e);
+            } else {
+                lifecycle.finishOnce(run);
+            }
+        }
+        e.getMessage().setBody(run);
+        e.getMessage().setHeader(STATUS, run.finishedStatus);
+    }
+
+    /** The flow a job runs: its own route (sync.yaml {@code jobs.J.route}), or the shipped outbound flow. */
+    public String flowOf(String job) {
+        return OUTBOUND_FLOW;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> keys(Exchange e) {
+        return e.getMessage().getHeader(KEYS, List.class);
+    }
+
+    private static RunContext run(Exchange e) {
+        return e.getProperty(RUN, RunContext.class);
+    }
+
+    private static Batch batch(Exchange e) {
+        return e.getMessage().getBody(Batch.class);
+    }
+
+    /** The catalogue as a Markdown table (the README's step catalogue). */
+    public static String markdownCatalogue() {
+        StringBuilder sb = new StringBuilder("| step | route | does | reads | writes |\n|---|---|---|---|---|\n");
+        for (Step s : CATALOGUE) {
+            sb.append("| `").append(s.endpoint()).append("` | ").append(s.route()).append(" | ").append(s.does())
+                    .append(" | ").append(s.reads()).append(" | ").append(s.writes()).append(" |\n");
+        }
+        return sb.toString();
+    }
+}
