@@ -32,6 +32,7 @@ final class SyncHarness implements AutoCloseable {
     private final String password;
     private long clock = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
     private final Path configDir;
+    private final Path routes;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The embedded PostgreSQL this harness started (closed with it), or null. */
@@ -42,11 +43,21 @@ final class SyncHarness implements AutoCloseable {
         return new SyncHarness("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", dir);
     }
 
+    /** A harness on in-memory H2 whose Camel routes are the YAML files of {@code routes} (not the shipped ones). */
+    static SyncHarness h2(String name, Path dir, Path routes) {
+        return new SyncHarness("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", dir, routes);
+    }
+
     /** A harness on a real PostgreSQL of its own, started in-process and stopped with the harness. */
     static SyncHarness postgres(Path dir) {
+        return postgres(dir, Path.of("routes"));
+    }
+
+    /** A harness on a PostgreSQL of its own whose Camel routes are the YAML files of {@code routes}. */
+    static SyncHarness postgres(Path dir, Path routes) {
         try {
             var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
-            SyncHarness h = new SyncHarness(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir);
+            SyncHarness h = new SyncHarness(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, routes);
             h.postgres = pg;
             return h;
         } catch (IOException e) {
@@ -69,6 +80,11 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness(String jdbcUrl, String user, String password, Path dir) {
+        this(jdbcUrl, user, password, dir, Path.of("routes"));
+    }
+
+    SyncHarness(String jdbcUrl, String user, String password, Path dir, Path routes) {
+        this.routes = routes;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -91,7 +107,7 @@ final class SyncHarness implements AutoCloseable {
             overrides.put("sfsync.hawtio.enabled", "false");
             // tests count API calls exactly: no timer may spend one behind their back
             overrides.put("sfsync.limits.watch", "false");
-            runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, Path.of("routes"), false, false, false, overrides));
+            runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, routes, false, false, false, overrides));
             Databases.migrateDemoSource(runtime.source());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,7 +120,7 @@ final class SyncHarness implements AutoCloseable {
 
     /** Another sfsync instance on the same database and org (as a second pod or host would be). */
     SfsyncRuntime anotherInstance() {
-        return SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, Path.of("routes"), false, false, false, overrides));
+        return SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, routes, false, false, false, overrides));
     }
 
     /** Empties the source, the sync tables and the org. */
