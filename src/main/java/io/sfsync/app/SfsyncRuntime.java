@@ -223,6 +223,8 @@ public final class SfsyncRuntime implements AutoCloseable {
         String routes = options.routesDir().toAbsolutePath().toString();
         m.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/*.camel.yaml");
         m.addOverrideProperty("camel.main.routesReloadDirectory", routes);
+        // the reusable steps (routes/kamelets/*.kamelet.yaml), used as `to: kamelet:NAME?…` in the flows
+        m.addOverrideProperty("camel.component.kamelet.location", "file:" + routes + "/kamelets");
         m.addOverrideProperty("camel.component.salesforce.loginUrl", emulator != null ? emulator.loginUrl()
                 : config.salesforce().resolvedLoginUrl());
         m.addOverrideProperty("camel.component.salesforce.authenticationType", emulator != null ? "CLIENT_CREDENTIALS"

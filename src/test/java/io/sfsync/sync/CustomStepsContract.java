@@ -32,9 +32,14 @@ abstract class CustomStepsContract {
     static Path routesWithCustomSteps(Path dir) {
         try {
             Path routes = Files.createDirectories(dir.resolve("routes"));
-            try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
+            try (Stream<Path> shipped = Files.walk(Path.of("routes"))) {
                 for (Path p : shipped.toList()) {
-                    Files.copy(p, routes.resolve(p.getFileName()));
+                    Path to = routes.resolve(Path.of("routes").relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
                 }
             }
             Path flow = routes.resolve("outbound-sync.camel.yaml");
@@ -42,9 +47,9 @@ abstract class CustomStepsContract {
             String map = "        - to: direct:sfsync-map ";
             String overwrite = "              - to: direct:sfsync-overwrite ";
             assertThat(yaml).contains(map, overwrite);
-            yaml = yaml.replace(map, "        - to: direct:default-lead-source\n" + map)
+            yaml = yaml.replace(map, "        - to: direct:default-lead-source\n        - to: direct:tag-vip\n" + map)
                     .replace("        - to: direct:sfsync-lookup ", "        - to: direct:skip-interns\n"
-                            + "        - to: direct:sfsync-lookup ")
+                            + "        - to: direct:skip-example-org\n        - to: direct:sfsync-lookup ")
                     .replace(overwrite, "              - to: direct:shout-titles\n              - to: direct:explode-on-boom\n"
                             + "              - to: direct:drop-rows\n" + overwrite);
             Files.writeString(flow, yaml);
@@ -94,6 +99,23 @@ abstract class CustomStepsContract {
         RunContext later = s.run("people");
         assertThat(s.outcome(later, "1").action()).isEqualTo("CREATED");
         assertThat(lead(s, "1", later)).containsEntry("Title", "ACCOUNT EXECUTIVE");
+    }
+
+    @Test
+    void theShippedKameletsSkipAndEnrichWithTheParametersTheFlowGivesThem() {
+        SyncHarness s = sync();
+        s.person(1).email("tester@example.org").insert();
+        s.person(2).title("CEO").with("first_name", "Ada").insert();
+        s.person(3).title("CTO").insert();
+        RunContext run = s.run("people");
+
+        SyncStore.LogEntry skipped = s.outcome(run, "1");
+        assertThat(skipped.action()).isEqualTo("SKIPPED");
+        assertThat(skipped.reason()).isEqualTo("NOT_A_BUYER");
+        assertThat(skipped.message()).isEqualTo("example.org is a test domain");
+        assertThat(lead(s, "2", run)).containsEntry("LeadSource", "VIP Ada");
+        assertThat(lead(s, "3", run)).containsEntry("LeadSource", "Partner Referral"); // only when the condition holds
+        assertThat(s.records("Lead")).hasSize(2);
     }
 
     @Test
