@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sfsync.app.SfsyncRuntime;
 import io.sfsync.config.JobConfig;
 import io.sfsync.mapping.Transforms;
+import io.sfsync.matching.LookupQueries;
 import io.sfsync.salesforce.ConnectionMonitor;
 import io.sfsync.salesforce.SalesforceClient;
-import io.sfsync.salesforce.Soql;
 import io.sfsync.source.SourceReader;
 import io.sfsync.sync.RunContext;
 import io.sfsync.synclog.Action;
@@ -31,6 +31,28 @@ import io.sfsync.synclog.SyncStore;
 /** What the REST API and the console do, independent of HTTP. */
 public final class SyncApi {
     private final SfsyncRuntime rt;
+    /** Salesforce calls the API's lookup made today (UTC) in this instance; runs count theirs in sync_run. */
+    private final DailyCount lookupCalls = new DailyCount();
+
+    /** A count that starts again at 0 each UTC day. */
+    private static final class DailyCount {
+        private java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        private long count;
+
+        synchronized void record(long n) {
+            today();
+            count += n;
+        }
+
+        synchronized long today() {
+            java.time.LocalDate now = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            if (!now.equals(day)) {
+                day = now;
+                count = 0;
+            }
+            return count;
+        }
+    }
 
     public SyncApi(SfsyncRuntime rt) {
         this.rt = rt;
@@ -334,18 +356,20 @@ public final class SyncApi {
         SalesforceClient sf = rt.salesforce();
         List<ObjectNode> subs = new ArrayList<>();
         if (!e.isEmpty()) {
-            subs.add(query(sf, "SELECT Id, Email, IsConverted FROM Lead WHERE Email IN " + Soql.inList(e), "Lead"));
-            subs.add(query(sf, "SELECT Id, Email, AccountId FROM Contact WHERE Email IN " + Soql.inList(e), "Contact"));
+            subs.add(query(sf, LookupQueries.people("Lead", List.of("Id", "Email", "IsConverted"), List.of(), null, List.of(),
+                    e), "Lead"));
+            subs.add(query(sf, LookupQueries.people("Contact", List.of("Id", "Email", "AccountId"), List.of(), null,
+                    List.of(), e), "Contact"));
         }
         if (!d.isEmpty()) {
-            List<String> likes = d.stream().map(x -> "Website LIKE " + Soql.containsPattern(x)).toList();
-            subs.add(query(sf, "SELECT Id, Name, Website FROM Account WHERE " + String.join(" OR ", likes), "Account"));
+            subs.add(query(sf, LookupQueries.accounts(List.of("Id", "Name", "Website"), List.of(), d), "Account"));
         }
         Map<String, Map<String, List<String>>> byEmail = new LinkedHashMap<>();
         e.forEach(x -> byEmail.put(x, new LinkedHashMap<>(Map.of("leads", new ArrayList<>(), "contacts", new ArrayList<>()))));
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         d.forEach(x -> byDomain.put(x, new ArrayList<>()));
         if (!subs.isEmpty()) {
+            lookupCalls.record(1);
             for (JsonNode r : sf.composite(subs, Map.of(), true)) {
                 String object = r.path("referenceId").asText();
                 for (JsonNode rec : r.path("body").path("records")) {
@@ -399,7 +423,11 @@ public final class SyncApi {
         m.put("dailyMax", s.apiMax());
         m.put("remaining", s.apiRemaining());
         m.put("budgetPercent", rt.config().salesforce().dailyApiBudgetPercent());
-        m.put("sfsyncCallsToday", rt.store().apiCallsSince(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)));
+        long runs = rt.store().apiCallsSince(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+        long lookups = lookupCalls.today();
+        m.put("sfsyncCallsToday", runs + lookups);
+        m.put("runCallsToday", runs);
+        m.put("lookupCallsToday", lookups);
         return m;
     }
 

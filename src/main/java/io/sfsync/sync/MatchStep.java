@@ -15,7 +15,6 @@ import io.sfsync.config.FieldRule;
 import io.sfsync.config.JobConfig;
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.ObjectInfo;
-import io.sfsync.salesforce.Soql;
 import io.sfsync.synclog.Action;
 
 /**
@@ -90,8 +89,7 @@ public final class MatchStep {
         Set<String> owners = open.stream().map(w -> w.mapped.ownerEmail()).filter(e -> e != null
                 && !run.usersByEmail.containsKey(e)).collect(Collectors.toCollection(LinkedHashSet::new));
         if (!owners.isEmpty()) {
-            subs.add(query(run, "SELECT Id, Email FROM User WHERE IsActive = true AND Email IN " + Soql.inList(owners),
-                    "users"));
+            subs.add(query(run, io.sfsync.matching.LookupQueries.activeUsers(owners), "users"));
         }
         fetch(run, subs, index);
         owners.forEach(e -> run.usersByEmail.putIfAbsent(e, ""));
@@ -155,21 +153,8 @@ public final class MatchStep {
                 emails.add(w.mapped.email());
             }
         }
-        List<String> where = new ArrayList<>();
-        if (!ids.isEmpty()) {
-            where.add("Id IN " + Soql.inList(ids));
-        }
-        if (!ext.isEmpty()) {
-            where.add(job.externalIdField() + " IN " + Soql.inList(ext));
-        }
-        if (!emails.isEmpty()) {
-            where.add("Email IN " + Soql.inList(emails));
-        }
-        if (where.isEmpty()) {
-            return null;
-        }
-        return "SELECT " + String.join(", ", selectFields(run, object)) + " FROM " + object + " WHERE "
-                + String.join(" OR ", where);
+        return io.sfsync.matching.LookupQueries.people(object, selectFields(run, object), ids,
+                hasExt ? job.externalIdField() : null, ext, emails);
     }
 
     /** What deciding, overwrite rules and the diff need from the current record. */
@@ -217,18 +202,7 @@ public final class MatchStep {
                 names.add(w.mapped.accountName());
             }
         }
-        List<String> where = new ArrayList<>();
-        if (!names.isEmpty()) {
-            where.add("Name IN " + Soql.inList(names));
-        }
-        for (String d : domains) {
-            where.add("Website LIKE " + Soql.containsPattern(d));
-        }
-        if (where.isEmpty()) {
-            return null;
-        }
-        return "SELECT " + String.join(", ", selectFields(run, "Account")) + " FROM Account WHERE "
-                + String.join(" OR ", where);
+        return io.sfsync.matching.LookupQueries.accounts(selectFields(run, "Account"), names, domains);
     }
 
     /** Converted Leads are never updated: fetch the Contacts they became when the batch lookup missed them. */
@@ -246,8 +220,8 @@ public final class MatchStep {
         if (missing.isEmpty() || !run.describe.containsKey("Contact")) {
             return;
         }
-        fetch(run, List.of(query(run, "SELECT " + String.join(", ", selectFields(run, "Contact"))
-                + " FROM Contact WHERE Id IN " + Soql.inList(missing), "Contact")), index);
+        fetch(run, List.of(query(run, io.sfsync.matching.LookupQueries.people("Contact", selectFields(run, "Contact"),
+                missing, null, List.of(), List.of()), "Contact")), index);
     }
 
     private static void decide(RunContext run, RecordWork w, MatchIndex index) {

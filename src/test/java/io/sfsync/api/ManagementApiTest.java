@@ -242,8 +242,13 @@ class ManagementApiTest {
 
     @Test
     void usageMetricsHealthAndOpenApiAreServedAndNoSecretLeaks() throws Exception {
+        long lookupsBefore = call("GET", "/usage", "viewer", null).json().get("lookupCallsToday").asLong();
         call("POST", "/lookup", "viewer", "{\"emails\": [\"someone@x.example\"]}"); // one more call, through sfsync
         JsonNode usage = call("GET", "/usage", "viewer", null).json();
+        // the API's lookup spends calls outside any run: they are counted too
+        assertThat(usage.get("lookupCallsToday").asLong()).isEqualTo(lookupsBefore + 1);
+        assertThat(usage.get("sfsyncCallsToday").asLong())
+                .isEqualTo(usage.get("runCallsToday").asLong() + usage.get("lookupCallsToday").asLong());
         assertThat(usage.get("dailyMax").asLong()).isEqualTo(15000);
         // kept current by every response's Sforce-Limit-Info, not only by the /limits read at a run's start
         assertThat(usage.get("remaining").asLong()).isEqualTo(15000 - rt.emulator().limits().used());
