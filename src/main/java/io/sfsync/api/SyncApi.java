@@ -14,7 +14,6 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.sfsync.app.SfsyncRuntime;
 import io.sfsync.config.JobConfig;
 import io.sfsync.mapping.Transforms;
 import io.sfsync.matching.LookupQueries;
@@ -30,7 +29,7 @@ import io.sfsync.synclog.SyncStore;
 
 /** What the REST API and the console do, independent of HTTP. */
 public final class SyncApi {
-    private final SfsyncRuntime rt;
+    private final SyncBackend rt;
     /** Salesforce calls the API's lookup made today (UTC) in this instance; runs count theirs in sync_run. */
     private final DailyCount lookupCalls = new DailyCount();
 
@@ -54,7 +53,7 @@ public final class SyncApi {
         }
     }
 
-    public SyncApi(SfsyncRuntime rt) {
+    public SyncApi(SyncBackend rt) {
         this.rt = rt;
     }
 

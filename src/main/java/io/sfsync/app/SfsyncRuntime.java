@@ -41,7 +41,7 @@ import io.sfsync.synclog.SyncStore;
  * Salesforce emulator (and the demo data), and Camel Main with the Java building blocks and the YAML
  * routes. {@code serve}, {@code run}, {@code plan} and the tests all start it the same way.
  */
-public final class SfsyncRuntime implements AutoCloseable {
+public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBackend {
     private static final Logger LOG = LoggerFactory.getLogger(SfsyncRuntime.class);
 
     /**

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** SPEC §2: the emulator imports nothing from the sync code, and the sync code only knows a login URL. */
+/** The emulator imports nothing from the sync code, and the sync code only knows a login URL. */
 class EmulatorIndependenceTest {
 
     private static List<String> violations(Path root, String forbiddenPrefix) throws IOException {

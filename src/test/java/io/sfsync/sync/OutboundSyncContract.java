@@ -13,7 +13,7 @@ import io.sfsync.synclog.Action;
 import io.sfsync.synclog.SyncStore;
 
 /**
- * The outbound sync's behaviours (SPEC §5), each proved through the real routes and camel-salesforce
+ * The outbound sync's behaviours, each proved through the real routes and camel-salesforce
  * against the emulator. Subclasses run them on H2 and on PostgreSQL.
  */
 abstract class OutboundSyncContract {

@@ -17,7 +17,7 @@ import io.sfsync.app.SfsyncRuntime;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * SPEC §10: two sfsync instances on one machine sharing PostgreSQL and the org. Both trigger the same
+ * Two sfsync instances on one machine sharing PostgreSQL and the org. Both trigger the same
  * job at the same moment: one runs it, the other stands aside, and every record is created once; when
  * the first instance is gone, the second carries on from the watermark.
  */

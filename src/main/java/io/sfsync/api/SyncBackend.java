@@ -1,0 +1,40 @@
+package io.sfsync.api;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import io.sfsync.config.SyncConfig;
+import io.sfsync.salesforce.ConnectionMonitor;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.sync.RunContext;
+import io.sfsync.synclog.SyncStore;
+
+/** What the REST API works on: the running sfsync, as the API sees it (the runtime implements it). */
+public interface SyncBackend {
+    SyncConfig config();
+
+    SyncStore store();
+
+    DataSource source();
+
+    SalesforceClient salesforce();
+
+    ConnectionMonitor connection();
+
+    /** Logs in to Salesforce again now ("Fix now"). */
+    void relogin();
+
+    String loginUrl();
+
+    String instanceUrl();
+
+    /** Runs one job now and waits for it. */
+    RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress);
+
+    /** As {@link #run}, creating unmatched rows as {@code createAs} (Lead or Contact). */
+    RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress, String createAs);
+}
