@@ -183,7 +183,7 @@ public final class AccountStep {
     }
 
     private static Map<String, Object> accountChanges(RunContext run, RecordWork w, Map<String, Object> account) {
-        ObjectInfo info = run.describe.get("Account");
+        ObjectInfo info = run.org.describe.get("Account");
         Map<String, Object> values = w.mapped.valuesOf("Account");
         Map<String, Object> changes = new LinkedHashMap<>();
         for (FieldRule rule : run.job.fieldsOf("Account")) {

@@ -58,7 +58,7 @@ public final class DeadLetterStep {
             }
             try {
                 store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", pending, java.util.Map.of(),
-                        List.of(), List.of(), null, List.of(), -1, run.leaseToken));
+                        List.of(), List.of(), null, List.of(), -1, run.lease.token));
                 RecordStep.counted(run, pending);
             } catch (RuntimeException dbDown) {
                 LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",

@@ -87,12 +87,12 @@ public final class MatchStep {
             }
         }
         Set<String> owners = open.stream().map(w -> w.mapped.ownerEmail()).filter(e -> e != null
-                && !run.usersByEmail.containsKey(e)).collect(Collectors.toCollection(LinkedHashSet::new));
+                && !run.org.usersByEmail.containsKey(e)).collect(Collectors.toCollection(LinkedHashSet::new));
         if (!owners.isEmpty()) {
             subs.add(query(run, io.sfsync.matching.LookupQueries.activeUsers(owners), "users"));
         }
         fetch(run, subs, index);
-        owners.forEach(e -> run.usersByEmail.putIfAbsent(e, ""));
+        owners.forEach(e -> run.org.usersByEmail.putIfAbsent(e, ""));
         followConvertedLeads(run, open, index);
         return index;
     }
@@ -117,7 +117,7 @@ public final class MatchStep {
                     JsonNode body = r.path("body");
                     String object = ref.replaceAll("#\\d+$", "");
                     if (object.equals("users")) {
-                        body.path("records").forEach(u -> run.usersByEmail.put(u.path("Email").asText().toLowerCase(),
+                        body.path("records").forEach(u -> run.org.usersByEmail.put(u.path("Email").asText().toLowerCase(),
                                 u.path("Id").asText()));
                     } else {
                         index.add(object.equals(ACCOUNTS) ? "Account" : object, body.path("records"));
@@ -137,7 +137,7 @@ public final class MatchStep {
 
     private static String personQuery(RunContext run, String object, List<RecordWork> open) {
         JobConfig job = run.job;
-        ObjectInfo info = run.describe.get(object);
+        ObjectInfo info = run.org.describe.get(object);
         Set<String> ids = new LinkedHashSet<>();
         Set<String> ext = new LinkedHashSet<>();
         Set<String> emails = new LinkedHashSet<>();
@@ -159,7 +159,7 @@ public final class MatchStep {
 
     /** What deciding, overwrite rules and the diff need from the current record. */
     static Set<String> selectFields(RunContext run, String object) {
-        ObjectInfo info = run.describe.get(object);
+        ObjectInfo info = run.org.describe.get(object);
         // CreatedDate, CreatedById: whether a record found again is one an earlier, unanswered create of this job made
         Set<String> fields = new LinkedHashSet<>(List.of("Id", "OwnerId", "CreatedDate", "CreatedById", "LastModifiedDate"));
         if (!object.equals("Account")) {
@@ -217,7 +217,7 @@ public final class MatchStep {
                 missing.add(contact.toString());
             }
         }
-        if (missing.isEmpty() || !run.describe.containsKey("Contact")) {
+        if (missing.isEmpty() || !run.org.describe.containsKey("Contact")) {
             return;
         }
         fetch(run, List.of(query(run, io.sfsync.matching.LookupQueries.people("Contact", selectFields(run, "Contact"),

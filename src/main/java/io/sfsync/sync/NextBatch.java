@@ -17,21 +17,21 @@ final class NextBatch {
 
     static Batch next(RunContext run, IntFunction<Batch> prepare) {
         if (!run.more) {
-            return new Batch(run.batches, List.of(), true);
+            return new Batch(run.tally.batches, List.of(), true);
         }
         if (!run.budgetAllowsAnotherBatch()) {
             run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
-                    + run.apiAllowance + " calls); the rest waits for the next run");
-            return new Batch(run.batches, List.of(), true);
+                    + run.tally.apiAllowance + " calls); the rest waits for the next run");
+            return new Batch(run.tally.batches, List.of(), true);
         }
         Batch batch;
         if (run.onlyKeys != null) {
-            batch = prepare.apply(run.batches + 1);
+            batch = prepare.apply(run.tally.batches + 1);
             run.more = false;
         } else {
             if (run.source == null) {
                 int size = run.job.batchSize();
-                run.source = run.reader.open(run.cursor, run.segmentPredicate(), size);
+                run.source = run.reader.open(run.watermark.cursor, run.segmentPredicate(), size);
                 run.readAhead = new ReadAhead(run.job.name(), size, prepare);
             }
             batch = run.readAhead.take();
@@ -40,11 +40,11 @@ final class NextBatch {
         for (int i = batch.works().size() - 1; i >= 0; i--) {
             var last = batch.works().get(i).row;
             if (!last.isInvalid()) {
-                run.cursor = new Watermark(last.changedAt(), last.key());
+                run.watermark.cursor = new Watermark(last.changedAt(), last.key());
                 break;
             }
         }
-        run.batches++;
+        run.tally.batches++;
         run.batchStarted();
         run.inFlight = batch.isEmpty() ? null : batch;
         return batch;

@@ -47,7 +47,7 @@ public final class OverwriteStep {
     }
 
     private static void create(RunContext run, RecordWork w) {
-        ObjectInfo info = run.describe.get(w.targetObject);
+        ObjectInfo info = run.org.describe.get(w.targetObject);
         Map<String, Object> values = w.mapped.valuesOf(w.targetObject);
         for (Map.Entry<String, Object> e : values.entrySet()) {
             FieldInfo f = info.field(e.getKey());
@@ -70,7 +70,7 @@ public final class OverwriteStep {
     }
 
     private static void update(RunContext run, RecordWork w) {
-        ObjectInfo info = run.describe.get(w.targetObject);
+        ObjectInfo info = run.org.describe.get(w.targetObject);
         Map<String, Object> values = w.mapped.valuesOf(w.targetObject);
         for (FieldRule rule : run.job.fieldsOf(w.targetObject)) {
             Object value = values.get(rule.field());

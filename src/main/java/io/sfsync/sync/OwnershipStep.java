@@ -17,15 +17,15 @@ public final class OwnershipStep {
         String integrationUser = run.salesforce.integrationUserId();
         batch.open().forEach(w -> {
             String email = w.mapped.ownerEmail();
-            String user = email == null ? null : emptyToNull(run.usersByEmail.get(email));
+            String user = email == null ? null : emptyToNull(run.org.usersByEmail.get(email));
             if (w.operation == RecordWork.Operation.CREATE) {
                 if (user != null) {
                     w.ownerId = user;
                 } else {
                     switch (own.fallback()) {
                         case ASSIGNMENT_RULES -> w.autoAssign = w.targetObject.equals("Lead");
-                        case USER -> w.ownerId = run.fallbackOwnerId;
-                        case QUEUE -> w.ownerId = w.targetObject.equals("Lead") ? run.fallbackOwnerId : null;
+                        case USER -> w.ownerId = run.org.fallbackOwnerId;
+                        case QUEUE -> w.ownerId = w.targetObject.equals("Lead") ? run.org.fallbackOwnerId : null;
                         default -> { }
                     }
                 }

@@ -42,9 +42,9 @@ public final class RecordStep {
             Outcome o = w.outcome();
             outcomes.add(o);
             if (o.action() == Action.PENDING) {
-                run.watermarkBlocked = true;
+                run.watermark.blocked = true;
             }
-            if (!run.watermarkBlocked && !w.row.replay() && !w.row.isInvalid()) {
+            if (!run.watermark.blocked && !w.row.replay() && !w.row.isInvalid()) {
                 // a late row from the overlap window lies behind the watermark: it never moves it back;
                 // an invalid row has no place in (changedAt, key) order
                 watermark = new Watermark(w.row.changedAt(), w.key());
@@ -74,16 +74,16 @@ public final class RecordStep {
                 : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
         run.store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", outcomes,
                 versions, dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark,
-                endIntents, run.apiCallsThisRun(), run.leaseToken));
+                endIntents, run.apiCallsThisRun(), run.lease.token));
         run.intents.ended(endIntents);
         if (watermark != null && !dry && !retry) {
-            run.durable = watermark;
+            run.watermark.durable = watermark;
         }
         // counted only once durably recorded: a failed commit leaves the batch to the dead-letter channel
         counted(run, outcomes);
         run.inFlight = null;
         run.batchEnded();
-        run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.counts.summary());
+        run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.tally.counts.summary());
     }
 
     /**
@@ -157,7 +157,7 @@ public final class RecordStep {
 
     static void counted(RunContext run, List<Outcome> outcomes) {
         for (Outcome o : outcomes) {
-            run.counts = run.counts.plus(o.action());
+            run.tally.counts = run.tally.counts.plus(o.action());
             if (run.mode == RunContext.Mode.RUN) {
                 run.metrics.outcome(run.job.name(), o);
             }

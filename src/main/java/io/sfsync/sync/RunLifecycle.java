@@ -65,11 +65,11 @@ public final class RunLifecycle {
             return run;
         }
         if (mode != RunContext.Mode.PLAN) {
-            run.leaseToken = java.util.UUID.randomUUID().toString();
+            run.lease.token = java.util.UUID.randomUUID().toString();
             boolean claimed;
             try {
-                claimed = store.claim(jobName, run.leaseToken, LEASE_EXPIRY, HOLDER)
-                        || takeOverFromDeadProcess(store, jobName, run.leaseToken);
+                claimed = store.claim(jobName, run.lease.token, LEASE_EXPIRY, HOLDER)
+                        || takeOverFromDeadProcess(store, jobName, run.lease.token);
             } catch (RuntimeException e) {
                 running.remove(jobName);
                 throw e;
@@ -83,18 +83,18 @@ public final class RunLifecycle {
             try {
                 store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
                 run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
-                store.leaseRun(jobName, run.leaseToken, run.runId);
+                store.leaseRun(jobName, run.lease.token, run.runId);
                 run.intents = store.openIntents(jobName);
             } catch (RuntimeException e) {
-                store.release(jobName, run.leaseToken);
+                store.release(jobName, run.lease.token);
                 running.remove(jobName);
                 throw e;
             }
             keepLease(run);
         }
         SyncStore.State state = store.state(jobName);
-        run.durable = state.watermark();
-        run.cursor = state.watermark();
+        run.watermark.durable = state.watermark();
+        run.watermark.cursor = state.watermark();
         if (state.paused() && mode == RunContext.Mode.RUN) {
             run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
             return run;
@@ -108,7 +108,7 @@ public final class RunLifecycle {
             run.stop("FAILED", e.getMessage());
             return run;
         }
-        run.mapper = new MappingProcessor(job, run.describe, services.transforms());
+        run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
         return run;
     }
 
@@ -166,15 +166,15 @@ public final class RunLifecycle {
 
     /** Renews the run's lease on its own thread; a run whose lease was taken over stops before its next batch. */
     private static void keepLease(RunContext run) {
-        run.heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        run.lease.heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sfsync-lease-" + run.job.name());
             t.setDaemon(true);
             return t;
         });
         long every = HEARTBEAT_EVERY.toMillis();
-        run.heartbeat.scheduleWithFixedDelay(() -> {
+        run.lease.heartbeat.scheduleWithFixedDelay(() -> {
             try {
-                if (!run.store.heartbeat(run.job.name(), run.leaseToken)) {
+                if (!run.store.heartbeat(run.job.name(), run.lease.token)) {
                     run.stop("FAILED", "the run lost its lease on job " + run.job.name()
                             + " (not renewed in time, taken over by another run); it stops here");
                 }
@@ -236,7 +236,7 @@ public final class RunLifecycle {
                     throw new ConfigurationProblem("ownership.fallback: no active " + own.fallback().name().toLowerCase()
                             + " '" + own.fallbackTarget() + "' in Salesforce");
                 }
-                run.fallbackOwnerId = records.get(0).path("Id").asText();
+                run.org.fallbackOwnerId = records.get(0).path("Id").asText();
             } else if (ref.equals("limits")) {
                 JsonNode daily = r.path("body").path("DailyApiRequests");
                 long max = daily.path("Max").asLong();
@@ -244,18 +244,18 @@ public final class RunLifecycle {
                 services.connection().limits(max, remaining);
                 services.metrics().limits(max, remaining);
                 // never use more than the configured share of what the org has left today
-                run.apiAllowance = remaining * services.config().salesforce().dailyApiBudgetPercent() / 100;
+                run.tally.apiAllowance = remaining * services.config().salesforce().dailyApiBudgetPercent() / 100;
                 LOG.info("Run of {}: {} of {} daily API requests remaining; this run may use {}", run.job.name(),
-                        remaining, max, run.apiAllowance);
+                        remaining, max, run.tally.apiAllowance);
             }
         }
         if (own.fallback() == OwnershipConfig.Fallback.USER && own.fallbackTarget().matches("005[A-Za-z0-9]{12,15}")) {
-            run.fallbackOwnerId = own.fallbackTarget();
+            run.org.fallbackOwnerId = own.fallbackTarget();
         }
         if (own.fallback() == OwnershipConfig.Fallback.QUEUE && own.fallbackTarget().matches("00G[A-Za-z0-9]{12,15}")) {
-            run.fallbackOwnerId = own.fallbackTarget();
+            run.org.fallbackOwnerId = own.fallbackTarget();
         }
-        run.describe = describe;
+        run.org.describe = describe;
         checkMappedFields(run);
     }
 
@@ -276,7 +276,7 @@ public final class RunLifecycle {
     private static void checkMappedFields(RunContext run) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<FieldRule>> e : run.job.fields().entrySet()) {
-            ObjectInfo info = run.describe.get(e.getKey());
+            ObjectInfo info = run.org.describe.get(e.getKey());
             for (FieldRule rule : e.getValue()) {
                 var f = info.field(rule.field());
                 if (f == null) {
@@ -334,9 +334,9 @@ public final class RunLifecycle {
         try {
             return close(run);
         } finally {
-            if (run.leaseToken != null) {
+            if (run.lease.token != null) {
                 try {
-                    services.store().release(run.job.name(), run.leaseToken);
+                    services.store().release(run.job.name(), run.lease.token);
                 } catch (RuntimeException e) {
                     LOG.warn("Could not release the run lease of {} ({}); it expires by itself", run.job.name(),
                             e.getMessage());
@@ -350,22 +350,22 @@ public final class RunLifecycle {
         String status;
         if (run.stopStatus != null) {
             status = run.stopStatus;
-        } else if (run.counts.errors() > 0 || run.counts.pending() > 0 || run.counts.duplicates() > 0) {
+        } else if (run.tally.counts.errors() > 0 || run.tally.counts.pending() > 0 || run.tally.counts.duplicates() > 0) {
             status = "PARTIAL";
         } else {
             status = "SUCCEEDED";
         }
-        String summary = run.counts.summary() + (run.stopReason == null ? "" : " — stopped: " + run.stopReason);
+        String summary = run.tally.counts.summary() + (run.stopReason == null ? "" : " — stopped: " + run.stopReason);
         if (run.mode != RunContext.Mode.PLAN) {
-            services.store().finishRun(run.runId, status, run.counts, run.apiCallsThisRun(), summary);
+            services.store().finishRun(run.runId, status, run.tally.counts, run.apiCallsThisRun(), summary);
         }
         services.metrics().apiCalls(run.job.name(), run.apiCallsThisRun());
         if (run.mode == RunContext.Mode.RUN) {
             var c = services.connection().status();
-            services.alerts().runFinished(run.job.name(), run.runId, status, run.counts.errors(), summary, run.stopReason,
+            services.alerts().runFinished(run.job.name(), run.runId, status, run.tally.counts.errors(), summary, run.stopReason,
                     c.apiMax(), c.apiRemaining());
         }
-        services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.startedNanos));
+        services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.tally.startedNanos));
         LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
                 run.apiCallsThisRun(), run.stepTimes());
         return status;

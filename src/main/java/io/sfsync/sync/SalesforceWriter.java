@@ -69,7 +69,7 @@ final class SalesforceWriter {
     /** Upsert on the job's external ID when the record carries it: safe to send twice. */
     static boolean upsertable(RunContext run, String object, Map<String, Object> fields) {
         String ext = run.job.externalIdField();
-        ObjectInfo info = run.describe.get(object);
+        ObjectInfo info = run.org.describe.get(object);
         return ext != null && info != null && info.field(ext) != null && fields.get(info.field(ext).name()) != null;
     }
 
@@ -108,7 +108,7 @@ final class SalesforceWriter {
             }
             rest.removeAll(group);
             Op first = group.get(0);
-            String ext = first.kind == Kind.UPSERT ? run.describe.get(first.object).field(run.job.externalIdField()).name()
+            String ext = first.kind == Kind.UPSERT ? run.org.describe.get(first.object).field(run.job.externalIdField()).name()
                     : null;
             List<BulkWriter.Row> rows = new ArrayList<>();
             for (Op op : group) {
@@ -198,7 +198,7 @@ final class SalesforceWriter {
                 case CREATE -> sf.subrequest("POST", "composite/sobjects", "c" + i, body);
                 case UPDATE -> sf.subrequest("PATCH", "composite/sobjects", "c" + i, body);
                 case UPSERT -> sf.subrequest("PATCH", "composite/sobjects/" + first.object + "/"
-                        + run.describe.get(first.object).field(run.job.externalIdField()).name(), "c" + i, body);
+                        + run.org.describe.get(first.object).field(run.job.externalIdField()).name(), "c" + i, body);
             };
             ObjectNode h = sub.putObject("httpHeaders");
             headers.forEach(h::put);
