@@ -2,12 +2,12 @@ package io.sfsync.salesforce;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
@@ -129,8 +129,8 @@ public final class FailurePolicy {
      *
      * @param httpStatus for a code: the HTTP status an error body carrying it is classified with (see
      *     {@link #errorBodyStatus(String)}); null for other rows
-     * @param call the decision when a whole call fails with it (for a code: on its own, at an HTTP status
-     *     that decides nothing, such as 400)
+     * @param call the decision when a whole call fails with it; for a code, the code's own part, at an HTTP
+     *     status that decides nothing such as 400 (at 401 or 5xx those rows decide first)
      * @param record the decision when one record is refused with it; null where that cannot happen
      */
     public record Rule(Match match, String key, Integer httpStatus, Decision call, Decision record, String meaning) {
@@ -166,7 +166,7 @@ public final class FailurePolicy {
             auth("inactive_org", null, "OAuth: the org is locked or inactive"),
             code("REQUEST_LIMIT_EXCEEDED", 403, DAILY_LIMIT, Action.ERROR,
                     "the org's daily API requests are spent (see the message row 'concurrent')"),
-            refused("UNKNOWN_EXCEPTION", 500, "Salesforce failed internally; as a call's answer its HTTP 500 makes it transient"),
+            refused("UNKNOWN_EXCEPTION", 500, "Salesforce failed internally; a call is retried for its HTTP 500, not for the code"),
             refused("ALL_OR_NONE_OPERATION_ROLLED_BACK", null, "another record of an all-or-none request failed"),
             refused("API_DISABLED_FOR_ORG", null, "the org or user has no API access"),
             refused("BATCH_PROCESSING_HALTED", null, "an earlier subrequest of a Composite batch failed"),
@@ -224,21 +224,19 @@ public final class FailurePolicy {
                     "camel-salesforce wraps an I/O failure"),
             other(Match.EXCEPTION, "any other exception", REFUSED, "a failure no retry can help"),
             new Rule(Match.CONDITION, "unknown code", null, REFUSED,
-                    new Decision(false, false, Action.ERROR, "(the code)", RunAction.CONTINUE),
+                    new Decision(false, false, Action.ERROR, "the code", RunAction.CONTINUE),
                     "a code this table does not list; a record result without a code has reason " + NO_CODE),
             other(Match.CONDITION, "Composite subrequest answered >= 300", REFUSED,
                     "one subrequest failed inside a Composite call that succeeded"),
             other(Match.CONDITION, "step failed", new Decision(false, false, Action.PENDING, STEP_FAILED, RunAction.FAIL),
                     "a step threw (database down, a bug); a call failure that pauses pauses the run instead"));
 
-    private static final Map<String, Rule> CODES = new LinkedHashMap<>();
-    private static final Map<String, Rule> OTHERS = new LinkedHashMap<>();
-
-    static {
-        for (Rule r : RULES) {
-            (r.match() == Match.CODE ? CODES : OTHERS).put(r.match() == Match.CODE ? r.key() : r.match() + " " + r.key(), r);
-        }
-    }
+    /** By code; a code listed twice fails here, at class loading. */
+    private static final Map<String, Rule> CODES = RULES.stream().filter(r -> r.match() == Match.CODE)
+            .collect(Collectors.toUnmodifiableMap(Rule::key, r -> r));
+    /** The other rows, by "MATCH key". */
+    private static final Map<String, Rule> OTHERS = RULES.stream().filter(r -> r.match() != Match.CODE)
+            .collect(Collectors.toUnmodifiableMap(r -> r.match() + " " + r.key(), r -> r));
 
     private FailurePolicy() {
     }
@@ -300,7 +298,7 @@ public final class FailurePolicy {
     /** The codes whose records are sent again within the run. */
     public static Set<String> recordRetryCodes() {
         return CODES.values().stream().filter(r -> r.record().recordRetry()).map(Rule::key)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** How many times a record refused with a retried code is sent again within the run. */
@@ -393,7 +391,9 @@ public final class FailurePolicy {
                 + " | record retried in the run | record that still fails | meaning |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Rule r : RULES) {
-            Decision c = r.call();
+            // a code's call columns show the call as Salesforce answers it: with the code's HTTP status
+            Decision c = r.match() == Match.CODE ? forCall(new SalesforceException(List.of(new RestError(r.key(), "")),
+                    errorBodyStatus(r.key()))) : r.call();
             Decision rec = r.record();
             List<String> cells = new ArrayList<>(List.of(r.match().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                     "`" + r.key() + "`" + (r.httpStatus() != null ? " (HTTP " + r.httpStatus() + ")" : ""),

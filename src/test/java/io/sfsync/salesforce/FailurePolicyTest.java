@@ -264,6 +264,8 @@ class FailurePolicyTest {
                         + " | another transaction holds the record |");
         assertThat(lines).anyMatch(l -> l.startsWith("| code | `INVALID_SESSION_ID` (HTTP 401) | no | PENDING (AUTH)"
                 + " | PAUSE_BROKEN | no | ERROR (INVALID_SESSION_ID) |"));
+        assertThat(lines).anyMatch(l -> l.startsWith("| code | `UNKNOWN_EXCEPTION` (HTTP 500) | yes | PENDING (TRANSIENT)"
+                + " | CONTINUE | no | ERROR (UNKNOWN_EXCEPTION) |"));
         assertThat(lines).allMatch(l -> l.split("(?<!\\\\)\\|", -1).length == 10);
     }
 
