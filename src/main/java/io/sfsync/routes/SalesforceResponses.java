@@ -12,10 +12,12 @@ import org.apache.camel.component.salesforce.api.dto.RestError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.sfsync.salesforce.FailurePolicy;
+
 /**
  * With rawPayload, camel-salesforce hands back Salesforce's error array for a failed Composite call
- * instead of throwing. This turns such a body into the SalesforceException the error classifier and
- * the redelivery policy understand.
+ * instead of throwing. This turns such a body into the SalesforceException that
+ * {@link FailurePolicy} decides on: the redelivery, the writers and the dead-letter channel.
  */
 final class SalesforceResponses {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,14 +44,7 @@ final class SalesforceResponses {
             err.path("fields").forEach(f -> fields.add(f.asText()));
             list.add(new RestError(err.path("errorCode").asText(), err.path("message").asText(), fields));
         }
-        String code = list.isEmpty() ? "" : list.get(0).getErrorCode();
-        int status = switch (code) {
-            case "INVALID_SESSION_ID" -> 401;
-            case "REQUEST_LIMIT_EXCEEDED" -> 403;
-            case "UNKNOWN_EXCEPTION" -> 500;
-            case "SERVER_UNAVAILABLE" -> 503;
-            default -> 400;
-        };
-        throw new SalesforceException(list, status);
+        // the failure policy decides by the code; the status is the one that code is classified with
+        throw new SalesforceException(list, FailurePolicy.errorBodyStatus(list.isEmpty() ? null : list.get(0).getErrorCode()));
     }
 }

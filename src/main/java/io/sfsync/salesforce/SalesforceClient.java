@@ -162,10 +162,15 @@ public final class SalesforceClient {
         return out.getMessage().getBody();
     }
 
-    /** A Salesforce call failed for good (after any redelivery); {@link ErrorClassifier} tells why. */
+    /** A Salesforce call failed for good (after any redelivery); {@link FailurePolicy} decides what follows. */
     public static final class SalesforceCallException extends RuntimeException {
         public SalesforceCallException(Throwable cause) {
             super(ErrorClassifier.describe(cause), cause);
+        }
+
+        /** What the failure means for the call's rows and the run. */
+        public FailurePolicy.Decision decision() {
+            return FailurePolicy.forCall(getCause());
         }
 
         public ErrorClassifier.Kind kind() {
