@@ -14,7 +14,7 @@ import io.sfsync.sync.SyncMetrics;
 import io.sfsync.mapping.Transforms;
 import io.sfsync.synclog.SyncStore;
 
-import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.FailurePolicy;
 import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.sync.SyncServices;
 import io.sfsync.sync.SyncSteps;
@@ -74,10 +74,11 @@ public final class SyncRoutes extends RouteBuilder {
         from(SalesforceClient.ENDPOINT).routeId("salesforce-call")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false))
                 .onException(Exception.class)
-                    .onWhen(e -> Boolean.TRUE.equals(e.getMessage().getHeader(SalesforceClient.IDEMPOTENT))
-                            && ErrorClassifier.isTransient(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
+                    // the failure policy: only a transient failure of a call that is safe to send twice
+                    .onWhen(e -> FailurePolicy.isCallRetriable(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+                            Boolean.TRUE.equals(e.getMessage().getHeader(SalesforceClient.IDEMPOTENT))))
                     .maximumRedeliveries(redeliveries).redeliveryDelay(redeliveryDelayMs).useExponentialBackOff()
-                    .backOffMultiplier(2).retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
+                    .backOffMultiplier(FailurePolicy.BACKOFF_MULTIPLIER).retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
                 .end()
                 .setProperty(REQUEST, body())
                 .to(config.salesforce().maxCallsPerSecond() > 0 ? "direct:sfsync-salesforce-throttled"

@@ -15,7 +15,7 @@ import io.sfsync.config.FieldRule;
 import io.sfsync.mapping.Transforms;
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.FieldInfo;
-import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.FailurePolicy;
 import io.sfsync.salesforce.ObjectInfo;
 import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
@@ -88,7 +88,8 @@ public final class AccountStep {
                 String why = op.failure != null ? op.failure : SalesforceWriter.firstError(op.result);
                 if (op.accountKey != null) {
                     batch.failedAccounts.put(op.accountKey, why);
-                    boolean mayPass = op.failure != null ? op.failureKind != ErrorClassifier.Kind.PERMANENT
+                    // a failure that may pass (PENDING by the failure policy) leaves the Contacts to the next run
+                    boolean mayPass = op.failure != null ? op.failureDecision.outcome() == Action.PENDING
                             : SalesforceWriter.transientRecordError(op.result);
                     if (mayPass) {
                         batch.accountsToRetry.add(op.accountKey);

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.FailurePolicy;
 import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
 import io.sfsync.synclog.SyncStore;
@@ -37,9 +38,8 @@ public final class DeadLetterStep {
             LOG.error("A sync step failed before its run started: {}", reason, error);
             return;
         }
-        if (error != null && findCall(error) != null
-                && findCall(error).kind() != io.sfsync.salesforce.ErrorClassifier.Kind.PERMANENT
-                && findCall(error).kind() != io.sfsync.salesforce.ErrorClassifier.Kind.TRANSIENT) {
+        FailurePolicy.Decision decision = FailurePolicy.forStepFailure(error);
+        if (decision.runAction() != FailurePolicy.RunAction.FAIL && findCall(error) != null) {
             lifecycle.stopOnFailure(run, findCall(error)); // a broken login or a spent daily limit pauses the job
         } else {
             run.stop("FAILED", reason);
@@ -53,7 +53,7 @@ public final class DeadLetterStep {
         if (batch != null && run.mode != RunContext.Mode.PLAN) {
             List<Outcome> pending = new ArrayList<>();
             for (RecordWork w : batch.works()) {
-                pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STEP_FAILED",
+                pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), decision.outcome(), decision.reason(),
                         "not synced, retried next run: " + reason, null));
             }
             try {

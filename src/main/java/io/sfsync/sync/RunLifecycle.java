@@ -295,8 +295,8 @@ public final class RunLifecycle {
 
     /** A failure that stops the run: classify it, pause the job when the connection is broken. */
     void stopOnFailure(RunContext run, SalesforceClient.SalesforceCallException e) {
-        switch (e.kind()) {
-            case AUTH -> {
+        switch (e.decision().runActionOutsideWrites()) {
+            case PAUSE_BROKEN -> {
                 String reason = "Salesforce login failed: " + e.getMessage();
                 services.connection().broken(reason);
                 if (run.mode == RunContext.Mode.RUN) {
@@ -304,7 +304,7 @@ public final class RunLifecycle {
                 }
                 run.stop("PAUSED", "connection BROKEN (" + reason + "); the job is paused until reconnected");
             }
-            case DAILY_LIMIT -> run.stop("PAUSED", "the org's daily API requests are spent; the rest waits for the next run");
+            case PAUSE_BUDGET -> run.stop("PAUSED", "the org's daily API requests are spent; the rest waits for the next run");
             default -> run.stop("FAILED", "Salesforce call failed: " + e.getMessage());
         }
     }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.FailurePolicy;
 import io.sfsync.salesforce.ObjectInfo;
 import io.sfsync.salesforce.SalesforceClient;
 
@@ -28,9 +28,6 @@ final class SalesforceWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceWriter.class);
     static final int COLLECTION_SIZE = 200;
     static final int COLLECTIONS_PER_COMPOSITE = 5;
-    private static final int RECORD_RETRIES = 3;
-    /** How many times a Bulk API job that failed on a transient error is sent again in the run. */
-    private static final int BULK_RETRIES = 4;
 
     private final RunLifecycle lifecycle;
     private final long retryBackoffMs;
@@ -52,7 +49,8 @@ final class SalesforceWriter {
         final String accountKey;
         JsonNode result;
         String failure;
-        ErrorClassifier.Kind failureKind;
+        /** What the failure policy decided for the failed call this record was in. */
+        FailurePolicy.Decision failureDecision;
         /** Sent again after an answer was lost: a "found, not created" answer may be our own first send. */
         boolean resent;
 
@@ -82,12 +80,12 @@ final class SalesforceWriter {
         if (!collections.isEmpty()) {
             sendOnce(run, collections);
         }
-        for (int attempt = 1; attempt <= RECORD_RETRIES && run.stopReason == null; attempt++) {
+        for (int attempt = 1; attempt <= FailurePolicy.recordRetries() && run.stopReason == null; attempt++) {
             List<Op> again = all.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
             if (again.isEmpty()) {
                 return;
             }
-            sleep(retryBackoffMs << (attempt - 1));
+            sleep(FailurePolicy.backoffMs(retryBackoffMs, attempt));
             again.forEach(op -> op.result = null);
             sendOnce(run, again);
         }
@@ -132,18 +130,19 @@ final class SalesforceWriter {
                     new BulkWriter().write(run, first.object, ext, rows);
                     break;
                 } catch (SalesforceClient.SalesforceCallException e) {
-                    if (e.kind() == ErrorClassifier.Kind.TRANSIENT && attempt < BULK_RETRIES && run.stopReason == null) {
+                    if (FailurePolicy.isCallRetriable(e, true) && attempt < FailurePolicy.BULK_JOB_RESENDS
+                            && run.stopReason == null) {
                         LOG.warn("Bulk API job for {} {} of job {} failed ({}); sending it again", group.size(),
                                 first.object, run.job.name(), e.getMessage());
                         group.forEach(op -> op.resent = true);
-                        sleep(retryBackoffMs << attempt);
+                        sleep(FailurePolicy.backoffMs(retryBackoffMs, attempt + 1));
                         continue;
                     }
                     group.forEach(op -> {
                         op.failure = e.getMessage();
-                        op.failureKind = e.kind();
+                        op.failureDecision = e.decision();
                     });
-                    if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+                    if (e.decision().runAction() != FailurePolicy.RunAction.CONTINUE) {
                         lifecycle.stopOnFailure(run, e);
                     }
                     break;
@@ -211,9 +210,9 @@ final class SalesforceWriter {
         } catch (SalesforceClient.SalesforceCallException e) {
             collections.forEach(c -> c.forEach(op -> {
                 op.failure = e.getMessage();
-                op.failureKind = e.kind();
+                op.failureDecision = e.decision();
             }));
-            if (e.kind() != ErrorClassifier.Kind.TRANSIENT && e.kind() != ErrorClassifier.Kind.PERMANENT) {
+            if (e.decision().runAction() != FailurePolicy.RunAction.CONTINUE) {
                 lifecycle.stopOnFailure(run, e);
             }
             return;
@@ -227,7 +226,7 @@ final class SalesforceWriter {
                         + body.get(0).path("message").asText() : body.toString();
                 c.forEach(op -> {
                     op.failure = why;
-                    op.failureKind = ErrorClassifier.Kind.PERMANENT;
+                    op.failureDecision = FailurePolicy.forFailedSubrequest();
                 });
                 continue;
             }
@@ -243,7 +242,7 @@ final class SalesforceWriter {
         if (result == null || result.path("success").asBoolean()) {
             return false;
         }
-        return ErrorClassifier.TRANSIENT_RECORD_CODES.contains(result.path("errors").path(0).path("statusCode").asText());
+        return FailurePolicy.forRecordError(result.path("errors").path(0).path("statusCode").asText()).recordRetry();
     }
 
     static String firstError(JsonNode result) {

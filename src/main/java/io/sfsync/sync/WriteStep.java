@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.sfsync.salesforce.ErrorClassifier;
+import io.sfsync.salesforce.FailurePolicy;
 import io.sfsync.sync.SalesforceWriter.Kind;
 import io.sfsync.sync.SalesforceWriter.Op;
 import io.sfsync.salesforce.SalesforceClient;
@@ -142,13 +142,10 @@ public final class WriteStep {
         w.createRefused = (op.kind == Kind.CREATE || op.kind == Kind.UPSERT) && op.failure == null && op.result != null
                 && !op.result.path("success").asBoolean();
         if (op.failure != null) {
-            if (op.failureKind == ErrorClassifier.Kind.PERMANENT) {
-                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, "SALESFORCE_ERROR",
-                        "row " + w.key() + ": " + op.failure, null));
-            } else {
-                w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, op.failureKind.name(),
-                        "will be retried on the next run: " + op.failure, null));
-            }
+            FailurePolicy.Decision d = op.failureDecision;
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), d.outcome(), d.reason(),
+                    (d.outcome() == Action.PENDING ? "will be retried on the next run: " : "row " + w.key() + ": ")
+                            + op.failure, null));
             return;
         }
         JsonNode r = op.result;
@@ -176,14 +173,9 @@ public final class WriteStep {
         String code = err.path("statusCode").asText(err.path("errorCode").asText("UNKNOWN"));
         String fields = joinFields(err.path("fields"));
         String message = "row " + w.key() + ": " + w.targetObject + ": " + err.path("message").asText();
-        if (ErrorClassifier.TRANSIENT_RECORD_CODES.contains(code)) {
-            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, code,
-                    "will be retried on the next run: " + message, fields));
-        } else if (code.equals("DUPLICATES_DETECTED")) {
-            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.DUPLICATE, code, message, fields));
-        } else {
-            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.ERROR, code, message, fields));
-        }
+        FailurePolicy.Decision d = FailurePolicy.forRecordError(code);
+        w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), d.outcome(), d.reason(),
+                (d.outcome() == Action.PENDING ? "will be retried on the next run: " : "") + message, fields));
     }
 
     /** Dry runs and plans: what each row would become, without writing. */
