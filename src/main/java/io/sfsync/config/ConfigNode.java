@@ -69,10 +69,13 @@ final class ConfigNode {
         return o == null ? "" : " (from " + o + ")";
     }
 
-    /** Reports keys this node does not know, naming the ones it does. */
-    void allowOnly(Set<String> known) {
+    /**
+     * Reports the keys that are not in {@code recognized}, naming the ones a user may set ({@code known}: the
+     * recognized keys less those refused for a reason of their own).
+     */
+    void allowOnly(Set<String> recognized, java.util.Collection<String> known) {
         for (String k : map().keySet()) {
-            if (!known.contains(k)) {
+            if (!recognized.contains(k)) {
                 errors.add(childPath(k) + ": unknown setting (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
