@@ -156,7 +156,7 @@ final class ConfigKeys {
                 concat(TRANSFORMS, List.of("simple:<expression>", "bean:<class>")), "[]",
                 "applied in order; a bean: class must be on the classpath, implement"
                         + " `io.sfsync.mapping.FieldTransform` and have a public no-argument constructor",
-                n -> n.stringList("transform", List.of()), ConfigKeys::transformProblems, null, null);
+                n -> n.stringList("transform", List.of()), ConfigKeys::transformProblems, null, null, null);
         static final Setting<FieldRule.Overwrite> OVERWRITE = Setting.choice("overwrite", FieldRule.Overwrite.class,
                 FieldRule.Overwrite.ALWAYS, "when a value replaces the one in Salesforce (when: if `when` holds)");
         static final Setting<String> WHEN = Setting.formatted("when", "condition", null,
@@ -181,7 +181,9 @@ final class ConfigKeys {
                 "10m", ConfigKeys::every, "the period between runs: only periods that divide the hour evenly; for"
                         + " any other, a schedule");
         static final Setting<JobConfig.Direction> DIRECTION = Setting.choice("direction", JobConfig.Direction.class,
-                JobConfig.Direction.OUTBOUND, "source → Salesforce, Salesforce → source, or both");
+                JobConfig.Direction.OUTBOUND, Setting.Check.of(d -> d == JobConfig.Direction.OUTBOUND ? null
+                        : d.name().toLowerCase(Locale.ROOT) + " is not built yet; only outbound is supported"),
+                "source → Salesforce; inbound and both are not built yet and are refused");
         static final Setting<Section.Values> SOURCE = Setting.section("source", Source.SECTION,
                 "where the rows come from (required)");
         static final Setting<ConfigNode> SEGMENTS = Setting.entries("segments", "<name>", null,
@@ -223,9 +225,12 @@ final class ConfigKeys {
                         + " ingest job (raise batchSize for large first loads); rows with assignment rules stay on collections");
         static final Setting<Boolean> CONTACT_WINS_OVER_LEAD = Setting.bool("contactWinsOverLead", true,
                 "a Contact match beats a Lead match");
+        static final Setting<Void> ACTIVITIES = Setting.notBuilt("activities",
+                "syncing activities (touchpoints as completed Tasks) is not built yet; remove this setting",
+                "touchpoints as completed Tasks: not built yet, so the setting is refused");
         static final Section SECTION = Section.of(SCHEDULE, EVERY, DIRECTION, SOURCE, SEGMENTS, SEGMENT, DO_NOT_CONTACT,
                 CREATE_AS, MATCH_IN, MATCH_BY, EXTERNAL_ID_FIELD, MODE, ON_AMBIGUOUS_MATCH, DUPLICATE_RULES, OWNERSHIP,
-                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD);
+                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ACTIVITIES);
     }
 
     static final class Root {

@@ -15,23 +15,32 @@ record Section(List<Setting<?>> settings) {
         return new Section(List.of(settings));
     }
 
-    /** The keys a user may set here, in order. */
+    /** The keys a user may set here, in order: the settings of features that are built. */
     List<String> known() {
-        return settings.stream().map(Setting::key).toList();
+        return settings.stream().filter(Setting::isBuilt).map(Setting::key).toList();
     }
 
     /**
      * Every setting of this section read from {@code node} (a missing node reads as all defaults), every
-     * problem reported with its path: keys that are not settings and values of the wrong type or form.
+     * problem reported with its path: keys that are not settings, settings of features not built yet, and
+     * values of the wrong type or form.
      */
     Values read(ConfigNode node) {
         Map<String, Setting<?>> byKey = new LinkedHashMap<>();
         settings.forEach(s -> byKey.put(s.key(), s));
+        for (String key : node.map().keySet()) {
+            Setting<?> s = byKey.get(key);
+            if (s != null && !s.isBuilt()) {
+                node.get(key).error(s.notBuilt());
+            }
+        }
         node.allowOnly(byKey.keySet(), known());
         // by identity: a definition is its own key (its reader is a lambda, which has no equality of its own)
         Map<Setting<?>, Object> values = new IdentityHashMap<>();
         for (Setting<?> s : settings) {
-            values.put(s, s.read(node));
+            if (s.isBuilt()) {
+                values.put(s, s.read(node));
+            }
         }
         return new Values(node, values);
     }

@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * @param section for a mapping of fixed keys (salesforce, source, ownership…), the settings inside it
  * @param entries for a mapping of names the user chooses (jobs, segments, fields…), how its keys are shown
  *        in the reference ("J", "&lt;Object&gt;.&lt;Field&gt;"); null otherwise
+ * @param notBuilt for a setting of a feature that is not built yet, why it is refused; null otherwise
  */
 record Setting<T>(String key, String type, List<String> allowed, String defaultText, String doc,
-        Function<ConfigNode, T> reader, Check<T> check, Section section, String entries) {
+        Function<ConfigNode, T> reader, Check<T> check, Section section, String entries, String notBuilt) {
 
     /** Column names go into the SQL around the job's query unquoted, so they must be plain identifiers. */
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -58,12 +59,16 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
 
     /** This setting, its default shown as {@code text} (a default that is not a value, e.g. "the shipped flow"). */
     Setting<T> withDefaultText(String text) {
-        return new Setting<>(key, type, allowed, text, doc, reader, check, section, entries);
+        return new Setting<>(key, type, allowed, text, doc, reader, check, section, entries, notBuilt);
     }
 
     /** This setting, shown in the reference as one of {@code values} (forms that a check, not a list, holds it to). */
     Setting<T> withAllowed(List<String> values) {
-        return new Setting<>(key, "one of", values, defaultText, doc, reader, check, section, entries);
+        return new Setting<>(key, "one of", values, defaultText, doc, reader, check, section, entries, notBuilt);
+    }
+
+    boolean isBuilt() {
+        return notBuilt == null;
     }
 
     // --- the kinds of setting -------------------------------------------------------------------------
@@ -74,17 +79,18 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
 
     static Setting<String> text(String key, String def, Check<String> check, String doc) {
         return new Setting<>(key, "text", List.of(), def == null ? "" : def, doc, n -> n.string(key, def), check,
-                null, null);
+                null, null, null);
     }
 
     static Setting<String> requiredText(String key, String doc) {
-        return new Setting<>(key, "text", List.of(), "required", doc, n -> n.requiredString(key), null, null, null);
+        return new Setting<>(key, "text", List.of(), "required", doc, n -> n.requiredString(key), null, null, null,
+                null);
     }
 
     /** Text of a given form, described for the reference as {@code type} (a URL, a cron, an API name). */
     static Setting<String> formatted(String key, String type, String def, Check<String> check, String doc) {
         return new Setting<>(key, type, List.of(), def == null ? "" : def, doc, n -> n.string(key, def), check, null,
-                null);
+                null, null);
     }
 
     /** A source column: a plain identifier, because it goes into the SQL around the job's query unquoted. */
@@ -93,17 +99,17 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
             String c = required ? n.requiredString(key) : n.string(key, null);
             return c == null ? null : c.trim();
         }, Check.of(c -> c.isEmpty() || COLUMN.matcher(c).matches() ? null
-                : "'" + c + "' is not a column name of the source query (letters, digits and _)"), null, null);
+                : "'" + c + "' is not a column name of the source query (letters, digits and _)"), null, null, null);
     }
 
     static Setting<Boolean> bool(String key, boolean def, String doc) {
         return new Setting<>(key, "true or false", List.of(), String.valueOf(def), doc, n -> n.bool(key, def), null,
-                null, null);
+                null, null, null);
     }
 
     static Setting<Integer> integer(String key, int def, int min, int max, String doc) {
         return new Setting<>(key, "whole number " + min + "–" + max, List.of(), String.valueOf(def), doc,
-                n -> n.integer(key, def, min, max), null, null, null);
+                n -> n.integer(key, def, min, max), null, null, null, null);
     }
 
     /** One of an enum's constants, written in lower case with underscores. */
@@ -117,14 +123,14 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
             names.add(e.name().toLowerCase(Locale.ROOT));
         }
         return new Setting<>(key, "one of", names, def.name().toLowerCase(Locale.ROOT), doc,
-                n -> n.enumValue(key, type, def), check, null, null);
+                n -> n.enumValue(key, type, def), check, null, null, null);
     }
 
     /** One of a fixed list of names, written as listed (Lead, Contact). */
     static Setting<String> oneOf(String key, List<String> allowed, String def, String doc) {
         return new Setting<>(key, "one of", allowed, def, doc, n -> n.string(key, def),
                 Check.of(v -> allowed.contains(v) ? null : "'" + v + "' is not one of " + String.join("|", allowed)),
-                null, null);
+                null, null, null);
     }
 
     /** A list of names from a fixed list (a single name is a list of one); each name not in it is reported. */
@@ -136,18 +142,19 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
                             problem.accept("'" + v + "' is not one of " + String.join("|", allowed));
                         }
                     }
-                }, null, null);
+                }, null, null, null);
     }
 
     /** A setting whose reading is its own (a share like 50%, a period, a list of match keys). */
     static <T> Setting<T> custom(String key, String type, List<String> allowed, String defaultText,
             Function<ConfigNode, T> reader, String doc) {
-        return new Setting<>(key, type, allowed, defaultText, doc, reader, null, null, null);
+        return new Setting<>(key, type, allowed, defaultText, doc, reader, null, null, null, null);
     }
 
     /** A mapping of fixed keys: the settings of {@code section}. */
     static Setting<Section.Values> section(String key, Section section, String doc) {
-        return new Setting<>(key, "mapping", List.of(), "", doc, n -> section.read(n.get(key)), null, section, null);
+        return new Setting<>(key, "mapping", List.of(), "", doc, n -> section.read(n.get(key)), null, section, null,
+                null);
     }
 
     /**
@@ -155,7 +162,12 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
      * the entries are mappings of fixed keys). {@code entries} is how a key is shown in the reference.
      */
     static Setting<ConfigNode> entries(String key, String entries, Section entry, String doc) {
-        return new Setting<>(key, "mapping", List.of(), "", doc, n -> n.get(key), null, entry, entries);
+        return new Setting<>(key, "mapping", List.of(), "", doc, n -> n.get(key), null, entry, entries, null);
+    }
+
+    /** A setting of a feature that is not built yet: refused with {@code why}, wherever it appears. */
+    static Setting<Void> notBuilt(String key, String why, String doc) {
+        return new Setting<>(key, "not built yet", List.of(), "", doc, n -> null, null, null, null, why);
     }
 
 }

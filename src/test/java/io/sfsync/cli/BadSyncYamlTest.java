@@ -119,6 +119,10 @@ class BadSyncYamlTest {
         v.add(v("unknown job setting", JOB, JOB + "    colour: blue\n", "jobs.people.colour: unknown setting (known: "));
         v.add(v("direction", "direction: outbound", "direction: sideways",
                 "jobs.people.direction: 'sideways' is not one of outbound|inbound|both"));
+        v.add(v("direction not built", "direction: outbound", "direction: inbound",
+                "jobs.people.direction: inbound is not built yet; only outbound is supported"));
+        v.add(v("activities not built", JOB, JOB + "    activities: {enabled: true}\n",
+                "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet"));
         v.add(v("source key missing", "      key: id\n", "", "jobs.people.source.key: is required"));
         v.add(v("source key not a column", "      key: id\n", "      key: \"id; DROP TABLE person\"\n",
                 "jobs.people.source.key: 'id; DROP TABLE person' is not a column name of the source query (letters, digits and _)"));

@@ -254,6 +254,27 @@ class SyncConfigLoaderTest {
                         + " set it, or give a default: {{env:SFSYNC_NEVER_SET:value}})");
     }
 
+    @Test
+    void directionsThatAreNotBuiltAreRefusedNamingThePath() {
+        assertThat(loader.parse(withJobSetting("direction: outbound"), "s").job("people").direction())
+                .isEqualTo(JobConfig.Direction.OUTBOUND);
+        assertThat(problems(loader, withJobSetting("direction: inbound")))
+                .containsExactly("jobs.people.direction: inbound is not built yet; only outbound is supported");
+        assertThat(problems(loader, withJobSetting("direction: both")))
+                .containsExactly("jobs.people.direction: both is not built yet; only outbound is supported");
+        assertThat(problems(loader, withJobSetting("direction: sideways")))
+                .containsExactly("jobs.people.direction: 'sideways' is not one of outbound|inbound|both");
+    }
+
+    @Test
+    void activitiesAreRefusedAsNotBuiltAndAreNotOfferedAsAKnownSetting() {
+        assertThat(problems(loader, withJobSetting("activities: {enabled: true, includeContent: false}"))).containsExactly(
+                "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet;"
+                        + " remove this setting");
+        assertThat(problems(loader, withJobSetting("colour: blue"))).singleElement().asString()
+                .startsWith("jobs.people.colour: unknown setting (known: ").doesNotContain("activities");
+    }
+
     /** A bean transform for the tests above. */
     public static final class Shout implements io.sfsync.mapping.FieldTransform {
         @Override
