@@ -51,11 +51,14 @@ final class ConfigKeys {
     static final int DEFAULT_OVERLAP_SECONDS = 60;
     static final List<String> PEOPLE = List.of("Lead", "Contact");
     static final List<String> OBJECTS = List.of("Lead", "Contact", "Account");
+    /** The flow a job runs unless its {@code route} names another. */
+    static final String SHIPPED_ROUTE = "direct:sfsync-outbound";
 
     /** Salesforce API names (Title, Sfsync_Person_Id__c): they go into URLs and SOQL. */
     static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     static final Pattern CONDITION = Pattern.compile(
             "^\\s*([A-Za-z0-9_]+)\\s+(in|not in|=|!=|is blank|is not blank)\\s*(.*)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ROUTE = Pattern.compile("direct:[A-Za-z0-9._-]+");
     private static final Pattern PERCENT = Pattern.compile("^(\\d{1,3})\\s*%$");
 
     private ConfigKeys() {
@@ -225,12 +228,17 @@ final class ConfigKeys {
                         + " ingest job (raise batchSize for large first loads); rows with assignment rules stay on collections");
         static final Setting<Boolean> CONTACT_WINS_OVER_LEAD = Setting.bool("contactWinsOverLead", true,
                 "a Contact match beats a Lead match");
+        static final Setting<String> ROUTE = Setting.formatted("route", "direct:<name>", null,
+                Setting.Check.of(r -> ConfigKeys.ROUTE.matcher(r).matches() ? null : "'" + r + "' is not a direct:"
+                        + " endpoint like direct:people-outbound (direct: and a name of letters, digits, '.', '_' and '-')"),
+                "the `direct:` endpoint of a YAML route the job runs instead of the shipped flow")
+                .withDefaultText(SHIPPED_ROUTE);
         static final Setting<Void> ACTIVITIES = Setting.notBuilt("activities",
                 "syncing activities (touchpoints as completed Tasks) is not built yet; remove this setting",
                 "touchpoints as completed Tasks: not built yet, so the setting is refused");
         static final Section SECTION = Section.of(SCHEDULE, EVERY, DIRECTION, SOURCE, SEGMENTS, SEGMENT, DO_NOT_CONTACT,
                 CREATE_AS, MATCH_IN, MATCH_BY, EXTERNAL_ID_FIELD, MODE, ON_AMBIGUOUS_MATCH, DUPLICATE_RULES, OWNERSHIP,
-                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ACTIVITIES);
+                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ROUTE, ACTIVITIES);
     }
 
     static final class Root {

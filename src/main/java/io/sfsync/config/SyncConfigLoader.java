@@ -190,7 +190,7 @@ public final class SyncConfigLoader {
                 v.get(ConfigKeys.Job.DO_NOT_CONTACT), createAs, matchIn, matchBy, externalIdField, v.get(ConfigKeys.Job.MODE),
                 v.get(ConfigKeys.Job.ON_AMBIGUOUS_MATCH), dup.get(ConfigKeys.DuplicateRules.ALLOW_SAVE),
                 v.get(ConfigKeys.Job.CONTACT_WINS_OVER_LEAD), ownership, accounts, fields, v.get(ConfigKeys.Job.BATCH_SIZE),
-                v.get(ConfigKeys.Job.BULK_THRESHOLD));
+                v.get(ConfigKeys.Job.BULK_THRESHOLD), v.get(ConfigKeys.Job.ROUTE));
     }
 
     private static OwnershipConfig ownership(Section.Values v) {

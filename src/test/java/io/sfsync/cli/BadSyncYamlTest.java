@@ -121,6 +121,8 @@ class BadSyncYamlTest {
                 "jobs.people.direction: 'sideways' is not one of outbound|inbound|both"));
         v.add(v("direction not built", "direction: outbound", "direction: inbound",
                 "jobs.people.direction: inbound is not built yet; only outbound is supported"));
+        v.add(v("route not a direct: endpoint", JOB, JOB + "    route: seda:people\n",
+                "jobs.people.route: 'seda:people' is not a direct: endpoint like direct:people-outbound"));
         v.add(v("activities not built", JOB, JOB + "    activities: {enabled: true}\n",
                 "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet"));
         v.add(v("source key missing", "      key: id\n", "", "jobs.people.source.key: is required"));

@@ -275,6 +275,20 @@ class SyncConfigLoaderTest {
                 .startsWith("jobs.people.colour: unknown setting (known: ").doesNotContain("activities");
     }
 
+    @Test
+    void aJobRunsTheShippedFlowUnlessItsRouteNamesADirectEndpoint() {
+        assertThat(loader.parse(withJobSetting("segment: all"), "s").job("people").route()).isNull();
+        assertThat(loader.parse(withJobSetting("route: direct:people-outbound.v2_eu"), "s").job("people").route())
+                .isEqualTo("direct:people-outbound.v2_eu");
+        for (String bad : new String[] {"people-outbound", "\"direct:\"", "\"direct:people outbound\"", "seda:people",
+                "\"direct://people\""}) {
+            String shown = bad.replace("\"", "");
+            assertThat(problems(loader, withJobSetting("route: " + bad))).as(bad).containsExactly("jobs.people.route: '"
+                    + shown + "' is not a direct: endpoint like direct:people-outbound (direct: and a name of letters,"
+                    + " digits, '.', '_' and '-')");
+        }
+    }
+
     /** A bean transform for the tests above. */
     public static final class Shout implements io.sfsync.mapping.FieldTransform {
         @Override
