@@ -284,7 +284,9 @@ class BadSyncYamlTest {
                 Arguments.of("no source URL", "sfsync.source.url =\n",
                         "sfsync.source.url: is required (a JDBC URL, e.g. jdbc:postgresql://db:5432/crm)"),
                 Arguments.of("redeliveries", "sfsync.salesforce.redeliveries = many\n",
-                        "sfsync.salesforce.redeliveries: must be a whole number, not 'many'"));
+                        "sfsync.salesforce.redeliveries: must be a whole number, not 'many'"),
+                Arguments.of("unset variable", "sfsync.source.user = {{env:SFSYNC_TEST_NEVER_SET}}\n",
+                        "sfsync.source.user: environment variable SFSYNC_TEST_NEVER_SET is not set"));
     }
 
     @ParameterizedTest(name = "application.properties: {0}")
