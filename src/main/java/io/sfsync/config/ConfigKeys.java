@@ -179,7 +179,8 @@ final class ConfigKeys {
         static final Setting<String> SCHEDULE = Setting.formatted("schedule", "Quartz cron", null,
                 Setting.Check.of(ConfigKeys::cronProblem), "a Quartz cron (6 or 7 fields, seconds first, e.g."
                         + " `\"0 0/30 * * * ?\"`), checked by Quartz itself: value ranges (hour 0–23, …) and that it"
-                        + " fires at all. Give schedule or every, not both");
+                        + " fires at all. Give schedule or every, not both")
+                .withDefaultText("none (every applies)");
         static final Setting<String> EVERY = Setting.custom("every", "one of", List.copyOf(ConfigKeys.EVERY.keySet()),
                 "10m", ConfigKeys::every, "the period between runs: only periods that divide the hour evenly; for"
                         + " any other, a schedule");
@@ -212,7 +213,7 @@ final class ConfigKeys {
                 "create_only (SKIPPED/EXISTS_CREATE_ONLY), update_only (SKIPPED/NOT_FOUND_UPDATE_ONLY)");
         static final Setting<JobConfig.AmbiguousPolicy> ON_AMBIGUOUS_MATCH = Setting.choice("onAmbiguousMatch",
                 JobConfig.AmbiguousPolicy.class, JobConfig.AmbiguousPolicy.REPORT,
-                "report (DUPLICATE/AMBIGUOUS_MATCH) or update the most recently modified match");
+                "report (DUPLICATE/AMBIGUOUS_MATCH) or update_most_recent");
         static final Setting<Section.Values> DUPLICATE_RULES = Setting.section("duplicateRules", DuplicateRules.SECTION,
                 "Salesforce duplicate rules");
         static final Setting<Section.Values> OWNERSHIP = Setting.section("ownership", Ownership.SECTION,
