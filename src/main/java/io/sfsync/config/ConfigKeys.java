@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -348,7 +349,7 @@ final class ConfigKeys {
         return ok ? null : "'" + fallback + "' is not one of assignment_rules|user:<email or Id>|queue:<name or Id>|none";
     }
 
-    private static void transformProblems(List<String> transforms, java.util.function.Consumer<String> problem) {
+    private static void transformProblems(List<String> transforms, Consumer<String> problem) {
         for (String t : transforms) {
             if (t.startsWith("bean:")) {
                 String p = beanProblem(t.substring("bean:".length()).trim());

@@ -2,6 +2,7 @@ package io.sfsync.config;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +74,7 @@ final class ConfigNode {
      * Reports the keys that are not in {@code recognized}, naming the ones a user may set ({@code known}: the
      * recognized keys less those refused for a reason of their own).
      */
-    void allowOnly(Set<String> recognized, java.util.Collection<String> known) {
+    void allowOnly(Set<String> recognized, Collection<String> known) {
         for (String k : map().keySet()) {
             if (!recognized.contains(k)) {
                 errors.add(childPath(k) + ": unknown setting (known: " + String.join(", ", known.stream().sorted().toList()) + ")");

@@ -1,6 +1,7 @@
 package io.sfsync.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +57,7 @@ public final class EnvPlaceholders {
     }
 
     private String lookup(String name) {
-        String v = env.apply(name.toUpperCase(java.util.Locale.ROOT));
+        String v = env.apply(name.toUpperCase(Locale.ROOT));
         if (v == null) {
             v = env.apply(IOHelper.normalizeEnvironmentVariable(name));
         }

@@ -74,11 +74,7 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
     // --- the kinds of setting -------------------------------------------------------------------------
 
     static Setting<String> text(String key, String def, String doc) {
-        return text(key, def, null, doc);
-    }
-
-    static Setting<String> text(String key, String def, Check<String> check, String doc) {
-        return new Setting<>(key, "text", List.of(), def == null ? "" : def, doc, n -> n.string(key, def), check,
+        return new Setting<>(key, "text", List.of(), def == null ? "" : def, doc, n -> n.string(key, def), null,
                 null, null, null);
     }
 
@@ -169,5 +165,4 @@ record Setting<T>(String key, String type, List<String> allowed, String defaultT
     static Setting<Void> notBuilt(String key, String why, String doc) {
         return new Setting<>(key, "not built yet", List.of(), "", doc, n -> null, null, null, null, why);
     }
-
 }
