@@ -2,6 +2,7 @@ package io.sfsync.config;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,10 +70,13 @@ final class ConfigNode {
         return o == null ? "" : " (from " + o + ")";
     }
 
-    /** Reports keys this node does not know, naming the ones it does. */
-    void allowOnly(Set<String> known) {
+    /**
+     * Reports the keys that are not in {@code recognized}, naming the ones a user may set ({@code known}: the
+     * recognized keys less those refused for a reason of their own).
+     */
+    void allowOnly(Set<String> recognized, Collection<String> known) {
         for (String k : map().keySet()) {
-            if (!known.contains(k)) {
+            if (!recognized.contains(k)) {
                 errors.add(childPath(k) + ": unknown setting (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param fields per object (Lead, Contact, Account), the field rules in file order
  * @param bulkThreshold a batch with at least this many upserts or updates of one object writes them
  *        through a Bulk API 2.0 job instead of sObject Collections
+ * @param route the {@code direct:} endpoint of the YAML route the job runs instead of the shipped flow
+ *        ({@code direct:sfsync-outbound}); null: the shipped flow
  */
 public record JobConfig(
         String name,
@@ -33,12 +35,24 @@ public record JobConfig(
         AccountsConfig accounts,
         Map<String, List<FieldRule>> fields,
         int batchSize,
-        int bulkThreshold) {
+        int bulkThreshold,
+        String route) {
 
     public enum Direction { OUTBOUND, INBOUND, BOTH }
     public enum MatchKey { LINK, EXTERNALID, EMAIL }
     public enum Mode { CREATE_AND_UPDATE, CREATE_ONLY, UPDATE_ONLY }
     public enum AmbiguousPolicy { REPORT, UPDATE_MOST_RECENT }
+
+    /** A job that runs the shipped flow. */
+    public JobConfig(String name, String cron, Direction direction, SourceConfig source, Map<String, String> segments,
+            String segment, String doNotContactColumn, String createAs, List<String> matchIn, List<MatchKey> matchBy,
+            String externalIdField, Mode mode, AmbiguousPolicy onAmbiguousMatch, boolean allowSave,
+            boolean contactWinsOverLead, OwnershipConfig ownership, AccountsConfig accounts,
+            Map<String, List<FieldRule>> fields, int batchSize, int bulkThreshold) {
+        this(name, cron, direction, source, segments, segment, doNotContactColumn, createAs, matchIn, matchBy,
+                externalIdField, mode, onAmbiguousMatch, allowSave, contactWinsOverLead, ownership, accounts, fields,
+                batchSize, bulkThreshold, null);
+    }
 
     public List<FieldRule> fieldsOf(String object) {
         return fields.getOrDefault(object, List.of());

@@ -119,6 +119,12 @@ class BadSyncYamlTest {
         v.add(v("unknown job setting", JOB, JOB + "    colour: blue\n", "jobs.people.colour: unknown setting (known: "));
         v.add(v("direction", "direction: outbound", "direction: sideways",
                 "jobs.people.direction: 'sideways' is not one of outbound|inbound|both"));
+        v.add(v("direction not built", "direction: outbound", "direction: inbound",
+                "jobs.people.direction: inbound is not built yet; only outbound is supported"));
+        v.add(v("route not a direct: endpoint", JOB, JOB + "    route: seda:people\n",
+                "jobs.people.route: 'seda:people' is not a direct: endpoint like direct:people-outbound"));
+        v.add(v("activities not built", JOB, JOB + "    activities: {enabled: true}\n",
+                "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet"));
         v.add(v("source key missing", "      key: id\n", "", "jobs.people.source.key: is required"));
         v.add(v("source key not a column", "      key: id\n", "      key: \"id; DROP TABLE person\"\n",
                 "jobs.people.source.key: 'id; DROP TABLE person' is not a column name of the source query (letters, digits and _)"));
@@ -278,7 +284,9 @@ class BadSyncYamlTest {
                 Arguments.of("no source URL", "sfsync.source.url =\n",
                         "sfsync.source.url: is required (a JDBC URL, e.g. jdbc:postgresql://db:5432/crm)"),
                 Arguments.of("redeliveries", "sfsync.salesforce.redeliveries = many\n",
-                        "sfsync.salesforce.redeliveries: must be a whole number, not 'many'"));
+                        "sfsync.salesforce.redeliveries: must be a whole number, not 'many'"),
+                Arguments.of("unset variable", "sfsync.source.user = {{env:SFSYNC_TEST_NEVER_SET}}\n",
+                        "sfsync.source.user: environment variable SFSYNC_TEST_NEVER_SET is not set"));
     }
 
     @ParameterizedTest(name = "application.properties: {0}")

@@ -254,6 +254,41 @@ class SyncConfigLoaderTest {
                         + " set it, or give a default: {{env:SFSYNC_NEVER_SET:value}})");
     }
 
+    @Test
+    void directionsThatAreNotBuiltAreRefusedNamingThePath() {
+        assertThat(loader.parse(withJobSetting("direction: outbound"), "s").job("people").direction())
+                .isEqualTo(JobConfig.Direction.OUTBOUND);
+        assertThat(problems(loader, withJobSetting("direction: inbound")))
+                .containsExactly("jobs.people.direction: inbound is not built yet; only outbound is supported");
+        assertThat(problems(loader, withJobSetting("direction: both")))
+                .containsExactly("jobs.people.direction: both is not built yet; only outbound is supported");
+        assertThat(problems(loader, withJobSetting("direction: sideways")))
+                .containsExactly("jobs.people.direction: 'sideways' is not one of outbound|inbound|both");
+    }
+
+    @Test
+    void activitiesAreRefusedAsNotBuiltAndAreNotOfferedAsAKnownSetting() {
+        assertThat(problems(loader, withJobSetting("activities: {enabled: true, includeContent: false}"))).containsExactly(
+                "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet;"
+                        + " remove this setting");
+        assertThat(problems(loader, withJobSetting("colour: blue"))).singleElement().asString()
+                .startsWith("jobs.people.colour: unknown setting (known: ").doesNotContain("activities");
+    }
+
+    @Test
+    void aJobRunsTheShippedFlowUnlessItsRouteNamesADirectEndpoint() {
+        assertThat(loader.parse(withJobSetting("segment: all"), "s").job("people").route()).isNull();
+        assertThat(loader.parse(withJobSetting("route: direct:people-outbound.v2_eu"), "s").job("people").route())
+                .isEqualTo("direct:people-outbound.v2_eu");
+        for (String bad : new String[] {"people-outbound", "\"direct:\"", "\"direct:people outbound\"", "seda:people",
+                "\"direct://people\""}) {
+            String shown = bad.replace("\"", "");
+            assertThat(problems(loader, withJobSetting("route: " + bad))).as(bad).containsExactly("jobs.people.route: '"
+                    + shown + "' is not a direct: endpoint like direct:people-outbound (direct: and a name of letters,"
+                    + " digits, '.', '_' and '-')");
+        }
+    }
+
     /** A bean transform for the tests above. */
     public static final class Shout implements io.sfsync.mapping.FieldTransform {
         @Override
