@@ -183,6 +183,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         SfsyncRuntime rt = new SfsyncRuntime(options);
         try {
             rt.main.start();
+            rt.checkJobRoutes(options);
             var check = new io.sfsync.monitoring.SalesforceConnectionHealthCheck(rt.connection);
             check.setCamelContext(rt.camel());
             var registry = org.apache.camel.health.HealthCheckRegistry.get(rt.camel());
@@ -196,9 +197,34 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                 LOG.info("Hawtio at {} (log in as admin or operator)", rt.hawtio.url());
             }
             return rt;
+        } catch (io.sfsync.config.SyncConfigLoader.InvalidConfigException e) {
+            rt.close();
+            throw e;
         } catch (Exception e) {
             rt.close();
             throw new IllegalStateException("sfsync could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** A job that names a route of its own (jobs.J.route) needs a route in routes/ that consumes from it. */
+    private void checkJobRoutes(Options options) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (io.sfsync.config.JobConfig job : config.jobs().values()) {
+            String uri = job.route();
+            if (uri == null) {
+                continue;
+            }
+            String normalized = camel().getEndpoint(uri).getEndpointUri();
+            boolean consumed = camel().getRoutes().stream()
+                    .anyMatch(r -> r.getEndpoint().getEndpointUri().equals(normalized));
+            if (!consumed) {
+                problems.add("jobs." + job.name() + ".route: no route in " + options.routesDir() + " starts from " + uri
+                        + " (a route with `from: uri: " + uri + "`)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new io.sfsync.config.SyncConfigLoader.InvalidConfigException(
+                    options.configDir().resolve("sync.yaml").toString(), problems);
         }
     }
 

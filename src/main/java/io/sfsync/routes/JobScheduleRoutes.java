@@ -22,9 +22,6 @@ public final class JobScheduleRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (JobConfig job : config.jobs().values()) {
-            if (job.direction() == JobConfig.Direction.INBOUND) {
-                continue;
-            }
             from("quartz:sfsync/" + job.name() + "?cron=" + job.cron().replace(' ', '+') + "&stateful=true")
                     .routeId(job.name() + "-schedule")
                     .setHeader("SfsyncJob", constant(job.name()))

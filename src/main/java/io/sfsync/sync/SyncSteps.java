@@ -264,7 +264,9 @@ public final class SyncSteps {
 
     /** The flow a job runs: its own route (sync.yaml {@code jobs.J.route}), or the shipped outbound flow. */
     public String flowOf(String job) {
-        return OUTBOUND_FLOW;
+        var j = job == null ? null : services.config().jobs().get(job);
+        String own = j == null ? null : j.route();
+        return own != null ? own : OUTBOUND_FLOW;
     }
 
     @SuppressWarnings("unchecked")

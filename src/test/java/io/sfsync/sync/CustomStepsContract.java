@@ -53,12 +53,24 @@ abstract class CustomStepsContract {
                     .replace(overwrite, "              - to: direct:shout-titles\n              - to: direct:explode-on-boom\n"
                             + "              - to: direct:drop-rows\n" + overwrite);
             Files.writeString(flow, yaml);
-            Files.copy(Path.of("src/test/resources/routes-custom/my-steps.camel.yaml"), routes.resolve("my-steps.camel.yaml"));
+            for (String f : List.of("my-steps.camel.yaml", "own-flows.camel.yaml")) {
+                Files.copy(Path.of("src/test/resources/routes-custom").resolve(f), routes.resolve(f));
+            }
             return routes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The jobs that run flows of their own (src/test/resources/routes-custom/own-flows.camel.yaml). */
+    static final String OWN_FLOW_JOBS = """
+              own_flow:
+                <<: *people
+                route: direct:own-flow
+              forgetful:
+                <<: *people
+                route: direct:forgetful-flow
+            """;
 
     @BeforeEach
     void clean() {
@@ -192,5 +204,37 @@ abstract class CustomStepsContract {
                 .hasMessageContaining("settled already");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> row.setColumn("title", "y"))
                 .hasMessageContaining("before the map step");
+    }
+
+    @Test
+    void aJobRunsTheYamlFlowItNamesInsteadOfTheShippedOne() {
+        SyncHarness s = sync();
+        s.person(1).title("Intern").insert(); // the shipped flow's filter is not in this job's flow
+        s.person(2).title("CFO").insert();    // this job's own filter is
+        RunContext run = s.run("own_flow");
+
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(s.outcome(run, "1").action()).isEqualTo("CREATED");
+        SyncStore.LogEntry cfo = s.outcome(run, "2");
+        assertThat(cfo.reason()).isEqualTo("NOT_FOR_THIS_JOB");
+        assertThat(cfo.message()).isEqualTo("finance is synced by another job");
+        assertThat(s.records("Lead")).extracting(r -> r.get("Title")).containsExactly("Intern");
+        assertThat(s.runtime.camel().getRoute("own_flow-outbound")).isNotNull(); // its route names its job
+    }
+
+    @Test
+    void aFlowThatEndsWithoutRecordingItsBatchLeavesItsRowsPendingAndItsRunClosed() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).insert();
+        RunContext run = s.run("forgetful");
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(s.log(run)).extracting(SyncStore.LogEntry::action).containsOnly("PENDING");
+        assertThat(s.log(run)).hasSize(2);
+        assertThat(s.log(run).get(0).message()).contains("direct:forgetful-flow ended before batch 1 was recorded");
+        assertThat(s.records("Lead")).isEmpty();
+        // the job's lease is free again: the next run goes ahead (and reads both rows again)
+        assertThat(s.run("people").counts().created()).isEqualTo(2);
     }
 }

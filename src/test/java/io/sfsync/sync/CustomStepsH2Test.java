@@ -14,7 +14,7 @@ class CustomStepsH2Test extends CustomStepsContract {
 
     @BeforeAll
     static void start() {
-        sync = SyncHarness.h2("customsteps", dir, routesWithCustomSteps(dir));
+        sync = SyncHarness.h2("customsteps", dir, routesWithCustomSteps(dir), OWN_FLOW_JOBS);
     }
 
     @AfterAll

@@ -14,7 +14,7 @@ class CustomStepsPostgresTest extends CustomStepsContract {
 
     @BeforeAll
     static void start() {
-        sync = SyncHarness.postgres(dir, routesWithCustomSteps(dir));
+        sync = SyncHarness.postgres(dir, routesWithCustomSteps(dir), OWN_FLOW_JOBS);
     }
 
     @AfterAll

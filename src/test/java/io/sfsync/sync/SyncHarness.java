@@ -45,7 +45,12 @@ final class SyncHarness implements AutoCloseable {
 
     /** A harness on in-memory H2 whose Camel routes are the YAML files of {@code routes} (not the shipped ones). */
     static SyncHarness h2(String name, Path dir, Path routes) {
-        return new SyncHarness("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", dir, routes);
+        return h2(name, dir, routes, "");
+    }
+
+    /** As {@link #h2(String, Path, Path)}, with more jobs (YAML under {@code jobs:}, indented two spaces). */
+    static SyncHarness h2(String name, Path dir, Path routes, String moreJobs) {
+        return new SyncHarness("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", dir, routes, moreJobs);
     }
 
     /** A harness on a real PostgreSQL of its own, started in-process and stopped with the harness. */
@@ -55,9 +60,14 @@ final class SyncHarness implements AutoCloseable {
 
     /** A harness on a PostgreSQL of its own whose Camel routes are the YAML files of {@code routes}. */
     static SyncHarness postgres(Path dir, Path routes) {
+        return postgres(dir, routes, "");
+    }
+
+    /** As {@link #postgres(Path, Path)}, with more jobs (YAML under {@code jobs:}, indented two spaces). */
+    static SyncHarness postgres(Path dir, Path routes, String moreJobs) {
         try {
             var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
-            SyncHarness h = new SyncHarness(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, routes);
+            SyncHarness h = new SyncHarness(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", dir, routes, moreJobs);
             h.postgres = pg;
             return h;
         } catch (IOException e) {
@@ -80,10 +90,10 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness(String jdbcUrl, String user, String password, Path dir) {
-        this(jdbcUrl, user, password, dir, Path.of("routes"));
+        this(jdbcUrl, user, password, dir, Path.of("routes"), "");
     }
 
-    SyncHarness(String jdbcUrl, String user, String password, Path dir, Path routes) {
+    SyncHarness(String jdbcUrl, String user, String password, Path dir, Path routes, String moreJobs) {
         this.routes = routes;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -94,7 +104,7 @@ final class SyncHarness implements AutoCloseable {
             this.configDir = config;
             Files.copy(Path.of("config/application.properties"), config.resolve("application.properties"));
             String yaml = new String(SyncHarness.class.getResourceAsStream("/sync/sync-test.yaml").readAllBytes())
-                    .replace("LOGIN_URL", emulator.loginUrl());
+                    .replace("LOGIN_URL", emulator.loginUrl()) + moreJobs;
             Files.writeString(config.resolve("sync.yaml"), yaml);
             overrides.put("sfsync.source.url", jdbcUrl);
             overrides.put("sfsync.source.user", user);
@@ -107,7 +117,12 @@ final class SyncHarness implements AutoCloseable {
             overrides.put("sfsync.hawtio.enabled", "false");
             // tests count API calls exactly: no timer may spend one behind their back
             overrides.put("sfsync.limits.watch", "false");
-            runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, routes, false, false, false, overrides));
+            try {
+                runtime = SfsyncRuntime.start(new SfsyncRuntime.Options(config, routes, false, false, false, overrides));
+            } catch (RuntimeException e) {
+                emulator.stop();
+                throw e;
+            }
             Databases.migrateDemoSource(runtime.source());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
