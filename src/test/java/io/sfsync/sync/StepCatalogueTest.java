@@ -62,6 +62,15 @@ class StepCatalogueTest {
     }
 
     @Test
+    void theReadmeFailureTableIsTheFailurePolicy() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher m = Pattern.compile("<!-- failure-policy:start -->\n(.*?)<!-- failure-policy:end -->", Pattern.DOTALL)
+                .matcher(readme);
+        assertThat(m.find()).as("README has the failure-policy markers").isTrue();
+        assertThat(m.group(1)).isEqualTo(io.sfsync.salesforce.FailurePolicy.markdownTable());
+    }
+
+    @Test
     void everyStepTheShippedFlowsNameIsInTheCatalogueAndTheOtherWayRound() throws Exception {
         String flow = Files.readString(Path.of("routes/outbound-sync.camel.yaml"));
         java.util.Set<String> named = new java.util.TreeSet<>();
