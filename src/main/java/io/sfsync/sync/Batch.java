@@ -24,6 +24,8 @@ public final class Batch {
     final java.util.Set<String> accountsToRetry = new java.util.HashSet<>();
     /** The batch's Salesforce lookup, once made (by the prepare-batch route, or else by the match step). */
     io.sfsync.matching.MatchIndex lookedUp;
+    /** The lookup the prepare-batch route started on the lookup thread (its result: null when it was left to match). */
+    java.util.concurrent.CompletableFuture<io.sfsync.matching.MatchIndex> lookingUp;
 
     /** The source stream had no more rows after this batch's. */
     final boolean sourceDone;

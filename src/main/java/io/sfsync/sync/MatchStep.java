@@ -35,13 +35,19 @@ public final class MatchStep {
      * account, or the run is stopping; then the match step makes it, after the batch before is recorded.
      */
     public void lookupAhead(RunContext run, Batch batch) {
-        if (batch.lookedUp != null || run.stopReason != null) {
+        if (batch.lookedUp != null || batch.lookingUp != null || run.stopReason != null) {
             return;
         }
-        if ((run.readAhead == null || run.readAhead.mayLookUp(batch)) && run.stopReason == null
-                && run.budgetAllowsAnotherBatch()) {
-            batch.lookedUp = lookup(run, batch);
+        if (run.readAhead == null) {
+            if (run.budgetAllowsAnotherBatch()) {
+                batch.lookedUp = lookup(run, batch);
+            }
+            return;
         }
+        // on the lookup thread, so the reading thread goes on to the next batch meanwhile
+        ReadAhead ahead = run.readAhead;
+        batch.lookingUp = ahead.onLookupThread(() -> ahead.mayLookUp(batch) && run.stopReason == null
+                && run.budgetAllowsAnotherBatch() ? lookup(run, batch) : null);
     }
 
     /**
@@ -50,6 +56,9 @@ public final class MatchStep {
      * next batch's lookup may start.
      */
     public void apply(RunContext run, Batch batch) {
+        if (batch.lookedUp == null && batch.lookingUp != null) {
+            batch.lookedUp = awaitLookup(batch);
+        }
         if (batch.lookedUp == null) {
             batch.lookedUp = lookup(run, batch);
         }
@@ -57,6 +66,21 @@ public final class MatchStep {
         batch.open().toList().forEach(w -> decide(run, w, index));
         if (run.readAhead != null) {
             run.readAhead.decided(batch.number(), batch.writeKeys(run.job.accounts().enabled()));
+        }
+    }
+
+    private static MatchIndex awaitLookup(Batch batch) {
+        try {
+            return batch.lookingUp.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking up batch " + batch.number(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } finally {
+            batch.lookingUp = null;
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.function.IntFunction;
  * time is mostly its Salesforce calls. It keeps one batch ahead, two while batches are small (up to
  * {@link #TWO_AHEAD_UP_TO} rows: a Bulk API load's big batches would cost more heap than they save time).
  *
- * <p>A batch's lookup may only start once the batch before it has decided what it writes (the match
+ * <p>A batch's lookup runs on a lookup thread of its own, so the reading thread goes on to the batch
+ * after it meanwhile. It may only start once the batch before it has decided what it writes (the match
  * step calls {@link #decided}), and is left to the match step when both touch one email, external ID
  * or account: its lookup must then see those writes. Taking a batch tells the one before it is done.
  */
@@ -28,6 +29,7 @@ final class ReadAhead implements AutoCloseable {
     private static final long DECISION_WAIT_MS = 10 * 60_000L;
 
     private final ExecutorService thread;
+    private final ExecutorService lookups;
     private final IntFunction<Batch> prepare;
     private final boolean twoAhead;
     private final Map<Integer, CompletableFuture<Set<String>>> decisions = new ConcurrentHashMap<>();
@@ -40,11 +42,21 @@ final class ReadAhead implements AutoCloseable {
     ReadAhead(String job, int batchSize, IntFunction<Batch> prepare) {
         this.prepare = prepare;
         this.twoAhead = batchSize <= TWO_AHEAD_UP_TO;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sfsync-prepare-" + job);
+        this.thread = daemon("sfsync-prepare-" + job);
+        this.lookups = daemon("sfsync-lookup-" + job);
+    }
+
+    private static ExecutorService daemon(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts a batch's lookup on the lookup thread; the reading thread does not wait for it. */
+    <T> CompletableFuture<T> onLookupThread(java.util.function.Supplier<T> lookup) {
+        return CompletableFuture.supplyAsync(lookup, lookups);
     }
 
     /** The next batch, waiting for it if it is not prepared yet; the batches after it are started. */
@@ -110,6 +122,7 @@ final class ReadAhead implements AutoCloseable {
         }
         decisions.values().forEach(d -> d.complete(Set.of()));
         thread.shutdownNow();
+        lookups.shutdownNow();
     }
 
     private static Batch await(CompletableFuture<Batch> f) {

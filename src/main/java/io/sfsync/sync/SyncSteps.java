@@ -86,8 +86,9 @@ public final class SyncSteps {
                     "body: the batch", "body: rows mapped or settled"),
             new Step("direct:sfsync-lookup", "prepare-batch",
                     "ONE Composite call: linked records, external IDs and emails in each matchIn object, the owners'"
-                            + " Users, the candidate Accounts; made once the batch before has decided, and left to match"
-                            + " when both touch one email, external ID or account",
+                            + " Users, the candidate Accounts; started on the lookup thread (the reading thread goes on)"
+                            + " once the batch before has decided, and left to match when both touch one email, external"
+                            + " ID or account; match waits for it",
                     "body: the batch", "body: the batch with its lookup"),
             new Step("direct:sfsync-match", "outbound-sync",
                     "what each open row becomes: link, then external ID, then email; Contact before Lead; converted"
