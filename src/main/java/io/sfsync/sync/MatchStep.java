@@ -46,8 +46,14 @@ public final class MatchStep {
         }
         // on the lookup thread, so the reading thread goes on to the next batch meanwhile
         ReadAhead ahead = run.readAhead;
-        batch.lookingUp = ahead.onLookupThread(() -> ahead.mayLookUp(batch) && run.stopReason == null
-                && run.budgetAllowsAnotherBatch() ? lookup(run, batch) : null);
+        batch.lookingUp = ahead.onLookupThread(() -> {
+            if (!ahead.mayLookUp(batch) || run.stopReason != null || !run.budgetAllowsAnotherBatch()) {
+                return null;
+            }
+            MatchIndex[] index = new MatchIndex[1];
+            run.timed("lookup ahead", () -> index[0] = lookup(run, batch));
+            return index[0];
+        });
     }
 
     /**
@@ -57,7 +63,7 @@ public final class MatchStep {
      */
     public void apply(RunContext run, Batch batch) {
         if (batch.lookedUp == null && batch.lookingUp != null) {
-            batch.lookedUp = awaitLookup(batch);
+            run.timed("wait for lookup", () -> batch.lookedUp = awaitLookup(batch));
         }
         if (batch.lookedUp == null) {
             batch.lookedUp = lookup(run, batch);
