@@ -55,12 +55,8 @@ public final class RecordWork {
         this.row = row;
     }
 
-    public String key() {
-        return row.key();
-    }
-
     /** The row's key (YAML: {@code ${body.key}}). */
-    public String getKey() {
+    public String key() {
         return row.key();
     }
 

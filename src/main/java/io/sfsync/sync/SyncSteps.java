@@ -123,6 +123,16 @@ public final class SyncSteps {
                             + " FAILED (or PAUSED: broken login, spent API limit); the watermark stays",
                     "property " + RUN + "; the exception", "property " + STOP_REASON + "; body: the run"));
 
+    /** The prepare-batch route failed; {@link #batch} holds the rows it had read, if it got that far. */
+    private static final class PreparationFailed extends RuntimeException {
+        final transient Batch batch;
+
+        PreparationFailed(Batch batch, Throwable cause) {
+            super(cause.getMessage(), cause);
+            this.batch = batch;
+        }
+    }
+
     /** Who follows a run: a progress line per batch, and for a plan each decided row. */
     public record RunObserver(Consumer<String> progress, Consumer<RecordWork> planSink) {
     }
@@ -170,7 +180,14 @@ public final class SyncSteps {
         rb.from("direct:sfsync-next-batch").routeId("sync-next-batch").process(e -> {
             RunContext run = run(e);
             String prepare = e.getProperty(PREPARE, PREPARE_BATCH, String.class);
-            run.timed("wait for batch", () -> e.getMessage().setBody(NextBatch.next(run, n -> prepare(prepare, run, n))));
+            try {
+                run.timed("wait for batch", () -> e.getMessage().setBody(NextBatch.next(run, n -> prepare(prepare, run, n))));
+            } catch (PreparationFailed f) {
+                if (f.batch != null && !f.batch.isEmpty()) {
+                    run.inFlight = f.batch;
+                }
+                throw f.getCause() instanceof Exception cause ? cause : f;
+            }
             e.setProperty(MORE, run.more());
         });
         rb.from("direct:sfsync-read").routeId("sync-read").process(e -> {
@@ -229,7 +246,8 @@ public final class SyncSteps {
         ex.setProperty(BATCH_NUMBER, number);
         template.send(endpoint, ex);
         if (ex.getException() != null) {
-            throw ex.getException() instanceof RuntimeException r ? r : new IllegalStateException(ex.getException());
+            // rows already read when a later step of the route failed: the dead-letter channel logs them
+            throw new PreparationFailed(ex.getMessage().getBody() instanceof Batch read ? read : null, ex.getException());
         }
         Object body = ex.getMessage().getBody();
         if (!(body instanceof Batch b)) {

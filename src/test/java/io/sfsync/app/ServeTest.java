@@ -21,9 +21,14 @@ class ServeTest {
         Files.writeString(config.resolve("sync.yaml"), Files.readString(Path.of("config/sync.yaml"))
                 .replace("every: 10m", schedule));
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        try (var files = Files.list(Path.of("routes"))) {
+        try (var files = Files.walk(Path.of("routes"))) {
             for (Path f : files.toList()) {
-                Files.copy(f, routes.resolve(f.getFileName()));
+                Path to = routes.resolve(Path.of("routes").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
             }
         }
         return dir;
@@ -98,6 +103,38 @@ class ServeTest {
             assertThat(rt.camel().getRoute("hello-team")).isNotNull();
             assertThat(rt.camel().createProducerTemplate().requestBody("direct:hello", "team", String.class))
                     .isEqualTo("hello team");
+        }
+    }
+
+    @Test
+    void aStepAddedToTheRunningFlowRunsForTheNextRunWithoutARestart(@TempDir Path dir) throws Exception {
+        copyConfig(dir, "every: 10m");
+        SfsyncRuntime.Options options = new SfsyncRuntime.Options(dir.resolve("config"), dir.resolve("routes"), true, true,
+                false, Map.of("sfsync.source.url", "jdbc:h2:mem:reloadflow;DB_CLOSE_DELAY=-1", "sfsync.demo.people", "20",
+                        "camel.main.jmx-enabled", "false", "camel.server.port", "0", "sfsync.hawtio.enabled", "false"));
+        try (SfsyncRuntime rt = SfsyncRuntime.start(options)) {
+            Path flow = dir.resolve("routes/outbound-sync.camel.yaml");
+            String map = "        - to: direct:sfsync-map ";
+            String yaml = Files.readString(flow);
+            assertThat(yaml).contains(map);
+            Files.writeString(flow, yaml.replace(map, """
+                            - to:
+                                uri: kamelet:sfsync-skip-when
+                                parameters:
+                                  when: "${body.key} != null"
+                                  reason: HELD_BACK
+                                  message: "held back while the team reviews the mapping"
+                    """ + map));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (rt.camel().getRoutes().stream().noneMatch(r -> r.getRouteId().startsWith("sfsync-skip-when"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            var run = rt.run("people", io.sfsync.sync.RunContext.Mode.RUN, "manual", null, null, null);
+            var log = rt.store().log(run.runId());
+            assertThat(log).hasSize(20);
+            assertThat(log).extracting(io.sfsync.synclog.SyncStore.LogEntry::reason).containsOnly("HELD_BACK");
+            assertThat(run.counts().created()).isZero();
         }
     }
 }

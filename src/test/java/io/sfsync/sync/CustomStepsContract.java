@@ -49,7 +49,8 @@ abstract class CustomStepsContract {
             assertThat(yaml).contains(map, overwrite);
             yaml = yaml.replace(map, "        - to: direct:default-lead-source\n        - to: direct:tag-vip\n" + map)
                     .replace("        - to: direct:sfsync-lookup ", "        - to: direct:skip-interns\n"
-                            + "        - to: direct:skip-example-org\n        - to: direct:sfsync-lookup ")
+                            + "        - to: direct:skip-example-org\n        - to: direct:explode-while-preparing\n"
+                            + "        - to: direct:sfsync-lookup ")
                     .replace(overwrite, "              - to: direct:shout-titles\n              - to: direct:explode-on-boom\n"
                             + "              - to: direct:drop-rows\n" + overwrite);
             Files.writeString(flow, yaml);
@@ -176,6 +177,22 @@ abstract class CustomStepsContract {
         assertThat(fixed.status()).isEqualTo("SUCCEEDED");
         assertThat(s.log(fixed)).extracting(SyncStore.LogEntry::action).containsOnly("CREATED");
         assertThat(s.records("Lead")).hasSize(2);
+    }
+
+    @Test
+    void aStepOfPrepareBatchThatFailsLeavesTheRowsItHadReadPending() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("Early Boom").insert();
+        RunContext run = s.run("people");
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.stopReason()).contains("a step of prepare-batch failed");
+        assertThat(s.log(run)).extracting(SyncStore.LogEntry::sourceKey).containsExactlyInAnyOrder("1", "2");
+        assertThat(s.log(run)).extracting(SyncStore.LogEntry::reason).containsOnly("STEP_FAILED");
+        assertThat(s.records("Lead")).isEmpty();
+        s.update(2, "title", "COO");
+        assertThat(s.run("people").counts().created()).isEqualTo(2);
     }
 
     @Test
