@@ -99,7 +99,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         String sourceUrl = settings.required("sfsync.source.url", "a JDBC URL, e.g. jdbc:postgresql://db:5432/crm");
         int poolSize = settings.integer("sfsync.source.pool-size", 8);
         int degradedBelow = settings.integer("sfsync.salesforce.degraded-below-percent", 10);
-        int redeliveries = settings.integer("sfsync.salesforce.redeliveries", 4);
+        // read by routes/sync-errors.camel.yaml (route configuration sfsync-salesforce-calls); checked here
+        settings.integer("sfsync.salesforce.redeliveries", 4);
         int redeliveryDelay = settings.integer("sfsync.salesforce.redelivery-delay-ms", 250);
         settings.integer("sfsync.hawtio.port", 8090);
         settings.integer("sfsync.demo.people", 200);
@@ -126,7 +127,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.connection = new ConnectionMonitor(degradedBelow);
             this.metrics = new SyncMetrics(meterRegistry);
-            this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics, redeliveries, redeliveryDelay);
+            this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics, redeliveryDelay);
             this.main = createMain(propertiesFile);
         } catch (RuntimeException e) {
             // a configuration error (or a database that refuses us) must not leave the emulator or a pool running

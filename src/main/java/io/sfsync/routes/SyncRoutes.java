@@ -1,7 +1,6 @@
 package io.sfsync.routes;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,13 +26,22 @@ import io.sfsync.sync.SyncSteps;
  * channel, and the job's entry route catches whatever a flow of one's own lets through.
  */
 public final class SyncRoutes extends RouteBuilder {
+
+    /** The failure policy's answer for a failed Salesforce call: may it be sent again? */
+    public static final class CallRetry {
+        public boolean retriable(Exchange e) {
+            Throwable failure = e.getException() != null ? e.getException()
+                    : e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            return FailurePolicy.isCallRetriable(failure, Boolean.TRUE.equals(e.getMessage().getHeader(SalesforceClient.IDEMPOTENT)));
+        }
+    }
+
     public static final String MORE = SyncSteps.MORE;
     private static final String REQUEST = "SfsyncSalesforceRequest";
 
     private final SyncConfig config;
     private final DataSource source;
     private final SyncStore store;
-    private final int redeliveries;
     private final long redeliveryDelayMs;
     private volatile SyncServices services;
     private volatile SyncSteps steps;
@@ -42,13 +50,12 @@ public final class SyncRoutes extends RouteBuilder {
     private final SyncMetrics metrics;
 
     public SyncRoutes(SyncConfig config, DataSource source, SyncStore store, ConnectionMonitor connection,
-            SyncMetrics metrics, int redeliveries, long redeliveryDelayMs) {
+            SyncMetrics metrics, long redeliveryDelayMs) {
         this.connection = connection;
         this.metrics = metrics;
         this.config = config;
         this.source = source;
         this.store = store;
-        this.redeliveries = redeliveries;
         this.redeliveryDelayMs = redeliveryDelayMs;
     }
 
@@ -70,22 +77,19 @@ public final class SyncRoutes extends RouteBuilder {
         steps = new SyncSteps(services, redeliveryDelayMs, getContext());
         steps.configure(this);
 
+        // which failed calls are sent again is declared in routes/sync-errors.camel.yaml (route configuration
+        // sfsync-salesforce-calls); it asks the failure policy through this bean
+        getContext().getRegistry().bind("sfsyncCallRetry", new CallRetry());
         // redelivery wraps the whole call: the failure surfaces at the .to() below and is re-sent from there
         from(SalesforceClient.ENDPOINT).routeId("salesforce-call")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false))
-                .onException(Exception.class)
-                    // the failure policy: only a transient failure of a call that is safe to send twice
-                    .onWhen(e -> FailurePolicy.isCallRetriable(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                            Boolean.TRUE.equals(e.getMessage().getHeader(SalesforceClient.IDEMPOTENT))))
-                    .maximumRedeliveries(redeliveries).redeliveryDelay(redeliveryDelayMs).useExponentialBackOff()
-                    .backOffMultiplier(FailurePolicy.BACKOFF_MULTIPLIER).retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
-                .end()
+                .routeConfigurationId("sfsync-salesforce-calls")
                 .setProperty(REQUEST, body())
                 .to(config.salesforce().maxCallsPerSecond() > 0 ? "direct:sfsync-salesforce-throttled"
                         : "direct:sfsync-salesforce-once");
         if (config.salesforce().maxCallsPerSecond() > 0) {
             // salesforce.maxCallsPerSecond: calls wait their turn rather than burst past the org's limits
             from("direct:sfsync-salesforce-throttled").routeId("salesforce-call-throttle")
+                    .errorHandler(noErrorHandler())
                     .throttle(config.salesforce().maxCallsPerSecond()).totalRequestsMode().timePeriodMillis(1000)
                     .to("direct:sfsync-salesforce-once");
         }

@@ -164,11 +164,11 @@ public final class SyncSteps {
     /** Defines the step routes on the builder. */
     public void configure(RouteBuilder rb) {
         template = camel.createProducerTemplate();
-        // a step throws what it cannot handle; the flow's route configuration (sfsync-flow) sends it to the
-        // dead-letter channel, and the prepare-batch route hands it back to next-batch, on the run's thread
-        rb.errorHandler(rb.noErrorHandler());
+        // a step throws what it cannot handle (each step route has no error handler of its own): the flow's
+        // route configuration (sfsync-flow) sends it to the dead-letter channel, and the prepare-batch route
+        // hands it back to next-batch, on the run's thread
 
-        rb.from(RUN_JOB).routeId("sync-run-job")
+        route(rb, RUN_JOB, "sync-run-job")
                 .process(e -> e.setProperty(FLOW, flowOf(e.getMessage().getHeader(JOB, String.class))))
                 .doTry()
                     .toD("${exchangeProperty." + FLOW + "}")
@@ -176,8 +176,8 @@ public final class SyncSteps {
                     .process(deadLetter::handle)
                 .end()
                 .process(this::finishIfOpen);
-        rb.from("direct:sfsync-start-run").routeId("sync-start-run").process(this::startRun);
-        rb.from("direct:sfsync-next-batch").routeId("sync-next-batch").process(e -> {
+        route(rb, "direct:sfsync-start-run", "sync-start-run").process(this::startRun);
+        route(rb, "direct:sfsync-next-batch", "sync-next-batch").process(e -> {
             RunContext run = run(e);
             String prepare = e.getProperty(PREPARE, PREPARE_BATCH, String.class);
             try {
@@ -190,7 +190,7 @@ public final class SyncSteps {
             }
             e.setProperty(MORE, run.more());
         });
-        rb.from("direct:sfsync-read").routeId("sync-read").process(e -> {
+        route(rb, "direct:sfsync-read", "sync-read").process(e -> {
             RunContext run = run(e);
             int number = e.getProperty(BATCH_NUMBER, 1, Integer.class);
             run.timed("read", () -> e.getMessage().setBody(read.read(run, number)));
@@ -201,17 +201,17 @@ public final class SyncSteps {
         step(rb, "ownership", (run, b) -> ownership.apply(run, b));
         step(rb, "overwrite", (run, b) -> overwrite.apply(run, b));
         step(rb, "accounts", (run, b) -> accounts.apply(run, b));
-        rb.from("direct:sfsync-write").routeId("sync-write").process(e -> {
+        route(rb, "direct:sfsync-write", "sync-write").process(e -> {
             run(e).timed("write", () -> write.apply(run(e), batch(e)));
             e.setProperty(MORE, run(e).more());
         });
         step(rb, "record", (run, b) -> record.apply(run, b));
-        rb.from("direct:sfsync-finish-run").routeId("sync-finish-run").process(e -> {
+        route(rb, "direct:sfsync-finish-run", "sync-finish-run").process(e -> {
             RunContext run = run(e);
             e.getMessage().setHeader(STATUS, lifecycle.finishOnce(run));
             e.getMessage().setBody(run);
         });
-        rb.from(DEAD_LETTER).routeId("dead-letter-to-sync-log")
+        route(rb, DEAD_LETTER, "dead-letter-to-sync-log")
                 .process(deadLetter::handle)
                 .log(LoggingLevel.ERROR, "Run of ${header." + JOB + "} stopped: ${exchangeProperty." + STOP_REASON + "}");
     }
@@ -220,8 +220,13 @@ public final class SyncSteps {
         void apply(RunContext run, Batch batch);
     }
 
+    /** A step's route: no error handler of its own, so a failure goes back to the flow that called it. */
+    private static org.apache.camel.model.RouteDefinition route(RouteBuilder rb, String from, String id) {
+        return rb.from(from).routeId(id).errorHandler(rb.noErrorHandler());
+    }
+
     private static void step(RouteBuilder rb, String name, BatchStep step) {
-        rb.from("direct:sfsync-" + name).routeId("sync-" + name)
+        rb.from("direct:sfsync-" + name).routeId("sync-" + name).errorHandler(rb.noErrorHandler())
                 .process(e -> run(e).timed(name, () -> step.apply(run(e), batch(e))));
     }
 

@@ -84,5 +84,7 @@ class StepCatalogueTest {
         assertThat(named).isEqualTo(defined);
         String errors = Files.readString(Path.of("routes/sync-errors.camel.yaml"));
         assertThat(errors).contains("deadLetterUri: " + SyncSteps.DEAD_LETTER);
+        // the call redelivery declared there backs off as the failure policy says
+        assertThat(errors).contains("backOffMultiplier: " + io.sfsync.salesforce.FailurePolicy.BACKOFF_MULTIPLIER);
     }
 }
