@@ -1,7 +1,5 @@
 package io.sfsync.sync;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -21,12 +19,12 @@ import io.sfsync.synclog.SyncStore;
 public final class DeadLetterStep {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStep.class);
 
-    private final SyncStore store;
+    private final RecordStep record;
     private final RunLifecycle lifecycle;
 
-    public DeadLetterStep(SyncStore store, RunLifecycle lifecycle) {
-        this.store = store;
+    DeadLetterStep(RunLifecycle lifecycle, RecordStep record) {
         this.lifecycle = lifecycle;
+        this.record = record;
     }
 
     public void handle(Exchange e) {
@@ -51,15 +49,16 @@ public final class DeadLetterStep {
             batch = null;
         }
         if (batch != null && run.mode != RunContext.Mode.PLAN) {
-            List<Outcome> pending = new ArrayList<>();
+            // rows a step had already settled keep their outcome (a record written to Salesforce is logged
+            // CREATED or UPDATED and linked, not sent again as new); the rest wait for the next run
             for (RecordWork w : batch.works()) {
-                pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), decision.outcome(), decision.reason(),
-                        "not synced, retried next run: " + reason, null));
+                if (!w.settled()) {
+                    w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), decision.outcome(), decision.reason(),
+                            "not synced, retried next run: " + reason, null));
+                }
             }
             try {
-                store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", pending, java.util.Map.of(),
-                        List.of(), List.of(), null, List.of(), -1, run.lease.token));
-                RecordStep.counted(run, pending);
+                record.apply(run, batch);
             } catch (RuntimeException dbDown) {
                 LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",
                         dbDown.getMessage());

@@ -35,7 +35,8 @@ final class NextBatch {
                 run.readAhead = new ReadAhead(run.job.name(), size, prepare);
             }
             batch = run.readAhead.take();
-            run.more = !batch.sourceDone;
+            // a stop while the batch was awaited (its lease lost, say) holds: the write step leaves it PENDING
+            run.more = !batch.sourceDone && run.stopReason == null;
         }
         for (int i = batch.works().size() - 1; i >= 0; i--) {
             var last = batch.works().get(i).row;

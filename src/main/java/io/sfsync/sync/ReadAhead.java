@@ -37,6 +37,7 @@ final class ReadAhead implements AutoCloseable {
     private CompletableFuture<Batch> afterNext;
     private int prepared;
     private int taken;
+    private volatile boolean closed;
 
     /** @param prepare runs the prepare-batch route for the batch of the given number */
     ReadAhead(String job, int batchSize, IntFunction<Batch> prepare) {
@@ -68,6 +69,7 @@ final class ReadAhead implements AutoCloseable {
         }
         Batch batch = await(next);
         taken = batch.number();
+        decisions.keySet().removeIf(n -> n < taken - 1); // only the batch before the next one is still asked about
         if (batch.sourceDone) {
             next = null;
             afterNext = null;
@@ -98,13 +100,16 @@ final class ReadAhead implements AutoCloseable {
      * has decided, when none of its keys is one that batch writes.
      */
     boolean mayLookUp(Batch batch) {
+        if (closed) {
+            return false; // the run is over: no more calls on its behalf
+        }
         if (batch.number() <= 1) {
             return true;
         }
         try {
             Set<String> writing = decisions.computeIfAbsent(batch.number() - 1, n -> new CompletableFuture<>())
                     .get(DECISION_WAIT_MS, TimeUnit.MILLISECONDS);
-            return writing.isEmpty() || java.util.Collections.disjoint(writing, batch.matchKeys());
+            return !closed && (writing.isEmpty() || java.util.Collections.disjoint(writing, batch.matchKeys()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -115,14 +120,15 @@ final class ReadAhead implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        thread.shutdownNow();
+        lookups.shutdownNow();
         for (CompletableFuture<Batch> f : java.util.Arrays.asList(next, afterNext)) {
             if (f != null) {
                 f.cancel(true);
             }
         }
         decisions.values().forEach(d -> d.complete(Set.of()));
-        thread.shutdownNow();
-        lookups.shutdownNow();
     }
 
     private static Batch await(CompletableFuture<Batch> f) {

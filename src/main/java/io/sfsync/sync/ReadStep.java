@@ -43,6 +43,7 @@ public final class ReadStep {
             RecordWork w = new RecordWork(row);
             w.link = links.get(row.key());
             w.targetObject = w.link != null ? w.link.sobject() : run.createAs;
+            w.externalIdField = run.job.externalIdField();
             works.add(w);
         }
         return works;

@@ -25,6 +25,8 @@ public final class RecordWork {
 
     final SourceRow row;
     MappedRecord mapped;
+    /** The job's external ID field (the row is matched by it, like its email), or null. */
+    String externalIdField;
     /** The map step has seen this row: columns set after it would not be mapped. */
     boolean mapStepPassed;
     Link link;
@@ -106,8 +108,13 @@ public final class RecordWork {
      * written subject to the field's overwrite rule and counts in the payload hash recorded with the link.
      *
      * @throws IllegalStateException before the map step or once the row is settled
+     * @throws IllegalArgumentException for Email and the job's external ID field, which the row is matched by
      */
     public void setField(String name, Object value) {
+        if (name == null || name.equalsIgnoreCase("Email") || name.equalsIgnoreCase(externalIdField)) {
+            throw new IllegalArgumentException("row " + key() + ": field " + name + " is what the row is matched by and"
+                    + " cannot be set after the map step; set its column before map (setColumn)");
+        }
         if (mapped == null || settled()) {
             throw new IllegalStateException("row " + key() + ": field " + name + " can only be set on an open row after the"
                     + " map step (before it, set a column)");

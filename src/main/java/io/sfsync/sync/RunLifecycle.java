@@ -92,23 +92,29 @@ public final class RunLifecycle {
             }
             keepLease(run);
         }
-        SyncStore.State state = store.state(jobName);
-        run.watermark.durable = state.watermark();
-        run.watermark.cursor = state.watermark();
-        if (state.paused() && mode == RunContext.Mode.RUN) {
-            run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
-            return run;
-        }
         try {
-            loadMetadata(run);
-        } catch (SalesforceClient.SalesforceCallException e) {
-            stopOnFailure(run, e);
-            return run;
-        } catch (ConfigurationProblem e) {
-            run.stop("FAILED", e.getMessage());
-            return run;
+            SyncStore.State state = store.state(jobName);
+            run.watermark.durable = state.watermark();
+            run.watermark.cursor = state.watermark();
+            if (state.paused() && mode == RunContext.Mode.RUN) {
+                run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
+                return run;
+            }
+            try {
+                loadMetadata(run);
+            } catch (SalesforceClient.SalesforceCallException e) {
+                stopOnFailure(run, e);
+                return run;
+            } catch (ConfigurationProblem e) {
+                run.stop("FAILED", e.getMessage());
+                return run;
+            }
+            run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
+        } catch (RuntimeException e) {
+            // the run holds its lease and its heartbeat: it ends here, FAILED, through the flow's finish
+            run.stop("FAILED", "the run could not start: " + io.sfsync.salesforce.ErrorClassifier.describe(e));
+            LOG.error("Run {} of {} could not start", run.runId, jobName, e);
         }
-        run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
         return run;
     }
 

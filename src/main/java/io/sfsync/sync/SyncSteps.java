@@ -158,7 +158,7 @@ public final class SyncSteps {
         SalesforceWriter writer = new SalesforceWriter(lifecycle, retryBackoffMs);
         this.accounts = new AccountStep(writer);
         this.write = new WriteStep(writer);
-        this.deadLetter = new DeadLetterStep(services.store(), lifecycle);
+        this.deadLetter = new DeadLetterStep(lifecycle, record);
     }
 
     /** Defines the step routes on the builder. */

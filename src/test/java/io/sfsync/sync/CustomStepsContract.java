@@ -46,13 +46,15 @@ abstract class CustomStepsContract {
             String yaml = Files.readString(flow);
             String map = "        - to: direct:sfsync-map ";
             String overwrite = "              - to: direct:sfsync-overwrite ";
-            assertThat(yaml).contains(map, overwrite);
+            String record = "              - to: direct:sfsync-record ";
+            assertThat(yaml).contains(map, overwrite, record);
             yaml = yaml.replace(map, "        - to: direct:default-lead-source\n        - to: direct:tag-vip\n" + map)
                     .replace("        - to: direct:sfsync-lookup ", "        - to: direct:skip-interns\n"
                             + "        - to: direct:skip-example-org\n        - to: direct:explode-while-preparing\n"
                             + "        - to: direct:sfsync-lookup ")
                     .replace(overwrite, "              - to: direct:shout-titles\n              - to: direct:explode-on-boom\n"
-                            + "              - to: direct:drop-rows\n" + overwrite);
+                            + "              - to: direct:drop-rows\n" + overwrite)
+                    .replace(record, "              - to: direct:explode-after-write\n" + record);
             Files.writeString(flow, yaml);
             for (String f : List.of("my-steps.camel.yaml", "own-flows.camel.yaml")) {
                 Files.copy(Path.of("src/test/resources/routes-custom").resolve(f), routes.resolve(f));
@@ -196,6 +198,27 @@ abstract class CustomStepsContract {
     }
 
     @Test
+    void aStepThatFailsAfterTheWriteLeavesWhatWasWrittenLoggedAndLinkedNotPending() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).title("Late Boom").insert();
+        RunContext run = s.run("people");
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.stopReason()).contains("a step after write failed");
+        // Salesforce has both: the log says so, with their Ids, and their links are kept
+        assertThat(s.records("Lead")).hasSize(2);
+        assertThat(s.log(run)).extracting(SyncStore.LogEntry::action).containsOnly("CREATED");
+        assertThat(s.store().links("people", List.of("1", "2"))).hasSize(2);
+        assertThat(run.counts().created()).isEqualTo(2);
+        // the next run has nothing to do for them
+        s.update(2, "phone", "+1 415 555 0199");
+        RunContext next = s.run("people");
+        assertThat(s.outcome(next, "2").action()).isEqualTo("UPDATED");
+        assertThat(s.records("Lead")).hasSize(2);
+    }
+
+    @Test
     void aStepCannotDropARowFromItsBatch() {
         SyncHarness s = sync();
         s.person(1).title("Drop").insert();
@@ -221,6 +244,9 @@ abstract class CustomStepsContract {
                 .hasMessageContaining("settled already");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> row.setColumn("title", "y"))
                 .hasMessageContaining("before the map step");
+        // the fields a row is matched by are set through their columns, before map
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> row.setField("Email", "a@x.example"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 7: field Email is what the row is matched by");
     }
 
     @Test

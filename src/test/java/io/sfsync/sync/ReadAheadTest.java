@@ -83,11 +83,12 @@ class ReadAheadTest {
     }
 
     @Test
-    void closingReleasesAWaitingLookup() throws Exception {
+    void closingReleasesAWaitingLookupWithoutLettingItCallSalesforce() throws Exception {
         ReadAhead ahead = new ReadAhead("job", 50, n -> batch(n, false));
         CompletableFuture<Boolean> may = CompletableFuture.supplyAsync(() -> ahead.mayLookUp(batch(5, false)));
         Thread.sleep(50);
         ahead.close();
-        assertThat(may.get(5, TimeUnit.SECONDS)).isTrue(); // an empty decision: nothing to avoid, and the run is over
+        assertThat(may.get(5, TimeUnit.SECONDS)).isFalse(); // released, and the run is over: no lookup on its behalf
+        assertThat(ahead.mayLookUp(batch(1, false))).isFalse();
     }
 }
