@@ -119,8 +119,10 @@ public final class SyncSteps {
                     "closes the run: status, counts and the plain-language summary in sync_run; releases the lease",
                     "property " + RUN, "body: the run; header " + STATUS),
             new Step(DEAD_LETTER, "sfsync-flow (route configuration)",
-                    "a failed step: the batch in flight is logged PENDING (STEP_FAILED) with the reason, the run ends"
-                            + " FAILED (or PAUSED: broken login, spent API limit); the watermark stays",
+                    "a failed step: the rows of the batch in flight no step had settled are logged PENDING (STEP_FAILED)"
+                            + " with the reason, those already written keep CREATED/UPDATED and their links; the run ends"
+                            + " FAILED (or PAUSED: broken login, spent API limit); the watermark stays before the first"
+                            + " PENDING row",
                     "property " + RUN + "; the exception", "property " + STOP_REASON + "; body: the run"));
 
     /** The prepare-batch route failed; {@link #batch} holds the rows it had read, if it got that far. */
