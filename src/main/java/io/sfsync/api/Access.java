@@ -15,7 +15,7 @@ import org.apache.camel.Processor;
  * admin — but operators may still repair a broken connection.
  */
 public final class Access {
-    public static final String USER = "SfsyncUser";
+    public static final String USER = io.sfsync.exchange.ExchangeKeys.USER;
 
     private final UserDirectory users;
     private final boolean adminsOnly;

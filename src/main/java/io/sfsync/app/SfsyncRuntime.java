@@ -300,22 +300,22 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         ProducerTemplate template = camel().createProducerTemplate();
         try {
             Map<String, Object> headers = new LinkedHashMap<>();
-            headers.put("SfsyncJob", job);
-            headers.put("SfsyncMode", mode.name());
-            headers.put("SfsyncTrigger", trigger);
+            headers.put(io.sfsync.exchange.ExchangeKeys.JOB, job);
+            headers.put(io.sfsync.exchange.ExchangeKeys.MODE, mode.name());
+            headers.put(io.sfsync.exchange.ExchangeKeys.TRIGGER, trigger);
             if (segment != null) {
-                headers.put("SfsyncSegment", segment);
+                headers.put(io.sfsync.exchange.ExchangeKeys.SEGMENT, segment);
             }
             if (keys != null) {
-                headers.put("SfsyncKeys", keys);
+                headers.put(io.sfsync.exchange.ExchangeKeys.KEYS, keys);
             }
             if (createAs != null) {
-                headers.put("SfsyncCreateAs", createAs);
+                headers.put(io.sfsync.exchange.ExchangeKeys.CREATE_AS, createAs);
             }
             org.apache.camel.Exchange done = template.request(SyncSteps.RUN_JOB, e -> {
                 e.getMessage().setHeaders(headers);
                 if (progress != null || planSink != null) {
-                    e.setProperty(SyncSteps.OBSERVER, new SyncSteps.RunObserver(progress, planSink));
+                    e.setProperty(io.sfsync.exchange.ExchangeKeys.OBSERVER, new SyncSteps.RunObserver(progress, planSink));
                 }
             });
             RunContext run = done.getMessage().getBody(RunContext.class);

@@ -24,8 +24,8 @@ public final class JobScheduleRoutes extends RouteBuilder {
         for (JobConfig job : config.jobs().values()) {
             from("quartz:sfsync/" + job.name() + "?cron=" + job.cron().replace(' ', '+') + "&stateful=true")
                     .routeId(job.name() + "-schedule")
-                    .setHeader("SfsyncJob", constant(job.name()))
-                    .setHeader("SfsyncTrigger", constant("schedule"))
+                    .setHeader(io.sfsync.exchange.ExchangeKeys.JOB, constant(job.name()))
+                    .setHeader(io.sfsync.exchange.ExchangeKeys.TRIGGER, constant("schedule"))
                     .to(SyncSteps.RUN_JOB);
         }
     }

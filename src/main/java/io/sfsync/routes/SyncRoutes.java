@@ -36,8 +36,7 @@ public final class SyncRoutes extends RouteBuilder {
         }
     }
 
-    public static final String MORE = SyncSteps.MORE;
-    private static final String REQUEST = "SfsyncSalesforceRequest";
+    private static final String REQUEST = io.sfsync.exchange.ExchangeKeys.SALESFORCE_REQUEST;
 
     private final SyncConfig config;
     private final DataSource source;
@@ -98,7 +97,7 @@ public final class SyncRoutes extends RouteBuilder {
                 // counts the sends, redeliveries included: a write sent twice may find its own first send
                 .process(e -> e.setProperty(SalesforceClient.SENDS, e.getProperty(SalesforceClient.SENDS, 0, Integer.class) + 1))
                 .setBody(exchangeProperty(REQUEST))
-                .toD("salesforce:${header.SfsyncSfOperation}?rawPayload=true")
+                .toD("salesforce:${header." + io.sfsync.exchange.ExchangeKeys.SF_OPERATION + "}?rawPayload=true")
                 .process(SalesforceResponses::failOnErrorBody);
     }
 }

@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class SalesforceClient {
     public static final String ENDPOINT = "direct:sfsync-salesforce";
     /** Header: true when sending the request twice cannot create anything twice (redelivery allowed). */
-    public static final String IDEMPOTENT = "SfsyncIdempotent";
+    public static final String IDEMPOTENT = io.sfsync.exchange.ExchangeKeys.IDEMPOTENT;
     /** Exchange property: how many times the call was sent (more than once: redelivered after a failure). */
-    public static final String SENDS = "SfsyncSends";
+    public static final String SENDS = io.sfsync.exchange.ExchangeKeys.SENDS;
     /** Marks a compositeResponse entry whose request was sent more than once (an earlier answer was lost). */
     public static final String RESENT = "sfsyncResent";
 
@@ -106,7 +106,7 @@ public final class SalesforceClient {
         calls.incrementAndGet();
         Exchange out = template.request(ENDPOINT, ex -> {
             ex.getMessage().setBody(json);
-            ex.getMessage().setHeader("SfsyncSfOperation", "composite");
+            ex.getMessage().setHeader(io.sfsync.exchange.ExchangeKeys.SF_OPERATION, "composite");
             ex.getMessage().setHeader(IDEMPOTENT, idempotent);
             headers.forEach((k, v) -> ex.getMessage().setHeader(k, v));
         });
@@ -152,7 +152,7 @@ public final class SalesforceClient {
         calls.incrementAndGet();
         Exchange out = template.request(ENDPOINT, ex -> {
             ex.getMessage().setBody(body);
-            ex.getMessage().setHeader("SfsyncSfOperation", operation);
+            ex.getMessage().setHeader(io.sfsync.exchange.ExchangeKeys.SF_OPERATION, operation);
             ex.getMessage().setHeader(IDEMPOTENT, idempotent);
             headers.forEach((k, v) -> ex.getMessage().setHeader(k, v));
         });

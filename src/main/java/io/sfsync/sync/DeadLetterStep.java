@@ -31,7 +31,7 @@ public final class DeadLetterStep {
         Throwable error = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         RunContext run = e.getProperty(RunContext.PROPERTY, RunContext.class);
         String reason = error == null ? "unknown failure" : ErrorClassifier.describe(error);
-        e.setProperty("SfsyncStopReason", reason);
+        e.setProperty(io.sfsync.exchange.ExchangeKeys.STOP_REASON, reason);
         if (run == null) {
             LOG.error("A sync step failed before its run started: {}", reason, error);
             return;

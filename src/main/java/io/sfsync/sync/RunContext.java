@@ -16,7 +16,7 @@ import io.sfsync.synclog.SyncStore;
 
 /** Everything one run of a job carries from batch to batch (the exchange property {@code SfsyncRun}). */
 public final class RunContext {
-    public static final String PROPERTY = "SfsyncRun";
+    public static final String PROPERTY = io.sfsync.exchange.ExchangeKeys.RUN;
 
     /** RUN writes; DRY_RUN records the run and its log but writes nothing to Salesforce; PLAN writes nothing at all. */
     public enum Mode { RUN, DRY_RUN, PLAN }

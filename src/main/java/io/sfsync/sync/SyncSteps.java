@@ -10,46 +10,32 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.DefaultExchange;
 
+import static io.sfsync.exchange.ExchangeKeys.BATCH_NUMBER;
+import static io.sfsync.exchange.ExchangeKeys.CREATE_AS;
+import static io.sfsync.exchange.ExchangeKeys.FLOW;
+import static io.sfsync.exchange.ExchangeKeys.JOB;
+import static io.sfsync.exchange.ExchangeKeys.KEYS;
+import static io.sfsync.exchange.ExchangeKeys.MODE;
+import static io.sfsync.exchange.ExchangeKeys.MORE;
+import static io.sfsync.exchange.ExchangeKeys.OBSERVER;
+import static io.sfsync.exchange.ExchangeKeys.PREPARE;
+import static io.sfsync.exchange.ExchangeKeys.RUN;
+import static io.sfsync.exchange.ExchangeKeys.SEGMENT;
+import static io.sfsync.exchange.ExchangeKeys.STATUS;
+import static io.sfsync.exchange.ExchangeKeys.STOP_REASON;
+import static io.sfsync.exchange.ExchangeKeys.TRIGGER;
+
 /**
  * The composition root of the sync steps and their catalogue: every step the YAML flows compose is a
- * {@code direct:} endpoint defined here, and every exchange header and property they use is named
- * here. The shipped flows are routes/outbound-sync.camel.yaml (the run) and its prepare-batch route
+ * {@code direct:} endpoint defined here (the headers and properties they use are named by
+ * {@link io.sfsync.exchange.ExchangeKeys}). The shipped flows are routes/outbound-sync.camel.yaml (the run) and its prepare-batch route
  * (read, map, lookup), which the run's reading thread runs for the next batches while one is written.
  *
  * <p>A step works on the batch in the body ({@link Batch}, its rows {@link RecordWork}) and the run in
- * the property {@value #RUN}. Steps of one's own go between them; they read and settle rows through
+ * the property {@code SfsyncRun}. Steps of one's own go between them; they read and settle rows through
  * the public methods of those two classes and never remove a row.
  */
 public final class SyncSteps {
-    /** Header: the job to run (required by start-run). */
-    public static final String JOB = "SfsyncJob";
-    /** Header: what started the run — schedule, manual, api, cli. */
-    public static final String TRIGGER = "SfsyncTrigger";
-    /** Header: the segment to run instead of the job's default. */
-    public static final String SEGMENT = "SfsyncSegment";
-    /** Header: RUN, DRY_RUN or PLAN. */
-    public static final String MODE = "SfsyncMode";
-    /** Header: a List of source keys: only these rows (a retry, a push). */
-    public static final String KEYS = "SfsyncKeys";
-    /** Header: Lead or Contact, what unmatched rows become instead of the job's createAs. */
-    public static final String CREATE_AS = "SfsyncCreateAs";
-    /** Header set by finish-run: the run's final status. */
-    public static final String STATUS = "SfsyncStatus";
-    /** Property: the run ({@link RunContext}), set by start-run. */
-    public static final String RUN = RunContext.PROPERTY;
-    /** Property: whether the run has more rows to read (the flow's loop condition). */
-    public static final String MORE = "SfsyncMore";
-    /** Property: the endpoint of the route that prepares a batch; default {@value #PREPARE_BATCH}. */
-    public static final String PREPARE = "SfsyncPrepare";
-    /** Property on a prepare-batch exchange: the number of the batch being prepared. */
-    public static final String BATCH_NUMBER = "SfsyncBatchNumber";
-    /** Property: the endpoint of the job's flow, set by the job's entry route. */
-    public static final String FLOW = "SfsyncFlow";
-    /** Property: who follows the run ({@link RunObserver}): progress lines, a plan's rows. */
-    public static final String OBSERVER = "SfsyncRunObserver";
-    /** Property set by the dead-letter channel: why the run stopped. */
-    public static final String STOP_REASON = "SfsyncStopReason";
-
     /** Where every run starts: the job's flow, with failures of a flow of one's own caught. */
     public static final String RUN_JOB = "direct:sfsync-run-job";
     /** The shipped outbound flow (routes/outbound-sync.camel.yaml). */

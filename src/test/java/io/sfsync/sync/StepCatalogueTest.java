@@ -62,6 +62,25 @@ class StepCatalogueTest {
     }
 
     @Test
+    void everyHeaderAndPropertyTheRoutesNameIsOneExchangeKeysNames() throws Exception {
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : io.sfsync.exchange.ExchangeKeys.class.getFields()) {
+            named.add((String) f.get(null));
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        try (var files = Files.walk(Path.of("routes"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Matcher m = Pattern.compile("\\bSfsync[A-Z][A-Za-z]+\\b").matcher(Files.readString(p));
+                while (m.find()) {
+                    used.add(m.group());
+                }
+            }
+        }
+        assertThat(used).isNotEmpty();
+        assertThat(named).containsAll(used);
+    }
+
+    @Test
     void theReadmeFailureTableIsTheFailurePolicy() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher m = Pattern.compile("<!-- failure-policy:start -->\n(.*?)<!-- failure-policy:end -->", Pattern.DOTALL)
