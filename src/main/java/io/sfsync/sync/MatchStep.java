@@ -1,7 +1,6 @@
 package io.sfsync.sync;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.sfsync.config.FieldRule;
 import io.sfsync.config.JobConfig;
+import io.sfsync.matching.MatchDecider;
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.ObjectInfo;
 import io.sfsync.synclog.Action;
@@ -254,106 +254,28 @@ public final class MatchStep {
                 missing, null, List.of(), List.of()), "Contact")), index);
     }
 
+    /** Applies the match decider's verdict to the row. */
     private static void decide(RunContext run, RecordWork w, MatchIndex index) {
-        JobConfig job = run.job;
-        Candidate found = null;
-        for (JobConfig.MatchKey key : job.matchBy()) {
-            found = switch (key) {
-                case LINK -> linked(w, index, job, run.createAs);
-                case EXTERNALID -> byKey(run, w, index, true);
-                case EMAIL -> byKey(run, w, index, false);
-            };
-            if (found != null) {
-                break;
+        MatchDecider.Decision d = MatchDecider.decide(run.job, run.createAs, index, new MatchDecider.Row(
+                w.link == null ? null : w.link.sobject(), w.link == null ? null : w.link.sfId(),
+                w.mapped.externalId(), w.mapped.email()));
+        w.targetObject = d.object();
+        switch (d.kind()) {
+            case CREATE -> {
+                w.current = null;
+                w.operation = RecordWork.Operation.CREATE;
             }
-        }
-        if (found != null && found.ambiguous != null) {
-            w.targetObject = found.object;
-            w.settle(Action.DUPLICATE, "AMBIGUOUS_MATCH", found.ambiguous);
-            return;
-        }
-        if (found != null && found.object.equals("Lead") && Boolean.TRUE.equals(found.record.get("IsConverted"))) {
-            Object contactId = found.record.get("ConvertedContactId");
-            Map<String, Object> contact = contactId == null ? null : index.byId("Contact", contactId.toString());
-            if (contact == null) {
-                w.targetObject = "Lead";
-                w.current = found.record;
-                w.settle(Action.SKIPPED, "CONVERTED_LEAD", "Lead " + found.record.get("Id")
-                        + " was converted and its Contact is gone; converted Leads are never updated");
-                return;
+            case UPDATE -> {
+                w.current = d.current();
+                w.operation = RecordWork.Operation.UPDATE;
             }
-            found = new Candidate("Contact", contact, null);
-        }
-        if (found == null) {
-            if (job.mode() == JobConfig.Mode.UPDATE_ONLY) {
-                w.targetObject = run.createAs;
-                w.settle(Action.SKIPPED, "NOT_FOUND_UPDATE_ONLY", "no matching " + String.join(" or ", job.matchIn())
-                        + " and the job only updates");
-                return;
-            }
-            w.targetObject = run.createAs;
-            w.current = null;
-            w.operation = RecordWork.Operation.CREATE;
-            return;
-        }
-        w.targetObject = found.object;
-        w.current = found.record;
-        if (job.mode() == JobConfig.Mode.CREATE_ONLY) {
-            w.settle(Action.SKIPPED, "EXISTS_CREATE_ONLY", found.object + " " + found.record.get("Id")
-                    + " already exists and the job only creates");
-            return;
-        }
-        w.operation = RecordWork.Operation.UPDATE;
-    }
-
-    private record Candidate(String object, Map<String, Object> record, String ambiguous) {
-    }
-
-    private static Candidate linked(RecordWork w, MatchIndex index, JobConfig job, String createAs) {
-        if (w.link == null || !job.matchIn().contains(w.link.sobject()) && !w.link.sobject().equals(createAs)) {
-            return null;
-        }
-        Map<String, Object> rec = index.byId(w.link.sobject(), w.link.sfId());
-        return rec == null ? null : new Candidate(w.link.sobject(), rec, null);
-    }
-
-    private static Candidate byKey(RunContext run, RecordWork w, MatchIndex index, boolean externalId) {
-        String value = externalId ? w.mapped.externalId() : w.mapped.email();
-        if (value == null) {
-            return null;
-        }
-        for (String object : searchOrder(run.job)) {
-            List<Map<String, Object>> hits = externalId ? index.byExternalId(object, value) : index.byEmail(object, value);
-            if (object.equals("Lead") && hits.size() > 1) {
-                // a converted Lead and the live Lead for the same person are not a real ambiguity
-                List<Map<String, Object>> live = hits.stream().filter(h -> !Boolean.TRUE.equals(h.get("IsConverted"))).toList();
-                if (live.size() == 1) {
-                    hits = live;
+            case DUPLICATE -> w.settle(Action.DUPLICATE, d.reason(), d.message());
+            case SKIPPED -> {
+                if (d.current() != null) {
+                    w.current = d.current();
                 }
-            }
-            if (hits.size() == 1) {
-                return new Candidate(object, hits.get(0), null);
-            }
-            if (hits.size() > 1) {
-                if (run.job.onAmbiguousMatch() == JobConfig.AmbiguousPolicy.UPDATE_MOST_RECENT) {
-                    Map<String, Object> latest = hits.stream()
-                            .max(Comparator.comparing(h -> String.valueOf(h.get("LastModifiedDate")))).orElseThrow();
-                    return new Candidate(object, latest, null);
-                }
-                return new Candidate(object, hits.get(0), hits.size() + " " + object + "s match " + (externalId
-                        ? run.job.externalIdField() + " " : "email ") + value + ": " + hits.stream()
-                        .map(h -> String.valueOf(h.get("Id"))).collect(Collectors.joining(", ")));
+                w.settle(Action.SKIPPED, d.reason(), d.message());
             }
         }
-        return null;
-    }
-
-    /** matchIn order, except that Contact goes first when contactWinsOverLead. */
-    private static List<String> searchOrder(JobConfig job) {
-        List<String> order = new ArrayList<>(job.matchIn());
-        if (job.contactWinsOverLead() && order.remove("Contact")) {
-            order.add(0, "Contact");
-        }
-        return order;
     }
 }
