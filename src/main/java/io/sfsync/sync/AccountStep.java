@@ -4,15 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sfsync.accounts.AccountIndex;
 import io.sfsync.config.AccountsConfig;
 import io.sfsync.config.FieldRule;
-import io.sfsync.mapping.Transforms;
 import io.sfsync.matching.MatchIndex;
 import io.sfsync.salesforce.FieldInfo;
 import io.sfsync.salesforce.FailurePolicy;
@@ -104,36 +103,13 @@ public final class AccountStep {
 
     /** Matches each Contact's account among the looked-up ones, or plans its creation or update. */
     private static void decide(RunContext run, Batch batch, AccountsConfig cfg, MatchIndex index) {
-        Map<String, List<Map<String, Object>>> byDomain = new HashMap<>();
-        Map<String, List<Map<String, Object>>> byName = new HashMap<>();
-        for (Map<String, Object> a : index.all("Account")) {
-            Object website = a.get("Website");
-            String d = website == null ? null : Transforms.domain(website.toString());
-            if (d != null) {
-                byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(a);
-            }
-            Object name = a.get("Name");
-            if (name != null) {
-                byName.computeIfAbsent(name.toString().trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(a);
-            }
-        }
+        AccountIndex accounts = new AccountIndex(index.all("Account"));
         batch.open().filter(w -> "Contact".equals(w.targetObject) && w.operation != RecordWork.Operation.NONE)
-                .forEach(w -> associate(run, batch, w, cfg, byDomain, byName));
+                .forEach(w -> associate(run, batch, w, cfg, accounts));
     }
 
-    private static void associate(RunContext run, Batch batch, RecordWork w, AccountsConfig cfg,
-            Map<String, List<Map<String, Object>>> byDomain, Map<String, List<Map<String, Object>>> byName) {
-        Map<String, Object> account = null;
-        for (String by : cfg.matchBy()) {
-            List<Map<String, Object>> hits = by.equals("domain")
-                    ? (w.mapped.accountDomain() == null ? List.of() : byDomain.getOrDefault(w.mapped.accountDomain(), List.of()))
-                    : (w.mapped.accountName() == null ? List.of()
-                            : byName.getOrDefault(w.mapped.accountName().trim().toLowerCase(Locale.ROOT), List.of()));
-            if (!hits.isEmpty()) {
-                account = hits.get(0); // the oldest: Salesforce returns them in creation order
-                break;
-            }
-        }
+    private static void associate(RunContext run, Batch batch, RecordWork w, AccountsConfig cfg, AccountIndex accounts) {
+        Map<String, Object> account = accounts.find(cfg.matchBy(), w.mapped.accountDomain(), w.mapped.accountName());
         String accountId = null;
         if (account != null) {
             accountId = (String) account.get("Id");
@@ -143,10 +119,10 @@ public final class AccountStep {
                     batch.accountUpdates.computeIfAbsent(accountId, k -> new LinkedHashMap<>()).putAll(changes);
                 }
             }
-        } else if (cfg.create() && (w.mapped.accountDomain() != null || w.mapped.accountName() != null)) {
-            String key = w.mapped.accountDomain() != null ? "d:" + w.mapped.accountDomain()
-                    : "n:" + w.mapped.accountName().trim().toLowerCase(Locale.ROOT);
-            batch.newAccounts.computeIfAbsent(key, k -> newAccount(run, w));
+        } else if (cfg.create() && AccountIndex.newAccountKey(w.mapped.accountDomain(), w.mapped.accountName()) != null) {
+            String key = AccountIndex.newAccountKey(w.mapped.accountDomain(), w.mapped.accountName());
+            batch.newAccounts.computeIfAbsent(key, k -> AccountIndex.newAccountValues(w.mapped.valuesOf("Account"),
+                    w.mapped.accountDomain(), w.mapped.accountName(), w.ownerId));
             w.accountKey = key;
         }
         Object currentAccount = w.current == null ? null : w.current.get("AccountId");
@@ -164,23 +140,6 @@ public final class AccountStep {
             w.payload.put("AccountId", accountId);
             w.diff.put("AccountId", new Object[] {currentAccount, accountId});
         }
-    }
-
-    private static Map<String, Object> newAccount(RunContext run, RecordWork w) {
-        Map<String, Object> values = new LinkedHashMap<>(w.mapped.valuesOf("Account"));
-        if (!values.containsKey("Name") && w.mapped.accountName() != null) {
-            values.put("Name", w.mapped.accountName());
-        }
-        if (!values.containsKey("Name")) {
-            values.put("Name", w.mapped.accountDomain());
-        }
-        if (!values.containsKey("Website") && w.mapped.accountDomain() != null) {
-            values.put("Website", w.mapped.accountDomain());
-        }
-        if (w.ownerId != null && w.ownerId.startsWith("005")) {
-            values.put("OwnerId", w.ownerId);
-        }
-        return values;
     }
 
     private static Map<String, Object> accountChanges(RunContext run, RecordWork w, Map<String, Object> account) {
