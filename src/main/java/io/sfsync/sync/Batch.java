@@ -29,6 +29,8 @@ public final class Batch {
 
     /** The source stream had no more rows after this batch's. */
     final boolean sourceDone;
+    /** The record step wrote this batch to the sync tables. */
+    boolean recorded;
 
     Batch(int number, List<SourceRow> rows, boolean sourceDone) {
         this.number = number;
@@ -60,12 +62,30 @@ public final class Batch {
             if (email != null) {
                 keys.add("e:" + email.toString().trim().toLowerCase(java.util.Locale.ROOT));
             }
+            Object ext = w.externalIdField == null ? null : currentValue(w.current, w.externalIdField);
+            if (ext != null) {
+                keys.add("x:" + ext.toString().toLowerCase(java.util.Locale.ROOT));
+            }
         });
         if (accounts) {
             keys.addAll(keys(open().filter(w -> w.operation != RecordWork.Operation.NONE
                     && "Contact".equals(w.targetObject)).toList(), true));
         }
         return keys;
+    }
+
+    /** A field of a record as Salesforce answered it (field names are case-insensitive there). */
+    private static Object currentValue(Map<String, Object> record, String field) {
+        Object v = record.get(field);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, Object> e : record.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(field)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     private static java.util.Set<String> keys(List<RecordWork> rows, boolean withAccounts) {

@@ -36,6 +36,12 @@ public final class DeadLetterStep {
             LOG.error("A sync step failed before its run started: {}", reason, error);
             return;
         }
+        if (run.finishedStatus != null) {
+            // a step of a flow of one's own failed after its run was closed: nothing of it is left to record
+            LOG.error("A step failed after run {} of {} was finished: {}", run.runId, run.job.name(), reason);
+            e.getMessage().setBody(run);
+            return;
+        }
         FailurePolicy.Decision decision = FailurePolicy.forStepFailure(error);
         if (decision.runAction() != FailurePolicy.RunAction.FAIL && findCall(error) != null) {
             lifecycle.stopOnFailure(run, findCall(error)); // a broken login or a spent daily limit pauses the job
@@ -59,14 +65,38 @@ public final class DeadLetterStep {
             }
             try {
                 record.apply(run, batch);
-            } catch (RuntimeException dbDown) {
-                LOG.error("Could not record the failed batch in sync_log either ({}); its rows stay behind the watermark",
-                        dbDown.getMessage());
+            } catch (SyncStore.LeaseLostException lost) {
+                LOG.warn("Run {} of {} lost its lease before its failed batch was recorded: {}", run.runId,
+                        run.job.name(), lost.getMessage());
+            } catch (RuntimeException recordFailed) {
+                recordPlainly(run, batch, decision, reason, recordFailed);
             }
             run.inFlight = null;
         }
         lifecycle.finishOnce(run);
         e.getMessage().setBody(run);
+    }
+
+    /**
+     * The record step could not record the failed batch (the same failure again, say): its rows are written
+     * PENDING as they are, without links or watermark, so each still has its sync_log row.
+     */
+    private static void recordPlainly(RunContext run, Batch batch, FailurePolicy.Decision decision, String reason,
+            RuntimeException recordFailed) {
+        java.util.List<Outcome> pending = new java.util.ArrayList<>();
+        for (RecordWork w : batch.works()) {
+            pending.add(new Outcome(w.key(), w.targetObject, w.currentId(), decision.outcome(), decision.reason(),
+                    "not recorded with its outcome, retried next run: " + reason, null));
+        }
+        try {
+            run.store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", pending,
+                    java.util.Map.of(), java.util.List.of(), java.util.List.of(), null, java.util.List.of(), -1,
+                    run.lease.token));
+            RecordStep.counted(run, pending);
+        } catch (RuntimeException dbDown) {
+            LOG.error("Could not record the failed batch in sync_log either ({}, after {}); its rows stay behind the"
+                    + " watermark", dbDown.getMessage(), recordFailed.getMessage());
+        }
     }
 
     private static boolean leaseLost(Throwable t) {

@@ -15,8 +15,19 @@ final class NextBatch {
     private NextBatch() {
     }
 
+    /** How many batches a flow may ask for after the last one before it is stopped (its loop ignores SfsyncMore). */
+    static final int ASKS_PAST_THE_END = 100;
+
     static Batch next(RunContext run, IntFunction<Batch> prepare) {
+        if (run.finishedStatus != null) {
+            // a flow of one's own that goes on after finish-run: the run is closed and holds no lease
+            return new Batch(run.tally.batches, List.of(), true);
+        }
         if (!run.more) {
+            if (++run.asksPastTheEnd > ASKS_PAST_THE_END) {
+                throw new IllegalStateException("the flow asked for a batch " + run.asksPastTheEnd + " times after the"
+                        + " last one; its loop must end when the property SfsyncMore is false");
+            }
             return new Batch(run.tally.batches, List.of(), true);
         }
         if (!run.budgetAllowsAnotherBatch()) {

@@ -38,6 +38,8 @@ final class ReadAhead implements AutoCloseable {
     private int prepared;
     private int taken;
     private volatile boolean closed;
+    /** Every batch below this number has decided and is no longer in {@link #decisions}. */
+    private volatile int decidedBelow;
 
     /** @param prepare runs the prepare-batch route for the batch of the given number */
     ReadAhead(String job, int batchSize, IntFunction<Batch> prepare) {
@@ -69,7 +71,9 @@ final class ReadAhead implements AutoCloseable {
         }
         Batch batch = await(next);
         taken = batch.number();
-        decisions.keySet().removeIf(n -> n < taken - 1); // only the batch before the next one is still asked about
+        // only the batch before the next one is still asked about; those below are decided (and recorded)
+        decidedBelow = taken - 1;
+        decisions.keySet().removeIf(n -> n < decidedBelow);
         if (batch.sourceDone) {
             next = null;
             afterNext = null;
@@ -107,8 +111,18 @@ final class ReadAhead implements AutoCloseable {
             return true;
         }
         try {
-            Set<String> writing = decisions.computeIfAbsent(batch.number() - 1, n -> new CompletableFuture<>())
-                    .get(DECISION_WAIT_MS, TimeUnit.MILLISECONDS);
+            int before = batch.number() - 1;
+            CompletableFuture<Set<String>> decision = decisions.get(before);
+            if (decision == null && before < decidedBelow) {
+                return !closed; // decided and recorded, and forgotten since
+            }
+            if (decision == null) {
+                decision = decisions.computeIfAbsent(before, n -> new CompletableFuture<>());
+                if (before < decidedBelow) {
+                    decision.complete(Set.of()); // forgotten while this asked: it was decided
+                }
+            }
+            Set<String> writing = decision.get(DECISION_WAIT_MS, TimeUnit.MILLISECONDS);
             return !closed && (writing.isEmpty() || java.util.Collections.disjoint(writing, batch.matchKeys()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

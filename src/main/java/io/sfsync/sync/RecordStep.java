@@ -29,6 +29,9 @@ import io.sfsync.synclog.Watermark;
 public final class RecordStep {
 
     public void apply(RunContext run, Batch batch) {
+        if (batch.recorded || run.finishedStatus != null) {
+            return; // a flow that records a batch twice (it is in sync_log once), or after its run was closed
+        }
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, Link> links = new LinkedHashMap<>();
         Watermark watermark = null;
@@ -61,6 +64,7 @@ public final class RecordStep {
                 run.planned.addAll(batch.works());
             }
             counted(run, outcomes);
+            batch.recorded = true;
             run.inFlight = null;
             return;
         }
@@ -81,6 +85,7 @@ public final class RecordStep {
         }
         // counted only once durably recorded: a failed commit leaves the batch to the dead-letter channel
         counted(run, outcomes);
+        batch.recorded = true;
         run.inFlight = null;
         run.batchEnded();
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.tally.counts.summary());

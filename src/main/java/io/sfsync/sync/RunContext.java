@@ -54,6 +54,8 @@ public final class RunContext {
     /** The batches after this one, prepared on the reading thread while this one talks to Salesforce. */
     ReadAhead readAhead;
     volatile boolean more = true;
+    /** How often the flow asked for a batch after the last one (see NextBatch). */
+    int asksPastTheEnd;
     /** The batch read but not yet recorded: what the dead-letter channel must account for if a step fails. */
     Batch inFlight;
     /** Why the run stopped early (broken connection, API budget, failure), or null. */
@@ -143,6 +145,7 @@ public final class RunContext {
 
     /** Releases the source stream, the reading thread and the heartbeat. */
     void close() {
+        more = false;
         if (readAhead != null) {
             readAhead.close();
         }

@@ -73,6 +73,12 @@ abstract class CustomStepsContract {
               forgetful:
                 <<: *people
                 route: direct:forgetful-flow
+              double_record:
+                <<: *people
+                route: direct:double-record-flow
+              finish_first:
+                <<: *people
+                route: direct:finish-first-flow
             """;
 
     @BeforeEach
@@ -278,6 +284,33 @@ abstract class CustomStepsContract {
         assertThat(s.log(run).get(0).message()).contains("direct:forgetful-flow ended before batch 1 was recorded");
         assertThat(s.records("Lead")).isEmpty();
         // the job's lease is free again: the next run goes ahead (and reads both rows again)
+        assertThat(s.run("people").counts().created()).isEqualTo(2);
+    }
+
+    @Test
+    void aFlowThatRecordsABatchTwiceLogsAndCountsEachRowOnce() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).insert();
+        s.person(3).insert();
+        RunContext run = s.run("double_record");
+        assertThat(s.log(run)).extracting(SyncStore.LogEntry::sourceKey).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(s.store().run(run.runId()).orElseThrow().counts().created()).isEqualTo(3);
+        assertThat(run.counts().created()).isEqualTo(3);
+    }
+
+    @Test
+    void stepsAfterFinishRunWriteNothingAndLeaveNoThreadBehind() throws Exception {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).insert();
+        RunContext run = s.run("finish_first");
+        assertThat(s.records("Lead")).isEmpty();
+        assertThat(s.log(run)).isEmpty();
+        Thread.sleep(300);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(n -> n.startsWith("sfsync-prepare-finish_first") || n.startsWith("sfsync-lookup-finish_first"));
+        // the rows were never read: the next run of a job with the shipped flow creates them
         assertThat(s.run("people").counts().created()).isEqualTo(2);
     }
 }

@@ -83,6 +83,17 @@ class ReadAheadTest {
     }
 
     @Test
+    void aLookupAskedLateForABatchLongRecordedDoesNotWait() throws Exception {
+        try (ReadAhead ahead = new ReadAhead("job", 50, n -> batch(n, false))) {
+            for (int i = 0; i < 5; i++) {
+                ahead.take(); // batches 1 to 5: the decisions of 1 to 3 are forgotten
+            }
+            CompletableFuture<Boolean> may = CompletableFuture.supplyAsync(() -> ahead.mayLookUp(batch(3, false)));
+            assertThat(may.get(2, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void closingReleasesAWaitingLookupWithoutLettingItCallSalesforce() throws Exception {
         ReadAhead ahead = new ReadAhead("job", 50, n -> batch(n, false));
         CompletableFuture<Boolean> may = CompletableFuture.supplyAsync(() -> ahead.mayLookUp(batch(5, false)));
