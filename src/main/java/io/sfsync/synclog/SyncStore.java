@@ -24,9 +24,18 @@ import javax.sql.DataSource;
  */
 public final class SyncStore {
     private final DataSource ds;
+    private final SqlSupport sql;
+    private final JobStates states;
 
     public SyncStore(DataSource ds) {
         this.ds = ds;
+        this.sql = new SqlSupport(ds);
+        this.states = new JobStates(ds, sql);
+    }
+
+    /** The jobs' sync_state rows: watermark, pause, and the run lease. */
+    public JobStates jobStates() {
+        return states;
     }
 
     public DataSource dataSource() {
@@ -91,21 +100,7 @@ public final class SyncStore {
     }
 
     public State state(String job) {
-        String sql = "SELECT watermark_changed_at, watermark_key, paused, broken_reason, last_success_at FROM sync_state WHERE job = ?";
-        return retrying("read the state of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return new State(job, Watermark.START, false, null, null);
-                    }
-                    OffsetDateTime wm = rs.getObject(1, OffsetDateTime.class);
-                    Watermark w = wm == null ? Watermark.START : new Watermark(wm.toInstant(), rs.getString(2));
-                    OffsetDateTime last = rs.getObject(5, OffsetDateTime.class);
-                    return new State(job, w, rs.getBoolean(3), rs.getString(4), last == null ? null : last.toInstant());
-                }
-            }
-        });
+        return states.state(job);
     }
 
     /** Who holds a job's run lease: an instance (host and process), its run, since when, last renewed when. */
@@ -117,95 +112,39 @@ public final class SyncStore {
      * a lease whose heartbeat is older than {@code expiry} is taken over.
      */
     public boolean claim(String job, String token, java.time.Duration expiry, String holder) {
-        ensureState(job);
-        // the database's clock, not the instances': hosts whose clocks differ still agree on who holds a lease
-        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = CURRENT_TIMESTAMP, lease_holder = ?,"
-                + " lease_since = CURRENT_TIMESTAMP, lease_run_id = NULL WHERE job = ? AND (lease_token IS NULL"
-                + " OR lease_heartbeat IS NULL OR lease_heartbeat < CURRENT_TIMESTAMP - INTERVAL '" + expiry.toSeconds()
-                + "' SECOND)", token, holder, job) == 1;
+        return states.claim(job, token, expiry, holder);
     }
 
     /** Takes over a lease whose holder is known to be dead; false when it changed hands meanwhile. */
     public boolean takeOver(String job, String deadToken, String token, String holder) {
-        return update("UPDATE sync_state SET lease_token = ?, lease_heartbeat = CURRENT_TIMESTAMP, lease_holder = ?,"
-                + " lease_since = CURRENT_TIMESTAMP, lease_run_id = NULL WHERE job = ? AND lease_token = ?", token, holder,
-                job, deadToken) == 1;
+        return states.takeOver(job, deadToken, token, holder);
     }
 
     /** Notes the run that holds the lease (known once its sync_run row exists). */
     public void leaseRun(String job, String token, long runId) {
-        update("UPDATE sync_state SET lease_run_id = ? WHERE job = ? AND lease_token = ?", runId, job, token);
+        states.leaseRun(job, token, runId);
     }
 
     /** The job's lease as it stands (empty when nobody holds it). */
     public Optional<Lease> lease(String job) {
-        return retrying("read the lease of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT lease_token, lease_holder, lease_run_id, lease_since, lease_heartbeat FROM sync_state"
-                            + " WHERE job = ? AND lease_token IS NOT NULL")) {
-                ps.setString(1, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Lease>empty();
-                    }
-                    long run = rs.getLong(3);
-                    Long runId = rs.wasNull() ? null : run;
-                    OffsetDateTime since = rs.getObject(4, OffsetDateTime.class);
-                    OffsetDateTime beat = rs.getObject(5, OffsetDateTime.class);
-                    return Optional.of(new Lease(rs.getString(1), rs.getString(2), runId,
-                            since == null ? null : since.toInstant(), beat == null ? null : beat.toInstant()));
-                }
-            }
-        });
+        return states.lease(job);
     }
 
     /** Renews the lease's heartbeat; false when the lease is no longer this run's (it was taken over). */
     public boolean heartbeat(String job, String token) {
-        return update("UPDATE sync_state SET lease_heartbeat = CURRENT_TIMESTAMP WHERE job = ? AND lease_token = ?", job,
-                token) == 1;
+        return states.heartbeat(job, token);
     }
 
     public void release(String job, String token) {
-        update("UPDATE sync_state SET lease_token = NULL, lease_heartbeat = NULL, lease_holder = NULL, lease_since = NULL,"
-                + " lease_run_id = NULL WHERE job = ? AND lease_token = ?", job, token);
+        states.release(job, token);
     }
 
     public void setPaused(String job, boolean paused, String brokenReason) {
-        ensureState(job);
-        update("UPDATE sync_state SET paused = ?, broken_reason = ? WHERE job = ?", paused, brokenReason, job);
+        states.setPaused(job, paused, brokenReason);
     }
 
     public void resetWatermark(String job) {
-        ensureState(job);
-        update("UPDATE sync_state SET watermark_changed_at = NULL, watermark_key = NULL WHERE job = ?", job);
-    }
-
-    /**
-     * Makes sure the job has its sync_state row. Instances may race to create it: the loser's insert
-     * fails on the primary key (SQLState 23505 on H2 and PostgreSQL), and the row is there all the same.
-     */
-    private void ensureState(String job) {
-        retrying("write the state of " + job, () -> {
-            try (Connection c = ds.getConnection()) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_state WHERE job = ?")) {
-                    ps.setString(1, job);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return null;
-                        }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_state (job, paused) VALUES (?, FALSE)")) {
-                    ps.setString(1, job);
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (!"23505".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
-            return null;
-        });
+        states.resetWatermark(job);
     }
 
     /**
@@ -313,7 +252,7 @@ public final class SyncStore {
      */
     public void recordBatch(BatchWrite b) {
         if (b.watermark() != null) {
-            ensureState(b.job()); // outside the batch's transaction: a lost insert race must not abort it
+            states.ensureState(b.job()); // outside the batch's transaction: a lost insert race must not abort it
         }
         long[] attemptedBefore = {-1};
         retrying("record a batch of " + b.job(), () -> {
@@ -908,61 +847,16 @@ public final class SyncStore {
         return out;
     }
 
-    private int update(String sql, Object... params) {
-        return retrying("update the sync tables", () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    ps.setObject(i + 1, params[i]);
-                }
-                return ps.executeUpdate();
-            }
-        });
+    private int update(String statement, Object... params) {
+        return sql.update(statement, params);
     }
 
-    /** Work against the database that may be tried again as a whole. */
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    /** How long a store operation waits for the database to come back (a restart, a failover). */
-    private static final long RECONNECT_FOR_MS = 60_000;
-
-    /**
-     * Runs the work; when the connection fails (the database restarts), waits with backoff and runs it
-     * again — each attempt is its own transaction, so nothing is half-written — for up to a minute.
-     * Any other failure is not retried.
-     */
-    private <T> T retrying(String what, SqlWork<T> work) {
-        long giveUpAt = System.currentTimeMillis() + RECONNECT_FOR_MS;
-        long backoff = 250;
-        while (true) {
-            try {
-                return work.run();
-            } catch (SQLException | RuntimeException e) {
-                if (!io.sfsync.db.Databases.isConnectionFailure(e) || System.currentTimeMillis() > giveUpAt) {
-                    if (e instanceof SyncStoreException || e instanceof LinkConflictException) {
-                        throw (RuntimeException) e;
-                    }
-                    if (e instanceof SQLException sql) {
-                        throw new SyncStoreException("cannot " + what, sql);
-                    }
-                    throw (RuntimeException) e;
-                }
-                org.slf4j.LoggerFactory.getLogger(SyncStore.class).warn(
-                        "The sync database connection failed ({}); trying to {} again in {} ms", e.getMessage(), what, backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new SyncStoreException("interrupted while waiting to " + what, new SQLException(ie));
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
+    private <T> T retrying(String what, SqlSupport.SqlWork<T> work) {
+        return sql.retrying(what, work);
     }
 
     private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return SqlSupport.now();
     }
 
     private static String truncate(String s, int max) {
