@@ -26,11 +26,18 @@ public final class SyncStore {
     private final DataSource ds;
     private final SqlSupport sql;
     private final JobStates states;
+    private final RunHistory runs;
 
     public SyncStore(DataSource ds) {
         this.ds = ds;
         this.sql = new SqlSupport(ds);
         this.states = new JobStates(ds, sql);
+        this.runs = new RunHistory(ds, sql);
+    }
+
+    /** The runs in sync_run. */
+    public RunHistory runHistory() {
+        return runs;
     }
 
     /** The jobs' sync_state rows: watermark, pause, and the run lease. */
@@ -56,29 +63,13 @@ public final class SyncStore {
     public record State(String job, Watermark watermark, boolean paused, String brokenReason, Instant lastSuccessAt) {
     }
 
+    /** Opens a run's sync_run row (RUNNING); returns its id. */
     public long startRun(String job, String trigger, String segment, boolean dryRun) {
-        String sql = "INSERT INTO sync_run (job, trigger, segment, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, 'RUNNING')";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, job);
-            ps.setString(2, trigger);
-            ps.setString(3, segment);
-            ps.setBoolean(4, dryRun);
-            ps.setObject(5, now());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot start a run of " + job, e);
-        }
+        return runs.start(job, trigger, segment, dryRun);
     }
 
     public void finishRun(long runId, String status, RunCounts counts, int apiCalls, String summary) {
-        String sql = "UPDATE sync_run SET finished_at = ?, status = ?, attempted = ?, created = ?, updated = ?, skipped = ?,"
-                + " duplicates = ?, errors = ?, pending = ?, api_calls = ?, summary = ? WHERE id = ?";
-        update(sql, now(), status, counts.attempted(), counts.created(), counts.updated(), counts.skipped(),
-                counts.duplicates(), counts.errors(), counts.pending(), apiCalls, summary, runId);
+        runs.finish(runId, status, counts, apiCalls, summary);
     }
 
     /**
@@ -86,17 +77,24 @@ public final class SyncStore {
      * their counts are what sync_log holds for them (each batch also counted itself as it committed).
      */
     public int abortStaleRuns(String job) {
-        String count = "(SELECT COUNT(*) FROM sync_log l WHERE l.run_id = sync_run.id";
-        return update("UPDATE sync_run SET status = 'ABORTED', finished_at = ?,"
-                + " attempted = " + count + "),"
-                + " created = " + count + " AND l.action = 'CREATED'),"
-                + " updated = " + count + " AND l.action IN ('UPDATED', 'LINKED')),"
-                + " skipped = " + count + " AND l.action = 'SKIPPED'),"
-                + " duplicates = " + count + " AND l.action = 'DUPLICATE'),"
-                + " errors = " + count + " AND l.action IN ('ERROR', 'CONFLICT')),"
-                + " pending = " + count + " AND l.action = 'PENDING'),"
-                + " summary = 'aborted: the process running it stopped before it finished (its recorded batches are kept)'"
-                + " WHERE job = ? AND status = 'RUNNING'", now(), job);
+        return runs.abortStale(job);
+    }
+
+    public Optional<Run> run(long id) {
+        return runs.run(id);
+    }
+
+    public Optional<Run> lastRun(String job) {
+        return runs.last(job);
+    }
+
+    public List<Run> recentRuns(int limit) {
+        return runs.recent(limit);
+    }
+
+    /** The API calls the runs started since then made, as each recorded them. */
+    public long apiCallsSince(Instant since) {
+        return runs.apiCallsSince(since);
     }
 
     public State state(String job) {
@@ -534,43 +532,6 @@ public final class SyncStore {
         }
     }
 
-    public Optional<Run> run(long id) {
-        List<Run> runs = runs("WHERE id = ?", id);
-        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
-    }
-
-    public Optional<Run> lastRun(String job) {
-        List<Run> runs = runs("WHERE job = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", job);
-        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
-    }
-
-    public List<Run> recentRuns(int limit) {
-        return runs("ORDER BY id DESC FETCH FIRST " + Math.max(1, Math.min(limit, 1000)) + " ROWS ONLY");
-    }
-
-    private List<Run> runs(String where, Object... params) {
-        String sql = "SELECT id, job, trigger, segment, dry_run, started_at, finished_at, status, attempted, created, updated,"
-                + " skipped, duplicates, errors, pending, api_calls, summary FROM sync_run " + where;
-        List<Run> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    OffsetDateTime fin = rs.getObject(7, OffsetDateTime.class);
-                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
-                            rs.getObject(6, OffsetDateTime.class).toInstant(), fin == null ? null : fin.toInstant(),
-                            rs.getString(8), new RunCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
-                                    rs.getInt(13), rs.getInt(14), rs.getInt(15)), rs.getInt(16), rs.getString(17)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read runs", e);
-        }
-        return out;
-    }
-
     public List<LogEntry> log(long runId) {
         return logWhere("WHERE run_id = ? ORDER BY id", runId);
     }
@@ -757,18 +718,6 @@ public final class SyncStore {
     }
 
     /** Salesforce API calls sfsync's runs made since the instant (for "API usage today"). */
-    public long apiCallsSince(Instant since) {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(api_calls), 0) FROM sync_run WHERE started_at >= ?")) {
-            ps.setObject(1, since.atOffset(ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new SyncStoreException("cannot read runs", e);
-        }
-    }
 
     /** The source key of the job already linked to this Salesforce record, if any (15- or 18-character Id). */
     public Optional<String> linkedKey(String job, String sfId) {
