@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,12 +26,14 @@ public final class SyncStore {
     private final SqlSupport sql;
     private final JobStates states;
     private final RunHistory runs;
+    private final IntentStore intents;
 
     public SyncStore(DataSource ds) {
         this.ds = ds;
         this.sql = new SqlSupport(ds);
         this.states = new JobStates(ds, sql);
         this.runs = new RunHistory(ds, sql);
+        this.intents = new IntentStore(ds, sql);
     }
 
     /** The runs in sync_run. */
@@ -324,11 +325,7 @@ public final class SyncStore {
     }
 
     private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone: nothing was committed
-        }
+        SqlSupport.rollbackQuietly(c);
     }
 
     private static void countInRun(Connection c, long runId, List<Outcome> outcomes, int apiCalls) throws SQLException {
@@ -356,110 +353,21 @@ public final class SyncStore {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-    /** Source keys per sync_intent row: a JSON array of 1,000 keys of up to 255 characters fits its column. */
-    private static final int KEYS_PER_INTENT = 1_000;
-
     /**
      * Notes, before the write, the rows a run is about to create of one object: one sync_intent row per
      * 1,000 keys (so a batch of creates costs a write or two, not one per row). Returns the rows written.
      */
     public List<CreateIntents.Row> recordIntents(long runId, String job, String sobject, List<String> keys) {
-        List<CreateIntents.Row> out = new ArrayList<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        OffsetDateTime at = now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as the database keeps it
-        return retrying("record the creates of " + job, () -> {
-            out.clear();
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                // an earlier attempt that committed before its answer was lost wrote these rows already
-                try (PreparedStatement gone = c.prepareStatement("DELETE FROM sync_intent WHERE job = ? AND run_id = ?"
-                        + " AND sobject = ? AND at = ?")) {
-                    gone.setString(1, job);
-                    gone.setLong(2, runId);
-                    gone.setString(3, sobject);
-                    gone.setObject(4, at);
-                    gone.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_intent (job, run_id, sobject, at, source_keys)"
-                        + " VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                    for (int from = 0; from < keys.size(); from += KEYS_PER_INTENT) {
-                        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_INTENT));
-                        ps.setString(1, job);
-                        ps.setLong(2, runId);
-                        ps.setString(3, sobject);
-                        ps.setObject(4, at);
-                        ps.setString(5, json(chunk));
-                        ps.executeUpdate();
-                        try (ResultSet id = ps.getGeneratedKeys()) {
-                            id.next();
-                            out.add(new CreateIntents.Row(id.getLong(1), runId, sobject, at.toInstant(),
-                                    new java.util.LinkedHashSet<>(chunk)));
-                        }
-                    }
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                }
-            }
-            return out;
-        });
+        return intents.record(runId, job, sobject, keys);
     }
 
     /** The job's open create intents (read once when a run starts; most jobs have none). */
     public CreateIntents openIntents(String job) {
-        return retrying("read the creates of " + job, () -> {
-            List<CreateIntents.Row> rows = new ArrayList<>();
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, run_id, sobject, at, source_keys FROM sync_intent WHERE job = ? ORDER BY id")) {
-                ps.setString(1, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new CreateIntents.Row(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                                rs.getObject(4, OffsetDateTime.class).toInstant(), keys(rs.getString(5))));
-                    }
-                }
-            }
-            return new CreateIntents(rows);
-        });
-    }
-
-    private static String json(Collection<String> keys) {
-        try {
-            return JSON.writeValueAsString(keys);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static java.util.Set<String> keys(String json) {
-        try {
-            return new java.util.LinkedHashSet<>(java.util.Arrays.asList(JSON.readValue(json, String[].class)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("sync_intent holds what is not a JSON list of keys: " + e.getMessage(), e);
-        }
+        return intents.open(job);
     }
 
     private static void endIntents(Connection c, List<CreateIntents.Change> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM sync_intent WHERE id = ?");
-                PreparedStatement update = c.prepareStatement("UPDATE sync_intent SET source_keys = ? WHERE id = ?")) {
-            for (CreateIntents.Change ch : changes) {
-                if (ch.keysLeft().isEmpty()) {
-                    delete.setLong(1, ch.id());
-                    delete.executeUpdate();
-                } else {
-                    update.setString(1, json(ch.keysLeft()));
-                    update.setLong(2, ch.id());
-                    update.executeUpdate();
-                }
-            }
-        }
+        IntentStore.end(c, changes);
     }
 
     private static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes,
