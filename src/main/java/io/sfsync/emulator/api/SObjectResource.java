@@ -18,12 +18,14 @@ final class SObjectResource {
     private final EmulatedOrg org;
     private final RecordSaver saver;
     private final Describer describer;
+    private final ReplicationResource replication;
     private final Json json;
 
     SObjectResource(EmulatedOrg org, RecordSaver saver, Json json) {
         this.org = org;
         this.saver = saver;
         this.describer = new Describer(org.schema());
+        this.replication = new ReplicationResource(org);
         this.json = json;
     }
 
@@ -48,6 +50,10 @@ final class SObjectResource {
         if (s.length == 3 && s[2].equals("describe")) {
             requireMethod(m, "GET");
             return ApiResponse.json(200, describer.describe(def, req.apiVersion()));
+        }
+        if (s.length == 3 && (s[2].equals("updated") || s[2].equals("deleted"))) {
+            requireMethod(m, "GET");
+            return s[2].equals("updated") ? replication.updated(def, req) : replication.deleted(def, req);
         }
         if (s.length == 3) {
             String id = s[2];
