@@ -192,6 +192,7 @@ public final class FailurePolicy {
             refused("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", null, "the value is not in the restricted picklist"),
             refused("INVALID_QUERY_FILTER_OPERATOR", null, "the query's operator does not suit the field"),
             refused("INVALID_QUERY_LOCATOR", null, "the query's next page is gone"),
+            refused("INVALID_REPLICATION_DATE", null, "a replication span runs backwards or starts too long ago"),
             refused("INVALID_TYPE", null, "no such object"),
             refused("INVALIDJOB", null, "the Bulk API job request is invalid"),
             refused("INVALIDJOBSTATE", null, "the Bulk API job is in the wrong state"),

@@ -78,6 +78,7 @@ class FailurePolicyTest {
             INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,     400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_QUERY_FILTER_OPERATOR,               400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_QUERY_LOCATOR,                       400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
+            INVALID_REPLICATION_DATE,                    400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_TYPE,                                400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALIDJOB,                                  400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALIDJOBSTATE,                             400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
