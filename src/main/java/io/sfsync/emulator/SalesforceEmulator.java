@@ -204,6 +204,11 @@ public final class SalesforceEmulator implements AutoCloseable {
         return new LeadConverter(org).convert(leadId, accountId, contactId);
     }
 
+    /** Merges one or two duplicates into a master Lead, Contact or Account as Salesforce's merge does. */
+    public Map<String, Object> merge(String object, String masterId, List<String> duplicates) {
+        return new RecordMerger(org).merge(object, masterId, duplicates);
+    }
+
     /** A plain-text summary for the console: where to log in and with what. */
     public String describeLogin(boolean showSecrets) {
         Credentials c = credentials.get();

@@ -188,6 +188,7 @@ public final class FailurePolicy {
             refused("INVALID_EMAIL_ADDRESS", null, "the email address is invalid"),
             refused("INVALID_FIELD", null, "no such field, or a filter value of the wrong type"),
             refused("INVALID_FIELD_FOR_INSERT_UPDATE", null, "the field cannot be written"),
+            refused("INVALID_OPERATION", null, "the operation is not allowed on these records (a merge of a record into itself)"),
             refused("INVALID_ID_FIELD", null, "the Id is not valid for this object"),
             refused("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", null, "the value is not in the restricted picklist"),
             refused("INVALID_QUERY_FILTER_OPERATOR", null, "the query's operator does not suit the field"),

@@ -74,6 +74,7 @@ class FailurePolicyTest {
             INVALID_EMAIL_ADDRESS,                       400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_FIELD,                               400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_FIELD_FOR_INSERT_UPDATE,             400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
+            INVALID_OPERATION,                           400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_ID_FIELD,                            400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,     400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_QUERY_FILTER_OPERATOR,               400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR

@@ -124,6 +124,12 @@ public final class ControlPlane {
                     }
                     throw ApiException.notFound();
                 }
+                case "POST merge" -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> duplicates = (List<String>) in.get("duplicates");
+                    return ApiResponse.json(200, emulator.merge((String) in.get("object"), (String) in.get("master"),
+                            duplicates));
+                }
                 case "GET calls" -> {
                     return ApiResponse.json(200, calls());
                 }

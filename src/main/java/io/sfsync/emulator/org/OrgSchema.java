@@ -100,6 +100,8 @@ public final class OrgSchema {
     private static SObjectDef lead() {
         SObjectDef o = new SObjectDef("Lead", "Lead", "Leads", "00Q", true);
         system(o);
+        o.put(FieldDef.builder("MasterRecordId", "reference").label("Master Record ID").readOnly()
+                .references("MasterRecord", "Lead").build());
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "Group", "User").build());
         personName(o);
@@ -136,6 +138,8 @@ public final class OrgSchema {
     private static SObjectDef contact() {
         SObjectDef o = new SObjectDef("Contact", "Contact", "Contacts", "003", true);
         system(o);
+        o.put(FieldDef.builder("MasterRecordId", "reference").label("Master Record ID").readOnly()
+                .references("MasterRecord", "Contact").build());
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
         o.put(FieldDef.builder("AccountId", "reference").label("Account ID").references("Account", "Account").build());
@@ -160,6 +164,8 @@ public final class OrgSchema {
     private static SObjectDef account() {
         SObjectDef o = new SObjectDef("Account", "Account", "Accounts", "001", true);
         system(o);
+        o.put(FieldDef.builder("MasterRecordId", "reference").label("Master Record ID").readOnly()
+                .references("MasterRecord", "Account").build());
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
         o.put(FieldDef.builder("Name", "string").label("Account Name").length(255).required().build());
