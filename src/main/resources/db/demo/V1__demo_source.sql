@@ -1,4 +1,4 @@
--- The demo source database (SPEC §3.1): a prospect list. Jobs read it only through the SQL in
+-- The demo source database: a prospect list (companies, people, touchpoints). Jobs read it only through the SQL in
 -- config/sync.yaml, so any other schema works the same way.
 
 CREATE TABLE company (

@@ -1,4 +1,5 @@
--- sfsync's own tables (SPEC §3.2). Portable SQL: the same file runs on H2 and PostgreSQL.
+-- sfsync's own tables: the runs, the fate of every row, the links to Salesforce records and each job's
+-- state. Portable SQL: the same file runs on H2 and PostgreSQL.
 
 -- One row per run of a job: its trigger, outcome counts and plain-language summary.
 CREATE TABLE sync_run (
