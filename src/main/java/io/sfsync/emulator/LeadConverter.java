@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.sfsync.emulator.api.ApiException;
 import io.sfsync.emulator.rules.RecordSaver;
-import io.sfsync.emulator.store.Transaction;
 
 /**
  * Lead conversion as Salesforce's convertLead does it: an Account (from Company) and a Contact
@@ -24,9 +23,7 @@ final class LeadConverter {
     }
 
     Map<String, String> convert(String leadId, String accountId, String contactId) {
-        org.store().lock().lock();
-        Transaction tx = new Transaction();
-        try {
+        return org.store().atomically(tx -> {
             Map<String, Object> lead = saver.existing(org.schema().object("Lead"), leadId);
             if (Boolean.TRUE.equals(lead.get("IsConverted"))) {
                 throw ApiException.badRequest("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead");
@@ -79,11 +76,6 @@ final class LeadConverter {
             out.put("accountId", account);
             out.put("contactId", contact);
             return out;
-        } catch (RuntimeException e) {
-            org.store().rollback(tx);
-            throw e;
-        } finally {
-            org.store().lock().unlock();
-        }
+        });
     }
 }

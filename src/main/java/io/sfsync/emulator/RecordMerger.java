@@ -36,9 +36,7 @@ final class RecordMerger {
             throw ApiException.badRequest("INVALID_OPERATION", "a merge takes one or two records to merge into the master");
         }
         SObjectDef def = org.schema().object(object);
-        org.store().lock().lock();
-        Transaction tx = new Transaction();
-        try {
+        return org.store().atomically(tx -> {
             Map<String, Object> master = saver.existing(def, masterId);
             String master18 = (String) master.get("Id");
             String now = org.now();
@@ -64,12 +62,7 @@ final class RecordMerger {
             out.put("id", master18);
             out.put("mergedRecordIds", merged);
             return out;
-        } catch (RuntimeException e) {
-            org.store().rollback(tx);
-            throw e;
-        } finally {
-            org.store().lock().unlock();
-        }
+        });
     }
 
     private void reparent(String from, String to, Transaction tx, String now) {

@@ -94,6 +94,23 @@ public final class RecordStore {
         write(object, id, previous, Collections.unmodifiableMap(new LinkedHashMap<>(record)));
     }
 
+    /**
+     * Runs work that changes several records as one: under the store's lock, in a transaction that is
+     * rolled back whole when the work fails.
+     */
+    public <T> T atomically(java.util.function.Function<Transaction, T> work) {
+        lock().lock();
+        Transaction tx = new Transaction();
+        try {
+            return work.apply(tx);
+        } catch (RuntimeException e) {
+            rollback(tx);
+            throw e;
+        } finally {
+            lock().unlock();
+        }
+    }
+
     /** Restores every record the transaction touched to its version before the transaction. */
     public void rollback(Transaction tx) {
         rollback(tx, 0);
