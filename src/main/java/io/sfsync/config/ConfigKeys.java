@@ -60,6 +60,9 @@ final class ConfigKeys {
     static final Pattern CONDITION = Pattern.compile(
             "^\\s*([A-Za-z0-9_]+)\\s+(in|not in|=|!=|is blank|is not blank)\\s*(.*)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern ROUTE = Pattern.compile("direct:[A-Za-z0-9._-]+");
+    static final Pattern TABLE_NAME = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
+    /** A custom object's API name (Project__c): a job may poll one. */
+    static final Pattern CUSTOM_OBJECT = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
     private static final Pattern PERCENT = Pattern.compile("^(\\d{1,3})\\s*%$");
 
     private ConfigKeys() {
@@ -172,8 +175,77 @@ final class ConfigKeys {
                 "source value → Salesforce picklist value");
         static final Setting<FieldRule.OnInvalid> ON_INVALID = Setting.choice("onInvalid", FieldRule.OnInvalid.class,
                 FieldRule.OnInvalid.ERROR, "a value outside the field's picklist: drop it, use the default, or an ERROR");
+        static final Setting<FieldRule.Direction> DIRECTION = Setting.choice("direction", FieldRule.Direction.class,
+                FieldRule.Direction.TO_SALESFORCE, "which way the value flows: to_salesforce, from_salesforce (into"
+                        + " the `from` column; the only one for fields Salesforce does not let the user update), both;"
+                        + " the default is the job's direction")
+                .withDefaultText("the job's direction");
+        static final Setting<FieldRule.Merge> MERGE = Setting.choice("merge", FieldRule.Merge.class,
+                FieldRule.Merge.MOST_RECENT, "for direction both, which side wins when both have a value:"
+                        + " most_recent (Salesforce's LastModifiedDate against the source's changedAt),"
+                        + " salesforce_unless_blank, source_unless_blank; a blank never replaces a value");
         static final Section SECTION = Section.of(FROM, VALUE, DEFAULT, TRANSFORM, OVERWRITE, WHEN, PICKLIST,
-                ON_INVALID);
+                ON_INVALID, DIRECTION, MERGE);
+    }
+
+    /** Where one polled object's records land in the source: jobs.J.inbound.objects.&lt;Object&gt;. */
+    static final class InboundObject {
+        static final Setting<String> TABLE = Setting.formatted("table", "table name", null,
+                Setting.Check.of(t -> TABLE_NAME.matcher(t).matches() ? null
+                        : "'" + t + "' is not a table name (letters, digits, _ and one optional schema.)"),
+                "the source table the object's records are written to (required)");
+        static final Setting<String> KEY = Setting.column("key", true, "the table's key column (the sync_link key)");
+        static final Setting<String> CHANGED_AT = Setting.column("changedAt", false,
+                "the table's last-changed column: compared with LastModifiedDate for merge most_recent, set to the"
+                        + " time of each inbound write");
+        static final Setting<ConfigNode> COLUMNS = Setting.entries("columns", "<query column>", null,
+                "a field rule's `from` (a column of the job's query) → this table's column, where they differ"
+                        + " (company_name: name)");
+        static final Setting<InboundConfig.NewRows> NEW_ROWS = Setting.choice("newRows", InboundConfig.NewRows.class,
+                InboundConfig.NewRows.INSERT, "a record linked to no row: insert one (CREATED), or skip it"
+                        + " (SKIPPED/NOT_LINKED)");
+        static final Setting<String> NEW_KEY = Setting.formatted("newKey", "sequence:<name> | field:<Field>", null,
+                Setting.Check.of(ConfigKeys::newKeyProblem),
+                "the key of an inserted row: the next value of a database sequence, or a field of the record"
+                        + " (field:Id); none: the database's own default (an identity column)");
+        static final Setting<ConfigNode> MATCH_ON = Setting.entries("matchOn", "<Field>", null,
+                "how a record not linked yet finds its row, in order: Salesforce field → table column (Email:"
+                        + " email, Sfsync_Person_Id__c: id, Id: salesforce_id); exactly one row must have the value");
+        static final Setting<String> ACCOUNT_COLUMN = Setting.column("accountColumn", false,
+                "Contacts: the column holding the key of the company row linked to the Contact's Account"
+                        + " (company_id); the Account's own job entry says where companies are");
+        static final Section SECTION = Section.of(TABLE, KEY, CHANGED_AT, COLUMNS, NEW_ROWS, NEW_KEY, MATCH_ON,
+                ACCOUNT_COLUMN);
+    }
+
+    /** Salesforce → source: jobs.J.inbound. */
+    static final class Inbound {
+        static final Setting<ConfigNode> OBJECTS = Setting.entries("objects", "<Object>", InboundObject.SECTION,
+                "the objects polled (Lead, Contact, Account or a custom object), each with the table its records go"
+                        + " to (required)");
+        static final Setting<InboundConfig.OnDelete> ON_DELETE = Setting.choice("onDelete", InboundConfig.OnDelete.class,
+                InboundConfig.OnDelete.IGNORE, "a linked record deleted in Salesforce (not merged): unlink, and flag the"
+                        + " row (`deletedFlag`), delete it, or leave it");
+        static final Setting<String> DELETED_FLAG = Setting.column("deletedFlag", false,
+                "for onDelete flag: the boolean column set true");
+        static final Setting<InboundConfig.ConflictPolicy> ON_CONFLICT = Setting.choice("onConflict",
+                InboundConfig.ConflictPolicy.class, InboundConfig.ConflictPolicy.ASK, "a record first linked to a row"
+                        + " whose values differ: ask (CONFLICT, nothing written either way until an operator takes"
+                        + " Salesforce's or the source's values) or merge (CONFLICT logged, the fields' merge rules apply)");
+        static final Setting<InboundConfig.AddressFrom> ADDRESS_FROM = Setting.choice("addressFrom",
+                InboundConfig.AddressFrom.class, InboundConfig.AddressFrom.ACCOUNT_FIRST, "a Contact's address columns:"
+                        + " its Account's billing address when it has one, else the Contact's mailing address"
+                        + " (account_first), or always the record's own");
+        static final Setting<String> ADDRESS_INCOMPLETE_FLAG = Setting.column("addressIncompleteFlag", false,
+                "a boolean column set true when the person's address lacks a street, city, state or postal code"
+                        + " (the log row says ADDRESS_INCOMPLETE either way)");
+        static final Setting<Integer> PAGE_SIZE = Setting.integer("pageSize", 2000, 1, 2000,
+                "records per object and page (one Composite call polls five objects' pages)");
+        static final Setting<Integer> OVERLAP_SECONDS = Setting.integer("overlapSeconds", 300, 0, 86_400,
+                "each poll also reads records up to this far behind the cursor (SystemModstamp is set before a"
+                        + " transaction commits); versions already recorded are set aside");
+        static final Section SECTION = Section.of(OBJECTS, ON_DELETE, DELETED_FLAG, ON_CONFLICT, ADDRESS_FROM,
+                ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, OVERLAP_SECONDS);
     }
 
     static final class Job {
@@ -186,9 +258,10 @@ final class ConfigKeys {
                 "10m", ConfigKeys::every, "the period between runs: only periods that divide the hour evenly; for"
                         + " any other, a schedule");
         static final Setting<JobConfig.Direction> DIRECTION = Setting.choice("direction", JobConfig.Direction.class,
-                JobConfig.Direction.OUTBOUND, Setting.Check.of(d -> d == JobConfig.Direction.OUTBOUND ? null
-                        : d.name().toLowerCase(Locale.ROOT) + " is not built yet; only outbound is supported"),
-                "source → Salesforce; inbound and both are not built yet and are refused");
+                JobConfig.Direction.OUTBOUND, "outbound (source → Salesforce), inbound (Salesforce → source, polled;"
+                        + " needs `inbound`), both (one run polls Salesforce, then sends the source's changes)");
+        static final Setting<Section.Values> INBOUND = Setting.section("inbound", Inbound.SECTION,
+                "Salesforce → source: the objects polled and where they land (direction inbound or both)");
         static final Setting<Section.Values> SOURCE = Setting.section("source", Source.SECTION,
                 "where the rows come from (required)");
         static final Setting<ConfigNode> SEGMENTS = Setting.entries("segments", "<name>", null,
@@ -240,7 +313,7 @@ final class ConfigKeys {
                 "touchpoints as completed Tasks: not built yet, so the setting is refused");
         static final Section SECTION = Section.of(SCHEDULE, EVERY, DIRECTION, SOURCE, SEGMENTS, SEGMENT, DO_NOT_CONTACT,
                 CREATE_AS, MATCH_IN, MATCH_BY, EXTERNAL_ID_FIELD, MODE, ON_AMBIGUOUS_MATCH, DUPLICATE_RULES, OWNERSHIP,
-                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ROUTE, ACTIVITIES);
+                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ROUTE, INBOUND, ACTIVITIES);
     }
 
     static final class Root {
@@ -328,6 +401,17 @@ final class ConfigKeys {
                             ? " (put ? in one of them)" : "");
         }
         return null;
+    }
+
+    private static String newKeyProblem(String newKey) {
+        String k = newKey.trim();
+        if (k.startsWith("sequence:") && TABLE_NAME.matcher(k.substring(9).trim()).matches()) {
+            return null;
+        }
+        if (k.startsWith("field:") && API_NAME.matcher(k.substring(6).trim()).matches()) {
+            return null;
+        }
+        return "'" + newKey + "' is not sequence:<sequence name> or field:<Salesforce field>";
     }
 
     private static List<JobConfig.MatchKey> matchKeys(ConfigNode n) {

@@ -14,6 +14,7 @@ import java.util.Map;
  *        through a Bulk API 2.0 job instead of sObject Collections
  * @param route the {@code direct:} endpoint of the YAML route the job runs instead of the shipped flow
  *        ({@code direct:sfsync-outbound}); null: the shipped flow
+ * @param inbound Salesforce → source (direction inbound or both); {@link InboundConfig#NONE} otherwise
  */
 public record JobConfig(
         String name,
@@ -36,7 +37,8 @@ public record JobConfig(
         Map<String, List<FieldRule>> fields,
         int batchSize,
         int bulkThreshold,
-        String route) {
+        String route,
+        InboundConfig inbound) {
 
     public enum Direction { OUTBOUND, INBOUND, BOTH }
     public enum MatchKey { LINK, EXTERNALID, EMAIL }
@@ -51,7 +53,17 @@ public record JobConfig(
             Map<String, List<FieldRule>> fields, int batchSize, int bulkThreshold) {
         this(name, cron, direction, source, segments, segment, doNotContactColumn, createAs, matchIn, matchBy,
                 externalIdField, mode, onAmbiguousMatch, allowSave, contactWinsOverLead, ownership, accounts, fields,
-                batchSize, bulkThreshold, null);
+                batchSize, bulkThreshold, null, InboundConfig.NONE);
+    }
+
+    /** Whether the job sends the source's changes to Salesforce. */
+    public boolean outbound() {
+        return direction != Direction.INBOUND;
+    }
+
+    /** Whether the job polls Salesforce's changes into the source. */
+    public boolean polls() {
+        return direction != Direction.OUTBOUND;
     }
 
     public List<FieldRule> fieldsOf(String object) {

@@ -128,12 +128,17 @@ public final class SyncConfigLoader {
             n.error("give either schedule (cron) or every, not both");
         }
         String cron = schedule != null ? ConfigKeys.normalizeCron(schedule) : every != null ? every : ConfigKeys.DEFAULT_CRON;
+        JobConfig.Direction direction = v.get(ConfigKeys.Job.DIRECTION);
         Section.Values src = v.get(ConfigKeys.Job.SOURCE);
-        if (src.isMissing()) {
+        if (src.isMissing() && direction != JobConfig.Direction.INBOUND) {
             src.node().error("is required (query, key, changedAt)");
         }
-        SourceConfig source = new SourceConfig(src.get(ConfigKeys.Source.QUERY), src.get(ConfigKeys.Source.KEY),
-                src.get(ConfigKeys.Source.CHANGED_AT), src.get(ConfigKeys.Source.OVERLAP_SECONDS));
+        if (direction == JobConfig.Direction.INBOUND) {
+            outboundOnly(n);
+        }
+        SourceConfig source = src.isMissing() ? null : new SourceConfig(src.get(ConfigKeys.Source.QUERY),
+                src.get(ConfigKeys.Source.KEY), src.get(ConfigKeys.Source.CHANGED_AT),
+                src.get(ConfigKeys.Source.OVERLAP_SECONDS));
         Map<String, String> segments = new LinkedHashMap<>(ConfigKeys.DEFAULT_SEGMENTS);
         ConfigNode segmentsNode = v.get(ConfigKeys.Job.SEGMENTS);
         for (String k : segmentsNode.map().keySet()) {
@@ -161,12 +166,19 @@ public final class SyncConfigLoader {
         Map<String, List<FieldRule>> fields = new LinkedHashMap<>();
         ConfigNode fieldsNode = v.get(ConfigKeys.Job.FIELDS);
         if (fieldsNode.isMissing()) {
-            fieldsNode.error("is required: map at least the " + createAs + " fields");
+            fieldsNode.error(direction == JobConfig.Direction.INBOUND ? "is required: map the fields of the polled objects"
+                    : "is required: map at least the " + createAs + " fields");
         }
+        InboundConfig inbound = inbound(direction, v.get(ConfigKeys.Job.INBOUND));
         for (String object : fieldsNode.map().keySet()) {
-            if (!ConfigKeys.OBJECTS.contains(object)) {
-                fieldsNode.get(object).error("'" + object + "' is not one of " + String.join("|", ConfigKeys.OBJECTS));
+            boolean custom = ConfigKeys.CUSTOM_OBJECT.matcher(object).matches() && direction == JobConfig.Direction.INBOUND;
+            if (!ConfigKeys.OBJECTS.contains(object) && !custom) {
+                fieldsNode.get(object).error("'" + object + "' is not one of " + String.join("|", ConfigKeys.OBJECTS)
+                        + (direction == JobConfig.Direction.INBOUND ? " or a custom object (Name__c)" : ""));
                 continue;
+            }
+            if (direction == JobConfig.Direction.INBOUND && !inbound.targets().containsKey(object)) {
+                fieldsNode.get(object).error("the job polls no " + object + ": add it under inbound.objects with its table");
             }
             List<FieldRule> rules = new ArrayList<>();
             ConfigNode objectNode = fieldsNode.get(object);
@@ -174,9 +186,15 @@ public final class SyncConfigLoader {
                 if (!ConfigKeys.API_NAME.matcher(field).matches()) {
                     objectNode.get(field).error("'" + field + "' is not a Salesforce field name like Title or Sfsync_Person_Id__c");
                 }
-                rules.add(fieldRule(field, objectNode.get(field)));
+                rules.add(fieldRule(field, objectNode.get(field), direction));
             }
             fields.put(object, rules);
+        }
+        if (direction == JobConfig.Direction.INBOUND) {
+            return new JobConfig(name, cron, direction, source, segments, segment, null, createAs, matchIn, matchBy,
+                    externalIdField, v.get(ConfigKeys.Job.MODE), v.get(ConfigKeys.Job.ON_AMBIGUOUS_MATCH), false, true,
+                    ownership, accounts, fields, v.get(ConfigKeys.Job.BATCH_SIZE), v.get(ConfigKeys.Job.BULK_THRESHOLD),
+                    v.get(ConfigKeys.Job.ROUTE), inbound);
         }
         for (String object : matchIn) {
             if (!fields.containsKey(object) && !object.equals(createAs)) {
@@ -186,11 +204,99 @@ public final class SyncConfigLoader {
         if (!fields.containsKey(createAs)) {
             fieldsNode.error("no fields for " + createAs + ", the createAs object");
         }
-        return new JobConfig(name, cron, v.get(ConfigKeys.Job.DIRECTION), source, segments, segment,
+        return new JobConfig(name, cron, direction, source, segments, segment,
                 v.get(ConfigKeys.Job.DO_NOT_CONTACT), createAs, matchIn, matchBy, externalIdField, v.get(ConfigKeys.Job.MODE),
                 v.get(ConfigKeys.Job.ON_AMBIGUOUS_MATCH), dup.get(ConfigKeys.DuplicateRules.ALLOW_SAVE),
                 v.get(ConfigKeys.Job.CONTACT_WINS_OVER_LEAD), ownership, accounts, fields, v.get(ConfigKeys.Job.BATCH_SIZE),
-                v.get(ConfigKeys.Job.BULK_THRESHOLD), v.get(ConfigKeys.Job.ROUTE));
+                v.get(ConfigKeys.Job.BULK_THRESHOLD), v.get(ConfigKeys.Job.ROUTE), inbound);
+    }
+
+    /** Settings an inbound job has no use for: given, they are refused rather than ignored. */
+    private static final List<String> OUTBOUND_ONLY = List.of("segments", "segment", "doNotContact", "createAs",
+            "matchIn", "matchBy", "mode", "onAmbiguousMatch", "duplicateRules", "ownership", "accounts",
+            "contactWinsOverLead", "bulkThreshold", "batchSize");
+
+    private static void outboundOnly(ConfigNode job) {
+        for (String key : OUTBOUND_ONLY) {
+            if (!job.get(key).isMissing()) {
+                job.get(key).error("applies to jobs that send to Salesforce; this job's direction is inbound (use both)");
+            }
+        }
+    }
+
+    private static InboundConfig inbound(JobConfig.Direction direction, Section.Values v) {
+        if (direction == JobConfig.Direction.OUTBOUND) {
+            if (!v.isMissing()) {
+                v.node().error("is for jobs with direction inbound or both; this job is outbound");
+            }
+            return InboundConfig.NONE;
+        }
+        if (v.isMissing()) {
+            v.node().error("is required for direction " + direction.name().toLowerCase(Locale.ROOT)
+                    + ": the objects polled and the tables they go to");
+            return InboundConfig.NONE;
+        }
+        ConfigNode objectsNode = v.get(ConfigKeys.Inbound.OBJECTS);
+        if (objectsNode.isMissing() || objectsNode.map().isEmpty()) {
+            objectsNode.error("is required: at least one object, e.g. Contact: {table: person, key: id}");
+        }
+        Map<String, InboundConfig.Target> targets = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>(objectsNode.map().keySet());
+        // companies before people, so a Contact's Account has its row when the Contact is applied
+        order.sort(java.util.Comparator.comparingInt(o -> o.equals("Account") ? 0 : 1));
+        for (String object : order) {
+            ConfigNode on = objectsNode.get(object);
+            if (!ConfigKeys.OBJECTS.contains(object) && !ConfigKeys.CUSTOM_OBJECT.matcher(object).matches()) {
+                on.error("'" + object + "' is not one of " + String.join("|", ConfigKeys.OBJECTS)
+                        + " or a custom object (Name__c)");
+                continue;
+            }
+            Section.Values t = ConfigKeys.InboundObject.SECTION.read(on);
+            String table = t.get(ConfigKeys.InboundObject.TABLE);
+            if (table == null) {
+                t.node(ConfigKeys.InboundObject.TABLE).error("is required: the table " + object + " records go to");
+            }
+            String accountColumn = t.get(ConfigKeys.InboundObject.ACCOUNT_COLUMN);
+            if (accountColumn != null && !object.equals("Contact")) {
+                t.node(ConfigKeys.InboundObject.ACCOUNT_COLUMN).error("only Contacts have an Account");
+            }
+            if (accountColumn != null && !objectsNode.map().containsKey("Account")) {
+                t.node(ConfigKeys.InboundObject.ACCOUNT_COLUMN).error("needs Account under inbound.objects: the table"
+                        + " whose rows the column points to");
+            }
+            targets.put(object, new InboundConfig.Target(object, table, t.get(ConfigKeys.InboundObject.KEY),
+                    t.get(ConfigKeys.InboundObject.CHANGED_AT), columnMap(t.get(ConfigKeys.InboundObject.COLUMNS), false),
+                    t.get(ConfigKeys.InboundObject.NEW_ROWS), trimmed(t.get(ConfigKeys.InboundObject.NEW_KEY)),
+                    columnMap(t.get(ConfigKeys.InboundObject.MATCH_ON), true), accountColumn));
+        }
+        InboundConfig.OnDelete onDelete = v.get(ConfigKeys.Inbound.ON_DELETE);
+        String deletedFlag = v.get(ConfigKeys.Inbound.DELETED_FLAG);
+        if (onDelete == InboundConfig.OnDelete.FLAG && deletedFlag == null) {
+            v.node(ConfigKeys.Inbound.DELETED_FLAG).error("is required when onDelete is flag (a boolean column)");
+        }
+        return new InboundConfig(targets, onDelete, deletedFlag, v.get(ConfigKeys.Inbound.ON_CONFLICT),
+                v.get(ConfigKeys.Inbound.ADDRESS_FROM), v.get(ConfigKeys.Inbound.ADDRESS_INCOMPLETE_FLAG),
+                v.get(ConfigKeys.Inbound.PAGE_SIZE), v.get(ConfigKeys.Inbound.OVERLAP_SECONDS));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.trim();
+    }
+
+    /** name → column entries, each column checked (it goes into SQL unquoted); keys are Salesforce fields or columns. */
+    private static Map<String, String> columnMap(ConfigNode n, boolean keysAreFields) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : n.map().keySet()) {
+            String col = n.string(k, null);
+            if (col == null || !col.trim().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                n.get(k).error("'" + col + "' is not a column name (letters, digits and _)");
+            } else if (keysAreFields && !ConfigKeys.API_NAME.matcher(k).matches()) {
+                n.get(k).error("'" + k + "' is not a Salesforce field name");
+            } else {
+                out.put(k, col.trim());
+            }
+        }
+        return out;
     }
 
     private static OwnershipConfig ownership(Section.Values v) {
@@ -228,10 +334,34 @@ public final class SyncConfigLoader {
                 v.get(ConfigKeys.Accounts.OVERRIDE_EXISTING));
     }
 
-    private static FieldRule fieldRule(String field, ConfigNode n) {
+    private static FieldRule fieldRule(String field, ConfigNode n, JobConfig.Direction jobDirection) {
         Section.Values v = ConfigKeys.Field.SECTION.read(n);
         String from = v.get(ConfigKeys.Field.FROM);
         String value = v.get(ConfigKeys.Field.VALUE);
+        FieldRule.Direction direction = switch (jobDirection) {
+            case OUTBOUND -> FieldRule.Direction.TO_SALESFORCE;
+            case INBOUND -> FieldRule.Direction.FROM_SALESFORCE;
+            case BOTH -> FieldRule.Direction.BOTH;
+        };
+        if (v.node(ConfigKeys.Field.DIRECTION).value() != null) {
+            direction = v.get(ConfigKeys.Field.DIRECTION);
+            if (jobDirection == JobConfig.Direction.OUTBOUND && direction != FieldRule.Direction.TO_SALESFORCE) {
+                v.node(ConfigKeys.Field.DIRECTION).error(direction.name().toLowerCase(Locale.ROOT)
+                        + " needs a job whose direction is inbound or both; this job is outbound");
+            }
+            if (jobDirection == JobConfig.Direction.INBOUND && direction != FieldRule.Direction.FROM_SALESFORCE) {
+                v.node(ConfigKeys.Field.DIRECTION).error(direction.name().toLowerCase(Locale.ROOT)
+                        + " needs a job whose direction is outbound or both; this job is inbound");
+            }
+        }
+        if (direction != FieldRule.Direction.TO_SALESFORCE && value != null) {
+            n.error("a constant (value) cannot flow from Salesforce: give from (the column Salesforce's value goes to)"
+                    + " or direction to_salesforce");
+        }
+        if (v.node(ConfigKeys.Field.MERGE).value() != null && direction != FieldRule.Direction.BOTH) {
+            v.node(ConfigKeys.Field.MERGE).error("applies to fields synced both ways; this one is "
+                    + direction.name().toLowerCase(Locale.ROOT));
+        }
         if (from == null && value == null) {
             n.error("needs from (a source column) or value (a constant)");
         }
@@ -256,7 +386,7 @@ public final class SyncConfigLoader {
             }
         }
         return new FieldRule(field, from, value, v.get(ConfigKeys.Field.DEFAULT), v.get(ConfigKeys.Field.TRANSFORM),
-                overwrite, when, picklist, v.get(ConfigKeys.Field.ON_INVALID));
+                overwrite, when, picklist, v.get(ConfigKeys.Field.ON_INVALID), direction, v.get(ConfigKeys.Field.MERGE));
     }
 
     /** A {@code when:} condition, or null when there is none or it is malformed (the definition reports that). */

@@ -183,6 +183,6 @@ public final class RecordStep {
         return new Link(run.job.name(), w.key(), w.targetObject, o.sfId(),
                 w.accountId != null ? w.accountId : w.current == null ? null : (String) w.current.get("AccountId"),
                 owner == null ? null : owner.toString(), w.mapped.payloadHash(), Instant.now(),
-                w.link == null ? "AUTO" : w.link.linkedBy());
+                w.link == null ? "AUTO" : w.link.linkedBy(), w.link == null ? null : w.link.inboundModstamp());
     }
 }

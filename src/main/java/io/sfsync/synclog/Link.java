@@ -2,7 +2,16 @@ package io.sfsync.synclog;
 
 import java.time.Instant;
 
-/** A sync_link row: this source row is that Salesforce record, last synced with this payload. */
+/**
+ * A sync_link row: this source row is that Salesforce record, last synced with this payload.
+ *
+ * @param inboundModstamp the SystemModstamp of the record's version last applied to the source (null: none)
+ */
 public record Link(String job, String sourceKey, String sobject, String sfId, String accountId, String ownerId,
-        String payloadHash, Instant syncedAt, String linkedBy) {
+        String payloadHash, Instant syncedAt, String linkedBy, Instant inboundModstamp) {
+
+    public Link(String job, String sourceKey, String sobject, String sfId, String accountId, String ownerId,
+            String payloadHash, Instant syncedAt, String linkedBy) {
+        this(job, sourceKey, sobject, sfId, accountId, ownerId, payloadHash, syncedAt, linkedBy, null);
+    }
 }

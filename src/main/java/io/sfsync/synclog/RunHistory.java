@@ -38,14 +38,16 @@ public final class RunHistory {
     }
 
     /** Opens a run's sync_run row (RUNNING); returns its id. */
-    public long start(String job, String trigger, String segment, boolean dryRun) {
-        String sql = "INSERT INTO sync_run (job, trigger, segment, dry_run, started_at, status) VALUES (?, ?, ?, ?, ?, 'RUNNING')";
+    public long start(String job, String trigger, String segment, boolean dryRun, String direction) {
+        String sql = "INSERT INTO sync_run (job, trigger, segment, dry_run, started_at, status, direction)"
+                + " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?)";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, job);
             ps.setString(2, trigger);
             ps.setString(3, segment);
             ps.setBoolean(4, dryRun);
             ps.setObject(5, now());
+            ps.setString(6, direction);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -58,9 +60,11 @@ public final class RunHistory {
 
     public void finish(long runId, String status, RunCounts counts, int apiCalls, String summary) {
         String sql = "UPDATE sync_run SET finished_at = ?, status = ?, attempted = ?, created = ?, updated = ?, skipped = ?,"
-                + " duplicates = ?, errors = ?, pending = ?, api_calls = ?, summary = ? WHERE id = ?";
+                + " duplicates = ?, errors = ?, pending = ?, unlinked = ?, conflicts = ?, api_calls = ?, summary = ?"
+                + " WHERE id = ?";
         update(sql, now(), status, counts.attempted(), counts.created(), counts.updated(), counts.skipped(),
-                counts.duplicates(), counts.errors(), counts.pending(), apiCalls, summary, runId);
+                counts.duplicates(), counts.errors(), counts.pending(), counts.unlinked(), counts.conflicts(), apiCalls,
+                summary, runId);
     }
 
     /**
@@ -75,8 +79,10 @@ public final class RunHistory {
                 + " updated = " + count + " AND l.action IN ('UPDATED', 'LINKED')),"
                 + " skipped = " + count + " AND l.action = 'SKIPPED'),"
                 + " duplicates = " + count + " AND l.action = 'DUPLICATE'),"
-                + " errors = " + count + " AND l.action IN ('ERROR', 'CONFLICT')),"
+                + " errors = " + count + " AND l.action = 'ERROR'),"
                 + " pending = " + count + " AND l.action = 'PENDING'),"
+                + " unlinked = " + count + " AND l.action = 'UNLINKED'),"
+                + " conflicts = " + count + " AND l.action = 'CONFLICT'),"
                 + " summary = 'aborted: the process running it stopped before it finished (its recorded batches are kept)'"
                 + " WHERE job = ? AND status = 'RUNNING'", now(), job);
     }
@@ -97,7 +103,8 @@ public final class RunHistory {
 
     private List<Run> runs(String where, Object... params) {
         String sql = "SELECT id, job, trigger, segment, dry_run, started_at, finished_at, status, attempted, created, updated,"
-                + " skipped, duplicates, errors, pending, api_calls, summary FROM sync_run " + where;
+                + " skipped, duplicates, errors, pending, api_calls, summary, unlinked, conflicts, direction FROM sync_run "
+                + where;
         List<Run> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -109,7 +116,8 @@ public final class RunHistory {
                     out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
                             rs.getObject(6, OffsetDateTime.class).toInstant(), fin == null ? null : fin.toInstant(),
                             rs.getString(8), new RunCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
-                                    rs.getInt(13), rs.getInt(14), rs.getInt(15)), rs.getInt(16), rs.getString(17)));
+                                    rs.getInt(13), rs.getInt(14), rs.getInt(15), rs.getInt(18), rs.getInt(19)),
+                            rs.getInt(16), rs.getString(17), rs.getString(20)));
                 }
             }
         } catch (SQLException e) {

@@ -27,6 +27,7 @@ public final class SyncStore {
     private final JobStates states;
     private final RunHistory runs;
     private final IntentStore intents;
+    private final InboundStore inbound;
 
     public SyncStore(DataSource ds) {
         this.ds = ds;
@@ -34,6 +35,12 @@ public final class SyncStore {
         this.states = new JobStates(ds, sql);
         this.runs = new RunHistory(ds, sql);
         this.intents = new IntentStore(ds, sql);
+        this.inbound = new InboundStore(ds, sql);
+    }
+
+    /** Salesforce → source: cursors, record links, conflicts. */
+    public InboundStore inbound() {
+        return inbound;
     }
 
     /** The runs in sync_run. */
@@ -52,7 +59,11 @@ public final class SyncStore {
 
     /** A stored run. */
     public record Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
-            Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary) {
+            Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary, String direction) {
+        public Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
+                Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary) {
+            this(id, job, trigger, segment, dryRun, startedAt, finishedAt, status, counts, apiCalls, summary, "OUTBOUND");
+        }
     }
 
     /** A stored sync_log row. */
@@ -66,7 +77,12 @@ public final class SyncStore {
 
     /** Opens a run's sync_run row (RUNNING); returns its id. */
     public long startRun(String job, String trigger, String segment, boolean dryRun) {
-        return runs.start(job, trigger, segment, dryRun);
+        return runs.start(job, trigger, segment, dryRun, "OUTBOUND");
+    }
+
+    /** Opens a run of one direction (OUTBOUND, INBOUND, BOTH). */
+    public long startRun(String job, String trigger, String segment, boolean dryRun, String direction) {
+        return runs.start(job, trigger, segment, dryRun, direction);
     }
 
     public void finishRun(long runId, String status, RunCounts counts, int apiCalls, String summary) {
@@ -156,24 +172,30 @@ public final class SyncStore {
             return out;
         }
         String sql = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by FROM UNNEST(?) AS k(source_key) JOIN sync_link l ON l.source_key = k.source_key"
-                + " AND l.job = ?";
+                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
+                + " ON l.source_key = k.source_key AND l.job = ?";
         retrying("read links of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
                 ps.setString(2, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
-                        out.put(rs.getString(1), new Link(job, rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6),
-                                synced == null ? null : synced.toInstant(), rs.getString(8)));
+                        out.put(rs.getString(1), linkOf(job, rs));
                     }
                 }
             }
             return null;
         });
         return out;
+    }
+
+    /** A sync_link row read with the columns links() selects, in that order. */
+    static Link linkOf(String job, ResultSet rs) throws SQLException {
+        OffsetDateTime synced = rs.getObject(7, OffsetDateTime.class);
+        OffsetDateTime inbound = rs.getObject(9, OffsetDateTime.class);
+        return new Link(job, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), synced == null ? null : synced.toInstant(), rs.getString(8),
+                inbound == null ? null : inbound.toInstant());
     }
 
     /**
@@ -328,7 +350,7 @@ public final class SyncStore {
         SqlSupport.rollbackQuietly(c);
     }
 
-    private static void countInRun(Connection c, long runId, List<Outcome> outcomes, int apiCalls) throws SQLException {
+    static void countInRun(Connection c, long runId, List<Outcome> outcomes, int apiCalls) throws SQLException {
         if (runId <= 0 || outcomes.isEmpty()) {
             return;
         }
@@ -338,7 +360,8 @@ public final class SyncStore {
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET attempted = attempted + ?, created = created + ?,"
                 + " updated = updated + ?, skipped = skipped + ?, duplicates = duplicates + ?, errors = errors + ?,"
-                + " pending = pending + ?, api_calls = CASE WHEN ? < 0 THEN api_calls ELSE ? END WHERE id = ?")) {
+                + " pending = pending + ?, unlinked = unlinked + ?, conflicts = conflicts + ?,"
+                + " api_calls = CASE WHEN ? < 0 THEN api_calls ELSE ? END WHERE id = ?")) {
             ps.setInt(1, n.attempted());
             ps.setInt(2, n.created());
             ps.setInt(3, n.updated());
@@ -346,9 +369,11 @@ public final class SyncStore {
             ps.setInt(5, n.duplicates());
             ps.setInt(6, n.errors());
             ps.setInt(7, n.pending());
-            ps.setInt(8, apiCalls);
-            ps.setInt(9, apiCalls);
-            ps.setLong(10, runId);
+            ps.setInt(8, n.unlinked());
+            ps.setInt(9, n.conflicts());
+            ps.setInt(10, apiCalls);
+            ps.setInt(11, apiCalls);
+            ps.setLong(12, runId);
             ps.executeUpdate();
         }
     }
@@ -370,7 +395,7 @@ public final class SyncStore {
         IntentStore.end(c, changes);
     }
 
-    private static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes,
+    static void insertLog(Connection c, long runId, String job, String direction, List<Outcome> outcomes,
             Map<String, Instant> sourceVersions) throws SQLException {
         if (outcomes.isEmpty()) {
             return;
@@ -404,7 +429,7 @@ public final class SyncStore {
         }
     }
 
-    private static void upsertLinks(Connection c, String job, List<Link> links, Collection<String> unlinkKeys)
+    static void upsertLinks(Connection c, String job, List<Link> links, Collection<String> unlinkKeys)
             throws SQLException {
         List<String> deletes = new ArrayList<>(unlinkKeys);
         links.forEach(l -> deletes.add(l.sourceKey()));
@@ -422,7 +447,7 @@ public final class SyncStore {
             return;
         }
         String sql = "INSERT INTO sync_link (job, source_key, sobject, sf_id, account_id, owner_id, payload_hash, synced_at,"
-                + " linked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " linked_by, inbound_modstamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Link l : links) {
                 ps.setString(1, job);
@@ -434,6 +459,7 @@ public final class SyncStore {
                 ps.setString(7, l.payloadHash());
                 ps.setObject(8, (l.syncedAt() == null ? Instant.now() : l.syncedAt()).atOffset(ZoneOffset.UTC));
                 ps.setString(9, l.linkedBy() == null ? "AUTO" : l.linkedBy());
+                ps.setObject(10, l.inboundModstamp() == null ? null : l.inboundModstamp().atOffset(ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();

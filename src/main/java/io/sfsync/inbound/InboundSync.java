@@ -1,0 +1,957 @@
+package io.sfsync.inbound;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.sfsync.config.FieldRule;
+import io.sfsync.config.InboundConfig;
+import io.sfsync.config.JobConfig;
+import io.sfsync.salesforce.ObjectInfo;
+import io.sfsync.salesforce.SalesforceClient;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.InboundStore;
+import io.sfsync.synclog.Link;
+import io.sfsync.synclog.Outcome;
+
+/**
+ * Salesforce → source, one poll page at a time: poll (every object's next page in one Composite call),
+ * match (each record's row: linked, relinked after a conversion or a merge, found by a matchOn column,
+ * or new), merge (the columns each record changes, by the fields' directions and merge rules; conflicts
+ * on first links; deletes), and apply (the rows, their sync_log rows, links, conflicts and the cursors in
+ * one transaction). Every record the page brings ends in exactly one sync_log row, or is set aside
+ * without one when that version was recorded before (the overlap window) or it concerns no row (a
+ * deleted record that was never linked).
+ */
+public final class InboundSync {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> INCOMPLETE_PARTS = List.of("Street", "City", "State", "PostalCode");
+
+    /** What a poll needs from its run. */
+    public interface Context {
+        JobConfig job();
+
+        long runId();
+
+        /** Whether the source and the sync tables are written (a real run), or only the log (a dry run). */
+        boolean writes();
+
+        /** Whether anything is recorded at all (false for a plan). */
+        boolean logs();
+
+        List<JsonNode> composite(List<ObjectNode> subrequests);
+
+        SalesforceClient salesforce();
+
+        InboundStore store();
+
+        SourceTables tables();
+
+        Map<String, ObjectInfo> describe();
+
+        int apiCallsSoFar();
+
+        /** Counts one settled record in the run's tally. */
+        void tally(Outcome outcome);
+
+        /** For a job that also sends: the outbound payload hash of these rows as they are now (key → hash). */
+        Map<String, String> outboundHashes(Collection<String> keys);
+    }
+
+    /** Where a run's polls stand. */
+    public static final class State {
+        final Map<String, ChangeQueries.Cursor> durable = new HashMap<>();
+        final Map<String, ChangeQueries.Cursor> position = new HashMap<>();
+        final Set<String> done = new HashSet<>();
+        /** The answers to the first page's queries, made in the run's opening Composite call. */
+        Map<String, JsonNode> firstAnswers;
+        int pages;
+        Boolean leadLinks;
+
+        public boolean more(JobConfig job) {
+            return !done.containsAll(job.inbound().objects());
+        }
+    }
+
+    /** The cursors of the job's objects, moved back by the overlap window: where this run's polls start. */
+    public static State start(InboundStore store, JobConfig job) {
+        State s = new State();
+        store.cursors(job.name()).forEach((o, c) -> s.durable.put(o, new ChangeQueries.Cursor(c.modstamp(), c.lastId())));
+        for (String o : job.inbound().objects()) {
+            s.position.put(o, s.durable.getOrDefault(o, ChangeQueries.Cursor.START).minus(job.inbound().overlapSeconds()));
+        }
+        return s;
+    }
+
+    /** The first page's queries, to go in the run's opening Composite call (at most five objects). */
+    public static List<ObjectNode> firstPage(SalesforceClient sf, JobConfig job, State s) {
+        List<ObjectNode> subs = new ArrayList<>();
+        for (String o : job.inbound().objects()) {
+            if (subs.size() < 5) {
+                subs.add(query(sf, job, s, o, null));
+            }
+        }
+        return subs;
+    }
+
+    private static ObjectNode query(SalesforceClient sf, JobConfig job, State s, String object, ObjectInfo info) {
+        String soql = ChangeQueries.page(object, ChangeQueries.fields(job, object, info), s.position.get(object),
+                job.inbound().pageSize());
+        return sf.subrequest("GET", "queryAll?q=" + java.net.URLEncoder.encode(soql, java.nio.charset.StandardCharsets.UTF_8),
+                "poll" + object, null);
+    }
+
+    /** Keeps the answers of the first page's queries, made by the opening call. */
+    public static void firstAnswers(State s, List<JsonNode> answers) {
+        Map<String, JsonNode> m = new HashMap<>();
+        for (JsonNode a : answers) {
+            String ref = a.path("referenceId").asText();
+            if (ref.startsWith("poll")) {
+                m.put(ref.substring(4), a);
+            }
+        }
+        s.firstAnswers = m.isEmpty() ? null : m;
+    }
+
+    // --- poll -----------------------------------------------------------------------------------------
+
+    /** The next page: every object not done yet, five to a Composite call (the first from the opening call). */
+    public static InboundPage poll(Context ctx, State s) {
+        JobConfig job = ctx.job();
+        Map<String, JsonNode> answers = new HashMap<>();
+        if (s.firstAnswers != null) {
+            answers.putAll(s.firstAnswers);
+            s.firstAnswers = null;
+        } else {
+            List<ObjectNode> subs = new ArrayList<>();
+            for (String o : job.inbound().objects()) {
+                if (!s.done.contains(o) && subs.size() < 5) {
+                    subs.add(query(ctx.salesforce(), job, s, o, ctx.describe().get(o)));
+                }
+            }
+            if (!subs.isEmpty()) {
+                for (JsonNode a : ctx.composite(subs)) {
+                    answers.put(a.path("referenceId").asText().substring(4), a);
+                }
+            }
+        }
+        List<InboundWork> works = new ArrayList<>();
+        for (String o : order(job)) {
+            JsonNode a = answers.get(o);
+            if (a == null) {
+                continue;
+            }
+            if (a.path("httpStatusCode").asInt() >= 300) {
+                throw new PollRefused("Salesforce refused the poll of " + o + ": " + a.path("body"));
+            }
+            JsonNode records = a.path("body").path("records");
+            for (JsonNode r : records) {
+                works.add(new InboundWork(o, job.inbound().targets().get(o), r, false));
+            }
+            if (records.size() < job.inbound().pageSize()) {
+                s.done.add(o);
+            }
+            if (!records.isEmpty()) {
+                JsonNode last = records.get(records.size() - 1);
+                s.position.put(o, new ChangeQueries.Cursor(InboundWork.instant(last.path("SystemModstamp").asText()),
+                        last.path("Id").asText()));
+            }
+        }
+        s.pages++;
+        return new InboundPage(s.pages, works, Map.of());
+    }
+
+    /** Accounts first (a Contact's company row must exist), then Leads (conversions relink), then Contacts, then the rest. */
+    static List<String> order(JobConfig job) {
+        List<String> objects = new ArrayList<>(job.inbound().objects());
+        List<String> rank = List.of("Account", "Lead", "Contact");
+        objects.sort(java.util.Comparator.comparingInt(o -> rank.contains(o) ? rank.indexOf(o) : rank.size()));
+        return objects;
+    }
+
+    /** Salesforce answered a poll with an error (a field the org lacks, a lost session the client could not renew). */
+    public static final class PollRefused extends RuntimeException {
+        public PollRefused(String message) {
+            super(message);
+        }
+    }
+
+    // --- match ----------------------------------------------------------------------------------------
+
+    /** Each record's row; records whose version was recorded before, or that concern no row, are set aside. */
+    public static InboundPage match(Context ctx, State s, InboundPage page) {
+        JobConfig job = ctx.job();
+        InboundStore store = ctx.store();
+        Set<String> peopleIds = new HashSet<>();
+        Map<String, Set<String>> recordIds = new HashMap<>();
+        for (InboundWork w : page.works()) {
+            Set<String> ids = w.target.isPerson() ? peopleIds : recordIds.computeIfAbsent(w.object, k -> new HashSet<>());
+            ids.add(w.sfId);
+            if (w.masterId != null) {
+                ids.add(w.masterId);
+            }
+            Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
+            if (converted != null) {
+                peopleIds.add(converted.toString());
+            }
+        }
+        Map<String, Link> people = store.peopleLinks(job.name(), peopleIds);
+        Map<String, Map<String, InboundStore.RecordLink>> records = new HashMap<>();
+        recordIds.forEach((o, ids) -> records.put(o, new HashMap<>(store.recordLinks(job.name(), o, ids))));
+        List<InboundWork> kept = setAsideReplays(ctx, page.works(), people, records);
+
+        Map<String, String> relinked = new HashMap<>(); // a converted Lead's Contact → the person's key
+        List<InboundWork> unlinkedContacts = new ArrayList<>();
+        for (InboundWork w : kept) {
+            if (w.target.isPerson()) {
+                w.link = people.get(w.sfId);
+                w.sourceKey = w.link == null ? null : w.link.sourceKey();
+            } else {
+                InboundStore.RecordLink l = records.getOrDefault(w.object, Map.of()).get(w.sfId);
+                w.recordKey = l == null ? null : l.sourceKey();
+                w.sourceKey = w.recordKey;
+            }
+            if (w.deleted) {
+                continue;
+            }
+            if (w.object.equals("Lead") && Boolean.TRUE.equals(w.value("IsConverted")) && w.value("ConvertedContactId") != null) {
+                String contact = w.value("ConvertedContactId").toString();
+                if (w.link != null) {
+                    Link contactLink = people.get(contact);
+                    if (contactLink != null && !contactLink.sourceKey().equals(w.link.sourceKey())) {
+                        w.settle(Action.SKIPPED, "CONTACT_LINKED_ELSEWHERE", "Lead " + w.sfId + " was converted to Contact "
+                                + contact + ", which is already linked to row " + contactLink.sourceKey()
+                                + "; row " + w.link.sourceKey() + " keeps its link to the Lead");
+                        continue;
+                    }
+                    w.relinkTo = contact;
+                    w.relinkObject = "Contact";
+                    w.accountSfId = w.value("ConvertedAccountId") == null ? null : w.value("ConvertedAccountId").toString();
+                    relinked.put(contact, w.link.sourceKey());
+                } else {
+                    w.settle(Action.SKIPPED, "LEAD_CONVERTED", "Lead " + w.sfId + " was converted to Contact " + contact
+                            + " and is linked to no row: the Contact is synced instead");
+                }
+                continue;
+            }
+            if (w.object.equals("Contact") && w.sourceKey == null) {
+                String key = relinked.get(w.sfId);
+                if (key != null) {
+                    w.sourceKey = key;
+                    w.link = linkAsContact(job, key, w.sfId, people);
+                } else {
+                    unlinkedContacts.add(w);
+                }
+            }
+        }
+        List<InboundWork> parents = relinkConvertedAndFetchAccounts(ctx, s, kept, unlinkedContacts, records, people);
+        if (!parents.isEmpty()) {
+            List<InboundWork> all = new ArrayList<>(parents);
+            all.addAll(kept);
+            kept = all;
+        }
+        findRows(ctx, kept, people, records);
+        for (InboundWork w : kept) {
+            if (w.isSettled()) {
+                continue;
+            }
+            if (w.deleted) {
+                deleted(job, w, people, records);
+            } else if (w.sourceKey == null) {
+                if (w.target.newRows() == InboundConfig.NewRows.SKIP) {
+                    w.settle(Action.SKIPPED, "NOT_LINKED", w.object + " " + w.sfId + " is linked to no row of "
+                            + w.target.table() + " and the job inserts none (newRows: skip)");
+                } else {
+                    w.insert = true;
+                }
+            }
+        }
+        // a deleted record that was never linked concerns no row
+        kept = kept.stream().filter(w -> !(w.deleted && w.sourceKey == null && !w.isSettled())).toList();
+        return new InboundPage(page.number(), kept, cursorsOf(page));
+    }
+
+    private static Map<String, ChangeQueries.Cursor> cursorsOf(InboundPage page) {
+        Map<String, ChangeQueries.Cursor> out = new HashMap<>(page.cursors());
+        for (InboundWork w : page.works()) {
+            if (!w.outOfBand && w.modstamp != null) {
+                ChangeQueries.Cursor c = out.get(w.object);
+                if (c == null || !c.isAfter(w.modstamp, w.sfId)) {
+                    out.put(w.object, new ChangeQueries.Cursor(w.modstamp, w.sfId));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The link a converted Lead's person gets: the same row, now the Contact. */
+    private static Link linkAsContact(JobConfig job, String key, String contactId, Map<String, Link> people) {
+        Link old = people.values().stream().filter(l -> l.sourceKey().equals(key)).findFirst().orElse(null);
+        return new Link(job.name(), key, "Contact", contactId, old == null ? null : old.accountId(),
+                old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), null,
+                old == null ? "AUTO" : old.linkedBy(), old == null ? null : old.inboundModstamp());
+    }
+
+    /**
+     * The overlap window brings back records already recorded at this version (or a later one): they are set
+     * aside, with no log row. Known versions: the link's (people, other objects), else the newest logged.
+     */
+    private static List<InboundWork> setAsideReplays(Context ctx, List<InboundWork> works, Map<String, Link> people,
+            Map<String, Map<String, InboundStore.RecordLink>> records) {
+        List<String> unknown = new ArrayList<>();
+        for (InboundWork w : works) {
+            if (known(w, people, records) == null) {
+                unknown.add(w.sfId);
+            }
+        }
+        Map<String, Instant> logged = ctx.store().settledVersions(ctx.job().name(), unknown);
+        List<InboundWork> kept = new ArrayList<>();
+        for (InboundWork w : works) {
+            Instant k = known(w, people, records);
+            if (k == null) {
+                k = logged.get(w.sfId);
+            }
+            if (k == null || w.modstamp == null || w.modstamp.isAfter(k)) {
+                kept.add(w);
+            }
+        }
+        return kept;
+    }
+
+    private static Instant known(InboundWork w, Map<String, Link> people, Map<String, Map<String, InboundStore.RecordLink>> records) {
+        if (w.target.isPerson()) {
+            Link l = people.get(w.sfId);
+            return l == null ? null : l.inboundModstamp();
+        }
+        InboundStore.RecordLink l = records.getOrDefault(w.object, Map.of()).get(w.sfId);
+        return l == null ? null : l.sfModstamp();
+    }
+
+    /**
+     * One Composite call, only when a page needs it: the converted Leads whose Contacts came unlinked (the
+     * Lead's person is that Contact), and the Accounts of the page's Contacts that have no company row yet
+     * (read by Id, applied before the Contacts; they do not move the Account cursor).
+     */
+    private static List<InboundWork> relinkConvertedAndFetchAccounts(Context ctx, State s, List<InboundWork> works,
+            List<InboundWork> unlinkedContacts, Map<String, Map<String, InboundStore.RecordLink>> records,
+            Map<String, Link> people) {
+        JobConfig job = ctx.job();
+        List<ObjectNode> subs = new ArrayList<>();
+        List<String> contactIds = unlinkedContacts.stream().map(w -> w.sfId).toList();
+        if (!contactIds.isEmpty() && job.inbound().targets().containsKey("Lead")) {
+            if (s.leadLinks == null) {
+                s.leadLinks = ctx.store().hasPeopleLinks(job.name(), "Lead");
+            }
+            if (s.leadLinks) {
+                subs.add(soql(ctx, ChangeQueries.convertedInto(contactIds), "converted"));
+            }
+        }
+        InboundConfig.Target contact = job.inbound().targets().get("Contact");
+        Set<String> missingAccounts = new LinkedHashSet<>();
+        if (contact != null && contact.accountColumn() != null) {
+            Set<String> inPage = new HashSet<>();
+            works.stream().filter(w -> w.object.equals("Account")).forEach(w -> inPage.add(w.sfId));
+            Set<String> wanted = new LinkedHashSet<>();
+            for (InboundWork w : works) {
+                Object acc = w.object.equals("Contact") && !w.deleted ? w.value("AccountId") : null;
+                if (acc != null && !inPage.contains(acc.toString())) {
+                    wanted.add(acc.toString());
+                }
+            }
+            Map<String, InboundStore.RecordLink> known = ctx.store().recordLinks(job.name(), "Account", wanted);
+            records.computeIfAbsent("Account", k -> new HashMap<>()).putAll(known);
+            wanted.removeAll(known.keySet());
+            missingAccounts.addAll(wanted);
+            if (!missingAccounts.isEmpty()) {
+                subs.add(soql(ctx, ChangeQueries.byIds("Account", ChangeQueries.fields(job, "Account",
+                        ctx.describe().get("Account")), missingAccounts), "accounts"));
+            }
+        }
+        if (subs.isEmpty()) {
+            return List.of();
+        }
+        List<InboundWork> parents = new ArrayList<>();
+        for (JsonNode a : ctx.composite(subs)) {
+            if (a.path("httpStatusCode").asInt() >= 300) {
+                throw new PollRefused("Salesforce refused a lookup of the poll: " + a.path("body"));
+            }
+            String ref = a.path("referenceId").asText();
+            if (ref.equals("converted")) {
+                Map<String, String> leadOf = new HashMap<>();
+                for (JsonNode r : a.path("body").path("records")) {
+                    leadOf.put(r.path("ConvertedContactId").asText(), r.path("Id").asText());
+                }
+                Map<String, Link> leads = ctx.store().peopleLinks(job.name(), leadOf.values());
+                for (InboundWork w : unlinkedContacts) {
+                    Link lead = leads.get(leadOf.get(w.sfId));
+                    if (lead != null && lead.sobject().equals("Lead")) {
+                        people.put(lead.sfId(), lead);
+                        w.sourceKey = lead.sourceKey();
+                        w.link = linkAsContact(job, lead.sourceKey(), w.sfId, Map.of(lead.sfId(), lead));
+                        w.relinkObject = null;
+                    }
+                }
+            } else {
+                for (JsonNode r : a.path("body").path("records")) {
+                    parents.add(new InboundWork("Account", job.inbound().targets().get("Account"), r, true));
+                }
+            }
+        }
+        return parents;
+    }
+
+    private static ObjectNode soql(Context ctx, String soql, String ref) {
+        return ctx.salesforce().subrequest("GET", "query?q=" + java.net.URLEncoder.encode(soql,
+                java.nio.charset.StandardCharsets.UTF_8), ref, null);
+    }
+
+    /** Records not linked yet look for their row by the object's matchOn columns, in order; exactly one must match. */
+    private static void findRows(Context ctx, List<InboundWork> works, Map<String, Link> people,
+            Map<String, Map<String, InboundStore.RecordLink>> records) {
+        JobConfig job = ctx.job();
+        Map<String, List<InboundWork>> byObject = new LinkedHashMap<>();
+        for (InboundWork w : works) {
+            if (!w.isSettled() && !w.deleted && w.sourceKey == null) {
+                byObject.computeIfAbsent(w.object, k -> new ArrayList<>()).add(w);
+            }
+        }
+        Set<String> taken = new HashSet<>();
+        for (Map.Entry<String, List<InboundWork>> e : byObject.entrySet()) {
+            InboundConfig.Target t = job.inbound().targets().get(e.getKey());
+            for (Map.Entry<String, String> m : t.matchOn().entrySet()) {
+                List<InboundWork> open = e.getValue().stream().filter(w -> w.sourceKey == null).toList();
+                Map<String, InboundWork> byValue = new HashMap<>();
+                boolean email = m.getKey().equalsIgnoreCase("Email");
+                for (InboundWork w : open) {
+                    Object v = w.value(m.getKey());
+                    if (v != null && !v.toString().isBlank()) {
+                        byValue.put(email ? v.toString().toLowerCase(Locale.ROOT) : v.toString(), w);
+                    }
+                }
+                if (byValue.isEmpty()) {
+                    continue;
+                }
+                Map<String, List<String>> found = ctx.tables().findBy(t, m.getValue(), byValue.keySet(), email);
+                Set<String> candidates = new HashSet<>();
+                found.values().forEach(candidates::addAll);
+                Set<String> linkedElsewhere = new HashSet<>();
+                if (t.isPerson()) {
+                    ctx.store().peopleLinksByKey(job.name(), candidates).keySet().forEach(linkedElsewhere::add);
+                } else {
+                    linkedElsewhere.addAll(ctx.store().recordLinksByKey(job.name(), t.object(), candidates).keySet());
+                }
+                for (Map.Entry<String, List<String>> f : found.entrySet()) {
+                    InboundWork w = byValue.get(email ? f.getKey().toLowerCase(Locale.ROOT) : f.getKey());
+                    if (w == null) {
+                        continue;
+                    }
+                    List<String> keys = f.getValue().stream().filter(k -> !linkedElsewhere.contains(k)).toList();
+                    if (keys.size() == 1 && taken.add(t.table() + "|" + keys.get(0))) {
+                        w.sourceKey = keys.get(0);
+                        w.foundBy = m.getKey();
+                    } else if (keys.size() > 1) {
+                        w.settle(Action.DUPLICATE, "AMBIGUOUS_MATCH", w.object + " " + w.sfId + ": " + keys.size()
+                                + " rows of " + t.table() + " have " + m.getValue() + " = '" + f.getKey() + "' (rows "
+                                + String.join(", ", keys.subList(0, Math.min(5, keys.size()))) + "); none is linked");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleted(JobConfig job, InboundWork w, Map<String, Link> people,
+            Map<String, Map<String, InboundStore.RecordLink>> records) {
+        if (w.sourceKey == null) {
+            return;
+        }
+        if (w.masterId != null) {
+            String masterKey = w.target.isPerson() ? (people.get(w.masterId) == null ? null : people.get(w.masterId).sourceKey())
+                    : (records.getOrDefault(w.object, Map.of()).get(w.masterId) == null ? null
+                            : records.get(w.object).get(w.masterId).sourceKey());
+            if (masterKey != null && !masterKey.equals(w.sourceKey)) {
+                w.unlink = true;
+                w.settle(Action.UNLINKED, "MERGED", w.object + " " + w.sfId + " was merged into " + w.masterId
+                        + ", which is linked to row " + masterKey + "; row " + w.sourceKey + " is no longer linked");
+            } else {
+                w.relinkTo = w.masterId;
+                w.relinkObject = w.object;
+                w.settle(Action.LINKED, "MERGED", w.object + " " + w.sfId + " was merged into " + w.masterId
+                        + ": row " + w.sourceKey + " is now linked to the surviving record");
+            }
+            return;
+        }
+        w.unlink = true;
+        switch (job.inbound().onDelete()) {
+            case FLAG -> w.changes.put(job.inbound().deletedFlag(), Boolean.TRUE);
+            case DELETE -> w.deleteRow = true;
+            case IGNORE -> { }
+        }
+        w.settle(Action.UNLINKED, "DELETED_IN_SALESFORCE", w.object + " " + w.sfId + " was deleted in Salesforce: row "
+                + w.sourceKey + " is unlinked" + switch (job.inbound().onDelete()) {
+                    case FLAG -> " and flagged (" + job.inbound().deletedFlag() + " = true)";
+                    case DELETE -> " and deleted";
+                    case IGNORE -> " and left as it is";
+                });
+    }
+
+    // --- merge ----------------------------------------------------------------------------------------
+
+    /** The columns each record changes; conflicts on first links; the keys of new rows. */
+    public static InboundPage merge(Context ctx, State s, InboundPage page) {
+        JobConfig job = ctx.job();
+        Map<String, Map<String, Map<String, Object>>> currentByTable = new HashMap<>();
+        Map<InboundConfig.Target, Set<String>> wanted = new LinkedHashMap<>();
+        for (InboundWork w : page.works()) {
+            if (w.sourceKey != null && !w.insert) {
+                wanted.computeIfAbsent(w.target, k -> new HashSet<>()).add(w.sourceKey);
+            }
+        }
+        wanted.forEach((t, keys) -> currentByTable.computeIfAbsent(t.table(), k -> new HashMap<>()).putAll(ctx.tables().read(t, keys)));
+        Set<String> sfIds = new HashSet<>();
+        page.works().forEach(w -> sfIds.add(w.sfId));
+        Map<String, InboundStore.Conflict> open = ctx.store().openConflicts(job.name(), sfIds);
+        // company rows by Account Id: linked before, or linked or inserted in this page
+        Map<String, String> companyOf = new HashMap<>();
+        InboundConfig.Target contact = job.inbound().targets().get("Contact");
+        if (contact != null && contact.accountColumn() != null) {
+            Set<String> accounts = new HashSet<>();
+            page.works().forEach(w -> {
+                Object a = w.object.equals("Contact") ? w.value("AccountId") : null;
+                if (a != null) {
+                    accounts.add(a.toString());
+                }
+            });
+            ctx.store().recordLinks(job.name(), "Account", accounts).forEach((id, l) -> companyOf.put(id, l.sourceKey()));
+        }
+        for (String object : order(job)) {
+            List<InboundWork> of = page.works().stream().filter(w -> w.object.equals(object)).toList();
+            newKeys(ctx, of);
+            for (InboundWork w : of) {
+                if (w.object.equals("Account") && w.sourceKey != null && !w.deleted) {
+                    companyOf.put(w.sfId, w.sourceKey);
+                }
+                if (w.isSettled() || w.deleted) {
+                    continue;
+                }
+                if (w.relinkTo != null && w.object.equals("Lead")) {
+                    w.settle(Action.LINKED, "LEAD_CONVERTED", "Lead " + w.sfId + " was converted: row " + w.sourceKey
+                            + " is now Contact " + w.relinkTo + " and takes the Contact's values from now on");
+                    continue;
+                }
+                w.current = w.insert ? null : currentByTable.getOrDefault(w.target.table(), Map.of()).get(w.sourceKey);
+                if (!w.insert && w.current == null) {
+                    w.settle(Action.SKIPPED, "SOURCE_ROW_MISSING", w.object + " " + w.sfId + " is linked to row "
+                            + w.sourceKey + ", which " + w.target.table() + " no longer has");
+                    continue;
+                }
+                InboundStore.Conflict held = open.get(w.sfId);
+                values(job, w, companyOf);
+                if (held != null) {
+                    w.conflict = new InboundStore.Conflict(held.id(), job.name(), ctx.runId(), held.at(), w.object, w.sfId,
+                            held.sourceKey(), conflictValues(job, w), w.modstamp, "OPEN", null, null);
+                    w.changes.clear();
+                    w.changedFields.clear();
+                    w.settle(Action.SKIPPED, "CONFLICT_OPEN", w.object + " " + w.sfId + " and row " + held.sourceKey()
+                            + " wait for an operator (conflict " + held.id() + "): nothing is written either way");
+                    continue;
+                }
+                boolean firstLink = w.foundBy != null || (w.link != null && "MANUAL".equals(w.link.linkedBy())
+                        && w.link.inboundModstamp() == null);
+                String differing = firstLink ? conflictValues(job, w) : null;
+                if (differing != null) {
+                    if (job.inbound().onConflict() == InboundConfig.ConflictPolicy.ASK) {
+                        w.conflict = new InboundStore.Conflict(0, job.name(), ctx.runId(), null, w.object, w.sfId,
+                                w.sourceKey, differing, w.modstamp, "OPEN", null, null);
+                        w.changes.clear();
+                        w.changedFields.clear();
+                        w.settle(Action.CONFLICT, "FIRST_LINK_DIFFERS", w.object + " " + w.sfId + " and row " + w.sourceKey
+                                + " differ (" + differing + "); held until an operator takes one side (sfsync conflicts "
+                                + job.name() + ")");
+                        continue;
+                    }
+                    w.conflict = new InboundStore.Conflict(0, job.name(), ctx.runId(), null, w.object, w.sfId,
+                            w.sourceKey, differing, w.modstamp, "MERGED", null, null);
+                }
+                if (w.target.changedAt() != null && !w.changes.isEmpty()) {
+                    w.changes.put(w.target.changedAt(), Instant.now());
+                }
+                String reason = w.addressIncomplete ? "ADDRESS_INCOMPLETE" : null;
+                if (w.conflict != null) {
+                    w.settle(Action.CONFLICT, "MERGED", w.object + " " + w.sfId + " and row " + w.sourceKey + " differed ("
+                            + differing + "); the fields' merge rules decided");
+                } else if (w.insert) {
+                    w.settle(Action.CREATED, reason, null);
+                } else if (w.changes.isEmpty()) {
+                    w.settle(w.foundBy != null ? Action.LINKED : Action.SKIPPED,
+                            w.foundBy != null ? "MATCHED_BY_" + w.foundBy.toUpperCase(Locale.ROOT) : "NO_CHANGE",
+                            w.foundBy != null ? w.object + " " + w.sfId + " found row " + w.sourceKey + " by " + w.foundBy
+                                    : null);
+                } else {
+                    w.settle(Action.UPDATED, reason != null ? reason
+                            : w.link != null && !w.link.sobject().equals(w.object) ? "LEAD_CONVERTED" : null, null);
+                }
+            }
+        }
+        return page;
+    }
+
+    /** Keys for the rows this page inserts: a sequence's next values, or a field of the record. */
+    private static void newKeys(Context ctx, List<InboundWork> works) {
+        List<InboundWork> inserts = works.stream().filter(w -> w.insert && !w.isSettled()).toList();
+        if (inserts.isEmpty()) {
+            return;
+        }
+        String newKey = inserts.get(0).target.newKey();
+        if (newKey != null && newKey.startsWith("sequence:")) {
+            List<String> keys = ctx.writes() ? ctx.tables().nextKeys(newKey.substring(9).trim(), inserts.size())
+                    : inserts.stream().map(w -> "new:" + w.sfId).toList();
+            for (int i = 0; i < inserts.size(); i++) {
+                inserts.get(i).sourceKey = keys.get(i);
+            }
+        } else if (newKey != null && newKey.startsWith("field:")) {
+            String field = newKey.substring(6).trim();
+            for (InboundWork w : inserts) {
+                Object v = w.value(field);
+                if (v == null || v.toString().isBlank()) {
+                    w.settle(Action.ERROR, "NO_KEY", w.object + " " + w.sfId + " has no " + field + ", the key of a new row of "
+                            + w.target.table() + " (inbound.objects." + w.object + ".newKey)");
+                } else {
+                    w.sourceKey = v.toString();
+                }
+            }
+        } else {
+            for (InboundWork w : inserts) {
+                w.settle(Action.ERROR, "NO_KEY", w.object + " " + w.sfId + " is linked to no row and the job has no way to"
+                        + " key a new one: set inbound.objects." + w.object + ".newKey (sequence:<name> or field:<Field>)"
+                        + " or newRows: skip");
+            }
+        }
+    }
+
+    /** The columns the record's values change, by each field's direction and merge rule. */
+    private static void values(JobConfig job, InboundWork w, Map<String, String> companyOf) {
+        Instant sourceChanged = w.current == null || w.target.changedAt() == null ? null
+                : toInstant(w.current.get(w.target.changedAt().toLowerCase(Locale.ROOT)));
+        boolean accountAddress = w.object.equals("Contact") && job.inbound().addressFrom() == InboundConfig.AddressFrom.ACCOUNT_FIRST
+                && ChangeQueries.ADDRESS_PARTS.stream().anyMatch(p -> !FieldMerge.isBlank(w.value("Account.Billing" + p)));
+        Map<String, Object> address = new HashMap<>();
+        for (FieldRule rule : job.fieldsOf(w.object)) {
+            if (!rule.inbound()) {
+                continue;
+            }
+            Object sf = w.value(rule.field());
+            String part = addressPart(w.object, rule.field());
+            if (part != null && accountAddress) {
+                sf = w.value("Account.Billing" + part);
+            }
+            if (part != null) {
+                address.put(part, sf);
+            }
+            String column = w.target.column(rule.from()).toLowerCase(Locale.ROOT);
+            Object source = w.current == null ? null : w.current.get(column);
+            FieldMerge.Winner winner = FieldMerge.inbound(rule, sf, source, w.lastModified, sourceChanged);
+            if (winner == FieldMerge.Winner.SALESFORCE && !same(sf, source)) {
+                w.changes.put(column, sf);
+                w.changedFields.add(rule.field());
+            }
+        }
+        if (!address.isEmpty() || (w.target.isPerson() && ChangeQueries.mapsAddress(job, w.object))) {
+            w.addressIncomplete = INCOMPLETE_PARTS.stream().anyMatch(p -> FieldMerge.isBlank(address.get(p)));
+            String flag = job.inbound().addressIncompleteFlag();
+            if (flag != null && (w.current == null || !Boolean.valueOf(w.addressIncomplete).equals(w.current.get(flag.toLowerCase(Locale.ROOT))))) {
+                w.changes.put(flag, w.addressIncomplete);
+            }
+        }
+        String accountColumn = w.target.accountColumn();
+        if (accountColumn != null && w.value("AccountId") != null) {
+            String company = companyOf.get(w.value("AccountId").toString());
+            Object now = w.current == null ? null : w.current.get(accountColumn.toLowerCase(Locale.ROOT));
+            if (company != null && !same(company, now)) {
+                w.changes.put(accountColumn, company);
+                w.changedFields.add("AccountId");
+            }
+        }
+    }
+
+    /** Street, City, State, PostalCode or Country, when the field is the record's own address part. */
+    private static String addressPart(String object, String field) {
+        String prefix = object.equals("Contact") ? "Mailing" : object.equals("Lead") ? "" : null;
+        if (prefix == null) {
+            return null;
+        }
+        for (String p : ChangeQueries.ADDRESS_PARTS) {
+            if (field.equalsIgnoreCase(prefix + p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The fields where the record and its row both have a value and they differ, as JSON; null when none. */
+    private static String conflictValues(JobConfig job, InboundWork w) {
+        ObjectNode out = JSON.createObjectNode();
+        for (FieldRule rule : job.fieldsOf(w.object)) {
+            if (!rule.inbound()) {
+                continue;
+            }
+            String column = w.target.column(rule.from()).toLowerCase(Locale.ROOT);
+            Object sf = w.value(rule.field());
+            Object source = w.current == null ? null : w.current.get(column);
+            if (!FieldMerge.isBlank(sf) && !FieldMerge.isBlank(source) && !same(sf, source)) {
+                ObjectNode f = out.putObject(rule.field());
+                f.put("column", column);
+                f.put("salesforce", sf.toString());
+                f.put("source", source.toString());
+            }
+        }
+        return out.isEmpty() ? null : out.toString();
+    }
+
+    static boolean same(Object a, Object b) {
+        if (FieldMerge.isBlank(a) && FieldMerge.isBlank(b)) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof Number || b instanceof Number) {
+            try {
+                return new java.math.BigDecimal(a.toString()).compareTo(new java.math.BigDecimal(b.toString())) == 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (a instanceof Boolean || b instanceof Boolean) {
+            return Boolean.parseBoolean(a.toString()) == Boolean.parseBoolean(b.toString());
+        }
+        return a.toString().equals(b.toString());
+    }
+
+    private static Instant toInstant(Object v) {
+        if (v instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (v instanceof Instant i) {
+            return i;
+        }
+        return null;
+    }
+
+    // --- apply ----------------------------------------------------------------------------------------
+
+    /**
+     * The page's rows, log rows, links, conflicts and cursors, in one transaction when the source and the
+     * sync tables share a database (otherwise the source's commit comes first: a page cut short between the
+     * two is read again and its updates written again, unchanged). A value that does not fit its column is
+     * an ERROR naming the record and the column; the rest of the page is written.
+     */
+    public static void apply(Context ctx, State s, InboundPage page) throws SQLException {
+        JobConfig job = ctx.job();
+        List<SourceTables.Write> writes = new ArrayList<>();
+        Map<SourceTables.Write, InboundWork> owner = new HashMap<>();
+        for (InboundWork w : page.works()) {
+            SourceTables.Write write = writeOf(w);
+            if (write == null) {
+                continue;
+            }
+            try {
+                ctx.tables().converted(write);
+                writes.add(write);
+                owner.put(write, w);
+            } catch (SourceTables.BadValue e) {
+                fail(w, "SOURCE_VALUE_INVALID", e.getMessage());
+            }
+        }
+        boolean oneDatabase = ctx.tables().dataSource() == ctx.store().dataSource();
+        if (ctx.writes()) {
+            try (Connection c = ctx.tables().dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    writeRows(c, ctx.tables(), writes, owner);
+                    if (oneDatabase) {
+                        InboundStore.record(c, pageWrite(ctx, page));
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+            if (!oneDatabase) {
+                try (Connection c = ctx.store().dataSource().getConnection()) {
+                    c.setAutoCommit(false);
+                    try {
+                        InboundStore.record(c, pageWrite(ctx, page));
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback();
+                        throw e;
+                    }
+                }
+            }
+            page.cursors().forEach((o, cur) -> {
+                ChangeQueries.Cursor d = s.durable.get(o);
+                if (d == null || !d.isAfter(cur.modstamp(), cur.lastId())) {
+                    s.durable.put(o, cur);
+                }
+            });
+            echoes(ctx, page);
+        } else if (ctx.logs()) {
+            try (Connection c = ctx.store().dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                InboundStore.PageWrite p = pageWrite(ctx, page);
+                InboundStore.record(c, new InboundStore.PageWrite(p.runId(), p.job(), p.outcomes(), Map.of(), List.of(),
+                        List.of(), List.of(), List.of(), List.of(), List.of(), p.apiCallsSoFar()));
+                c.commit();
+            }
+        }
+        page.works().forEach(w -> ctx.tally(w.outcome()));
+    }
+
+    private static void fail(InboundWork w, String reason, String message) {
+        w.outcome = null;
+        w.changes.clear();
+        w.conflict = null;
+        w.unlink = false;
+        w.relinkTo = null;
+        w.relinkObject = null;
+        w.insert = false;
+        w.settle(Action.ERROR, reason, message);
+    }
+
+    private static SourceTables.Write writeOf(InboundWork w) {
+        Action a = w.outcome().action();
+        String record = w.object + " " + w.sfId;
+        if (w.deleteRow) {
+            return new SourceTables.Write(w.target, SourceTables.Write.Kind.DELETE, w.sourceKey, Map.of(), record);
+        }
+        if (w.changes.isEmpty() || a == Action.ERROR || a == Action.SKIPPED || a == Action.DUPLICATE
+                || (a == Action.CONFLICT && "FIRST_LINK_DIFFERS".equals(w.outcome().reason()))) {
+            return null;
+        }
+        return new SourceTables.Write(w.target, w.insert ? SourceTables.Write.Kind.INSERT : SourceTables.Write.Kind.UPDATE,
+                w.sourceKey, new LinkedHashMap<>(w.changes), record);
+    }
+
+    /** The writes as batches; when a batch fails, each write on its own, so one bad row fails alone. */
+    private static void writeRows(Connection c, SourceTables tables, List<SourceTables.Write> writes,
+            Map<SourceTables.Write, InboundWork> owner) throws SQLException {
+        if (writes.isEmpty()) {
+            return;
+        }
+        Savepoint before = c.setSavepoint();
+        try {
+            tables.apply(c, writes);
+            return;
+        } catch (SQLException e) {
+            if (io.sfsync.db.Databases.isConnectionFailure(e)) {
+                throw e;
+            }
+            c.rollback(before);
+        }
+        for (SourceTables.Write w : writes) {
+            Savepoint one = c.setSavepoint();
+            try {
+                tables.apply(c, List.of(w));
+            } catch (SQLException e) {
+                if (io.sfsync.db.Databases.isConnectionFailure(e)) {
+                    throw e;
+                }
+                c.rollback(one);
+                fail(owner.get(w), "SOURCE_WRITE_FAILED", w.record() + ": " + w.target().table() + " refused the "
+                        + w.kind().name().toLowerCase(Locale.ROOT) + " of row " + w.key() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static InboundStore.PageWrite pageWrite(Context ctx, InboundPage page) {
+        JobConfig job = ctx.job();
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, Instant> versions = new HashMap<>();
+        List<Link> links = new ArrayList<>();
+        List<String> unlinkPeople = new ArrayList<>();
+        List<InboundStore.RecordLink> recordLinks = new ArrayList<>();
+        List<InboundStore.RecordLink> unlinkRecords = new ArrayList<>();
+        List<InboundStore.Conflict> conflicts = new ArrayList<>();
+        for (InboundWork w : page.works()) {
+            Outcome o = w.outcome();
+            outcomes.add(o);
+            if (w.modstamp != null) {
+                versions.put(o.sourceKey(), w.modstamp);
+            }
+            if (w.conflict != null) {
+                conflicts.add(w.conflict);
+            }
+            Action a = o.action();
+            boolean held = a == Action.CONFLICT && "FIRST_LINK_DIFFERS".equals(o.reason())
+                    || a == Action.SKIPPED && "CONFLICT_OPEN".equals(o.reason());
+            if (w.sourceKey == null || a == Action.ERROR || a == Action.DUPLICATE || held
+                    || "SOURCE_ROW_MISSING".equals(o.reason()) || "CONTACT_LINKED_ELSEWHERE".equals(o.reason())) {
+                continue;
+            }
+            String object = w.relinkObject != null ? w.relinkObject : w.object;
+            String sfId = w.relinkTo != null ? w.relinkTo : w.sfId;
+            if (w.target.isPerson()) {
+                if (w.unlink) {
+                    unlinkPeople.add(w.sourceKey);
+                    continue;
+                }
+                Link old = w.link;
+                String account = w.accountSfId != null ? w.accountSfId : w.value("AccountId") != null
+                        ? w.value("AccountId").toString() : old == null ? null : old.accountId();
+                links.add(new Link(job.name(), w.sourceKey, object, sfId, account, old == null ? null : old.ownerId(),
+                        old == null ? null : old.payloadHash(), Instant.now(), old == null ? "AUTO" : old.linkedBy(),
+                        // a converted Lead's person takes the Contact's next version whatever its time
+                        w.relinkTo != null && w.object.equals("Lead") ? null : w.modstamp));
+            } else if (w.unlink) {
+                unlinkRecords.add(new InboundStore.RecordLink(w.object, w.sourceKey, w.sfId, null));
+            } else {
+                recordLinks.add(new InboundStore.RecordLink(w.object, w.sourceKey, sfId, w.relinkTo != null ? null : w.modstamp));
+            }
+        }
+        List<InboundStore.Cursor> cursors = new ArrayList<>();
+        page.cursors().forEach((o, c) -> cursors.add(new InboundStore.Cursor(o, c.modstamp(), c.lastId())));
+        return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, links, unlinkPeople, recordLinks,
+                unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar());
+    }
+
+    /**
+     * A job that also sends: the rows this page wrote get the payload hash an outbound run computes for
+     * them now, so the next outbound pass finds them unchanged and sends nothing back.
+     */
+    private static void echoes(Context ctx, InboundPage page) {
+        if (!ctx.job().outbound()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        for (InboundWork w : page.works()) {
+            Action a = w.outcome().action();
+            if (w.target.isPerson() && w.sourceKey != null && !w.unlink
+                    && (a == Action.CREATED || a == Action.UPDATED || a == Action.LINKED || (a == Action.CONFLICT
+                            && "MERGED".equals(w.outcome().reason())) || (a == Action.SKIPPED && "NO_CHANGE".equals(w.outcome().reason())))) {
+                keys.add(w.sourceKey);
+            }
+        }
+        if (!keys.isEmpty()) {
+            ctx.store().payloadHashes(ctx.job().name(), ctx.outboundHashes(keys));
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.sfsync.synclog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * The sync tables of Salesforce → source: each job's change-capture cursors (sync_cursor), the links of
+ * rows that are not people (sync_record_link; people are in sync_link, shared with outbound runs), and
+ * the conflicts waiting for an operator (sync_conflict). A poll page is recorded in one transaction —
+ * the caller's, so the source rows it wrote commit with it when both live in one database.
+ */
+public final class InboundStore {
+    private final DataSource ds;
+    private final SqlSupport sql;
+
+    InboundStore(DataSource ds, SqlSupport sql) {
+        this.ds = ds;
+        this.sql = sql;
+    }
+
+    /** Where a job's poll of one object stands: the last recorded (SystemModstamp, Id). */
+    public record Cursor(String sobject, Instant modstamp, String lastId) {
+    }
+
+    /** A row of an object other than a person linked to its record. */
+    public record RecordLink(String sobject, String sourceKey, String sfId, Instant sfModstamp) {
+    }
+
+    /**
+     * A conflict: the record and its row disagreed when first linked.
+     *
+     * @param values JSON: {field: {"column": c, "salesforce": v, "source": v}}
+     */
+    public record Conflict(long id, String job, Long runId, Instant at, String sobject, String sfId, String sourceKey,
+            String values, Instant sfModstamp, String status, Instant resolvedAt, String resolvedBy) {
+    }
+
+    /** Everything one poll page records, besides the source rows themselves. */
+    public record PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
+            List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
+            List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar) {
+    }
+
+    public Map<String, Cursor> cursors(String job) {
+        Map<String, Cursor> out = new HashMap<>();
+        sql.retrying("read the cursors of " + job, () -> {
+            try (Connection c = ds.getConnection();
+                    PreparedStatement ps = c.prepareStatement("SELECT sobject, modstamp, last_id FROM sync_cursor WHERE job = ?")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new Cursor(rs.getString(1), instant(rs, 2), rs.getString(3)));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** The people links (sync_link) of these Salesforce Ids, by Id. */
+    public Map<String, Link> peopleLinks(String job, Collection<String> sfIds) {
+        Map<String, Link> out = new HashMap<>();
+        if (sfIds.isEmpty()) {
+            return out;
+        }
+        String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
+                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(sf_id) JOIN sync_link l ON l.sf_id = k.sf_id"
+                + " AND l.job = ?";
+        sql.retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", sfIds.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Link l = SyncStore.linkOf(job, rs);
+                        out.put(l.sfId(), l);
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** The record links of one object for these Salesforce Ids, by Id. */
+    public Map<String, RecordLink> recordLinks(String job, String sobject, Collection<String> sfIds) {
+        return recordLinksWhere(job, sobject, sfIds, "sf_id");
+    }
+
+    /** The record links of one object for these source keys, by key. */
+    public Map<String, RecordLink> recordLinksByKey(String job, String sobject, Collection<String> keys) {
+        return recordLinksWhere(job, sobject, keys, "source_key");
+    }
+
+    private Map<String, RecordLink> recordLinksWhere(String job, String sobject, Collection<String> values, String column) {
+        Map<String, RecordLink> out = new HashMap<>();
+        if (values.isEmpty()) {
+            return out;
+        }
+        String q = "SELECT l.source_key, l.sf_id, l.sf_modstamp FROM UNNEST(?) AS k(v) JOIN sync_record_link l"
+                + " ON l." + column + " = k.v AND l.job = ? AND l.sobject = ?";
+        sql.retrying("read record links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", values.toArray()));
+                ps.setString(2, job);
+                ps.setString(3, sobject);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RecordLink l = new RecordLink(sobject, rs.getString(1), rs.getString(2), instant(rs, 3));
+                        out.put(column.equals("sf_id") ? l.sfId() : l.sourceKey(), l);
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /**
+     * For these Salesforce Ids, the newest record version (SystemModstamp) an inbound run already settled
+     * (any outcome but PENDING): a record the overlap window brings back at that version is set aside.
+     */
+    public Map<String, Instant> settledVersions(String job, Collection<String> sfIds) {
+        Map<String, Instant> out = new HashMap<>();
+        if (sfIds.isEmpty()) {
+            return out;
+        }
+        String q = "SELECT l.sf_id, MAX(l.source_changed_at) FROM UNNEST(?) AS k(sf_id) JOIN sync_log l"
+                + " ON l.sf_id = k.sf_id AND l.job = ? LEFT JOIN sync_run r ON r.id = l.run_id"
+                + " WHERE l.direction = 'INBOUND' AND l.action <> 'PENDING' AND l.source_changed_at IS NOT NULL"
+                + " AND (r.id IS NULL OR r.dry_run = FALSE) GROUP BY l.sf_id";
+        sql.retrying("read inbound versions of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", sfIds.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), instant(rs, 2));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** The people links of these source keys, by key. */
+    public Map<String, Link> peopleLinksByKey(String job, Collection<String> keys) {
+        Map<String, Link> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
+                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
+                + " ON l.source_key = k.source_key AND l.job = ?";
+        sql.retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+                ps.setString(2, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), SyncStore.linkOf(job, rs));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** Whether the job has any person linked to a record of this object. */
+    public boolean hasPeopleLinks(String job, String sobject) {
+        return sql.retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM sync_link WHERE job = ? AND sobject = ? FETCH FIRST 1 ROWS ONLY")) {
+                ps.setString(1, job);
+                ps.setString(2, sobject);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    // --- conflicts ------------------------------------------------------------------------------------
+
+    public List<Conflict> conflicts(String job, String status) {
+        StringBuilder q = new StringBuilder(CONFLICT_COLUMNS + " WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (job != null) {
+            q.append(" AND job = ?");
+            params.add(job);
+        }
+        if (status != null) {
+            q.append(" AND status = ?");
+            params.add(status);
+        }
+        q.append(" ORDER BY id");
+        return conflictsWhere(q.toString(), params.toArray());
+    }
+
+    public Optional<Conflict> conflict(long id) {
+        List<Conflict> c = conflictsWhere(CONFLICT_COLUMNS + " WHERE id = ?", id);
+        return c.isEmpty() ? Optional.empty() : Optional.of(c.get(0));
+    }
+
+    /** The open conflicts of these Salesforce Ids, by Id. */
+    public Map<String, Conflict> openConflicts(String job, Collection<String> sfIds) {
+        Map<String, Conflict> out = new HashMap<>();
+        if (sfIds.isEmpty()) {
+            return out;
+        }
+        for (Conflict c : conflicts(job, "OPEN")) {
+            if (sfIds.contains(c.sfId())) {
+                out.put(c.sfId(), c);
+            }
+        }
+        return out;
+    }
+
+    /** The source keys with an open conflict in this job: outbound runs leave them alone until it is resolved. */
+    public java.util.Set<String> openConflictKeys(String job) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        conflicts(job, "OPEN").forEach(c -> keys.add(c.sourceKey()));
+        return keys;
+    }
+
+    private static final String CONFLICT_COLUMNS = "SELECT id, job, run_id, at, sobject, sf_id, source_key, conflict_values,"
+            + " sf_modstamp, status, resolved_at, resolved_by FROM sync_conflict";
+
+    private List<Conflict> conflictsWhere(String q, Object... params) {
+        List<Conflict> out = new ArrayList<>();
+        sql.retrying("read conflicts", () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long run = rs.getLong(3);
+                        out.add(new Conflict(rs.getLong(1), rs.getString(2), rs.wasNull() ? null : run, instant(rs, 4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9),
+                                rs.getString(10), instant(rs, 11), rs.getString(12)));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /**
+     * Closes an open conflict (TOOK_SALESFORCE or TOOK_SOURCE) in the caller's transaction; false when it
+     * was not open any more (resolved by someone else meanwhile).
+     */
+    public static boolean resolve(Connection c, long id, String status, String by) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_conflict SET status = ?, resolved_at = ?,"
+                + " resolved_by = ? WHERE id = ? AND status = 'OPEN'")) {
+            ps.setString(1, status);
+            ps.setObject(2, SqlSupport.now());
+            ps.setString(3, by);
+            ps.setLong(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    // --- a page, in the caller's transaction ------------------------------------------------------------
+
+    /** Records a poll page: log rows (direction INBOUND), links, conflicts, cursors and the run's counts. */
+    public static void record(Connection c, PageWrite p) throws SQLException {
+        SyncStore.insertLog(c, p.runId(), p.job(), "INBOUND", p.outcomes(), p.versions());
+        SyncStore.upsertLinks(c, p.job(), p.personLinks(), p.unlinkPeople());
+        upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords());
+        for (Conflict k : p.conflicts()) {
+            if (k.id() > 0) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE sync_conflict SET conflict_values = ?,"
+                        + " sf_modstamp = ?, run_id = ? WHERE id = ? AND status = 'OPEN'")) {
+                    ps.setString(1, k.values());
+                    ps.setObject(2, offset(k.sfModstamp()));
+                    ps.setLong(3, p.runId());
+                    ps.setLong(4, k.id());
+                    ps.executeUpdate();
+                }
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_conflict (job, run_id, at, sobject, sf_id,"
+                    + " source_key, conflict_values, sf_modstamp, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, p.job());
+                ps.setLong(2, p.runId());
+                ps.setObject(3, SqlSupport.now());
+                ps.setString(4, k.sobject());
+                ps.setString(5, k.sfId());
+                ps.setString(6, k.sourceKey());
+                ps.setString(7, k.values());
+                ps.setObject(8, offset(k.sfModstamp()));
+                ps.setString(9, k.status());
+                ps.executeUpdate();
+            }
+        }
+        for (Cursor k : p.cursors()) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sync_cursor SET modstamp = ?, last_id = ?, polled_at = ?"
+                    + " WHERE job = ? AND sobject = ?")) {
+                ps.setObject(1, offset(k.modstamp()));
+                ps.setString(2, k.lastId());
+                ps.setObject(3, SqlSupport.now());
+                ps.setString(4, p.job());
+                ps.setString(5, k.sobject());
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_cursor (job, sobject, modstamp, last_id,"
+                        + " polled_at) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setString(1, p.job());
+                    ps.setString(2, k.sobject());
+                    ps.setObject(3, offset(k.modstamp()));
+                    ps.setString(4, k.lastId());
+                    ps.setObject(5, SqlSupport.now());
+                    ps.executeUpdate();
+                }
+            }
+        }
+        SyncStore.countInRun(c, p.runId(), p.outcomes(), p.apiCallsSoFar());
+    }
+
+    private static void upsertRecordLinks(Connection c, String job, List<RecordLink> links, List<RecordLink> unlinks)
+            throws SQLException {
+        List<RecordLink> deletes = new ArrayList<>(unlinks);
+        deletes.addAll(links);
+        if (!deletes.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM sync_record_link WHERE job = ? AND sobject = ? AND (source_key = ? OR sf_id = ?)")) {
+                for (RecordLink l : deletes) {
+                    ps.setString(1, job);
+                    ps.setString(2, l.sobject());
+                    ps.setString(3, l.sourceKey());
+                    ps.setString(4, l.sfId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (links.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_record_link (job, sobject, source_key, sf_id,"
+                + " sf_modstamp, synced_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            OffsetDateTime now = SqlSupport.now();
+            for (RecordLink l : links) {
+                ps.setString(1, job);
+                ps.setString(2, l.sobject());
+                ps.setString(3, l.sourceKey());
+                ps.setString(4, l.sfId());
+                ps.setObject(5, offset(l.sfModstamp()));
+                ps.setObject(6, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Sets the payload hash of people links (what an outbound run compares a row's mapping with). */
+    public void payloadHashes(String job, Map<String, String> hashByKey) {
+        if (hashByKey.isEmpty()) {
+            return;
+        }
+        sql.retrying("update payload hashes of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE sync_link SET payload_hash = ? WHERE job = ? AND source_key = ?")) {
+                for (Map.Entry<String, String> e : hashByKey.entrySet()) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, job);
+                    ps.setString(3, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static OffsetDateTime offset(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}
