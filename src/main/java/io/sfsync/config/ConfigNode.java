@@ -96,7 +96,8 @@ final class ConfigNode {
 
     String requiredString(String key) {
         String s = string(key, null);
-        if (s == null || s.isBlank()) {
+        // a section left out altogether is reported once, by whoever requires it (or not at all where it is optional)
+        if ((s == null || s.isBlank()) && !isMissing()) {
             get(key).error("is required");
         }
         return s;

@@ -157,7 +157,8 @@ public final class SyncConfigLoader {
         List<String> matchIn = v.get(ConfigKeys.Job.MATCH_IN);
         List<JobConfig.MatchKey> matchBy = v.get(ConfigKeys.Job.MATCH_BY);
         String externalIdField = v.get(ConfigKeys.Job.EXTERNAL_ID_FIELD);
-        if (matchBy.contains(JobConfig.MatchKey.EXTERNALID) && externalIdField == null) {
+        if (matchBy.contains(JobConfig.MatchKey.EXTERNALID) && externalIdField == null
+                && direction != JobConfig.Direction.INBOUND) {
             v.node(ConfigKeys.Job.EXTERNAL_ID_FIELD).error("is required when matchBy includes externalId");
         }
         Section.Values dup = v.get(ConfigKeys.Job.DUPLICATE_RULES);
@@ -189,6 +190,15 @@ public final class SyncConfigLoader {
                 rules.add(fieldRule(field, objectNode.get(field), direction));
             }
             fields.put(object, rules);
+        }
+        if (direction == JobConfig.Direction.BOTH) {
+            for (Map.Entry<String, List<FieldRule>> e : fields.entrySet()) {
+                boolean comesIn = e.getValue().stream().anyMatch(FieldRule::inbound);
+                if (comesIn && !inbound.targets().containsKey(e.getKey()) && !inbound.targets().isEmpty()) {
+                    fieldsNode.get(e.getKey()).error("has fields from Salesforce, but the job polls no " + e.getKey()
+                            + ": add it under inbound.objects, or give its fields direction: to_salesforce");
+                }
+            }
         }
         if (direction == JobConfig.Direction.INBOUND) {
             return new JobConfig(name, cron, direction, source, segments, segment, null, createAs, matchIn, matchBy,
@@ -264,6 +274,11 @@ public final class SyncConfigLoader {
                 t.node(ConfigKeys.InboundObject.ACCOUNT_COLUMN).error("needs Account under inbound.objects: the table"
                         + " whose rows the column points to");
             }
+            if (t.get(ConfigKeys.InboundObject.NEW_ROWS) == InboundConfig.NewRows.INSERT
+                    && t.get(ConfigKeys.InboundObject.NEW_KEY) == null) {
+                t.node(ConfigKeys.InboundObject.NEW_KEY).error("is required when newRows is insert (the default): the key"
+                        + " of a row inserted for a new record (sequence:<name> or field:<Field>), or set newRows: skip");
+            }
             targets.put(object, new InboundConfig.Target(object, table, t.get(ConfigKeys.InboundObject.KEY),
                     t.get(ConfigKeys.InboundObject.CHANGED_AT), columnMap(t.get(ConfigKeys.InboundObject.COLUMNS), false),
                     t.get(ConfigKeys.InboundObject.NEW_ROWS), trimmed(t.get(ConfigKeys.InboundObject.NEW_KEY)),
@@ -338,11 +353,13 @@ public final class SyncConfigLoader {
         Section.Values v = ConfigKeys.Field.SECTION.read(n);
         String from = v.get(ConfigKeys.Field.FROM);
         String value = v.get(ConfigKeys.Field.VALUE);
-        FieldRule.Direction direction = switch (jobDirection) {
-            case OUTBOUND -> FieldRule.Direction.TO_SALESFORCE;
-            case INBOUND -> FieldRule.Direction.FROM_SALESFORCE;
-            case BOTH -> FieldRule.Direction.BOTH;
-        };
+        // a constant only goes to Salesforce; a column goes the job's way
+        FieldRule.Direction direction = value != null && from == null ? FieldRule.Direction.TO_SALESFORCE
+                : switch (jobDirection) {
+                    case OUTBOUND -> FieldRule.Direction.TO_SALESFORCE;
+                    case INBOUND -> FieldRule.Direction.FROM_SALESFORCE;
+                    case BOTH -> FieldRule.Direction.BOTH;
+                };
         if (v.node(ConfigKeys.Field.DIRECTION).value() != null) {
             direction = v.get(ConfigKeys.Field.DIRECTION);
             if (jobDirection == JobConfig.Direction.OUTBOUND && direction != FieldRule.Direction.TO_SALESFORCE) {

@@ -781,6 +781,7 @@ public final class InboundSync {
             }
         }
         boolean oneDatabase = ctx.tables().dataSource() == ctx.store().dataSource();
+        Map<String, String> inSyncBefore = ctx.writes() ? rowsInSyncOutbound(ctx, page) : Map.of();
         if (ctx.writes()) {
             try (Connection c = ctx.tables().dataSource().getConnection()) {
                 c.setAutoCommit(false);
@@ -813,7 +814,7 @@ public final class InboundSync {
                     s.durable.put(o, cur);
                 }
             });
-            echoes(ctx, page);
+            echoes(ctx, inSyncBefore);
         } else if (ctx.logs()) {
             try (Connection c = ctx.store().dataSource().getConnection()) {
                 c.setAutoCommit(false);
@@ -929,29 +930,53 @@ public final class InboundSync {
         }
         List<InboundStore.Cursor> cursors = new ArrayList<>();
         page.cursors().forEach((o, c) -> cursors.add(new InboundStore.Cursor(o, c.modstamp(), c.lastId())));
-        return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, links, unlinkPeople, recordLinks,
-                unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar());
+        // one row, one link: a converted Lead and its Contact in one page link the row once, to the Contact
+        Map<String, Link> linkByKey = new LinkedHashMap<>();
+        links.forEach(l -> linkByKey.put(l.sourceKey(), l));
+        Map<String, InboundStore.RecordLink> recordByKey = new LinkedHashMap<>();
+        recordLinks.forEach(l -> recordByKey.put(l.sobject() + "|" + l.sourceKey(), l));
+        return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, new ArrayList<>(linkByKey.values()),
+                unlinkPeople, new ArrayList<>(recordByKey.values()), unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar());
     }
 
     /**
-     * A job that also sends: the rows this page wrote get the payload hash an outbound run computes for
-     * them now, so the next outbound pass finds them unchanged and sends nothing back.
+     * A job that also sends: the people rows this page writes whose outbound payload, before the write, is
+     * the one their link says Salesforce has (nothing waits to go out): key → link hash.
      */
-    private static void echoes(Context ctx, InboundPage page) {
+    private static Map<String, String> rowsInSyncOutbound(Context ctx, InboundPage page) {
         if (!ctx.job().outbound()) {
-            return;
+            return Map.of();
         }
-        List<String> keys = new ArrayList<>();
+        Map<String, String> linkHash = new HashMap<>();
         for (InboundWork w : page.works()) {
             Action a = w.outcome().action();
-            if (w.target.isPerson() && w.sourceKey != null && !w.unlink
-                    && (a == Action.CREATED || a == Action.UPDATED || a == Action.LINKED || (a == Action.CONFLICT
-                            && "MERGED".equals(w.outcome().reason())) || (a == Action.SKIPPED && "NO_CHANGE".equals(w.outcome().reason())))) {
-                keys.add(w.sourceKey);
+            if (w.target.isPerson() && w.sourceKey != null && !w.unlink && !w.insert && !w.changes.isEmpty()
+                    && w.link != null && w.link.payloadHash() != null && (a == Action.UPDATED || a == Action.CONFLICT)) {
+                linkHash.put(w.sourceKey, w.link.payloadHash());
             }
         }
-        if (!keys.isEmpty()) {
-            ctx.store().payloadHashes(ctx.job().name(), ctx.outboundHashes(keys));
+        if (linkHash.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> now = ctx.outboundHashes(linkHash.keySet());
+        Map<String, String> inSync = new HashMap<>();
+        linkHash.forEach((k, h) -> {
+            if (h.equals(now.get(k))) {
+                inSync.put(k, h);
+            }
+        });
+        return inSync;
+    }
+
+    /**
+     * The rows written from Salesforce that had nothing waiting to go out get the payload hash an outbound
+     * run computes for them now, so the next outbound pass finds them unchanged and sends nothing back. A
+     * row that had source changes of its own keeps its link's hash: those still go out (the outbound diff
+     * leaves out the values that came from Salesforce, which it already has).
+     */
+    private static void echoes(Context ctx, Map<String, String> inSyncBefore) {
+        if (!inSyncBefore.isEmpty()) {
+            ctx.store().payloadHashes(ctx.job().name(), ctx.outboundHashes(inSyncBefore.keySet()));
         }
     }
 }

@@ -76,6 +76,11 @@ public final class SourceTables {
         });
     }
 
+    /** Forgets what it knows of the tables' columns (read again on first use: a run sees today's schema). */
+    public void refresh() {
+        columns.clear();
+    }
+
     /** The problem with a configured column, or null when the table has it. */
     public String missingColumn(InboundConfig.Target t, String column) {
         return columns(t.table()).containsKey(column.toLowerCase(Locale.ROOT)) ? null
@@ -126,10 +131,17 @@ public final class SourceTables {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int j = 0; j < chunk.size(); j++) {
                         String v = ignoreCase ? chunk.get(j).toLowerCase(Locale.ROOT) : chunk.get(j);
-                        if (ignoreCase) {
-                            ps.setString(j + 1, v);
+                        Object typed;
+                        try {
+                            typed = ignoreCase ? v : convert(t, column, v, "matchOn " + column);
+                        } catch (BadValue e) {
+                            typed = null; // a value the column cannot hold matches no row
+                        }
+                        if (typed == null) {
+                            Column type = columns(t.table()).get(column.toLowerCase(Locale.ROOT));
+                            ps.setNull(j + 1, type == null ? Types.VARCHAR : type.sqlType());
                         } else {
-                            bind(ps, j + 1, t, column, v, "matchOn " + column);
+                            ps.setObject(j + 1, typed);
                         }
                     }
                     try (ResultSet rs = ps.executeQuery()) {

@@ -47,6 +47,9 @@ public final class MappingProcessor {
         for (Map.Entry<String, List<FieldRule>> e : job.fields().entrySet()) {
             Map<String, Object> objectValues = new LinkedHashMap<>();
             for (FieldRule rule : e.getValue()) {
+                if (!rule.outbound()) {
+                    continue; // only flows from Salesforce into its column
+                }
                 try {
                     boolean[] fromDefault = {false};
                     Object v = value(e.getKey(), rule, row, errors, fromDefault);

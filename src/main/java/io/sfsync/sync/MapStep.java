@@ -39,6 +39,11 @@ public final class MapStep {
                 w.settle(Action.SKIPPED, "DO_NOT_CONTACT", run.job.doNotContactColumn() + " is set");
                 continue;
             }
+            if (run.openConflicts.contains(w.key())) {
+                w.settle(Action.SKIPPED, "CONFLICT_OPEN", "row " + w.key() + " and its Salesforce record differ and wait"
+                        + " for an operator (sfsync conflicts " + run.job.name() + "): nothing is sent until then");
+                continue;
+            }
             MappedRecord m = w.mapped;
             if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null) {
                 w.settle(new Outcome(w.key(), w.link.sobject(), w.link.sfId(), Action.SKIPPED, "NO_CHANGE",

@@ -84,11 +84,26 @@ public final class OverwriteStep {
             // a default stands in for a missing value: it fills a blank, never replaces what Salesforce has
             boolean defaulted = w.mapped.isDefaulted(w.targetObject, rule.field());
             boolean allowed = externalId ? isBlank(current)
-                    : permits(rule, info, current, w.current) && (!defaulted || isBlank(current));
+                    : permits(rule, info, current, w.current) && (!defaulted || isBlank(current))
+                    && (rule.direction() != FieldRule.Direction.BOTH || io.sfsync.inbound.FieldMerge.outbound(rule, value,
+                            current, w.row.changedAt(), lastModified(w.current)));
             if (allowed && !same(f, current, value)) {
                 w.payload.put(f.name(), value);
                 w.diff.put(f.name(), new Object[] {current, value});
             }
+        }
+    }
+
+    private static java.time.Instant lastModified(Map<String, Object> record) {
+        Object v = record == null ? null : record.get("LastModifiedDate");
+        if (v == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(v.toString().replaceFirst("\\+0000$", "Z")
+                    .replaceFirst("([+-]\\d{2})(\\d{2})$", "$1:$2")).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

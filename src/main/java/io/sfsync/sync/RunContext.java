@@ -63,6 +63,10 @@ public final class RunContext {
     volatile String stopStatus;
     /** The status the run was closed with, once closed. */
     String finishedStatus;
+    /** Salesforce → source: where this run's polls stand (jobs with direction inbound or both), else null. */
+    io.sfsync.inbound.InboundSync.State inbound;
+    /** The source keys with a conflict waiting for an operator: an outbound pass leaves them alone. */
+    java.util.Set<String> openConflicts = java.util.Set.of();
     final List<Outcome> outcomes = new ArrayList<>();
     final List<RecordWork> planned = new ArrayList<>();
     java.util.function.Consumer<RecordWork> planSink;

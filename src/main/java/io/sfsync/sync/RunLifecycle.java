@@ -56,7 +56,7 @@ public final class RunLifecycle {
         }
         SyncStore store = services.store();
         RunContext run = new RunContext(job, mode, trigger, seg, store,
-                new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
+                job.source() == null ? null : new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
                 progress == null ? s -> { } : progress, services.metrics());
         run.createAs = createAs != null ? createAs : job.createAs();
         if (!running.add(jobName)) {
@@ -82,7 +82,7 @@ public final class RunLifecycle {
             }
             try {
                 store.abortStaleRuns(jobName); // safe: no other run of this job is in progress here
-                run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN);
+                run.runId = store.startRun(jobName, trigger, seg, mode == RunContext.Mode.DRY_RUN, job.direction().name());
                 store.leaseRun(jobName, run.lease.token, run.runId);
                 run.intents = store.openIntents(jobName);
             } catch (RuntimeException e) {
@@ -99,6 +99,12 @@ public final class RunLifecycle {
             if (state.paused() && mode == RunContext.Mode.RUN) {
                 run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
                 return run;
+            }
+            if (job.polls()) {
+                run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
+            }
+            if (job.polls() && job.outbound()) {
+                run.openConflicts = store.inbound().openConflictKeys(jobName);
             }
             try {
                 loadMetadata(run);
@@ -227,10 +233,20 @@ public final class RunLifecycle {
             subs.add(sf.subrequest("GET", "query?q=" + java.net.URLEncoder.encode(fallbackQuery,
                     java.nio.charset.StandardCharsets.UTF_8), "fallbackOwner", null));
         }
+        if (run.inbound != null) {
+            // the first poll page rides on this call: a poll that finds nothing costs this one call
+            subs.addAll(io.sfsync.inbound.InboundSync.firstPage(sf, run.job, run.inbound));
+        }
         List<JsonNode> responses = run.composite(subs, Map.of(), true);
         Map<String, ObjectInfo> describe = new LinkedHashMap<>();
+        if (run.inbound != null) {
+            io.sfsync.inbound.InboundSync.firstAnswers(run.inbound, responses);
+        }
         for (JsonNode r : responses) {
             String ref = r.path("referenceId").asText();
+            if (ref.startsWith("poll")) {
+                continue; // a refused poll is reported by the poll step, after the describes are checked
+            }
             if (r.path("httpStatusCode").asInt() >= 300) {
                 throw new ConfigurationProblem("Salesforce refused " + ref + ": " + r.path("body"));
             }
@@ -288,9 +304,10 @@ public final class RunLifecycle {
                 if (f == null) {
                     problems.add("jobs." + run.job.name() + ".fields." + e.getKey() + "." + rule.field()
                             + ": Salesforce has no such field on " + e.getKey());
-                } else if (!f.createable() && !f.updateable()) {
+                } else if (rule.outbound() && !f.createable() && !f.updateable()) {
                     problems.add("jobs." + run.job.name() + ".fields." + e.getKey() + "." + rule.field()
-                            + ": the field is not writable for the integration user");
+                            + ": the field is not writable for the integration user (a formula or system field can"
+                            + " only be direction: from_salesforce)");
                 }
             }
         }

@@ -18,6 +18,7 @@ import static io.sfsync.exchange.ExchangeKeys.KEYS;
 import static io.sfsync.exchange.ExchangeKeys.MODE;
 import static io.sfsync.exchange.ExchangeKeys.MORE;
 import static io.sfsync.exchange.ExchangeKeys.OBSERVER;
+import static io.sfsync.exchange.ExchangeKeys.POLL_MORE;
 import static io.sfsync.exchange.ExchangeKeys.PREPARE;
 import static io.sfsync.exchange.ExchangeKeys.RUN;
 import static io.sfsync.exchange.ExchangeKeys.SEGMENT;
@@ -40,6 +41,10 @@ public final class SyncSteps {
     public static final String RUN_JOB = "direct:sfsync-run-job";
     /** The shipped outbound flow (routes/outbound-sync.camel.yaml). */
     public static final String OUTBOUND_FLOW = "direct:sfsync-outbound";
+    /** The shipped inbound flow (routes/inbound-sync.camel.yaml): jobs with direction inbound. */
+    public static final String INBOUND_FLOW = "direct:sfsync-inbound";
+    /** The shipped flow of jobs with direction both (routes/inbound-sync.camel.yaml): poll, then send. */
+    public static final String BIDIRECTIONAL_FLOW = "direct:sfsync-bidirectional";
     /** The shipped prepare-batch route (routes/outbound-sync.camel.yaml). */
     public static final String PREPARE_BATCH = "direct:sfsync-prepare-batch";
     public static final String DEAD_LETTER = "direct:dead-letter-to-sync-log";
@@ -104,6 +109,28 @@ public final class SyncSteps {
             new Step("direct:sfsync-finish-run", "outbound-sync",
                     "closes the run: status, counts and the plain-language summary in sync_run; releases the lease",
                     "property " + RUN, "body: the run; header " + STATUS),
+            new Step("direct:sfsync-poll", "inbound-sync",
+                    "the next page of Salesforce's changes: for every polled object the records after its"
+                            + " (SystemModstamp, Id) cursor, ordered by both, through queryAll (deleted and merged"
+                            + " records too), five objects to ONE Composite call; the first page rides on start-run's"
+                            + " call, so a poll that finds nothing costs one call",
+                    "property " + RUN, "body: the page (InboundPage); property " + POLL_MORE),
+            new Step("direct:sfsync-inbound-match", "inbound-sync",
+                    "each record's row: its link; a converted Lead's person relinked to the Contact; a merged"
+                            + " record's row relinked to the survivor; a record not linked found by matchOn, else new;"
+                            + " versions recorded before (the overlap window) set aside; a Contact's Account without a"
+                            + " row read in ONE more call",
+                    "body: the page", "body: the page"),
+            new Step("direct:sfsync-inbound-merge", "inbound-sync",
+                    "the columns each record changes, by each field's direction and merge rule (a blank never wins);"
+                            + " the Account's address first for Contacts, ADDRESS_INCOMPLETE; conflicts on first links"
+                            + " (ask: held, merge: the rules decide); deletes flag, delete or leave the row; NO_CHANGE",
+                    "body: the page", "body: the page, each record settled"),
+            new Step("direct:sfsync-inbound-apply", "inbound-sync",
+                    "the page's rows (JDBC batches), sync_log rows (direction INBOUND), links, conflicts and cursors"
+                            + " in one transaction; a value that does not fit its column is an ERROR naming record and"
+                            + " column; for a job that also sends, the rows' payload hashes so nothing echoes back",
+                    "body: the page", "-"),
             new Step(DEAD_LETTER, "sfsync-flow (route configuration)",
                     "a failed step: the rows of the batch in flight no step had settled are logged PENDING (STEP_FAILED)"
                             + " with the reason, those already written keep CREATED/UPDATED and their links; the run ends"
@@ -137,6 +164,7 @@ public final class SyncSteps {
     private final WriteStep write;
     private final RecordStep record = new RecordStep();
     private final DeadLetterStep deadLetter;
+    private final InboundSteps inbound;
     private ProducerTemplate template;
 
     public SyncSteps(SyncServices services, long retryBackoffMs, CamelContext camel) {
@@ -147,6 +175,7 @@ public final class SyncSteps {
         this.accounts = new AccountStep(writer);
         this.write = new WriteStep(writer);
         this.deadLetter = new DeadLetterStep(lifecycle, record);
+        this.inbound = new InboundSteps(services);
     }
 
     /** Defines the step routes on the builder. */
@@ -199,6 +228,7 @@ public final class SyncSteps {
             e.getMessage().setHeader(STATUS, lifecycle.finishOnce(run));
             e.getMessage().setBody(run);
         });
+        inbound.configure(rb);
         route(rb, DEAD_LETTER, "dead-letter-to-sync-log")
                 .process(deadLetter::handle)
                 .log(LoggingLevel.ERROR, "Run of ${header." + JOB + "} stopped: ${exchangeProperty." + STOP_REASON + "}");
@@ -230,6 +260,7 @@ public final class SyncSteps {
         }
         e.setProperty(RUN, run);
         e.setProperty(MORE, run.more());
+        e.setProperty(POLL_MORE, run.inbound != null && run.stopReason == null);
     }
 
     /** Runs the prepare-batch route for one batch, on the calling thread, and hands back its batch. */
@@ -278,7 +309,14 @@ public final class SyncSteps {
     public String flowOf(String job) {
         var j = job == null ? null : services.config().jobs().get(job);
         String own = j == null ? null : j.route();
-        return own != null ? own : OUTBOUND_FLOW;
+        if (own != null) {
+            return own;
+        }
+        return j == null ? OUTBOUND_FLOW : switch (j.direction()) {
+            case OUTBOUND -> OUTBOUND_FLOW;
+            case INBOUND -> INBOUND_FLOW;
+            case BOTH -> BIDIRECTIONAL_FLOW;
+        };
     }
 
     @SuppressWarnings("unchecked")

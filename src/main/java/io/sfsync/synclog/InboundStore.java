@@ -341,6 +341,16 @@ public final class InboundStore {
         SyncStore.countInRun(c, p.runId(), p.outcomes(), p.apiCallsSoFar());
     }
 
+    /** Writes one person link in the caller's transaction (replacing the row's link, if any). */
+    public static void linkPerson(Connection c, Link link) throws SQLException {
+        SyncStore.upsertLinks(c, link.job(), List.of(link), List.of());
+    }
+
+    /** Writes one record link in the caller's transaction (replacing the row's or the record's, if any). */
+    public static void linkRecord(Connection c, String job, RecordLink link) throws SQLException {
+        upsertRecordLinks(c, job, List.of(link), List.of());
+    }
+
     private static void upsertRecordLinks(Connection c, String job, List<RecordLink> links, List<RecordLink> unlinks)
             throws SQLException {
         List<RecordLink> deletes = new ArrayList<>(unlinks);

@@ -142,7 +142,8 @@ final class SyncHarness implements AutoCloseable {
     void reset() {
         emulator.reset();
         sql("DELETE FROM touchpoint", "DELETE FROM person", "DELETE FROM company", "DELETE FROM sync_log",
-                "DELETE FROM sync_link", "DELETE FROM sync_state", "DELETE FROM sync_intent", "DELETE FROM sync_run");
+                "DELETE FROM sync_link", "DELETE FROM sync_state", "DELETE FROM sync_intent", "DELETE FROM sync_cursor",
+                "DELETE FROM sync_record_link", "DELETE FROM sync_conflict", "DELETE FROM sync_run");
     }
 
     RunContext run(String job) {

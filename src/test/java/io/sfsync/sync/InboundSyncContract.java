@@ -1,0 +1,594 @@
+package io.sfsync.sync;
+
+import static io.sfsync.sync.SyncHarness.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.sfsync.emulator.EmulatedOrg;
+import io.sfsync.emulator.rules.RecordSaver;
+import io.sfsync.inbound.Conflicts;
+import io.sfsync.inbound.SourceTables;
+import io.sfsync.synclog.InboundStore;
+import io.sfsync.synclog.Link;
+import io.sfsync.synclog.SyncStore;
+
+/**
+ * Salesforce → source, through the shipped inbound flow against the emulator and a real database: new
+ * records become rows (companies first), changes update them by each field's direction and merge rule,
+ * deletes unlink and flag, merges and conversions relink, first links that differ are held as conflicts,
+ * and the (SystemModstamp, Id) cursor loses and repeats nothing across page boundaries, ties and late
+ * commits. Subclasses run it on H2 and PostgreSQL.
+ */
+abstract class InboundSyncContract {
+
+    /** The jobs of these tests: pages of three records, so a handful of records crosses page boundaries. */
+    static final String INBOUND_JOBS = """
+              crm: &crm
+                every: 15m
+                direction: inbound
+                inbound: &crminbound
+                  onDelete: flag
+                  deletedFlag: sf_deleted
+                  onConflict: ask
+                  addressIncompleteFlag: address_incomplete
+                  pageSize: 3
+                  objects:
+                    Account: {table: company, key: id, changedAt: updated_at, newKey: "sequence:company_ids"}
+                    Lead: {table: person, key: id, changedAt: updated_at, newKey: "sequence:person_ids",
+                           matchOn: {Sfsync_Person_Id__c: id, Email: email}}
+                    Contact: {table: person, key: id, changedAt: updated_at, newKey: "sequence:person_ids",
+                              matchOn: {Sfsync_Person_Id__c: id, Email: email}, accountColumn: company_id}
+                fields: &crmfields
+                  Account:
+                    Name: {from: name}
+                    Website: {from: website}
+                  Lead:
+                    FirstName: {from: first_name}
+                    LastName: {from: last_name}
+                    Email: {from: email}
+                    Title: {from: title}
+                    Street: {from: street}
+                    City: {from: city}
+                    State: {from: state}
+                    PostalCode: {from: postal_code}
+                  Contact:
+                    FirstName: {from: first_name}
+                    LastName: {from: last_name}
+                    Email: {from: email}
+                    Title: {from: title}
+                    MailingStreet: {from: street}
+                    MailingCity: {from: city}
+                    MailingState: {from: state}
+                    MailingPostalCode: {from: postal_code}
+              crm_merge:
+                <<: *crm
+                inbound:
+                  <<: *crminbound
+                  onConflict: merge
+              crm_existing:
+                <<: *crm
+                inbound:
+                  onDelete: delete
+                  objects:
+                    Contact: {table: person, key: id, changedAt: updated_at, newRows: skip, matchOn: {Email: email}}
+                fields:
+                  Contact:
+                    LastName: {from: last_name}
+                    Email: {from: email}
+                    Title: {from: title}
+              twoway:
+                <<: *people
+                direction: both
+                inbound:
+                  objects:
+                    Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}
+                    Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}
+                fields:
+                  Lead:
+                    FirstName: {from: first_name}
+                    LastName:  {from: last_name, default: "[Unknown]"}
+                    Email:     {from: email, transform: [trim, lowercase]}
+                    Company:   {from: company_name, default: "[Not Provided]", direction: to_salesforce}
+                    Title:     {from: title, merge: salesforce_unless_blank}
+                    Phone:     {from: phone, merge: source_unless_blank}
+                    LeadSource: {from: lead_source, direction: from_salesforce}
+                    Status:    {value: "Open - Not Contacted", overwrite: never}
+                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
+                  Contact:
+                    FirstName: {from: first_name}
+                    LastName:  {from: last_name, default: "[Unknown]"}
+                    Email:     {from: email, transform: [trim, lowercase]}
+                    Title:     {from: title, merge: salesforce_unless_blank}
+                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
+                  Account:
+                    Name:      {from: company_name, direction: to_salesforce}
+            """;
+
+    abstract SyncHarness sync();
+
+    @BeforeEach
+    void clean() {
+        sync().reset();
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    /** A Salesforce user's edit (LastModifiedDate and SystemModstamp move). */
+    void edit(String object, String id, Map<String, Object> fields) {
+        EmulatedOrg org = sync().emulator.org();
+        org.store().atomically(tx -> new RecordSaver(org).update(object, id, fields,
+                RecordSaver.Options.system(org.integrationUserId(), tx)));
+    }
+
+    void delete(String object, String id) {
+        EmulatedOrg org = sync().emulator.org();
+        org.store().atomically(tx -> {
+            new RecordSaver(org).delete(object, id, RecordSaver.Options.system(org.integrationUserId(), tx));
+            return null;
+        });
+    }
+
+    List<Map<String, Object>> rows(String sql, Object... params) {
+        try (Connection c = sync().runtime.source().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnName(i).toLowerCase(), rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Map<String, Object> personByEmail(String email) {
+        List<Map<String, Object>> r = rows("SELECT * FROM person WHERE email = ?", email);
+        assertThat(r).as("person rows with %s", email).hasSize(1);
+        return r.get(0);
+    }
+
+    long count(String sql, Object... params) {
+        return ((Number) rows(sql, params).get(0).values().iterator().next()).longValue();
+    }
+
+    static Map<String, Object> contact(String ref, String last, String email, Object... more) {
+        Map<String, Object> m = rec("_ref", ref, "LastName", last, "Email", email);
+        for (int i = 0; i < more.length; i += 2) {
+            m.put((String) more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    List<SyncStore.LogEntry> log(RunContext run) {
+        return sync().log(run);
+    }
+
+    SyncStore.LogEntry logOf(RunContext run, String sfId) {
+        return log(run).stream().filter(e -> sfId.equals(e.sfId())).findFirst()
+                .orElseThrow(() -> new AssertionError("no sync_log row for " + sfId + " in " + log(run)));
+    }
+
+    // --- new records, companies first -------------------------------------------------------------------
+
+    @Test
+    void newContactsAndAccountsBecomeRowsWithTheContactsCompany() {
+        Map<String, String> ids = sync().org(Map.of(
+                "Account", List.of(rec("_ref", "acme", "Name", "Acme", "Website", "acme.example")),
+                "Contact", List.of(contact("ana", "Silva", "ana@acme.example", "FirstName", "Ana", "AccountId", "@acme",
+                        "Title", "CTO"), contact("bo", "Berg", "bo@else.example"))));
+
+        RunContext run = sync().run("crm");
+
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(run.counts().created()).isEqualTo(3);
+        Map<String, Object> company = rows("SELECT * FROM company WHERE name = 'Acme'").get(0);
+        Map<String, Object> ana = personByEmail("ana@acme.example");
+        assertThat(ana).containsEntry("first_name", "Ana").containsEntry("title", "CTO");
+        assertThat(ana.get("company_id")).isEqualTo(company.get("id"));
+        assertThat(((Number) ana.get("id")).longValue()).isGreaterThan(1_000_000);
+        assertThat(personByEmail("bo@else.example").get("company_id")).isNull();
+        assertThat(log(run)).hasSize(3).allSatisfy(e -> {
+            assertThat(e.direction()).isEqualTo("INBOUND");
+            assertThat(e.action()).isEqualTo("CREATED");
+        });
+        Link link = sync().store().links("crm", List.of(String.valueOf(ana.get("id")))).get(String.valueOf(ana.get("id")));
+        assertThat(link.sfId()).isEqualTo(ids.get("ana"));
+        assertThat(link.sobject()).isEqualTo("Contact");
+        assertThat(sync().store().runHistory().run(run.runId()).orElseThrow().direction()).isEqualTo("INBOUND");
+    }
+
+    @Test
+    void aPollThatFindsNothingCostsOneCallAndLogsNothing() {
+        sync().org(Map.of("Contact", List.of(contact("a", "A", "a@x.example"), contact("b", "B", "b@x.example"))));
+        sync().run("crm");
+
+        RunContext idle = sync().run("crm");
+
+        assertThat(idle.status()).isEqualTo("SUCCEEDED");
+        assertThat(idle.apiCalls()).isEqualTo(1);
+        assertThat(idle.counts().attempted()).isZero();
+        assertThat(log(idle)).isEmpty(); // the overlap window read them again: same versions, set aside
+    }
+
+    @Test
+    void recordsSharingOneSystemModstampAcrossPageBoundariesAreNeitherLostNorRepeated() {
+        Instant tie = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(2, ChronoUnit.HOURS);
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            contacts.add(contact("c" + i, "Tie" + i, "tie" + i + "@x.example", "SystemModstamp",
+                    EmulatedOrg.DATETIME.format(i < 7 ? tie : tie.plusSeconds(1))));
+        }
+        sync().org(Map.of("Contact", contacts));
+
+        RunContext run = sync().run("crm");
+
+        assertThat(run.counts().created()).isEqualTo(8);
+        assertThat(count("SELECT COUNT(*) FROM person WHERE email LIKE 'tie%'")).isEqualTo(8);
+        assertThat(count("SELECT COUNT(DISTINCT email) FROM person WHERE email LIKE 'tie%'")).isEqualTo(8);
+        assertThat(log(run).stream().map(SyncStore.LogEntry::sfId).distinct()).hasSize(8);
+        // three pages of three for 8 Contacts (and the Account and Lead queries done on the first)
+        assertThat(run.apiCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void aLateCommitBehindTheCursorIsCaughtByTheOverlapWindow() {
+        sync().org(Map.of("Contact", List.of(contact("a", "A", "a@late.example"))));
+        sync().run("crm");
+        Instant cursor = sync().store().inbound().cursors("crm").get("Contact").modstamp();
+
+        // committed now, but stamped before the cursor (its transaction started earlier)
+        sync().org(Map.of("Contact", List.of(contact("late", "Late", "late@late.example", "SystemModstamp",
+                EmulatedOrg.DATETIME.format(cursor.minusSeconds(60))))));
+        RunContext run = sync().run("crm");
+
+        assertThat(run.counts().created()).isEqualTo(1);
+        personByEmail("late@late.example");
+        assertThat(log(run)).hasSize(1);
+    }
+
+    @Test
+    void aChangeBetweenPollsUpdatesTheRowAndAnUnchangedReplayIsSetAside() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("a", "Ames", "a@chg.example", "Title", "Dev"),
+                contact("b", "Bell", "b@chg.example"))));
+        sync().run("crm");
+
+        edit("Contact", ids.get("a"), Map.of("Title", "Head of Dev"));
+        RunContext run = sync().run("crm");
+
+        assertThat(personByEmail("a@chg.example")).containsEntry("title", "Head of Dev");
+        assertThat(log(run)).hasSize(1);
+        assertThat(logOf(run, ids.get("a")).action()).isEqualTo("UPDATED");
+        assertThat(logOf(run, ids.get("a")).fields()).isEqualTo("Title");
+    }
+
+    @Test
+    void aBlankInSalesforceNeverReplacesTheRowsValue() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("a", "Ames", "a@blank.example",
+                "Title", "Dev"))));
+        sync().run("crm");
+
+        edit("Contact", ids.get("a"), rec("Title", null, "FirstName", "Al"));
+        sync().run("crm");
+
+        assertThat(personByEmail("a@blank.example")).containsEntry("title", "Dev").containsEntry("first_name", "Al");
+    }
+
+    // --- deletes, merges, conversions, moves --------------------------------------------------------------
+
+    @Test
+    void aDeletedRecordUnlinksAndFlagsItsRow() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("a", "Gone", "gone@del.example"))));
+        sync().run("crm");
+        String key = String.valueOf(personByEmail("gone@del.example").get("id"));
+
+        delete("Contact", ids.get("a"));
+        RunContext run = sync().run("crm");
+
+        assertThat(logOf(run, ids.get("a")).action()).isEqualTo("UNLINKED");
+        assertThat(logOf(run, ids.get("a")).reason()).isEqualTo("DELETED_IN_SALESFORCE");
+        assertThat(personByEmail("gone@del.example")).containsEntry("sf_deleted", true);
+        assertThat(sync().store().links("crm", List.of(key))).isEmpty();
+        assertThat(run.counts().unlinked()).isEqualTo(1);
+        assertThat(run.counts().errors()).isZero();
+    }
+
+    @Test
+    void aDeleteActionOfDeleteRemovesTheRow() {
+        sync().person(501).email("x@deljob.example").with("last_name", "X").insert();
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("x", "X", "x@deljob.example"))));
+        sync().run("crm_existing");
+
+        delete("Contact", ids.get("x"));
+        RunContext run = sync().run("crm_existing");
+
+        assertThat(logOf(run, ids.get("x")).action()).isEqualTo("UNLINKED");
+        assertThat(rows("SELECT * FROM person WHERE id = 501")).isEmpty();
+    }
+
+    @Test
+    void twoLinkedDuplicatesMergedLeaveTheLoserUnlinkedAndTheSurvivorLinked() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("keep", "Keep", "keep@m.example"),
+                contact("lose", "Lose", "lose@m.example"))));
+        sync().run("crm");
+        String loserRow = String.valueOf(personByEmail("lose@m.example").get("id"));
+        String keeperRow = String.valueOf(personByEmail("keep@m.example").get("id"));
+
+        sync().emulator.merge("Contact", ids.get("keep"), List.of(ids.get("lose")));
+        RunContext run = sync().run("crm");
+
+        assertThat(logOf(run, ids.get("lose")).action()).isEqualTo("UNLINKED");
+        assertThat(logOf(run, ids.get("lose")).reason()).isEqualTo("MERGED");
+        assertThat(sync().store().links("crm", List.of(loserRow))).isEmpty();
+        assertThat(sync().store().links("crm", List.of(keeperRow)).get(keeperRow).sfId()).isEqualTo(ids.get("keep"));
+    }
+
+    @Test
+    void aMergedRecordsRowIsRelinkedToTheSurvivor() {
+        sync().person(601).email("dup@m.example").with("last_name", "Dup").insert();
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("dup", "Dup", "dup@m.example"))));
+        sync().run("crm_existing"); // row 601 found by email; the survivor below has no row of its own
+        Map<String, String> master = sync().org(Map.of("Contact", List.of(contact("master", "Master", "master@m.example"))));
+        sync().run("crm_existing"); // the master is linked to no row and the job inserts none
+
+        sync().emulator.merge("Contact", master.get("master"), List.of(ids.get("dup")));
+        RunContext run = sync().run("crm_existing");
+
+        assertThat(logOf(run, master.get("master")).action()).isEqualTo("LINKED");
+        assertThat(logOf(run, master.get("master")).reason()).isEqualTo("MERGED");
+        assertThat(sync().store().links("crm_existing", List.of("601")).get("601").sfId()).isEqualTo(master.get("master"));
+    }
+
+    @Test
+    void aConvertedLeadsPersonBecomesTheContactAndTakesItsValues() {
+        Map<String, String> ids = sync().org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Lee", "Company", "Co",
+                "Email", "lee@conv.example", "Title", "Intern"))));
+        sync().run("crm");
+        String row = String.valueOf(personByEmail("lee@conv.example").get("id"));
+
+        Map<String, String> converted = sync().emulator.convertLead(ids.get("l"), null, null);
+        String contactId = converted.get("contactId");
+        edit("Contact", contactId, Map.of("Title", "Engineer"));
+        RunContext run = sync().run("crm");
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+
+        assertThat(count("SELECT COUNT(*) FROM person WHERE email = 'lee@conv.example'")).isEqualTo(1);
+        assertThat(personByEmail("lee@conv.example")).containsEntry("title", "Engineer");
+        Link link = sync().store().links("crm", List.of(row)).get(row);
+        assertThat(link.sobject()).isEqualTo("Contact");
+        assertThat(link.sfId()).isEqualTo(contactId);
+        assertThat(log(run).stream().filter(e -> "Contact".equals(e.sobject()) && "UPDATED".equals(e.action())
+                && contactId.equals(e.sfId()))).hasSize(1);
+        assertThat(log(run).stream().filter(e -> "LEAD_CONVERTED".equals(e.reason()))).isNotEmpty();
+    }
+
+    @Test
+    void aContactMovedToAnotherAccountMovesItsCompany() {
+        Map<String, String> ids = sync().org(Map.of(
+                "Account", List.of(rec("_ref", "one", "Name", "One"), rec("_ref", "two", "Name", "Two")),
+                "Contact", List.of(contact("c", "Mover", "mover@mv.example", "AccountId", "@one"))));
+        sync().run("crm");
+        Object two = rows("SELECT id FROM company WHERE name = 'Two'").get(0).get("id");
+
+        edit("Contact", ids.get("c"), Map.of("AccountId", ids.get("two")));
+        RunContext run = sync().run("crm");
+
+        assertThat(personByEmail("mover@mv.example").get("company_id")).isEqualTo(two);
+        assertThat(logOf(run, ids.get("c")).fields()).contains("AccountId");
+    }
+
+    @Test
+    void aContactWhoseAccountHasNoRowYetGetsItsCompanyReadByIdInOneMoreCall() {
+        // the Account is older than the Account cursor: only the Contact's change is polled
+        sync().org(Map.of("Account", List.of(rec("_ref", "old", "Name", "Old Co"))));
+        sync().run("crm");
+        sync().sql("DELETE FROM sync_record_link", "DELETE FROM company");
+        Map<String, String> ids = sync().org(Map.of("Account", List.of(rec("_ref", "old2", "Name", "Older Co",
+                "SystemModstamp", EmulatedOrg.DATETIME.format(Instant.now().minus(3, ChronoUnit.DAYS))))));
+        sync().org(Map.of("Contact", List.of(contact("c", "Child", "child@acc.example", "AccountId", ids.get("old2")))));
+
+        RunContext run = sync().run("crm");
+
+        Object company = rows("SELECT id FROM company WHERE name = 'Older Co'").get(0).get("id");
+        assertThat(personByEmail("child@acc.example").get("company_id")).isEqualTo(company);
+        assertThat(run.apiCalls()).isEqualTo(2);
+    }
+
+    // --- SendWOW's address rule ---------------------------------------------------------------------------
+
+    @Test
+    void contactsTakeTheirAccountsAddressFirstAndIncompleteAddressesAreFlagged() {
+        sync().org(Map.of(
+                "Account", List.of(rec("_ref", "hq", "Name", "HQ Co", "BillingStreet", "1 Main St", "BillingCity", "Lyon",
+                        "BillingState", "ARA", "BillingPostalCode", "69001")),
+                "Contact", List.of(
+                        contact("at", "AtHq", "athq@addr.example", "AccountId", "@hq", "MailingCity", "Paris"),
+                        contact("own", "Own", "own@addr.example", "MailingStreet", "2 Rue", "MailingCity", "Nice",
+                                "MailingState", "PAC", "MailingPostalCode", "06000"),
+                        contact("part", "Part", "part@addr.example", "MailingCity", "Metz"))));
+
+        RunContext run = sync().run("crm");
+
+        assertThat(personByEmail("athq@addr.example")).containsEntry("city", "Lyon").containsEntry("street", "1 Main St")
+                .containsEntry("address_incomplete", false);
+        assertThat(personByEmail("own@addr.example")).containsEntry("city", "Nice").containsEntry("address_incomplete", false);
+        assertThat(personByEmail("part@addr.example")).containsEntry("city", "Metz").containsEntry("address_incomplete", true);
+        assertThat(log(run).stream().filter(e -> "ADDRESS_INCOMPLETE".equals(e.reason())).count()).isEqualTo(1);
+    }
+
+    // --- conflicts on first links ---------------------------------------------------------------------------
+
+    @Test
+    void aFirstLinkWithDifferingValuesIsHeldUntilAnOperatorTakesSalesforcesValues() {
+        sync().person(701).email("imported@cf.example").title("Sales").with("last_name", "Imp").insert();
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("imp", "Imp", "imported@cf.example",
+                "Title", "VP Sales"))));
+
+        RunContext run = sync().run("crm");
+
+        assertThat(logOf(run, ids.get("imp")).action()).isEqualTo("CONFLICT");
+        assertThat(run.counts().conflicts()).isEqualTo(1);
+        assertThat(personByEmail("imported@cf.example")).containsEntry("title", "Sales");
+        List<InboundStore.Conflict> open = sync().store().inbound().conflicts("crm", "OPEN");
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).values()).contains("\"salesforce\":\"VP Sales\"", "\"source\":\"Sales\"");
+
+        // a later change of the record is held too: nothing written either way until someone decides
+        edit("Contact", ids.get("imp"), Map.of("Title", "SVP Sales"));
+        RunContext held = sync().run("crm");
+        assertThat(logOf(held, ids.get("imp")).reason()).isEqualTo("CONFLICT_OPEN");
+        assertThat(personByEmail("imported@cf.example")).containsEntry("title", "Sales");
+
+        Conflicts.resolve(sync().store(), new SourceTables(sync().runtime.source()), sync().runtime.config().jobs(),
+                open.get(0).id(), Conflicts.Take.SALESFORCE, "test operator");
+
+        assertThat(personByEmail("imported@cf.example")).containsEntry("title", "SVP Sales");
+        assertThat(sync().store().inbound().conflicts("crm", "OPEN")).isEmpty();
+        assertThat(sync().store().links("crm", List.of("701")).get("701").sfId()).isEqualTo(ids.get("imp"));
+        RunContext after = sync().run("crm");
+        assertThat(log(after)).isEmpty();
+    }
+
+    @Test
+    void takingTheSourcesSideKeepsTheRowAndLinksIt() {
+        sync().person(702).email("keep@cf.example").title("Founder").with("last_name", "Keep").insert();
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("k", "Keep", "keep@cf.example",
+                "Title", "Owner"))));
+        sync().run("crm");
+        long id = sync().store().inbound().conflicts("crm", "OPEN").get(0).id();
+
+        Conflicts.resolve(sync().store(), new SourceTables(sync().runtime.source()), sync().runtime.config().jobs(), id,
+                Conflicts.Take.SOURCE, "test operator");
+
+        assertThat(personByEmail("keep@cf.example")).containsEntry("title", "Founder");
+        assertThat(sync().store().inbound().conflict(id).orElseThrow().status()).isEqualTo("TOOK_SOURCE");
+        assertThat(log(sync().run("crm"))).isEmpty(); // that version is settled: the next poll leaves it
+        edit("Contact", ids.get("k"), Map.of("Title", "CEO"));
+        sync().run("crm");
+        assertThat(personByEmail("keep@cf.example")).containsEntry("title", "CEO");
+    }
+
+    @Test
+    void withOnConflictMergeAFirstLinkIsLoggedAsAConflictAndTheMergeRulesApply() {
+        sync().person(703).email("m@cf.example").title("Old").with("first_name", null).with("last_name", "M").insert();
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("m", "M", "m@cf.example", "Title", "New",
+                "FirstName", "Mo"))));
+
+        RunContext run = sync().run("crm_merge");
+
+        assertThat(logOf(run, ids.get("m")).action()).isEqualTo("CONFLICT");
+        assertThat(logOf(run, ids.get("m")).reason()).isEqualTo("MERGED");
+        assertThat(personByEmail("m@cf.example")).containsEntry("title", "New").containsEntry("first_name", "Mo");
+        assertThat(sync().store().inbound().conflicts("crm_merge", "OPEN")).isEmpty();
+    }
+
+    // --- bad values, failures ------------------------------------------------------------------------------
+
+    @Test
+    void aValueThatDoesNotFitItsColumnIsAnErrorNamingRecordAndColumnAndTheRestIsWritten() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(
+                contact("long", "Long", "long@bad.example", "Title", "T".repeat(60)),
+                contact("ok", "Fine", "ok@bad.example"))));
+        sync().sql("ALTER TABLE person ALTER COLUMN title " + (sync().postgres() == null ? "SET DATA TYPE" : "TYPE")
+                + " VARCHAR(40)");
+        try {
+            RunContext run = sync().run("crm");
+
+            SyncStore.LogEntry bad = logOf(run, ids.get("long"));
+            assertThat(bad.action()).isEqualTo("ERROR");
+            assertThat(bad.message()).contains("Contact " + ids.get("long"), "person.title");
+            personByEmail("ok@bad.example");
+            assertThat(run.counts().created()).isEqualTo(1);
+            assertThat(run.status()).isEqualTo("PARTIAL");
+        } finally {
+            sync().sql("ALTER TABLE person ALTER COLUMN title " + (sync().postgres() == null ? "SET DATA TYPE" : "TYPE")
+                    + " VARCHAR(255)");
+        }
+    }
+
+    @Test
+    void aPollThatFailsLeavesTheCursorsSoThePageIsReadAgain() {
+        sync().org(Map.of("Contact", List.of(contact("a", "A", "a@fail.example"), contact("b", "B", "b@fail.example"),
+                contact("c", "C", "c@fail.example"), contact("d", "D", "d@fail.example"))));
+        // the second page's call fails for good (every redelivery too)
+        sync().emulator.faults().add(new io.sfsync.emulator.control.Faults.Rule(
+                io.sfsync.emulator.control.Faults.Kind.SERVER_ERROR, 1.0, -1, "composite$", "POST", 1));
+
+        RunContext failed = sync().run("crm");
+        sync().emulator.faults().clear();
+        RunContext again = sync().run("crm");
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(again.status()).isEqualTo("SUCCEEDED");
+        assertThat(count("SELECT COUNT(*) FROM person WHERE email LIKE '%@fail.example'")).isEqualTo(4);
+        assertThat(count("SELECT COUNT(*) FROM sync_log WHERE action = 'CREATED' AND direction = 'INBOUND'")).isEqualTo(4);
+    }
+
+    // --- both ways ---------------------------------------------------------------------------------------
+
+    @Test
+    void aBidirectionalJobConvergesTheCycleAfterAChangeWritesNothingEitherWay() {
+        sync().person(801).email("two@way.example").title("Dev").with("phone", "111").insert();
+        RunContext first = sync().run("twoway");
+        assertThat(first.counts().created()).isEqualTo(1);
+        String leadId = sync().store().links("twoway", List.of("801")).get("801").sfId();
+
+        edit("Lead", leadId, rec("FirstName", "Tomas", "Title", "Lead Dev", "Phone", "222", "LeadSource", "Web"));
+        RunContext change = sync().run("twoway");
+
+        Map<String, Object> row = personByEmail("two@way.example");
+        assertThat(row).containsEntry("first_name", "Tomas") // most recent: Salesforce changed last
+                .containsEntry("title", "Lead Dev") // salesforce_unless_blank
+                .containsEntry("phone", "111") // source_unless_blank: the source has one
+                .containsEntry("lead_source", "Web"); // from_salesforce
+        assertThat(sync().record(leadId)).containsEntry("Phone", "222"); // and it is not sent back over Salesforce's
+        List<Object> sfBefore = sync().records("Lead").stream().map(r -> r.get("SystemModstamp")).toList();
+        List<Map<String, Object>> rowsBefore = rows("SELECT * FROM person ORDER BY id");
+
+        RunContext quiet = sync().run("twoway");
+
+        assertThat(quiet.counts().created() + quiet.counts().updated()).isZero();
+        assertThat(sync().records("Lead").stream().map(r -> r.get("SystemModstamp")).toList())
+                .as("no Salesforce record written in the quiet cycle").isEqualTo(sfBefore);
+        assertThat(rows("SELECT * FROM person ORDER BY id")).as("no source row written in the quiet cycle")
+                .isEqualTo(rowsBefore);
+        assertThat(change.status()).isIn("SUCCEEDED", "PARTIAL");
+    }
+
+    @Test
+    void aSourceChangeOfABothWaysFieldGoesOutAndComesBackAsNoChange() {
+        sync().person(802).email("out@way.example").with("first_name", "Ann").insert();
+        sync().run("twoway");
+        String leadId = sync().store().links("twoway", List.of("802")).get("802").sfId();
+
+        sync().updateChangedAt(802, "first_name", "Anna", Instant.now());
+        RunContext out = sync().run("twoway");
+        assertThat(sync().record(leadId)).containsEntry("FirstName", "Anna");
+        assertThat(out.counts().updated()).isEqualTo(1);
+
+        RunContext back = sync().run("twoway");
+        assertThat(back.counts().updated() + back.counts().created()).isZero();
+        assertThat(personByEmail("out@way.example")).containsEntry("first_name", "Anna");
+    }
+
+}

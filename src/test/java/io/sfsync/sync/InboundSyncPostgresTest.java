@@ -1,0 +1,29 @@
+package io.sfsync.sync;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Salesforce → source on PostgreSQL. */
+class InboundSyncPostgresTest extends InboundSyncContract {
+    @TempDir
+    static Path dir;
+    private static SyncHarness sync;
+
+    @BeforeAll
+    static void start() {
+        sync = SyncHarness.postgres(dir, java.nio.file.Path.of("routes"), INBOUND_JOBS);
+    }
+
+    @AfterAll
+    static void stop() {
+        sync.close();
+    }
+
+    @Override
+    SyncHarness sync() {
+        return sync;
+    }
+}
