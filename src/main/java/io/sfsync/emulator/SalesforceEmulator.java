@@ -209,6 +209,11 @@ public final class SalesforceEmulator implements AutoCloseable {
         return new RecordMerger(org).merge(object, masterId, duplicates);
     }
 
+    /** Runs a task on the thread that runs Bulk API jobs, after the jobs queued before it (tests hold jobs with it). */
+    void onBulkWorker(Runnable task) {
+        bulkWorker.submit(task);
+    }
+
     /** A plain-text summary for the console: where to log in and with what. */
     public String describeLogin(boolean showSecrets) {
         Credentials c = credentials.get();
