@@ -3,6 +3,7 @@ package io.sfsync.emulator;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,6 +208,19 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** Merges one or two duplicates into a master Lead, Contact or Account as Salesforce's merge does. */
     public Map<String, Object> merge(String object, String masterId, List<String> duplicates) {
         return new RecordMerger(org).merge(object, masterId, duplicates);
+    }
+
+    /**
+     * A system update, as a roll-up or formula recalculation makes: SystemModstamp becomes
+     * {@code modstamp} (now when null) on each record, LastModifiedDate stays; all or none.
+     */
+    public Map<String, Object> touch(String object, List<String> ids, Instant modstamp) {
+        return new RecordToucher(org).touch(object, ids, modstamp);
+    }
+
+    /** Runs a task on the thread that runs Bulk API jobs, after the jobs queued before it (tests hold jobs with it). */
+    void onBulkWorker(Runnable task) {
+        bulkWorker.submit(task);
     }
 
     /** A plain-text summary for the console: where to log in and with what. */

@@ -169,6 +169,7 @@ public final class FailurePolicy {
             refused("UNKNOWN_EXCEPTION", 500, "Salesforce failed internally; a call is retried for its HTTP 500, not for the code"),
             refused("ALL_OR_NONE_OPERATION_ROLLED_BACK", null, "another record of an all-or-none request failed"),
             refused("API_DISABLED_FOR_ORG", null, "the org or user has no API access"),
+            refused("API_ERROR", null, "the Bulk API 2.0 query job is in the wrong state, or a parameter is invalid"),
             refused("BATCH_PROCESSING_HALTED", null, "an earlier subrequest of a Composite batch failed"),
             refused("CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", null, "a trigger, flow or process refused the save"),
             refused("CANNOT_UPDATE_CONVERTED_LEAD", null, "the Lead is converted"),

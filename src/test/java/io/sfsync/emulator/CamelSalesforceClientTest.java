@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.AuthenticationType;
 import org.apache.camel.component.salesforce.SalesforceComponent;
@@ -19,6 +20,7 @@ import org.apache.camel.component.salesforce.api.dto.Limits;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.Job;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -299,6 +301,53 @@ class CamelSalesforceClientTest {
                 created.getId(), String.class);
         assertThat(ok).startsWith("\"sf__Id\",\"sf__Created\",\"LastName\"").contains("\"true\",\"Turing\"");
         assertThat(failed).startsWith("\"sf__Id\",\"sf__Error\"").contains("REQUIRED_FIELD_MISSING");
+    }
+
+    @Test
+    void bulk2QueryJobRunsAndItsResultsArePagedByTheLocator() throws Exception {
+        List<Map<String, Object>> leads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            leads.add(Map.of("LastName", "L" + i, "Company", "C"));
+        }
+        SF.emulator().seed(Map.of("Lead", leads));
+        QueryJob job = new QueryJob();
+        job.setOperation(OperationEnum.QUERY);
+        job.setQuery("SELECT LastName, Company FROM Lead ORDER BY LastName");
+        QueryJob created = template.requestBody("salesforce:bulk2CreateQueryJob", job, QueryJob.class);
+        assertThat(created.getId()).startsWith("750");
+        assertThat(created.getObject()).isEqualTo("Lead");
+        QueryJob done = created;
+        for (int i = 0; i < 100 && done.getState() != JobStateEnum.JOB_COMPLETE; i++) {
+            Thread.sleep(50);
+            done = template.requestBodyAndHeader("salesforce:bulk2GetQueryJob", null, "jobId", created.getId(),
+                    QueryJob.class);
+        }
+        assertThat(done.getState()).isEqualTo(JobStateEnum.JOB_COMPLETE);
+        assertThat(done.getNumberRecordsProcessed()).isEqualTo(5);
+
+        List<String> rows = new ArrayList<>();
+        String locator = null;
+        int sets = 0;
+        while (sets < 5 && !"null".equals(locator)) {
+            sets++;
+            Map<String, Object> headers = new HashMap<>(Map.of("jobId", created.getId(), "maxRecords", 2));
+            if (locator != null) {
+                headers.put("locator", locator);
+            }
+            Exchange out = template.request("salesforce:bulk2GetQueryJobResults",
+                    e -> e.getIn().setHeaders(headers));
+            assertThat(out.getException()).isNull();
+            String csv = out.getMessage().getBody(String.class);
+            assertThat(csv).startsWith("\"LastName\",\"Company\"\n");
+            rows.addAll(csv.lines().skip(1).toList());
+            locator = out.getMessage().getHeader("Sforce-Locator", String.class);
+            assertThat(locator).as("the component hands on Sforce-Locator").isNotNull();
+        }
+        assertThat(sets).as("sets of maxRecords=2").isEqualTo(3);
+        assertThat(rows).containsExactly("\"L0\",\"C\"", "\"L1\",\"C\"", "\"L2\",\"C\"", "\"L3\",\"C\"",
+                "\"L4\",\"C\"");
+        template.requestBodyAndHeader("salesforce:bulk2DeleteQueryJob", null, "jobId", created.getId());
+        assertThat(SF.emulator().calls().snapshot()).containsEntry("DELETE /jobs/query/{id}", 1L);
     }
 
     private static Map<String, Object> record(String type, Object... kv) {

@@ -55,6 +55,7 @@ class FailurePolicyTest {
             UNKNOWN_EXCEPTION,                           500, true,  PENDING, TRANSIENT,        CONTINUE,     false, ERROR
             ALL_OR_NONE_OPERATION_ROLLED_BACK,           400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             API_DISABLED_FOR_ORG,                        400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
+            API_ERROR,                                   400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             BATCH_PROCESSING_HALTED,                     400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY,        400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             CANNOT_UPDATE_CONVERTED_LEAD,                400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR

@@ -27,7 +27,8 @@ import io.sfsync.emulator.store.Transaction;
  * Bulk API 2.0 ingest: /jobs/ingest. A job is created Open, receives CSV through PUT .../batches,
  * is closed with PATCH state=UploadComplete, then runs in the background (InProgress, then
  * JobComplete or Failed); per-row outcomes come back as successfulResults, failedResults and
- * unprocessedrecords CSVs.
+ * unprocessedrecords CSVs. Query jobs, /jobs/query, are {@link Bulk2QueryJobs}'; both kinds run on
+ * the same worker, one job at a time.
  */
 final class Bulk2Resource {
     private static final List<String> OPERATIONS = List.of("insert", "update", "upsert", "delete", "hardDelete");
@@ -57,23 +58,29 @@ final class Bulk2Resource {
     private final Json json;
     private final ExecutorService worker;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Bulk2QueryJobs queries;
 
     Bulk2Resource(EmulatedOrg org, RecordSaver saver, Json json, ExecutorService worker) {
         this.org = org;
         this.saver = saver;
         this.json = json;
         this.worker = worker;
+        this.queries = new Bulk2QueryJobs(org, json, worker);
     }
 
     /** Forgets every job; one still running stops at its next row (as if aborted). */
     void clear() {
         jobs.values().forEach(j -> j.state("Aborted"));
         jobs.clear();
+        queries.clear();
     }
 
     ApiResponse handle(ApiRequest req, RecordSaver.Options options) {
         String[] s = req.segments(); // jobs, ingest, ...
         String m = req.method();
+        if (s.length >= 2 && s[1].equals("query")) {
+            return queries.handle(req, options);
+        }
         if (s.length < 2 || !s[1].equals("ingest")) {
             throw ApiException.notFound();
         }

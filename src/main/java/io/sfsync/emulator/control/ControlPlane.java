@@ -1,13 +1,17 @@
 package io.sfsync.emulator.control;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sfsync.emulator.EmulatedOrg;
 import io.sfsync.emulator.SalesforceEmulator;
 import io.sfsync.emulator.api.ApiException;
 import io.sfsync.emulator.api.ApiResponse;
 import io.sfsync.emulator.auth.Credentials;
+import io.sfsync.emulator.rules.FieldValues;
 
 /**
  * The emulator's own endpoints under /_emulator (not Salesforce): used by tests, the benchmark and
@@ -27,6 +31,8 @@ import io.sfsync.emulator.auth.Credentials;
  * POST   /_emulator/fields               {"object": "Lead", "name": "Region__c", "type": "picklist", ...}
  * POST   /_emulator/leads/{id}/convert   {"accountId": null, "contactId": null}
  * POST   /_emulator/records/{id}/lock    saves fail with INSUFFICIENT_ACCESS_OR_READONLY; DELETE unlocks
+ * POST   /_emulator/merge                {"object": "Account", "master": "001...", "duplicates": ["001..."]}
+ * POST   /_emulator/touch                {"object": "Contact", "ids": [...], "systemModstamp": "2026-12-02T10:00:00.000Z"}
  * GET    /_emulator/calls                per-endpoint call counts; DELETE resets them
  * </pre>
  */
@@ -130,6 +136,13 @@ public final class ControlPlane {
                     return ApiResponse.json(200, emulator.merge((String) in.get("object"), (String) in.get("master"),
                             duplicates));
                 }
+                case "POST touch" -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> ids = (List<String>) in.get("ids");
+                    Object stamp = in.get("systemModstamp");
+                    return ApiResponse.json(200, emulator.touch((String) in.get("object"), ids,
+                            stamp == null ? null : instant(stamp.toString())));
+                }
                 case "GET calls" -> {
                     return ApiResponse.json(200, calls());
                 }
@@ -143,6 +156,15 @@ public final class ControlPlane {
             return ApiResponse.json(e.status(), e.errors().stream().map(x -> x.restShape()).toList());
         } catch (IllegalArgumentException | ClassCastException e) {
             return ApiResponse.json(400, Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** A date-time in any of the ISO forms Salesforce accepts ("2026-12-02T10:00:00.000Z", "...+0000"). */
+    private static Instant instant(String text) {
+        try {
+            return EmulatedOrg.DATETIME.parse(FieldValues.normalizeDateTime(text), Instant::from);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("systemModstamp is not a date-time: " + text);
         }
     }
 
