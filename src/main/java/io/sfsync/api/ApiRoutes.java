@@ -78,6 +78,14 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/relink").description("Body: {\"sfId\": \"003…\"}").to("direct:api-relink")
                 .post("/resync").to("direct:api-resync")
                 .get("/url").to("direct:api-url");
+        rest("/conflicts").description("Records of inbound jobs that differed from their row when first linked")
+                .get().produces("application/json")
+                    .param().name("job").type(RestParamType.query).required(false).description("one job's conflicts").endParam()
+                    .param().name("status").type(RestParamType.query).required(false)
+                        .description("open (default), took_salesforce, took_source, merged or all").endParam()
+                    .to("direct:api-conflicts")
+                .post("/{id}/resolve").consumes("application/json").produces("application/json")
+                    .description("Body: {\"take\": \"salesforce\" | \"source\"}").to("direct:api-resolve-conflict");
         rest("/lookup").description("Are these emails Leads or Contacts, these domains Accounts? One API call")
                 .post().consumes("application/json").produces("application/json")
                     .description("Body: {\"emails\": [...], \"domains\": [...]}").to("direct:api-lookup");
@@ -117,6 +125,17 @@ public final class ApiRoutes extends RouteBuilder {
                     Body body = body(x, "{\"segment\": \"valid\", \"dryRun\": true}", "segment", "dryRun");
                     return api.trigger(p.path("job"), body.text("segment", "a string: the name of a segment of the job"),
                             Boolean.TRUE.equals(body.bool("dryRun")), "api");
+                }));
+        from("direct:api-conflicts").routeId("api-conflicts").process(access.viewer())
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x, "job", "status");
+                    return api.conflicts(p.text("job"), p.text("status"));
+                }));
+        from("direct:api-resolve-conflict").routeId("api-resolve-conflict").process(access.manage())
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    Body body = body(x, "{\"take\": \"salesforce\"}", "take");
+                    return api.resolveConflict(p.id("id"), body.text("take", "\"salesforce\" or \"source\""), user(x));
                 }));
         from("direct:api-push").routeId("api-push").process(access.manage())
                 .process(e -> json(e, x -> {

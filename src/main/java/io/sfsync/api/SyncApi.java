@@ -26,6 +26,9 @@ import io.sfsync.synclog.Link;
 import io.sfsync.synclog.Outcome;
 import io.sfsync.synclog.RunReport;
 import io.sfsync.synclog.SyncStore;
+import io.sfsync.synclog.InboundStore;
+import io.sfsync.inbound.Conflicts;
+import io.sfsync.inbound.SourceTables;
 
 /** What the REST API and the console do, independent of HTTP. */
 public final class SyncApi {
@@ -143,8 +146,65 @@ public final class SyncApi {
         m.put("duplicates", r.counts().duplicates());
         m.put("errors", r.counts().errors());
         m.put("pending", r.counts().pending());
+        m.put("unlinked", r.counts().unlinked());
+        m.put("conflicts", r.counts().conflicts());
+        m.put("direction", r.direction());
         m.put("apiCalls", r.apiCalls());
         m.put("summary", r.summary());
+        return m;
+    }
+
+    /** Conflicts of inbound jobs (a record and its row differing when first linked), oldest first. */
+    public List<Map<String, Object>> conflicts(String job, String status) {
+        if (job != null && !rt.config().jobs().containsKey(job)) {
+            String known = String.join(", ", rt.config().jobs().keySet());
+            throw new ApiProblem(404, "no job named " + job + " (jobs: " + known + ")",
+                    ApiProblem.details("parameter", "job", "expected", "one of " + known));
+        }
+        String st = status == null || status.isBlank() ? "OPEN" : status.trim().toUpperCase(Locale.ROOT);
+        if (!List.of("OPEN", "TOOK_SALESFORCE", "TOOK_SOURCE", "MERGED", "ALL").contains(st)) {
+            throw new ApiProblem(400, "parameter status must be one of open, took_salesforce, took_source, merged, all;"
+                    + " not " + status, ApiProblem.details("parameter", "status"));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (InboundStore.Conflict c : rt.store().inbound().conflicts(job, st.equals("ALL") ? null : st)) {
+            out.add(conflict(c));
+        }
+        return out;
+    }
+
+    /** An operator takes Salesforce's or the source's side of a conflict. */
+    public Map<String, Object> resolveConflict(long id, String take, String user) {
+        if (take == null) {
+            throw ApiProblem.badField("take", "\"salesforce\" or \"source\"", null);
+        }
+        try {
+            InboundStore.Conflict c = Conflicts.resolve(rt.store(), new SourceTables(rt.source()), rt.config().jobs(), id,
+                    Conflicts.take(take), user == null ? "api" : user);
+            return conflict(c);
+        } catch (Conflicts.CannotResolve e) {
+            int status = rt.store().inbound().conflict(id).isPresent() ? 409 : 404;
+            throw new ApiProblem(status, e.getMessage(), ApiProblem.details("conflict", id));
+        }
+    }
+
+    static Map<String, Object> conflict(InboundStore.Conflict c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("job", c.job());
+        m.put("runId", c.runId());
+        m.put("at", c.at() == null ? null : c.at().toString());
+        m.put("sobject", c.sobject());
+        m.put("sfId", c.sfId());
+        m.put("sourceKey", c.sourceKey());
+        try {
+            m.put("fields", new com.fasterxml.jackson.databind.ObjectMapper().readValue(c.values(), Map.class));
+        } catch (java.io.IOException e) {
+            m.put("fields", c.values());
+        }
+        m.put("status", c.status());
+        m.put("resolvedAt", c.resolvedAt() == null ? null : c.resolvedAt().toString());
+        m.put("resolvedBy", c.resolvedBy());
         return m;
     }
 

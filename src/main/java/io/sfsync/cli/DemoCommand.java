@@ -87,6 +87,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("Running the people job once …");
         int code = RunCommand.runAndReport(rt, "people", RunContext.Mode.RUN, "cli", null, null);
+        if (rt.config().jobs().containsKey("crm") && rt.emulator() != null) {
+            // the other way: Salesforce's records come into the source, then what users change there
+            System.out.println("\nRunning the crm job (Salesforce → source) once: the org's records come in …");
+            RunContext first = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+            System.out.println("  crm: " + first.status() + " — " + first.counts().summary() + " (" + first.apiCalls()
+                    + " API calls)");
+            System.out.println("\nMeanwhile, in Salesforce:");
+            io.sfsync.demo.DemoOrg.salesforceUsersWork(rt.emulator()).forEach(l -> System.out.println("  " + l));
+            System.out.println("\nRunning the crm job again …");
+            RunCommand.runAndReport(rt, "crm", RunContext.Mode.RUN, "cli", null, null);
+        }
         if (exit) {
             rt.close();
             return code;
@@ -96,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             rt.close();
             stopped.countDown();
         }, "sfsync-shutdown"));
-        System.out.println("\nsfsync keeps serving: people runs every 10 minutes. Ctrl-C to stop.");
+        System.out.println("\nsfsync keeps serving: people runs every 10 minutes, crm every 15. Ctrl-C to stop.");
         stopped.await();
         return 0;
     }

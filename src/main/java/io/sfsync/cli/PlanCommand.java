@@ -34,6 +34,10 @@ final class PlanCommand implements Callable<Integer> {
                 System.err.println(problem);
                 return ExitCodes.CONFIG_OR_USAGE;
             }
+            if (rt.config().jobs().get(job).direction() == io.sfsync.config.JobConfig.Direction.INBOUND) {
+                System.err.println("plan shows what a run would send to Salesforce; job " + job + " is inbound: run it with --dry-run to see, in its report and log, what it would write (nothing is written)");
+                return ExitCodes.CONFIG_OR_USAGE;
+            }
             RunContext run = rt.plan(job, "cli", segment, w -> {
                 var o = w.outcome();
                 System.out.printf("%-10s %-9s %-8s %-18s %s%n", o.sourceKey(), o.action(), w.targetObject() == null ? ""

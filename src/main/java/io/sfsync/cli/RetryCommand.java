@@ -37,6 +37,10 @@ final class RetryCommand implements Callable<Integer> {
                 System.err.println(problem);
                 return ExitCodes.CONFIG_OR_USAGE;
             }
+            if (rt.config().jobs().get(job).direction() == io.sfsync.config.JobConfig.Direction.INBOUND) {
+                System.err.println("retry sends rows that failed again; job " + job + " is inbound: its records are read again when they change in Salesforce (sfsync conflicts " + job + " lists the ones held)");
+                return ExitCodes.CONFIG_OR_USAGE;
+            }
             List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
                     .distinct().toList();
             if (keys.isEmpty()) {

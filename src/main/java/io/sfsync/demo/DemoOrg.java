@@ -70,6 +70,40 @@ public final class DemoOrg {
         }
     }
 
+    /**
+     * What Salesforce users do between two polls, for the demo's inbound run: two Contacts get a new title,
+     * one is deleted, and a Lead sfsync created is converted. Returns one line per change.
+     */
+    public static List<String> salesforceUsersWork(SalesforceEmulator emulator) {
+        var org = emulator.org();
+        var saver = new io.sfsync.emulator.rules.RecordSaver(org);
+        List<String> done = new ArrayList<>();
+        List<Map<String, Object>> contacts = org.store().list("Contact", false).stream()
+                .filter(c -> c.get("Email") != null).toList();
+        for (int i = 0; i < Math.min(2, contacts.size()); i++) {
+            String id = (String) contacts.get(i).get("Id");
+            String title = i == 0 ? "VP Engineering" : "Head of Sales";
+            org.store().atomically(tx -> saver.update("Contact", id, Map.of("Title", title),
+                    io.sfsync.emulator.rules.RecordSaver.Options.system(org.integrationUserId(), tx)));
+            done.add("Contact " + id + " (" + contacts.get(i).get("Email") + "): Title → " + title);
+        }
+        if (contacts.size() > 2) {
+            String id = (String) contacts.get(2).get("Id");
+            org.store().atomically(tx -> {
+                saver.delete("Contact", id, io.sfsync.emulator.rules.RecordSaver.Options.system(org.integrationUserId(), tx));
+                return null;
+            });
+            done.add("Contact " + id + " (" + contacts.get(2).get("Email") + "): deleted");
+        }
+        org.store().list("Lead", false).stream()
+                .filter(l -> l.get("Sfsync_Person_Id__c") != null && !Boolean.TRUE.equals(l.get("IsConverted")))
+                .findFirst().ifPresent(l -> {
+                    Map<String, String> c = emulator.convertLead((String) l.get("Id"), null, null);
+                    done.add("Lead " + l.get("Id") + " (" + l.get("Email") + "): converted to Contact " + c.get("contactId"));
+                });
+        return done;
+    }
+
     private static String ownerRef(String email) {
         int i = DemoData.OWNERS.indexOf(email);
         return switch (i) {

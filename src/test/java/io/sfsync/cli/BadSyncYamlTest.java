@@ -119,8 +119,8 @@ class BadSyncYamlTest {
         v.add(v("unknown job setting", JOB, JOB + "    colour: blue\n", "jobs.people.colour: unknown setting (known: "));
         v.add(v("direction", "direction: outbound", "direction: sideways",
                 "jobs.people.direction: 'sideways' is not one of outbound|inbound|both"));
-        v.add(v("direction not built", "direction: outbound", "direction: inbound",
-                "jobs.people.direction: inbound is not built yet; only outbound is supported"));
+        v.add(v("both without inbound", "direction: outbound", "direction: both",
+                "jobs.people.inbound: is required for direction both: the objects polled and the tables they go to"));
         v.add(v("route not a direct: endpoint", JOB, JOB + "    route: seda:people\n",
                 "jobs.people.route: 'seda:people' is not a direct: endpoint like direct:people-outbound"));
         v.add(v("activities not built", JOB, JOB + "    activities: {enabled: true}\n",

@@ -255,13 +255,15 @@ class SyncConfigLoaderTest {
     }
 
     @Test
-    void directionsThatAreNotBuiltAreRefusedNamingThePath() {
+    void inboundAndBothNeedTheirInboundSectionAndAnUnknownDirectionIsRefused() {
         assertThat(loader.parse(withJobSetting("direction: outbound"), "s").job("people").direction())
                 .isEqualTo(JobConfig.Direction.OUTBOUND);
-        assertThat(problems(loader, withJobSetting("direction: inbound")))
-                .containsExactly("jobs.people.direction: inbound is not built yet; only outbound is supported");
         assertThat(problems(loader, withJobSetting("direction: both")))
-                .containsExactly("jobs.people.direction: both is not built yet; only outbound is supported");
+                .containsExactly("jobs.people.inbound: is required for direction both: the objects polled and the tables"
+                        + " they go to");
+        assertThat(problems(loader, withJobSetting("direction: inbound"))).contains(
+                "jobs.people.inbound: is required for direction inbound: the objects polled and the tables they go to",
+                "jobs.people.segment: applies to jobs that send to Salesforce; this job's direction is inbound (use both)");
         assertThat(problems(loader, withJobSetting("direction: sideways")))
                 .containsExactly("jobs.people.direction: 'sideways' is not one of outbound|inbound|both");
     }

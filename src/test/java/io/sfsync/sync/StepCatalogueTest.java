@@ -91,7 +91,8 @@ class StepCatalogueTest {
 
     @Test
     void everyStepTheShippedFlowsNameIsInTheCatalogueAndTheOtherWayRound() throws Exception {
-        String flow = Files.readString(Path.of("routes/outbound-sync.camel.yaml"));
+        String flow = Files.readString(Path.of("routes/outbound-sync.camel.yaml"))
+                + Files.readString(Path.of("routes/inbound-sync.camel.yaml"));
         java.util.Set<String> named = new java.util.TreeSet<>();
         Matcher m = Pattern.compile("- to: (direct:sfsync-[a-z-]+)").matcher(flow);
         while (m.find()) {
