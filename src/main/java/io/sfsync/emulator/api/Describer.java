@@ -104,23 +104,17 @@ final class Describer {
 
     private List<Map<String, Object>> childRelationships(SObjectDef parent) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SObjectDef child : schema.objects()) {
-            for (FieldDef f : child.fields()) {
-                if (f.type().equals("reference") && f.referenceTo().contains(parent.name())
-                        && !f.name().startsWith("CreatedBy") && !f.name().startsWith("LastModifiedBy")) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("cascadeDelete", false);
-                    r.put("childSObject", child.name());
-                    r.put("deprecatedAndHidden", false);
-                    r.put("field", f.name());
-                    r.put("junctionIdListNames", List.of());
-                    r.put("junctionReferenceTo", List.of());
-                    r.put("relationshipName", f.name().equals("OwnerId") || f.name().startsWith("Converted")
-                            ? null : child.labelPlural());
-                    r.put("restrictedDelete", false);
-                    out.add(r);
-                }
-            }
+        for (OrgSchema.ChildRelationship c : schema.childRelationships(parent.name())) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("cascadeDelete", false);
+            r.put("childSObject", c.child().name());
+            r.put("deprecatedAndHidden", false);
+            r.put("field", c.field().name());
+            r.put("junctionIdListNames", List.of());
+            r.put("junctionReferenceTo", List.of());
+            r.put("relationshipName", c.name());
+            r.put("restrictedDelete", false);
+            out.add(r);
         }
         return out;
     }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One field of an sObject as describe reports it. Types are Salesforce's lower-case describe types
  * (id, string, email, phone, url, textarea, picklist, boolean, int, double, currency, percent,
- * date, datetime, reference).
+ * date, datetime, reference). A reference field may name the child relationship its parent sees
+ * it under (Contact.AccountId is Account's "Contacts").
  */
 public record FieldDef(
         String name,
@@ -24,7 +25,8 @@ public record FieldDef(
         String defaultValue,
         boolean restrictedPicklist,
         List<String> referenceTo,
-        String relationshipName) {
+        String relationshipName,
+        String childRelationshipName) {
 
     public FieldDef {
         picklistValues = picklistValues == null ? List.of() : List.copyOf(picklistValues);
@@ -52,6 +54,7 @@ public record FieldDef(
         b.restrictedPicklist = restrictedPicklist;
         b.referenceTo = referenceTo;
         b.relationshipName = relationshipName;
+        b.childRelationshipName = childRelationshipName;
         return b;
     }
 
@@ -102,6 +105,7 @@ public record FieldDef(
         private boolean restrictedPicklist;
         private List<String> referenceTo = List.of();
         private String relationshipName;
+        private String childRelationshipName;
 
         private Builder(String name, String type) {
             this.name = name;
@@ -134,12 +138,15 @@ public record FieldDef(
             relationshipName = relationship; referenceTo = List.of(targets); return this;
         }
 
+        /** The name the parent object gives this reference's child relationship (null: unnamed). */
+        public Builder childRelationship(String name) { childRelationshipName = name; return this; }
+
         public FieldDef build() {
             String l = label != null ? label : defaultLabel(name);
             boolean isBool = type.equals("boolean");
             return new FieldDef(name, l, type, length, !isBool && nillable, createable, updateable,
                     defaultedOnCreate || isBool, externalId, unique, custom, calculated, picklistValues,
-                    defaultValue, restrictedPicklist, referenceTo, relationshipName);
+                    defaultValue, restrictedPicklist, referenceTo, relationshipName, childRelationshipName);
         }
 
         private static String defaultLabel(String name) {

@@ -25,6 +25,13 @@ public final class OrgSchema {
             "Telecommunications", "Transportation", "Utilities", "Other");
     public static final List<String> SALUTATIONS = List.of("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.");
 
+    /**
+     * A reference from a child object to a parent, under the name the parent knows it by in
+     * describe and in SOQL subqueries ({@code null} when the relationship has no name).
+     */
+    public record ChildRelationship(String name, SObjectDef child, FieldDef field) {
+    }
+
     private final Map<String, SObjectDef> objects = new LinkedHashMap<>();
 
     /** The default org: standard objects plus the sfsync external-ID fields on Lead, Contact, Account and Task. */
@@ -59,6 +66,37 @@ public final class OrgSchema {
         for (SObjectDef def : objects.values()) {
             if (def.keyPrefix().equals(prefix)) {
                 return def;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every reference to the object from any object, named or not, except the audit references
+     * (CreatedById, LastModifiedById) that every object has to User.
+     */
+    public synchronized List<ChildRelationship> childRelationships(String parent) {
+        SObjectDef def = object(parent);
+        List<ChildRelationship> out = new ArrayList<>();
+        if (def == null) {
+            return out;
+        }
+        for (SObjectDef child : objects.values()) {
+            for (FieldDef f : child.fields()) {
+                if (f.type().equals("reference") && f.referenceTo().contains(def.name())
+                        && !f.name().equals("CreatedById") && !f.name().equals("LastModifiedById")) {
+                    out.add(new ChildRelationship(f.childRelationshipName(), child, f));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The child relationship of this name (case-insensitive) on the parent, or null. */
+    public synchronized ChildRelationship childRelationship(String parent, String name) {
+        for (ChildRelationship r : childRelationships(parent)) {
+            if (r.name() != null && r.name().equalsIgnoreCase(name)) {
+                return r;
             }
         }
         return null;
@@ -142,7 +180,8 @@ public final class OrgSchema {
                 .references("MasterRecord", "Contact").build());
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
-        o.put(FieldDef.builder("AccountId", "reference").label("Account ID").references("Account", "Account").build());
+        o.put(FieldDef.builder("AccountId", "reference").label("Account ID").references("Account", "Account")
+                .childRelationship("Contacts").build());
         personName(o);
         text(o, "Title", "Title", 128);
         text(o, "Department", "Department", 80);
@@ -169,7 +208,8 @@ public final class OrgSchema {
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
         o.put(FieldDef.builder("Name", "string").label("Account Name").length(255).required().build());
-        o.put(FieldDef.builder("ParentId", "reference").label("Parent Account ID").references("Parent", "Account").build());
+        o.put(FieldDef.builder("ParentId", "reference").label("Parent Account ID").references("Parent", "Account")
+                .childRelationship("ChildAccounts").build());
         o.put(FieldDef.builder("Type", "picklist").label("Account Type").length(255)
                 .picklist(List.of("Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"), false).build());
         o.put(FieldDef.builder("Website", "url").length(255).build());
@@ -190,8 +230,10 @@ public final class OrgSchema {
         system(o);
         o.put(FieldDef.builder("OwnerId", "reference").label("Assigned To ID").required().defaultedOnCreate()
                 .references("Owner", "Group", "User").build());
-        o.put(FieldDef.builder("WhoId", "reference").label("Name ID").references("Who", "Contact", "Lead").build());
-        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account").build());
+        o.put(FieldDef.builder("WhoId", "reference").label("Name ID").references("Who", "Contact", "Lead")
+                .childRelationship("Tasks").build());
+        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account")
+                .childRelationship("Tasks").build());
         o.put(FieldDef.builder("Subject", "combobox").length(255).build());
         o.put(FieldDef.builder("ActivityDate", "date").label("Due Date Only").build());
         o.put(FieldDef.builder("Status", "picklist").length(255).required()
