@@ -76,7 +76,7 @@ final class Describer {
         o.put("deepCloneable", false);
         o.put("deletable", !system);
         o.put("deprecatedAndHidden", false);
-        o.put("feedEnabled", !system);
+        o.put("feedEnabled", !system && !def.custom());
         o.put("hasSubtypes", false);
         o.put("isSubtype", false);
         o.put("keyPrefix", def.keyPrefix());
@@ -123,7 +123,7 @@ final class Describer {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean text = f.isText();
         m.put("aggregatable", !f.type().equals("textarea") || f.length() <= 255);
-        m.put("autoNumber", false);
+        m.put("autoNumber", f.autoNumber());
         m.put("byteLength", text || f.type().equals("id") || f.type().equals("reference") ? f.length() * 3 : 0);
         m.put("calculated", f.calculated());
         m.put("calculatedFormula", null);
@@ -148,7 +148,7 @@ final class Describer {
         m.put("groupable", !f.type().equals("double") && !f.type().equals("currency") && !f.type().equals("datetime"));
         m.put("highScaleNumber", false);
         m.put("htmlFormatted", false);
-        m.put("idLookup", f.name().equals("Id") || f.externalId() || f.type().equals("email"));
+        m.put("idLookup", f.name().equals("Id") || f.externalId() || f.autoNumber() || f.type().equals("email"));
         m.put("inlineHelpText", null);
         m.put("label", f.label());
         m.put("length", text ? f.length() : f.type().equals("id") || f.type().equals("reference") ? 18 : 0);

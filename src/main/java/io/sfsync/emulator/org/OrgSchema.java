@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The metadata of the emulated org: the standard objects sfsync works with (Lead, Contact, Account,
- * Task, User, Group) with their standard fields, plus custom fields and picklists added by
- * configuration.
+ * Task, User, Group) with their standard fields, plus custom objects, custom fields and picklists
+ * added by configuration.
  */
 public final class OrgSchema {
     public static final List<String> LEAD_STATUSES = List.of(
@@ -24,6 +24,8 @@ public final class OrgSchema {
             "Manufacturing", "Media", "Not For Profit", "Recreation", "Retail", "Shipping", "Technology",
             "Telecommunications", "Transportation", "Utilities", "Other");
     public static final List<String> SALUTATIONS = List.of("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.");
+
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /**
      * A reference from a child object to a parent, under the name the parent knows it by in
@@ -100,6 +102,32 @@ public final class OrgSchema {
             }
         }
         return null;
+    }
+
+    /**
+     * A custom object with the fields every custom object has: Id, the name field (text or
+     * auto-number), OwnerId (a user or a queue), IsDeleted and the audit fields.
+     */
+    public static SObjectDef customObject(String name, String label, String labelPlural, String keyPrefix,
+            FieldDef nameField) {
+        SObjectDef o = new SObjectDef(name, label, labelPlural, keyPrefix, true);
+        system(o);
+        o.put(FieldDef.builder("Id", "id").label("Record ID").readOnly().required().build());
+        o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
+                .references("Owner", "Group", "User").build());
+        o.put(nameField);
+        return o;
+    }
+
+    /** The first custom-object key prefix (a00, a01 … a0z, a10 …) that no object uses, nor any of {@code taken}. */
+    public synchronized String unusedCustomKeyPrefix(Collection<String> taken) {
+        for (int i = 0; i < 62 * 62; i++) {
+            String prefix = "a" + BASE62.charAt(i / 62) + BASE62.charAt(i % 62);
+            if (objectByKeyPrefix(prefix) == null && !taken.contains(prefix)) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException("no custom-object key prefix left");
     }
 
     private static void system(SObjectDef o) {
