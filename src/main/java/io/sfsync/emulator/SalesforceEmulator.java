@@ -31,6 +31,7 @@ import io.sfsync.emulator.control.Faults;
 import io.sfsync.emulator.control.OrgLoader;
 import io.sfsync.emulator.control.OrgState;
 import io.sfsync.emulator.org.OrgSchema;
+import io.sfsync.emulator.org.SObjectDef;
 
 /**
  * A stateful, in-memory Salesforce org behind Salesforce's REST API, on plain HTTP. Real clients
@@ -61,7 +62,7 @@ public final class SalesforceEmulator implements AutoCloseable {
      *
      * @param port 0 for a free port
      * @param host the address to bind (127.0.0.1 unless it must be reachable from elsewhere)
-     * @param dataFile an org definition (YAML or JSON: custom fields, picklists, records) or null
+     * @param dataFile an org definition (YAML or JSON: custom objects and fields, picklists, records) or null
      * @param stateFile where the org is kept between runs (loaded at start, written at stop) or null
      */
     public record Settings(String host, int port, Credentials credentials, long latencyMs, long dailyApiLimit,
@@ -198,6 +199,15 @@ public final class SalesforceEmulator implements AutoCloseable {
     /** Seeds records (see {@link OrgLoader}); returns the Ids of records that carried a {@code _ref}. */
     public Map<String, String> seed(Map<String, List<Map<String, Object>>> records) {
         return new OrgLoader(this).seed(records);
+    }
+
+    /**
+     * Defines a custom object (or defines it again), as one item of an org definition's
+     * {@code objects:} list (see {@link io.sfsync.emulator.control.OrgLoader}); a bad definition
+     * is an IllegalArgumentException naming what is wrong.
+     */
+    public SObjectDef defineObject(Map<String, Object> definition) {
+        return new OrgLoader(this).defineObject(definition);
     }
 
     /** Converts a Lead as Salesforce's convertLead does; returns ConvertedContactId and ConvertedAccountId. */

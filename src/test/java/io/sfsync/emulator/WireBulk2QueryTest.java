@@ -223,7 +223,8 @@ class WireBulk2QueryTest {
     void clausesBulkApiDoesNotRunFailTheJob() {
         for (String soql : List.of("SELECT COUNT() FROM Lead", "SELECT MAX(LastName) FROM Lead",
                 "SELECT LastName FROM Lead GROUP BY LastName",
-                "SELECT LastName FROM Lead ORDER BY LastName OFFSET 1")) {
+                "SELECT LastName FROM Lead ORDER BY LastName OFFSET 1",
+                "SELECT Name, (SELECT LastName FROM Contacts) FROM Account")) {
             JsonNode job = runToEnd("query", soql);
             assertThat(job.get("state").asText()).as(soql).isEqualTo("Failed");
             assertThat(job.get("errorMessage").asText()).as(soql).contains("not supported");

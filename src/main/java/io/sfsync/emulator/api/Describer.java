@@ -76,7 +76,7 @@ final class Describer {
         o.put("deepCloneable", false);
         o.put("deletable", !system);
         o.put("deprecatedAndHidden", false);
-        o.put("feedEnabled", !system);
+        o.put("feedEnabled", !system && !def.custom());
         o.put("hasSubtypes", false);
         o.put("isSubtype", false);
         o.put("keyPrefix", def.keyPrefix());
@@ -104,23 +104,17 @@ final class Describer {
 
     private List<Map<String, Object>> childRelationships(SObjectDef parent) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SObjectDef child : schema.objects()) {
-            for (FieldDef f : child.fields()) {
-                if (f.type().equals("reference") && f.referenceTo().contains(parent.name())
-                        && !f.name().startsWith("CreatedBy") && !f.name().startsWith("LastModifiedBy")) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("cascadeDelete", false);
-                    r.put("childSObject", child.name());
-                    r.put("deprecatedAndHidden", false);
-                    r.put("field", f.name());
-                    r.put("junctionIdListNames", List.of());
-                    r.put("junctionReferenceTo", List.of());
-                    r.put("relationshipName", f.name().equals("OwnerId") || f.name().startsWith("Converted")
-                            ? null : child.labelPlural());
-                    r.put("restrictedDelete", false);
-                    out.add(r);
-                }
-            }
+        for (OrgSchema.ChildRelationship c : schema.childRelationships(parent.name())) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("cascadeDelete", false);
+            r.put("childSObject", c.child().name());
+            r.put("deprecatedAndHidden", false);
+            r.put("field", c.field().name());
+            r.put("junctionIdListNames", List.of());
+            r.put("junctionReferenceTo", List.of());
+            r.put("relationshipName", c.name());
+            r.put("restrictedDelete", false);
+            out.add(r);
         }
         return out;
     }
@@ -129,7 +123,7 @@ final class Describer {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean text = f.isText();
         m.put("aggregatable", !f.type().equals("textarea") || f.length() <= 255);
-        m.put("autoNumber", false);
+        m.put("autoNumber", f.autoNumber());
         m.put("byteLength", text || f.type().equals("id") || f.type().equals("reference") ? f.length() * 3 : 0);
         m.put("calculated", f.calculated());
         m.put("calculatedFormula", null);
@@ -154,7 +148,7 @@ final class Describer {
         m.put("groupable", !f.type().equals("double") && !f.type().equals("currency") && !f.type().equals("datetime"));
         m.put("highScaleNumber", false);
         m.put("htmlFormatted", false);
-        m.put("idLookup", f.name().equals("Id") || f.externalId() || f.type().equals("email"));
+        m.put("idLookup", f.name().equals("Id") || f.externalId() || f.autoNumber() || f.type().equals("email"));
         m.put("inlineHelpText", null);
         m.put("label", f.label());
         m.put("length", text ? f.length() : f.type().equals("id") || f.type().equals("reference") ? 18 : 0);

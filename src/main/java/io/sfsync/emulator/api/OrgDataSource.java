@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.sfsync.emulator.EmulatedOrg;
 import io.sfsync.emulator.org.FieldDef;
+import io.sfsync.emulator.org.OrgSchema;
 import io.sfsync.emulator.org.SObjectDef;
 import io.sfsync.emulator.org.SalesforceIds;
 import io.sfsync.emulator.soql.SoqlDataSource;
@@ -47,6 +48,19 @@ final class OrgDataSource implements SoqlDataSource {
     public List<String> referenceTo(String object, String referenceField) {
         FieldDef f = org.schema().object(object).field(referenceField);
         return f == null ? List.of() : f.referenceTo();
+    }
+
+    @Override
+    public String relationshipName(String object, String referenceField) {
+        FieldDef f = org.schema().object(object).field(referenceField);
+        return f == null || f.relationshipName() == null
+                ? SoqlDataSource.super.relationshipName(object, referenceField) : f.relationshipName();
+    }
+
+    @Override
+    public ChildRelationship childRelationship(String parentObject, String relationshipName) {
+        OrgSchema.ChildRelationship r = org.schema().childRelationship(parentObject, relationshipName);
+        return r == null ? null : new ChildRelationship(r.name(), r.child().name(), r.field().name());
     }
 
     @Override

@@ -75,7 +75,9 @@ final class QueryResource {
         java.util.List<Map<String, Object>> columns = new java.util.ArrayList<>();
         boolean idSelected = false;
         for (SoqlQuery.Column c : query.columns()) {
-            if (c.aggregate()) {
+            if (c.subquery()) {
+                columns.add(subqueryColumn(def, c));
+            } else if (c.aggregate()) {
                 Map<String, Object> m = column(c.alias(), c.alias(), "Integer", null);
                 m.put("aggregate", true);
                 m.put("numberType", true);
@@ -92,6 +94,26 @@ final class QueryResource {
         out.put("idSelected", idSelected);
         out.put("keyPrefix", def.keyPrefix());
         return out;
+    }
+
+    /** A subquery's column: an aggregate one named after the child relationship, its SELECT list as joinColumns. */
+    private Map<String, Object> subqueryColumn(io.sfsync.emulator.org.SObjectDef parent, SoqlQuery.Column c) {
+        String written = String.join(".", c.path());
+        String name = c.path().get(c.path().size() - 1);
+        io.sfsync.emulator.org.OrgSchema.ChildRelationship rel = c.path().size() <= 2
+                ? org.schema().childRelationship(parent.name(), name) : null;
+        if (rel == null) {
+            throw ApiException.badRequest("INVALID_TYPE", "Didn't understand relationship '" + written
+                    + "' in FROM part of query call.");
+        }
+        java.util.List<Map<String, Object>> joins = new java.util.ArrayList<>();
+        for (SoqlQuery.Column child : c.children()) {
+            joins.add(pathColumn(rel.child(), child.path()));
+        }
+        Map<String, Object> m = column(rel.name(), rel.name(), null, null);
+        m.put("aggregate", true);
+        m.put("joinColumns", joins);
+        return m;
     }
 
     private Map<String, Object> pathColumn(io.sfsync.emulator.org.SObjectDef def, java.util.List<String> path) {

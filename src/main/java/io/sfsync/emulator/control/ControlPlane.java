@@ -29,6 +29,7 @@ import io.sfsync.emulator.rules.FieldValues;
  * POST   /_emulator/limits               {"dailyApiLimit": 15000, "used": 14990, "maxConcurrent": 25}
  * POST   /_emulator/seed                 {"Lead": [{...}], ...} or a full org definition {"fields":…,"records":…}
  * POST   /_emulator/fields               {"object": "Lead", "name": "Region__c", "type": "picklist", ...}
+ * POST   /_emulator/objects              {"name": "Project__c", "label": "Project", "fields": [...]} (a custom object)
  * POST   /_emulator/leads/{id}/convert   {"accountId": null, "contactId": null}
  * POST   /_emulator/records/{id}/lock    saves fail with INSUFFICIENT_ACCESS_OR_READONLY; DELETE unlocks
  * POST   /_emulator/merge                {"object": "Account", "master": "001...", "duplicates": ["001..."]}
@@ -101,12 +102,16 @@ public final class ControlPlane {
                     return ApiResponse.json(200, emulator.limits().resource());
                 }
                 case "POST seed" -> {
-                    Map<String, Object> definition = in.containsKey("records") || in.containsKey("fields") ? in
-                            : Map.of("records", in);
+                    Map<String, Object> definition = in.containsKey("records") || in.containsKey("fields")
+                            || in.containsKey("objects") ? in : Map.of("records", in);
                     return ApiResponse.json(200, Map.of("refs", new OrgLoader(emulator).apply(definition)));
                 }
                 case "POST fields" -> {
                     return ApiResponse.json(200, Map.of("field", new OrgLoader(emulator).addField(in).name()));
+                }
+                case "POST objects" -> {
+                    io.sfsync.emulator.org.SObjectDef def = emulator.defineObject(in);
+                    return ApiResponse.json(200, Map.of("object", def.name(), "keyPrefix", def.keyPrefix()));
                 }
                 case "POST leads" -> {
                     if (s.length == 3 && s[2].equals("convert")) {

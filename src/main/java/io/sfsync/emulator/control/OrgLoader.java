@@ -22,11 +22,13 @@ import io.sfsync.emulator.rules.RecordSaver;
 import io.sfsync.emulator.store.Transaction;
 
 /**
- * Applies an org definition (YAML or JSON): custom fields and picklists, duplicate-rule modes and
- * records. Records may carry {@code _ref: name}; a later string value {@code "@name"} becomes that
- * record's Id, so a file can seed Accounts and the Contacts under them.
+ * Applies an org definition (YAML or JSON): custom objects, custom fields and picklists,
+ * duplicate-rule modes and records. Records may carry {@code _ref: name}; a later string value
+ * {@code "@name"} becomes that record's Id, so a file can seed Accounts and the Contacts under them.
  *
  * <pre>
+ * objects:                                                                          # see CustomObjects
+ *   - {name: Project__c, label: Project, fields: [{name: Account__c, type: reference, referenceTo: Account}]}
  * fields:
  *   - {object: Lead, name: Region__c, type: picklist, values: [EMEA, AMER], restricted: true}
  *   - {object: Lead, name: Lead.Status, values: [New, Working], restricted: true}   # replace a picklist
@@ -35,6 +37,7 @@ import io.sfsync.emulator.store.Transaction;
  *   User:    [{_ref: ana, Email: ana@example.com, FirstName: Ana, LastName: Silva}]
  *   Account: [{_ref: acme, Name: Acme, Website: acme.com, OwnerId: "@ana"}]
  *   Contact: [{LastName: Doe, Email: jo@acme.com, AccountId: "@acme"}]
+ *   Project__c: [{Name: Launch, Account__c: "@acme"}]
  * </pre>
  */
 public final class OrgLoader {
@@ -56,8 +59,20 @@ public final class OrgLoader {
 
     @SuppressWarnings("unchecked")
     public Map<String, String> apply(Map<String, Object> definition) {
-        for (Map<String, Object> f : (List<Map<String, Object>>) definition.getOrDefault("fields", List.of())) {
-            addField(f);
+        Object objects = definition.get("objects");
+        if (objects != null) {
+            if (!(objects instanceof List<?> list)) {
+                throw new IllegalArgumentException("objects: expected a list of custom objects");
+            }
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                paths.add("objects[" + i + "]");
+            }
+            new CustomObjects(emulator.org()).define(list, paths);
+        }
+        List<Map<String, Object>> fields = (List<Map<String, Object>>) definition.getOrDefault("fields", List.of());
+        for (int i = 0; i < fields.size(); i++) {
+            addField(fields.get(i), "fields[" + i + "]");
         }
         Map<String, Object> rules = (Map<String, Object>) definition.get("duplicateRules");
         if (rules != null) {
@@ -66,50 +81,24 @@ public final class OrgLoader {
         return seed((Map<String, List<Map<String, Object>>>) definition.getOrDefault("records", Map.of()));
     }
 
+    /** Defines (or defines again) one custom object, as one item of an org definition's {@code objects:} list. */
+    public SObjectDef defineObject(Map<String, Object> spec) {
+        return new CustomObjects(emulator.org()).define(List.of(spec), List.of("")).get(0);
+    }
+
     /** Adds or replaces a field; a field that exists keeps its other properties. */
-    @SuppressWarnings("unchecked")
     public FieldDef addField(Map<String, Object> spec) {
-        String objectName = (String) spec.get("object");
+        return addField(spec, "");
+    }
+
+    private FieldDef addField(Map<String, Object> spec, String path) {
+        String objectName = FieldSpec.string(spec, "object", path);
         SObjectDef def = emulator.org().schema().object(objectName);
         if (def == null) {
-            throw new IllegalArgumentException("fields: unknown object '" + objectName + "'");
+            throw FieldSpec.error(path, "object", "unknown object '" + objectName + "'");
         }
-        String name = (String) spec.get("name");
-        FieldDef existing = def.field(name);
-        String type = (String) spec.getOrDefault("type", existing == null ? "string" : existing.type());
-        FieldDef.Builder b = existing != null ? existing.toBuilder() : FieldDef.builder(name, type);
-        if (existing != null && spec.containsKey("type") && !type.equals(existing.type())) {
-            b = FieldDef.builder(existing.name(), type);
-        }
-        if (spec.get("label") != null) {
-            b.label((String) spec.get("label"));
-        }
-        if (spec.get("length") != null) {
-            b.length(((Number) spec.get("length")).intValue());
-        }
-        if (spec.get("values") != null) {
-            b.picklist((List<String>) spec.get("values"), Boolean.TRUE.equals(spec.get("restricted")));
-        }
-        if (spec.get("default") != null) {
-            b.defaultValue(spec.get("default").toString());
-        }
-        if (Boolean.TRUE.equals(spec.get("required"))) {
-            b.required();
-        }
-        if (Boolean.TRUE.equals(spec.get("externalId"))) {
-            b.externalId();
-        }
-        if (Boolean.TRUE.equals(spec.get("unique"))) {
-            b.unique();
-        }
-        if (Boolean.TRUE.equals(spec.get("readOnly"))) {
-            b.readOnly();
-        }
-        if (spec.get("referenceTo") != null) {
-            String rel = name.endsWith("__c") ? name.substring(0, name.length() - 1) + "r" : name.replaceAll("Id$", "");
-            b.references(rel, ((List<String>) spec.get("referenceTo")).toArray(String[]::new));
-        }
-        FieldDef field = b.build();
+        FieldDef existing = def.field(FieldSpec.string(spec, "name", path));
+        FieldDef field = FieldSpec.build(spec, def, existing, emulator.org().schema(), path, false);
         def.put(field);
         return field;
     }
@@ -138,12 +127,7 @@ public final class OrgLoader {
             RecordSaver saver = new RecordSaver(org);
             RecordSaver.Options system = RecordSaver.Options.system(org.integrationUserId(), tx);
             // parents before children, whatever order the definition lists them in
-            List<Map.Entry<String, List<Map<String, Object>>>> ordered = new ArrayList<>(records.entrySet());
-            List<String> parentsFirst = List.of("user", "group", "account", "contact", "lead", "task");
-            ordered.sort(java.util.Comparator.comparingInt(e -> {
-                int i = parentsFirst.indexOf(e.getKey().toLowerCase(Locale.ROOT));
-                return i < 0 ? parentsFirst.size() : i;
-            }));
+            List<Map.Entry<String, List<Map<String, Object>>>> ordered = parentsFirst(records);
             for (Map.Entry<String, List<Map<String, Object>>> e : ordered) {
                 for (Map<String, Object> raw : e.getValue()) {
                     Map<String, Object> r = new LinkedHashMap<>(raw);
@@ -166,6 +150,53 @@ public final class OrgLoader {
         } finally {
             org.store().lock().unlock();
         }
+    }
+
+    /**
+     * The definition's records by object, each object after the objects it references: Users and
+     * queues first, then Accounts, Contacts, Leads, Tasks and custom objects (that order also breaks
+     * a cycle).
+     */
+    private List<Map.Entry<String, List<Map<String, Object>>>> parentsFirst(
+            Map<String, List<Map<String, Object>>> records) {
+        List<String> standard = List.of("user", "group", "account", "contact", "lead", "task");
+        List<Map.Entry<String, List<Map<String, Object>>>> pending = new ArrayList<>(records.entrySet());
+        for (Map.Entry<String, List<Map<String, Object>>> e : pending) {
+            if (emulator.org().schema().object(e.getKey()) == null) {
+                throw new IllegalArgumentException("records." + e.getKey() + ": unknown object '" + e.getKey() + "'");
+            }
+        }
+        pending.sort(java.util.Comparator.comparingInt(e -> {
+            int i = standard.indexOf(e.getKey().toLowerCase(Locale.ROOT));
+            return i < 0 ? standard.size() : i;
+        }));
+        List<Map.Entry<String, List<Map<String, Object>>>> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            Map.Entry<String, List<Map<String, Object>>> next = pending.get(0);
+            for (Map.Entry<String, List<Map<String, Object>>> candidate : pending) {
+                if (pending.stream().noneMatch(other -> other != candidate
+                        && references(candidate.getKey(), other.getKey()))) {
+                    next = candidate;
+                    break;
+                }
+            }
+            out.add(next);
+            pending.remove(next);
+        }
+        return out;
+    }
+
+    /** Whether a record of the child object can point at one of the parent (audit fields aside). */
+    private boolean references(String child, String parent) {
+        SObjectDef childDef = emulator.org().schema().object(child);
+        String parentName = emulator.org().schema().object(parent).name();
+        for (FieldDef f : childDef.fields()) {
+            if (f.type().equals("reference") && f.referenceTo().contains(parentName)
+                    && !f.name().equals("CreatedById") && !f.name().equals("LastModifiedById")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void userDefaults(Map<String, Object> r) {

@@ -18,8 +18,9 @@ import io.sfsync.emulator.org.FieldDef;
 import io.sfsync.emulator.org.SObjectDef;
 
 /**
- * Keeps the org in a JSON file between runs ({@code sfsync emulator --state FILE}): custom fields
- * and every record with its Id. Written atomically (temp file, then rename).
+ * Keeps the org in a JSON file between runs ({@code sfsync emulator --state FILE}): custom objects
+ * (with their key prefixes), custom fields and every record with its Id. Written atomically (temp
+ * file, then rename).
  */
 public final class OrgState {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -33,14 +34,19 @@ public final class OrgState {
 
     public void save(Path file) {
         Map<String, Object> state = new LinkedHashMap<>();
+        List<Map<String, Object>> objects = new ArrayList<>();
         List<Map<String, Object>> fields = new ArrayList<>();
         for (SObjectDef def : org.schema().objects()) {
+            if (def.custom()) {
+                objects.add(CustomObjects.shapeOf(def));
+            }
             for (FieldDef f : def.fields()) {
                 if (f.custom()) {
-                    fields.add(fieldSpec(def, f));
+                    fields.add(FieldSpec.of(def, f));
                 }
             }
         }
+        state.put("objects", objects);
         state.put("fields", fields);
         state.put("records", org.snapshot());
         try {
@@ -62,6 +68,9 @@ public final class OrgState {
         }
         try {
             Map<String, Object> state = mapper.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
+            for (Map<String, Object> o : (List<Map<String, Object>>) state.getOrDefault("objects", List.of())) {
+                loader.defineObject(o);
+            }
             for (Map<String, Object> f : (List<Map<String, Object>>) state.getOrDefault("fields", List.of())) {
                 loader.addField(f);
             }
@@ -70,29 +79,5 @@ public final class OrgState {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the emulator state " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Map<String, Object> fieldSpec(SObjectDef def, FieldDef f) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("object", def.name());
-        spec.put("name", f.name());
-        spec.put("type", f.type());
-        spec.put("label", f.label());
-        spec.put("length", f.length());
-        if (!f.picklistValues().isEmpty()) {
-            spec.put("values", f.picklistValues());
-            spec.put("restricted", f.restrictedPicklist());
-        }
-        if (f.defaultValue() != null) {
-            spec.put("default", f.defaultValue());
-        }
-        spec.put("required", !f.nillable() && !f.defaultedOnCreate());
-        spec.put("externalId", f.externalId());
-        spec.put("unique", f.unique());
-        spec.put("readOnly", !f.createable() && !f.updateable());
-        if (!f.referenceTo().isEmpty()) {
-            spec.put("referenceTo", f.referenceTo());
-        }
-        return spec;
     }
 }

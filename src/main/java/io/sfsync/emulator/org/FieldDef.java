@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * One field of an sObject as describe reports it. Types are Salesforce's lower-case describe types
  * (id, string, email, phone, url, textarea, picklist, boolean, int, double, currency, percent,
- * date, datetime, reference).
+ * date, datetime, reference). A reference field may name the child relationship its parent sees
+ * it under (Contact.AccountId is Account's "Contacts"); an auto-number field is a read-only string
+ * with a display format such as {@code P-{0000}}.
  */
 public record FieldDef(
         String name,
@@ -24,7 +26,12 @@ public record FieldDef(
         String defaultValue,
         boolean restrictedPicklist,
         List<String> referenceTo,
-        String relationshipName) {
+        String relationshipName,
+        String childRelationshipName,
+        String autoNumberFormat) {
+
+    /** The number's place in an auto-number display format: {0}, {00}, {000} … (zero-padded to that width). */
+    public static final java.util.regex.Pattern AUTO_NUMBER_DIGITS = java.util.regex.Pattern.compile("\\{(0+)}");
 
     public FieldDef {
         picklistValues = picklistValues == null ? List.of() : List.copyOf(picklistValues);
@@ -52,7 +59,23 @@ public record FieldDef(
         b.restrictedPicklist = restrictedPicklist;
         b.referenceTo = referenceTo;
         b.relationshipName = relationshipName;
+        b.childRelationshipName = childRelationshipName;
+        b.autoNumberFormat = autoNumberFormat;
         return b;
+    }
+
+    public boolean autoNumber() {
+        return autoNumberFormat != null;
+    }
+
+    /** The value an auto-number field takes for the n-th record: "P-{0000}" and 7 give "P-0007". */
+    public String autoNumberValue(long n) {
+        java.util.regex.Matcher m = AUTO_NUMBER_DIGITS.matcher(autoNumberFormat);
+        if (!m.find()) {
+            return autoNumberFormat + n;
+        }
+        String digits = String.format(java.util.Locale.ROOT, "%0" + m.group(1).length() + "d", n);
+        return autoNumberFormat.substring(0, m.start()) + digits + autoNumberFormat.substring(m.end());
     }
 
     public boolean isText() {
@@ -102,6 +125,8 @@ public record FieldDef(
         private boolean restrictedPicklist;
         private List<String> referenceTo = List.of();
         private String relationshipName;
+        private String childRelationshipName;
+        private String autoNumberFormat;
 
         private Builder(String name, String type) {
             this.name = name;
@@ -134,12 +159,21 @@ public record FieldDef(
             relationshipName = relationship; referenceTo = List.of(targets); return this;
         }
 
+        /** The name the parent object gives this reference's child relationship (null: unnamed). */
+        public Builder childRelationship(String name) { childRelationshipName = name; return this; }
+        /** A read-only text field numbered on create: {0}, {000} … stand for the number, zero-padded. */
+        public Builder autoNumber(String displayFormat) {
+            autoNumberFormat = displayFormat; length = 30; nillable = false; defaultedOnCreate = true;
+            createable = false; updateable = false; return this;
+        }
+
         public FieldDef build() {
             String l = label != null ? label : defaultLabel(name);
             boolean isBool = type.equals("boolean");
             return new FieldDef(name, l, type, length, !isBool && nillable, createable, updateable,
                     defaultedOnCreate || isBool, externalId, unique, custom, calculated, picklistValues,
-                    defaultValue, restrictedPicklist, referenceTo, relationshipName);
+                    defaultValue, restrictedPicklist, referenceTo, relationshipName, childRelationshipName,
+                    autoNumberFormat);
         }
 
         private static String defaultLabel(String name) {

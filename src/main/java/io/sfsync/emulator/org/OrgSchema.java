@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The metadata of the emulated org: the standard objects sfsync works with (Lead, Contact, Account,
- * Task, User, Group) with their standard fields, plus custom fields and picklists added by
- * configuration.
+ * Task, User, Group) with their standard fields, plus custom objects, custom fields and picklists
+ * added by configuration.
  */
 public final class OrgSchema {
     public static final List<String> LEAD_STATUSES = List.of(
@@ -24,6 +24,15 @@ public final class OrgSchema {
             "Manufacturing", "Media", "Not For Profit", "Recreation", "Retail", "Shipping", "Technology",
             "Telecommunications", "Transportation", "Utilities", "Other");
     public static final List<String> SALUTATIONS = List.of("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "Mx.");
+
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /**
+     * A reference from a child object to a parent, under the name the parent knows it by in
+     * describe and in SOQL subqueries ({@code null} when the relationship has no name).
+     */
+    public record ChildRelationship(String name, SObjectDef child, FieldDef field) {
+    }
 
     private final Map<String, SObjectDef> objects = new LinkedHashMap<>();
 
@@ -62,6 +71,63 @@ public final class OrgSchema {
             }
         }
         return null;
+    }
+
+    /**
+     * Every reference to the object from any object, named or not, except the audit references
+     * (CreatedById, LastModifiedById) that every object has to User.
+     */
+    public synchronized List<ChildRelationship> childRelationships(String parent) {
+        SObjectDef def = object(parent);
+        List<ChildRelationship> out = new ArrayList<>();
+        if (def == null) {
+            return out;
+        }
+        for (SObjectDef child : objects.values()) {
+            for (FieldDef f : child.fields()) {
+                if (f.type().equals("reference") && f.referenceTo().contains(def.name())
+                        && !f.name().equals("CreatedById") && !f.name().equals("LastModifiedById")) {
+                    out.add(new ChildRelationship(f.childRelationshipName(), child, f));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The child relationship of this name (case-insensitive) on the parent, or null. */
+    public synchronized ChildRelationship childRelationship(String parent, String name) {
+        for (ChildRelationship r : childRelationships(parent)) {
+            if (r.name() != null && r.name().equalsIgnoreCase(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A custom object with the fields every custom object has: Id, the name field (text or
+     * auto-number), OwnerId (a user or a queue), IsDeleted and the audit fields.
+     */
+    public static SObjectDef customObject(String name, String label, String labelPlural, String keyPrefix,
+            FieldDef nameField) {
+        SObjectDef o = new SObjectDef(name, label, labelPlural, keyPrefix, true);
+        system(o);
+        o.put(FieldDef.builder("Id", "id").label("Record ID").readOnly().required().build());
+        o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
+                .references("Owner", "Group", "User").build());
+        o.put(nameField);
+        return o;
+    }
+
+    /** The first custom-object key prefix (a00, a01 … a0z, a10 …) that no object uses, nor any of {@code taken}. */
+    public synchronized String unusedCustomKeyPrefix(Collection<String> taken) {
+        for (int i = 0; i < 62 * 62; i++) {
+            String prefix = "a" + BASE62.charAt(i / 62) + BASE62.charAt(i % 62);
+            if (objectByKeyPrefix(prefix) == null && !taken.contains(prefix)) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException("no custom-object key prefix left");
     }
 
     private static void system(SObjectDef o) {
@@ -142,7 +208,8 @@ public final class OrgSchema {
                 .references("MasterRecord", "Contact").build());
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
-        o.put(FieldDef.builder("AccountId", "reference").label("Account ID").references("Account", "Account").build());
+        o.put(FieldDef.builder("AccountId", "reference").label("Account ID").references("Account", "Account")
+                .childRelationship("Contacts").build());
         personName(o);
         text(o, "Title", "Title", 128);
         text(o, "Department", "Department", 80);
@@ -169,7 +236,8 @@ public final class OrgSchema {
         o.put(FieldDef.builder("OwnerId", "reference").label("Owner ID").required().defaultedOnCreate()
                 .references("Owner", "User").build());
         o.put(FieldDef.builder("Name", "string").label("Account Name").length(255).required().build());
-        o.put(FieldDef.builder("ParentId", "reference").label("Parent Account ID").references("Parent", "Account").build());
+        o.put(FieldDef.builder("ParentId", "reference").label("Parent Account ID").references("Parent", "Account")
+                .childRelationship("ChildAccounts").build());
         o.put(FieldDef.builder("Type", "picklist").label("Account Type").length(255)
                 .picklist(List.of("Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"), false).build());
         o.put(FieldDef.builder("Website", "url").length(255).build());
@@ -190,8 +258,10 @@ public final class OrgSchema {
         system(o);
         o.put(FieldDef.builder("OwnerId", "reference").label("Assigned To ID").required().defaultedOnCreate()
                 .references("Owner", "Group", "User").build());
-        o.put(FieldDef.builder("WhoId", "reference").label("Name ID").references("Who", "Contact", "Lead").build());
-        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account").build());
+        o.put(FieldDef.builder("WhoId", "reference").label("Name ID").references("Who", "Contact", "Lead")
+                .childRelationship("Tasks").build());
+        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account")
+                .childRelationship("Tasks").build());
         o.put(FieldDef.builder("Subject", "combobox").length(255).build());
         o.put(FieldDef.builder("ActivityDate", "date").label("Due Date Only").build());
         o.put(FieldDef.builder("Status", "picklist").length(255).required()

@@ -18,9 +18,9 @@ import io.sfsync.emulator.store.Transaction;
 
 /**
  * Saves records the way Salesforce does: field resolution and field-level access, type
- * conversion, length / email / restricted-picklist / required validation, defaults, Lead
- * assignment rules, owner checks, unique and external-ID values, duplicate rules and converted or
- * locked records. Every failure is an {@link ApiException} carrying Salesforce's error codes.
+ * conversion, length / email / restricted-picklist / required validation, defaults,
+ * auto-numbers, Lead assignment rules, owner checks, unique and external-ID values, duplicate
+ * rules and converted or locked records. Every failure is an {@link ApiException} carrying Salesforce's error codes.
  * Callers hold the store lock.
  */
 public final class RecordSaver {
@@ -82,6 +82,9 @@ public final class RecordSaver {
         for (FieldDef f : def.fields()) {
             if (values.containsKey(f.name())) {
                 record.put(f.name(), values.get(f.name()));
+            } else if (f.autoNumber()) {
+                // numbered in creation order; a deleted record keeps its number, as in Salesforce
+                record.put(f.name(), f.autoNumberValue(org.store().count(def.name()) + 1L));
             } else if (f.type().equals("boolean")) {
                 record.put(f.name(), false);
             } else if (f.defaultValue() != null) {

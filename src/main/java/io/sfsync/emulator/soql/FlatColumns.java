@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * A query's result as flat rows, the way Bulk API 2.0 serves it in CSV: one column per selected
  * field, named by its canonical path ("Owner.Email"), read from the nested records that
- * {@link SoqlQuery#execute} returns. Bulk API 2.0 runs no COUNT() or other aggregate, GROUP BY or
- * OFFSET query; {@link #unsupported} says which of those a query has.
+ * {@link SoqlQuery#execute} returns. Bulk API 2.0 runs no COUNT() or other aggregate, GROUP BY,
+ * OFFSET or parent-to-child (subquery) query; {@link #unsupported} says which of those a query has.
  */
 public final class FlatColumns {
 
@@ -57,6 +57,9 @@ public final class FlatColumns {
         }
         if (query.offset() != null) {
             return "OFFSET";
+        }
+        if (query.select().stream().anyMatch(SelectItem.SubQuery.class::isInstance)) {
+            return "a parent-to-child relationship query";
         }
         return null;
     }

@@ -34,7 +34,8 @@ final class QueryExecutor {
         PathResolver resolver = new PathResolver(ds, object, query.alias());
 
         // Validation follows the query text: SELECT, WHERE, GROUP BY, ORDER BY.
-        SelectPlan select = SelectPlan.of(query.select(), resolver);
+        SelectPlan select = SelectPlan.of(query.select(), resolver,
+                sub -> ChildQuery.resolve(sub, ds, object, query.alias(), ctx));
         RowPredicate where = query.where() == null ? null
                 : new PredicateCompiler(resolver, ctx).compile(query.where());
         List<ResolvedPath> groupBy = new ArrayList<>();
@@ -51,6 +52,9 @@ final class QueryExecutor {
         }
         if (aggregate) {
             checkGrouped(select, groupBy, sortKeys);
+            if (!select.children().isEmpty()) {
+                throw SoqlException.malformed("a subquery cannot be selected in an aggregate query");
+            }
         }
 
         List<Row> rows = new ArrayList<>();
@@ -70,8 +74,12 @@ final class QueryExecutor {
         if (aggregate) {
             records.addAll(window(new Aggregator(select.columns(), groupBy, ctx).aggregate(rows)));
         } else {
-            RecordProjector projector = new RecordProjector(select.fields(), ctx);
-            for (Row row : window(rows)) {
+            List<Row> page = window(rows);
+            for (ChildQuery child : select.children()) {
+                child.prepare(page, ctx, queryAll);
+            }
+            RecordProjector projector = new RecordProjector(select.projection(), ctx);
+            for (Row row : page) {
                 records.add(projector.project(row));
             }
         }

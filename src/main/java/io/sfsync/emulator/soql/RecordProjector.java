@@ -8,25 +8,33 @@ import java.util.Map;
 /**
  * Shapes result records the way Salesforce's REST API does: "attributes" first, then the
  * selected fields in SELECT order under their canonical names, with parent fields nested
- * under the relationship name (several paths through one relationship share one map).
+ * under the relationship name (several paths through one relationship share one map) and
+ * each parent-to-child subquery's nested result under its child relationship name.
  */
 final class RecordProjector {
 
-    private sealed interface Node permits Leaf, Parent {}
+    private sealed interface Node permits Leaf, Parent, Children {}
 
     private record Leaf(String key, Map<String, String> fieldByObject) implements Node {}
 
     private record Parent(String key, ResolvedPath.Hop hop, Map<String, Node> children) implements Node {}
 
+    private record Children(ChildQuery query) implements Node {}
+
     private final Map<String, Node> root = new LinkedHashMap<>();
     private final String urlPrefix;
     private final ExecutionContext ctx;
 
-    RecordProjector(List<ResolvedPath> paths, ExecutionContext ctx) {
+    RecordProjector(List<Projection> projection, ExecutionContext ctx) {
         this.ctx = ctx;
         this.urlPrefix = "/services/data/v" + ctx.dataSource().apiVersion() + "/sobjects/";
-        for (ResolvedPath path : paths) {
-            add(path);
+        for (Projection p : projection) {
+            if (p instanceof ResolvedPath path) {
+                add(path);
+            } else {
+                ChildQuery child = (ChildQuery) p;
+                root.putIfAbsent(fold(child.name()), new Children(child));
+            }
         }
     }
 
@@ -51,6 +59,8 @@ final class RecordProjector {
             if (node instanceof Leaf leaf) {
                 String field = leaf.fieldByObject().get(row.type());
                 out.put(leaf.key(), field == null ? null : row.fields().get(field));
+            } else if (node instanceof Children subquery) {
+                out.put(subquery.query().name(), subquery.query().result(row, ctx));
             } else {
                 Parent parent = (Parent) node;
                 Row target = parent.hop().follow(row, ctx);

@@ -10,7 +10,7 @@ import java.util.Map;
  * which reference field and which column to read.
  */
 record ResolvedPath(List<Hop> hops, Map<String, String> fieldByObject, String fieldName,
-                    FieldKind kind, String dotted) {
+                    FieldKind kind, String dotted) implements Projection {
 
     /**
      * One parent-relationship step. {@code name} is the canonical relationship name used as

@@ -9,6 +9,13 @@ import java.util.Map;
  * query spelled them; everything returned is canonical.
  */
 public interface SoqlDataSource {
+    /**
+     * A parent-to-child relationship: its canonical name (Contacts, Projects__r), the child
+     * object and the child's reference field that points at the parent.
+     */
+    record ChildRelationship(String name, String childObject, String field) {
+    }
+
     /** Canonical object name for a case-insensitive name, or null if no such sObject. */
     String resolveObject(String name);
     /** Canonical field name on the object (case-insensitive), or null. */
@@ -41,6 +48,14 @@ public interface SoqlDataSource {
             return referenceField.substring(0, referenceField.length() - 2);
         }
         return referenceField;
+    }
+
+    /**
+     * The child relationship of this name (case-insensitive) on the parent object, as a
+     * subquery's FROM names it; null when the parent has none of that name.
+     */
+    default ChildRelationship childRelationship(String parentObject, String relationshipName) {
+        return null;
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.Set;
  * <pre>
  * query     := SELECT item (',' item)* FROM ident [alias] [WHERE cond] [GROUP BY path (',' path)*]
  *              [ORDER BY order (',' order)*] [LIMIT int] [OFFSET int] [FOR (VIEW|REFERENCE)] EOF
- * item      := path | COUNT '(' ')' | aggFn '(' path ')' [alias]
+ * item      := path | COUNT '(' ')' | aggFn '(' path ')' [alias] | '(' subquery ')'
+ * subquery  := SELECT path (',' path)* FROM path [alias] [WHERE cond] [ORDER BY order (',' order)*]
+ *              [LIMIT int] [OFFSET int]                  -- one level: no subquery or aggregate inside
  * cond      := unary ((AND unary)* | (OR unary)*)        -- no mixing without parentheses
  * unary     := NOT unary | '(' cond ')' | path op value | path [NOT] IN '(' value (',' value)* ')'
  *            | path LIKE string
@@ -40,6 +42,8 @@ final class SoqlParser {
 
     private final List<Token> tokens;
     private int index;
+    /** True while the items of a parent-to-child subquery are parsed. */
+    private boolean inSubquery;
 
     private SoqlParser(List<Token> tokens) {
         this.tokens = tokens;
@@ -54,11 +58,7 @@ final class SoqlParser {
         List<SelectItem> select = selectList();
         expectKeyword("FROM");
         String object = objectName().text();
-        String alias = null;
-        if (peek().type() == Token.Type.IDENT && !CLAUSE_WORDS.contains(upper(peek()))
-                && !RESERVED.contains(upper(peek()))) {
-            alias = next().text();
-        }
+        String alias = alias();
         Condition where = null;
         if (acceptKeyword("WHERE")) {
             where = condition();
@@ -73,18 +73,8 @@ final class SoqlParser {
             expectKeyword("BY");
             orderBy = orderList();
         }
-        Integer limit = null;
-        if (acceptKeyword("LIMIT")) {
-            limit = nonNegativeInt();
-        }
-        Integer offset = null;
-        if (acceptKeyword("OFFSET")) {
-            offset = nonNegativeInt();
-            if (offset > MAX_OFFSET) {
-                throw new SoqlException(SoqlException.NUMBER_OUTSIDE_VALID_RANGE,
-                        "Maximum SOQL offset allowed is " + MAX_OFFSET);
-            }
-        }
+        Integer limit = limit();
+        Integer offset = offset();
         // FOR VIEW / FOR REFERENCE only update "last viewed" bookkeeping; accept and ignore.
         if (acceptKeyword("FOR")) {
             if (!acceptKeyword("VIEW") && !acceptKeyword("REFERENCE")) {
@@ -95,6 +85,31 @@ final class SoqlParser {
             throw unexpected(peek());
         }
         return new SoqlQuery(soql, select, object, alias, where, groupBy, orderBy, limit, offset);
+    }
+
+    /** An alias after the FROM object or relationship, if one follows. */
+    private String alias() {
+        if (peek().type() == Token.Type.IDENT && !CLAUSE_WORDS.contains(upper(peek()))
+                && !RESERVED.contains(upper(peek()))) {
+            return next().text();
+        }
+        return null;
+    }
+
+    private Integer limit() {
+        return acceptKeyword("LIMIT") ? nonNegativeInt() : null;
+    }
+
+    private Integer offset() {
+        if (!acceptKeyword("OFFSET")) {
+            return null;
+        }
+        int offset = nonNegativeInt();
+        if (offset > MAX_OFFSET) {
+            throw new SoqlException(SoqlException.NUMBER_OUTSIDE_VALID_RANGE,
+                    "Maximum SOQL offset allowed is " + MAX_OFFSET);
+        }
+        return offset;
     }
 
     // ---- SELECT ---------------------------------------------------------------------------
@@ -109,10 +124,40 @@ final class SoqlParser {
 
     private SelectItem selectItem() {
         Token first = peek();
+        if (first.type() == Token.Type.LPAREN) {
+            if (inSubquery) {
+                throw SoqlException.malformed("subqueries inside a subquery are not supported by this emulator");
+            }
+            return subquery();
+        }
         if (first.type() == Token.Type.IDENT && peek(1).type() == Token.Type.LPAREN) {
+            if (inSubquery) {
+                throw SoqlException.malformed("functions in a subquery are not supported by this emulator");
+            }
             return function();
         }
         return new SelectItem.Field(path());
+    }
+
+    private SelectItem subquery() {
+        expect(Token.Type.LPAREN);
+        expectKeyword("SELECT");
+        inSubquery = true;
+        List<SelectItem> select = selectList();
+        inSubquery = false;
+        expectKeyword("FROM");
+        FieldPath relationship = path();
+        String alias = alias();
+        Condition where = acceptKeyword("WHERE") ? condition() : null;
+        List<OrderItem> orderBy = List.of();
+        if (acceptKeyword("ORDER")) {
+            expectKeyword("BY");
+            orderBy = orderList();
+        }
+        Integer limit = limit();
+        Integer offset = offset();
+        expect(Token.Type.RPAREN);
+        return new SelectItem.SubQuery(relationship, alias, select, where, orderBy, limit, offset);
     }
 
     private SelectItem function() {

@@ -77,20 +77,36 @@ public final class SoqlQuery {
         return soql;
     }
 
-    /** A SELECT entry as clients describe it: a field path (Owner.Email), or an aggregate with its alias. */
-    public record Column(List<String> path, boolean aggregate, String alias) {
+    /**
+     * A SELECT entry as clients describe it: a field path (Owner.Email), an aggregate with its
+     * alias, or a parent-to-child subquery (path: its FROM relationship; children: its SELECT list).
+     */
+    public record Column(List<String> path, boolean aggregate, String alias, List<Column> children) {
+        public Column(List<String> path, boolean aggregate, String alias) {
+            this(path, aggregate, alias, null);
+        }
+
+        public boolean subquery() {
+            return children != null;
+        }
     }
 
     /** The SELECT list, in order (for query column metadata). */
     public List<Column> columns() {
+        return columns(select());
+    }
+
+    private static List<Column> columns(List<SelectItem> items) {
         List<Column> out = new java.util.ArrayList<>();
         int expr = 0;
-        for (SelectItem item : select()) {
+        for (SelectItem item : items) {
             if (item instanceof SelectItem.Field f) {
                 out.add(new Column(f.path().segments(), false, null));
             } else if (item instanceof SelectItem.Aggregate a) {
                 out.add(new Column(a.path() == null ? List.of() : a.path().segments(), true,
                         a.alias() != null ? a.alias() : "expr" + expr++));
+            } else if (item instanceof SelectItem.SubQuery sub) {
+                out.add(new Column(sub.relationship().segments(), false, null, columns(sub.select())));
             }
         }
         return out;

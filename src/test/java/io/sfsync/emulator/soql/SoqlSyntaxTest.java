@@ -89,7 +89,11 @@ class SoqlSyntaxTest extends SoqlTestSupport {
         "SELECT Id FROM Lead WHERE Email INCLUDES ('a')",
         "SELECT Id FROM Lead HAVING COUNT(Id) > 1",
         "SELECT Id FROM Lead WITH SECURITY_ENFORCED",
-        "SELECT Id, (SELECT Id FROM Contacts) FROM Account",
+        "SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) FROM Contacts) FROM Account",
+        "SELECT Id, (SELECT COUNT() FROM Contacts) FROM Account",
+        "SELECT Id, (SELECT Id FROM Contacts GROUP BY Id) FROM Account",
+        "SELECT Id, (SELECT Id FROM Contacts FROM Account",
+        "SELECT Id, (SELECT FROM Contacts) FROM Account",
         "SELECT Id FROM Lead FOR UPDATE",
     })
     void invalidSyntaxIsMalformedQuery(String soql) {
