@@ -207,7 +207,7 @@ final class ConfigKeys {
         static final Setting<String> NEW_KEY = Setting.formatted("newKey", "sequence:<name> | field:<Field>", null,
                 Setting.Check.of(ConfigKeys::newKeyProblem),
                 "the key of an inserted row: the next value of a database sequence, or a field of the record"
-                        + " (field:Id); none: the database's own default (an identity column)");
+                        + " (field:Id); required when newRows is insert");
         static final Setting<ConfigNode> MATCH_ON = Setting.entries("matchOn", "<Field>", null,
                 "how a record not linked yet finds its row, in order: Salesforce field → table column (Email:"
                         + " email, Sfsync_Person_Id__c: id, Id: salesforce_id); exactly one row must have the value");

@@ -30,7 +30,20 @@ public final class Hints {
             Map.entry("CONVERTED_LEAD", "the Lead was converted and its Contact no longer exists"),
             Map.entry("INACTIVE_OWNER_OR_USER", "the owner is inactive in Salesforce: fix the owner column or the fallback owner"),
             Map.entry("MAPPING_ERROR", "fix the value in the source or the field's mapping"),
-            Map.entry("TRANSIENT", "Salesforce did not answer in time; the row is retried on the next run"));
+            Map.entry("TRANSIENT", "Salesforce did not answer in time; the row is retried on the next run"),
+            Map.entry("FIRST_LINK_DIFFERS", "take one side: sfsync conflicts JOB --resolve ID --take salesforce|source"
+                    + " (or POST /api/conflicts/ID/resolve), or set inbound.onConflict: merge"),
+            Map.entry("CONFLICT_OPEN", "the record waits for an operator: sfsync conflicts JOB lists it"),
+            Map.entry("ADDRESS_INCOMPLETE", "complete the street, city, state and postal code in Salesforce (the row's"
+                    + " address_incomplete flag says which rows need it)"),
+            Map.entry("NOT_LINKED", "the job inserts no rows for new records (newRows: skip); add a matchOn column to find"
+                    + " existing rows, or set newRows: insert"),
+            Map.entry("SOURCE_VALUE_INVALID", "the Salesforce value does not fit the source column: widen the column or"
+                    + " stop mapping the field from Salesforce"),
+            Map.entry("SOURCE_WRITE_FAILED", "the source database refused the row (a constraint, a trigger): read its message"),
+            Map.entry("NO_KEY", "give the object a newKey (sequence:<name> or field:<Field>) or set newRows: skip"),
+            Map.entry("SOURCE_ROW_MISSING", "the linked row was deleted in the source; unlink it (POST /api/records/JOB/KEY/unlink)"
+                    + " so the record may become a new row"));
 
     private Hints() {
     }

@@ -30,8 +30,8 @@ public final class RunReport {
         out.append(", trigger ").append(run.trigger()).append(", segment ").append(run.segment())
                 .append(", ").append(run.apiCalls()).append(" Salesforce API calls\n\n");
         out.append(run.summary() == null ? run.counts().summary() : run.summary()).append("\n");
-        for (Action action : List.of(Action.CREATED, Action.UPDATED, Action.SKIPPED, Action.DUPLICATE, Action.ERROR,
-                Action.PENDING)) {
+        for (Action action : List.of(Action.CREATED, Action.UPDATED, Action.LINKED, Action.UNLINKED, Action.CONFLICT,
+                Action.SKIPPED, Action.DUPLICATE, Action.ERROR, Action.PENDING)) {
             List<SyncStore.ReportGroup> groups = digest.groups().stream()
                     .filter(g -> g.action().equals(action.name())).toList();
             if (groups.isEmpty()) {
@@ -93,6 +93,9 @@ public final class RunReport {
             case DUPLICATE -> "Duplicates";
             case ERROR -> "Errors";
             case PENDING -> "Pending (retried on the next run)";
+            case LINKED -> "Linked (counted as updated)";
+            case UNLINKED -> "Unlinked (deleted or merged in Salesforce)";
+            case CONFLICT -> "Conflicts (record and row differed when first linked)";
             default -> a.name();
         };
     }
