@@ -38,6 +38,12 @@ public final class ConfigChecker {
         Map<String, ObjectInfo> describe = describe(problems);
         for (JobConfig job : config.jobs().values()) {
             String p = "jobs." + job.name();
+            if (job.polls()) {
+                checkInbound(problems, p, job, describe);
+            }
+            if (job.source() == null) {
+                continue; // an inbound job reads no query: its tables are checked above
+            }
             List<String> columns;
             try {
                 columns = new SourceReader(source, job.source()).columns();
@@ -58,7 +64,9 @@ public final class ConfigChecker {
                 ObjectInfo info = describe.get(e.getKey());
                 for (FieldRule rule : e.getValue()) {
                     String fp = p + ".fields." + e.getKey() + "." + rule.field();
-                    requireColumn(problems, columns, fp + ".from", rule.from());
+                    if (rule.outbound()) {
+                        requireColumn(problems, columns, fp + ".from", rule.from());
+                    }
                     if (info != null) {
                         checkField(problems, fp, info, rule);
                     }
@@ -94,7 +102,7 @@ public final class ConfigChecker {
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
         for (JobConfig job : config.jobs().values()) {
-            if (job.mode() != JobConfig.Mode.UPDATE_ONLY && job.externalIdField() == null) {
+            if (job.outbound() && job.mode() != JobConfig.Mode.UPDATE_ONLY && job.externalIdField() == null) {
                 boolean email = job.matchBy().contains(JobConfig.MatchKey.EMAIL);
                 warnings.add("jobs." + job.name() + ".externalIdField: not set, so creates are plain inserts: when a"
                         + " create's response is lost in transit the row stays PENDING and the next run "
@@ -133,14 +141,70 @@ public final class ConfigChecker {
         return out;
     }
 
+    /**
+     * An inbound job's tables: each exists with the key, changedAt, account, matchOn and flag columns the job
+     * names, and every column a field from Salesforce goes to; every matchOn field exists in Salesforce.
+     */
+    private void checkInbound(List<String> problems, String p, JobConfig job, Map<String, ObjectInfo> describe) {
+        io.sfsync.inbound.SourceTables tables = new io.sfsync.inbound.SourceTables(source);
+        for (io.sfsync.config.InboundConfig.Target t : job.inbound().targets().values()) {
+            String tp = p + ".inbound.objects." + t.object();
+            java.util.Set<String> cols;
+            try {
+                cols = tables.columns(t.table()).keySet();
+            } catch (RuntimeException e) {
+                problems.add(tp + ".table: " + e.getMessage());
+                continue;
+            }
+            java.util.function.BiConsumer<String, String> need = (setting, column) -> {
+                if (column != null && !cols.contains(column.toLowerCase(java.util.Locale.ROOT))) {
+                    problems.add(tp + "." + setting + ": table " + t.table() + " has no column " + column);
+                }
+            };
+            need.accept("key", t.key());
+            need.accept("changedAt", t.changedAt());
+            need.accept("accountColumn", t.accountColumn());
+            t.matchOn().forEach((field, column) -> need.accept("matchOn." + field, column));
+            if (t.isPerson()) {
+                if (job.inbound().onDelete() == io.sfsync.config.InboundConfig.OnDelete.FLAG) {
+                    need.accept("(inbound.deletedFlag)", job.inbound().deletedFlag());
+                }
+                need.accept("(inbound.addressIncompleteFlag)", job.inbound().addressIncompleteFlag());
+            }
+            ObjectInfo info = describe.get(t.object());
+            for (String field : t.matchOn().keySet()) {
+                if (info != null && info.field(field) == null) {
+                    problems.add(tp + ".matchOn." + field + ": " + t.object() + " has no field " + field);
+                }
+            }
+            for (FieldRule rule : job.fieldsOf(t.object())) {
+                if (info != null && info.field(rule.field()) == null && !job.outbound()) {
+                    problems.add(p + ".fields." + t.object() + "." + rule.field() + ": " + t.object() + " has no field "
+                            + rule.field());
+                }
+                if (rule.inbound()) {
+                    String column = t.column(rule.from());
+                    if (!cols.contains(column.toLowerCase(java.util.Locale.ROOT))) {
+                        problems.add(p + ".fields." + t.object() + "." + rule.field() + ".from: table " + t.table()
+                                + " has no column " + column + (column.equals(rule.from()) ? "" : " (inbound.objects."
+                                + t.object() + ".columns maps " + rule.from() + " to it)")
+                                + (rule.from().equals(column) && job.outbound() ? "; for a column of the query only,"
+                                        + " map it under inbound.objects." + t.object() + ".columns" : ""));
+                    }
+                }
+            }
+        }
+    }
+
     private static void checkField(List<String> problems, String path, ObjectInfo info, FieldRule rule) {
         FieldInfo f = info.field(rule.field());
         if (f == null) {
             problems.add(path + ": " + info.name() + " has no field " + rule.field());
             return;
         }
-        if (!f.createable() && !f.updateable()) {
-            problems.add(path + ": " + info.name() + "." + f.name() + " is not writable for the integration user");
+        if (!f.createable() && !f.updateable() && rule.outbound()) {
+            problems.add(path + ": " + info.name() + "." + f.name() + " is not writable for the integration user (a"
+                    + " formula or system field can only be direction: from_salesforce)");
         }
         if (f.type().equals("picklist") && f.restrictedPicklist()) {
             List<String> values = new ArrayList<>(rule.picklist().values());

@@ -32,7 +32,9 @@ import io.sfsync.sync.RunContext;
  * <li>incremental: after the initial sync, {@code changed} of them change; the second run is measured —
  *     matching across Contact and Lead, owner lookup and accounts on every batch;</li>
  * <li>matching: the mapping and matching cost alone (a plan of N rows: read, map, look up, decide, no writes);</li>
- * <li>bulk: a first load through Bulk API 2.0 (batches of 10,000, the source in an H2 file).</li>
+ * <li>bulk: a first load through Bulk API 2.0 (batches of 10,000, the source in an H2 file);</li>
+ * <li>inbound: the crm job (Salesforce → source): a first load of N Contacts and their Accounts, an idle
+ *     poll, and a poll after {@code changed} of them were edited in Salesforce.</li>
  * </ul>
  */
 public final class Benchmark {
@@ -72,6 +74,9 @@ public final class Benchmark {
             try (SfsyncRuntime rt = SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, s.routesDir(), false,
                     false, false, overrides))) {
                 Databases.migrateDemoSource(rt.source());
+                if (s.scenario().equals("inbound")) {
+                    return inbound(rt, s, loginUrl, secret, emulator);
+                }
                 DemoData.generate(rt.source(), s.rows(), 7);
                 // every row in the segment, none do-not-contact: the benchmark measures syncing, not skipping
                 sql(rt, "UPDATE person SET email_status = 'valid', do_not_contact = FALSE");
@@ -121,6 +126,100 @@ public final class Benchmark {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
             deleteTree(scratch); // the bulk scenario's source database is a gigabyte at a million rows
+        }
+    }
+
+    /**
+     * Salesforce → source (the crm job): N Contacts (a twentieth of them Accounts, each Contact at one) seeded
+     * in the org; measured: the first load of all of them into the empty source, then an idle poll, then
+     * {@code changed} Contacts edited in Salesforce and the poll that brings them in.
+     */
+    private Map<String, Object> inbound(SfsyncRuntime rt, Settings s, String loginUrl, String secret, Process emulator)
+            throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int accounts = Math.max(1, s.rows() / 20);
+        List<Map<String, Object>> accountRecords = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            accountRecords.add(Map.of("_ref", "a" + i, "Name", "Bench Co " + i, "Website", "https://co" + i + ".example",
+                    "BillingStreet", i + " Main St", "BillingCity", "Lyon", "BillingState", "ARA", "BillingPostalCode", "69001"));
+        }
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < s.rows(); i++) {
+            contacts.add(Map.of("_ref", "c" + i, "FirstName", "First" + i, "LastName", "Last" + i,
+                    "Email", "contact" + i + "@bench.example", "Title", "Engineer", "AccountId", "@a" + (i % accounts)));
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var seeded = json.readTree(post(http, loginUrl + "/_emulator/seed", null,
+                json.writeValueAsString(Map.of("Account", accountRecords, "Contact", contacts)))).path("refs");
+        HeapWatch heap = new HeapWatch();
+        long cpuStart = cpuNanos(ProcessHandle.current());
+        long start = System.nanoTime();
+        RunContext first = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuNanos(ProcessHandle.current()) - cpuStart) / 1e9;
+        RunContext idle = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+
+        // Salesforce users change some Contacts: sObject Collections updates, outside the measured runs
+        String token = json.readTree(post(http, loginUrl + "/services/oauth2/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&client_id=sfsync-emulator&client_secret=" + secret)).path("access_token").asText();
+        int changed = Math.min(s.changed(), s.rows());
+        for (int i = 0; i < changed; i += 200) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(changed, i + 200); j++) {
+                batch.add(Map.of("attributes", Map.of("type", "Contact"), "id", seeded.path("c" + j).asText(),
+                        "Title", "Principal Engineer"));
+            }
+            patch(http, loginUrl + "/services/data/v62.0/composite/sobjects", token,
+                    json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
+        }
+        long changedStart = System.nanoTime();
+        RunContext incremental = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+        double changedSeconds = (System.nanoTime() - changedStart) / 1e9;
+        heap.close();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", s.scenario());
+        out.put("records", first.counts().attempted());
+        out.put("seconds", round(seconds));
+        out.put("records_per_s", round(first.counts().attempted() / seconds));
+        out.put("api_calls", first.apiCalls());
+        out.put("api_calls_per_1000", round(first.apiCalls() * 1000.0 / Math.max(1, first.counts().attempted())));
+        out.put("idle_poll_api_calls", idle.apiCalls());
+        out.put("idle_poll_records", idle.counts().attempted());
+        out.put("changed_records", incremental.counts().attempted());
+        out.put("changed_seconds", round(changedSeconds));
+        out.put("changed_records_per_s", round(incremental.counts().attempted() / changedSeconds));
+        out.put("changed_api_calls", incremental.apiCalls());
+        out.put("changed_api_calls_per_1000", round(incremental.apiCalls() * 1000.0
+                / Math.max(1, incremental.counts().attempted())));
+        out.put("peak_heap_mb", heap.peakMb());
+        out.put("max_live_heap_mb", heap.liveAfterGcMb());
+        out.put("sfsync_cpu_s", round(cpu));
+        out.put("latency_ms", s.latencyMs());
+        out.put("status", first.status() + "/" + idle.status() + "/" + incremental.status());
+        out.put("outcome", first.counts().summary() + " | " + incremental.counts().summary());
+        return out;
+    }
+
+    private static String post(java.net.http.HttpClient http, String url, String contentType, String body)
+            throws IOException, InterruptedException {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Content-Type", contentType == null ? "application/json" : contentType)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private static void patch(java.net.http.HttpClient http, String url, String token, String body)
+            throws IOException, InterruptedException {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException("PATCH " + url + " answered " + r.statusCode() + ": " + r.body());
         }
     }
 

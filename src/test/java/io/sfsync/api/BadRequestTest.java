@@ -109,7 +109,7 @@ class BadRequestTest {
                         "body field segmnt is not known here (known: segment, dryRun)"),
                 new Case("POST", "/jobs/people/run?dryRun=true", OP, "{}", 400, "parameter:dryRun",
                         "parameter dryRun is not known here; this call takes no query parameters"),
-                new Case("POST", "/jobs/nope/run", OP, "{}", 404, "parameter:job", "no job 'nope' (jobs: people)"),
+                new Case("POST", "/jobs/nope/run", OP, "{}", 404, "parameter:job", "no job 'nope' (jobs: people, crm)"),
                 // per-record actions
                 new Case("POST", "/records/people/5/push", OP, "{\"as\":1}", 400, "field:as",
                         "body field as must be \"Lead\" or \"Contact\", not 1"),
@@ -166,7 +166,7 @@ class BadRequestTest {
                 new Case("GET", "/log?stauts=ERROR", VIEW, null, 400, "parameter:stauts", "parameter stauts is not known here (known:"),
                 new Case("GET", "/log?job=a&job=b", VIEW, null, 400, "parameter:job", "parameter job is given more than once"),
                 new Case("GET", "/summary?to=soon", VIEW, null, 400, "parameter:to", "an ISO-8601 instant"),
-                new Case("GET", "/summary?job=nope", VIEW, null, 404, "parameter:job", "no job named nope (jobs: people)"),
+                new Case("GET", "/summary?job=nope", VIEW, null, 404, "parameter:job", "no job named nope (jobs: people, crm)"),
                 new Case("GET", "/runs/abc", VIEW, null, 400, "parameter:id", "parameter id must be a run id"),
                 new Case("GET", "/runs/0", VIEW, null, 400, "parameter:id", "not '0'"),
                 new Case("GET", "/runs/999999", VIEW, null, 404, "parameter:id", "no run 999999"),

@@ -30,6 +30,20 @@ class ConfigCheckerTest {
             assertThat(shipped.warnings()).isEmpty();
 
             String people = Files.readString(Path.of("config/sync.yaml"));
+            // an inbound job's tables and columns are checked; a read-only field may come from Salesforce only
+            SyncConfig inbound = new SyncConfigLoader(n -> null).parse(people
+                    .replace("accountColumn: company_id", "accountColumn: company_key")
+                    .replace("        Title:        {from: title}\n        Phone:        {from: phone}\n        MailingStreet",
+                            "        Title:        {from: job_title}\n        LastModifiedDate: {from: updated_at}\n"
+                                    + "        Phone:        {from: phone}\n        MailingStreet")
+                    .replace("        Sfsync_Person_Id__c: {from: id}\n      Contact:",
+                            "        Sfsync_Person_Id__c: {from: id}\n        LastModifiedDate: {from: email}\n      Contact:"),
+                    "sync.yaml");
+            assertThat(new ConfigChecker(inbound, rt.source(), rt.salesforce()).check()).containsExactlyInAnyOrder(
+                    "jobs.crm.inbound.objects.Contact.accountColumn: table person has no column company_key",
+                    "jobs.crm.fields.Contact.Title.from: table person has no column job_title",
+                    "jobs.people.fields.Lead.LastModifiedDate: Lead.LastModifiedDate is not writable for the integration"
+                            + " user (a formula or system field can only be direction: from_salesforce)");
             SyncConfig misnamed = new SyncConfigLoader(n -> null).parse(people.replaceFirst(
                     "externalIdField: Sfsync_Person_Id__c", "externalIdField: Person_Key__c"), "sync.yaml");
             assertThat(new ConfigChecker(misnamed, rt.source(), rt.salesforce()).check()).contains(
@@ -64,7 +78,8 @@ class ConfigCheckerTest {
             List<String> problems = new ConfigChecker(broken, rt.source(), rt.salesforce()).check();
             assertThat(problems).contains(
                     "jobs.people.fields.Lead.Rating__c: Lead has no field Rating__c",
-                    "jobs.people.fields.Lead.IsConverted: Lead.IsConverted is not writable for the integration user",
+                    "jobs.people.fields.Lead.IsConverted: Lead.IsConverted is not writable for the integration user"
+                            + " (a formula or system field can only be direction: from_salesforce)",
                     "jobs.people.fields.Lead.Company: Salesforce requires it on create; map it or give it a default");
             assertThat(problems).anyMatch(p -> p.startsWith("jobs.people.fields.Lead.Title.from: the source query has no"
                     + " column 'job_title'"));

@@ -263,6 +263,8 @@ class SyncConfigLoaderTest {
                         + " they go to");
         assertThat(problems(loader, withJobSetting("direction: inbound"))).contains(
                 "jobs.people.inbound: is required for direction inbound: the objects polled and the tables they go to",
+                "jobs.people.fields.Lead: the job polls no Lead: add it under inbound.objects with its table");
+        assertThat(problems(loader, withJobSetting("direction: inbound\n    segment: all"))).contains(
                 "jobs.people.segment: applies to jobs that send to Salesforce; this job's direction is inbound (use both)");
         assertThat(problems(loader, withJobSetting("direction: sideways")))
                 .containsExactly("jobs.people.direction: 'sideways' is not one of outbound|inbound|both");
