@@ -7,3 +7,5 @@ ALTER TABLE person ADD COLUMN salesforce_id VARCHAR(18);
 ALTER TABLE company ADD COLUMN sf_deleted BOOLEAN DEFAULT FALSE NOT NULL;
 CREATE SEQUENCE person_ids START WITH 1000001;
 CREATE SEQUENCE company_ids START WITH 1000001;
+-- an inbound job finds the row of a record not linked yet by email
+CREATE INDEX person_email ON person (email);

@@ -151,6 +151,8 @@ public final class Benchmark {
         var http = java.net.http.HttpClient.newHttpClient();
         var seeded = json.readTree(post(http, loginUrl + "/_emulator/seed", null,
                 json.writeValueAsString(Map.of("Account", accountRecords, "Contact", contacts)))).path("refs");
+        long settle = rt.config().jobs().get("crm").inbound().settleSeconds() * 1000L + 500;
+        Thread.sleep(settle); // what changed in the last moments waits for the next poll: wait it out, unmeasured
         HeapWatch heap = new HeapWatch();
         long cpuStart = cpuNanos(ProcessHandle.current());
         long start = System.nanoTime();
@@ -172,6 +174,7 @@ public final class Benchmark {
             patch(http, loginUrl + "/services/data/v62.0/composite/sobjects", token,
                     json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
         }
+        Thread.sleep(settle);
         long changedStart = System.nanoTime();
         RunContext incremental = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
         double changedSeconds = (System.nanoTime() - changedStart) / 1e9;

@@ -89,13 +89,17 @@ final class DemoCommand implements Callable<Integer> {
         int code = RunCommand.runAndReport(rt, "people", RunContext.Mode.RUN, "cli", null, null);
         if (rt.config().jobs().containsKey("crm") && rt.emulator() != null) {
             // the other way: Salesforce's records come into the source, then what users change there
-            System.out.println("\nRunning the crm job (Salesforce → source) once: the org's records come in …");
+            int settle = rt.config().jobs().get("crm").inbound().settleSeconds();
+            System.out.println("\nRunning the crm job (Salesforce → source) once, after its " + settle
+                    + " s settle window: the org's records come in …");
+            Thread.sleep(settle * 1000L + 500);
             RunContext first = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
             System.out.println("  crm: " + first.status() + " — " + first.counts().summary() + " (" + first.apiCalls()
                     + " API calls)");
             System.out.println("\nMeanwhile, in Salesforce:");
             io.sfsync.demo.DemoOrg.salesforceUsersWork(rt.emulator()).forEach(l -> System.out.println("  " + l));
-            System.out.println("\nRunning the crm job again …");
+            System.out.println("\nRunning the crm job again, " + settle + " s later …");
+            Thread.sleep(settle * 1000L + 500);
             RunCommand.runAndReport(rt, "crm", RunContext.Mode.RUN, "cli", null, null);
         }
         if (exit) {

@@ -241,11 +241,13 @@ final class ConfigKeys {
                         + " (the log row says ADDRESS_INCOMPLETE either way)");
         static final Setting<Integer> PAGE_SIZE = Setting.integer("pageSize", 2000, 1, 2000,
                 "records per object and page (one Composite call polls five objects' pages)");
-        static final Setting<Integer> OVERLAP_SECONDS = Setting.integer("overlapSeconds", 300, 0, 86_400,
-                "each poll also reads records up to this far behind the cursor (SystemModstamp is set before a"
-                        + " transaction commits); versions already recorded are set aside");
+        static final Setting<Integer> SETTLE_SECONDS = Setting.integer("settleSeconds", 30, 0, 86_400,
+                "a poll reads the records changed until this long ago and leaves the newer ones to the next poll:"
+                        + " SystemModstamp is set inside a transaction, so one that commits late is still ahead of the"
+                        + " cursor (raise it for long Apex batches or flows; this host's clock must agree with"
+                        + " Salesforce's within it)");
         static final Section SECTION = Section.of(OBJECTS, ON_DELETE, DELETED_FLAG, ON_CONFLICT, ADDRESS_FROM,
-                ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, OVERLAP_SECONDS);
+                ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, SETTLE_SECONDS);
     }
 
     static final class Job {

@@ -12,14 +12,15 @@ import java.util.Map;
  * @param deletedFlag for {@link OnDelete#FLAG}: the boolean column set true
  * @param addressIncompleteFlag a boolean column set when a person's address lacks a part (null: none)
  * @param pageSize records per object and page
- * @param overlapSeconds how far behind the cursor each poll reads again
+ * @param settleSeconds a poll reads records changed up to this long ago, not later: a transaction that
+ *        commits after others with a later SystemModstamp is still ahead of the cursor
  */
 public record InboundConfig(Map<String, Target> targets, OnDelete onDelete, String deletedFlag,
         ConflictPolicy onConflict, AddressFrom addressFrom, String addressIncompleteFlag, int pageSize,
-        int overlapSeconds) {
+        int settleSeconds) {
 
     public static final InboundConfig NONE = new InboundConfig(Map.of(), OnDelete.IGNORE, null, ConflictPolicy.ASK,
-            AddressFrom.ACCOUNT_FIRST, null, 2000, 300);
+            AddressFrom.ACCOUNT_FIRST, null, 2000, 30);
 
     public enum NewRows { INSERT, SKIP }
     public enum OnDelete { FLAG, DELETE, IGNORE }

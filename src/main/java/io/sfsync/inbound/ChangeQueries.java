@@ -33,11 +33,6 @@ public final class ChangeQueries {
     public record Cursor(Instant modstamp, String lastId) {
         public static final Cursor START = new Cursor(null, null);
 
-        /** This cursor moved back by the overlap window, read from its SystemModstamp on (no Id part). */
-        public Cursor minus(int overlapSeconds) {
-            return modstamp == null ? this : new Cursor(modstamp.minusSeconds(overlapSeconds), null);
-        }
-
         public boolean isAfter(Instant otherModstamp, String otherId) {
             if (modstamp == null) {
                 return false;
@@ -86,17 +81,17 @@ public final class ChangeQueries {
                 && ADDRESS_PARTS.stream().anyMatch(p -> r.field().equalsIgnoreCase(prefix + p)));
     }
 
-    /** The page of {@code object}'s changes after {@code cursor}. */
-    public static String page(String object, Collection<String> fields, Cursor cursor, int pageSize) {
-        StringBuilder q = new StringBuilder("SELECT ").append(String.join(", ", fields)).append(" FROM ").append(object);
+    /**
+     * The page of {@code object}'s changes after {@code cursor} and up to {@code upTo} (a closed window: the
+     * changes of the last moments wait for the next poll).
+     */
+    public static String page(String object, Collection<String> fields, Cursor cursor, Instant upTo, int pageSize) {
+        StringBuilder q = new StringBuilder("SELECT ").append(String.join(", ", fields)).append(" FROM ").append(object)
+                .append(" WHERE SystemModstamp <= ").append(SOQL_DATETIME.format(upTo));
         if (cursor.modstamp() != null) {
             String at = SOQL_DATETIME.format(cursor.modstamp());
-            if (cursor.lastId() == null) {
-                q.append(" WHERE SystemModstamp >= ").append(at);
-            } else {
-                q.append(" WHERE (SystemModstamp > ").append(at).append(" OR (SystemModstamp = ").append(at)
-                        .append(" AND Id > ").append(Soql.quote(cursor.lastId())).append("))");
-            }
+            q.append(" AND (SystemModstamp > ").append(at).append(" OR (SystemModstamp = ").append(at)
+                    .append(" AND Id > ").append(Soql.quote(cursor.lastId() == null ? "" : cursor.lastId())).append("))");
         }
         return q.append(" ORDER BY SystemModstamp, Id LIMIT ").append(pageSize).toString();
     }

@@ -82,19 +82,32 @@ public final class InboundSync {
         Map<String, JsonNode> firstAnswers;
         int pages;
         Boolean leadLinks;
+        /** This run's window ends here: changes after it are left to the next poll. */
+        Instant upTo;
+        /** The next page's answers, asked for while this page is matched, merged and applied. */
+        java.util.concurrent.CompletableFuture<Map<String, JsonNode>> next;
+
+        /** Drops a page asked for ahead that no step will take (the run stopped). */
+        public void close() {
+            if (next != null) {
+                next.cancel(true);
+                next = null;
+            }
+        }
 
         public boolean more(JobConfig job) {
             return !done.containsAll(job.inbound().objects());
         }
     }
 
-    /** The cursors of the job's objects, moved back by the overlap window: where this run's polls start. */
+    /** The cursors of the job's objects, where this run's polls start, and the end of its window. */
     public static State start(InboundStore store, JobConfig job) {
         State s = new State();
         store.cursors(job.name()).forEach((o, c) -> s.durable.put(o, new ChangeQueries.Cursor(c.modstamp(), c.lastId())));
         for (String o : job.inbound().objects()) {
-            s.position.put(o, s.durable.getOrDefault(o, ChangeQueries.Cursor.START).minus(job.inbound().overlapSeconds()));
+            s.position.put(o, s.durable.getOrDefault(o, ChangeQueries.Cursor.START));
         }
+        s.upTo = Instant.now().minusSeconds(job.inbound().settleSeconds()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return s;
     }
 
@@ -110,7 +123,7 @@ public final class InboundSync {
     }
 
     private static ObjectNode query(SalesforceClient sf, JobConfig job, State s, String object, ObjectInfo info) {
-        String soql = ChangeQueries.page(object, ChangeQueries.fields(job, object, info), s.position.get(object),
+        String soql = ChangeQueries.page(object, ChangeQueries.fields(job, object, info), s.position.get(object), s.upTo,
                 job.inbound().pageSize());
         return sf.subrequest("GET", "queryAll?q=" + java.net.URLEncoder.encode(soql, java.nio.charset.StandardCharsets.UTF_8),
                 "poll" + object, null);
@@ -130,25 +143,32 @@ public final class InboundSync {
 
     // --- poll -----------------------------------------------------------------------------------------
 
-    /** The next page: every object not done yet, five to a Composite call (the first from the opening call). */
+    private static final java.util.concurrent.ExecutorService AHEAD = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sfsync-poll-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * The next page: every object not done yet, five to a Composite call (the first from the opening call).
+     * While the steps after this one work on it, the page after it is already asked for.
+     */
     public static InboundPage poll(Context ctx, State s) {
         JobConfig job = ctx.job();
         Map<String, JsonNode> answers = new HashMap<>();
         if (s.firstAnswers != null) {
             answers.putAll(s.firstAnswers);
             s.firstAnswers = null;
+        } else if (s.next != null) {
+            try {
+                answers.putAll(s.next.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            } finally {
+                s.next = null;
+            }
         } else {
-            List<ObjectNode> subs = new ArrayList<>();
-            for (String o : job.inbound().objects()) {
-                if (!s.done.contains(o) && subs.size() < 5) {
-                    subs.add(query(ctx.salesforce(), job, s, o, ctx.describe().get(o)));
-                }
-            }
-            if (!subs.isEmpty()) {
-                for (JsonNode a : ctx.composite(subs)) {
-                    answers.put(a.path("referenceId").asText().substring(4), a);
-                }
-            }
+            answers.putAll(fetch(ctx, s));
         }
         List<InboundWork> works = new ArrayList<>();
         for (String o : order(job)) {
@@ -173,7 +193,28 @@ public final class InboundSync {
             }
         }
         s.pages++;
+        if (s.more(job)) {
+            s.next = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(ctx, s), AHEAD);
+        }
         return new InboundPage(s.pages, works, Map.of());
+    }
+
+    /** One Composite call for the next page of every object not done yet (at most five). */
+    private static Map<String, JsonNode> fetch(Context ctx, State s) {
+        JobConfig job = ctx.job();
+        Map<String, JsonNode> answers = new HashMap<>();
+        List<ObjectNode> subs = new ArrayList<>();
+        for (String o : job.inbound().objects()) {
+            if (!s.done.contains(o) && subs.size() < 5) {
+                subs.add(query(ctx.salesforce(), job, s, o, ctx.describe().get(o)));
+            }
+        }
+        if (!subs.isEmpty()) {
+            for (JsonNode a : ctx.composite(subs)) {
+                answers.put(a.path("referenceId").asText().substring(4), a);
+            }
+        }
+        return answers;
     }
 
     /** Accounts first (a Contact's company row must exist), then Leads (conversions relink), then Contacts, then the rest. */

@@ -117,7 +117,10 @@ public final class SourceTables {
         return out;
     }
 
-    /** The keys of the rows whose {@code column} holds each of these values (emails without case). */
+    /**
+     * The keys of the rows whose {@code column} holds each of these values. With {@code ignoreCase} (emails)
+     * a row matches the value or its lower case, compared on the column as it is, so an index on it serves.
+     */
     public Map<String, List<String>> findBy(InboundConfig.Target t, String column, Collection<String> values,
             boolean ignoreCase) {
         Map<String, List<String>> out = new HashMap<>();
@@ -125,15 +128,23 @@ public final class SourceTables {
         try (Connection c = ds.getConnection()) {
             for (int i = 0; i < all.size(); i += CHUNK) {
                 List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
-                String col = ignoreCase ? "LOWER(" + column + ")" : column;
-                String sql = "SELECT " + t.key() + ", " + col + " FROM " + t.table() + " WHERE " + col + " IN ("
-                        + placeholders(chunk.size()) + ")";
+                List<String> wanted = new ArrayList<>(chunk);
+                if (ignoreCase) {
+                    chunk.forEach(v -> {
+                        String lower = v.toLowerCase(Locale.ROOT);
+                        if (!lower.equals(v)) {
+                            wanted.add(lower);
+                        }
+                    });
+                }
+                String sql = "SELECT " + t.key() + ", " + column + " FROM " + t.table() + " WHERE " + column + " IN ("
+                        + placeholders(wanted.size()) + ")";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int j = 0; j < chunk.size(); j++) {
-                        String v = ignoreCase ? chunk.get(j).toLowerCase(Locale.ROOT) : chunk.get(j);
+                    for (int j = 0; j < wanted.size(); j++) {
+                        String v = wanted.get(j);
                         Object typed;
                         try {
-                            typed = ignoreCase ? v : convert(t, column, v, "matchOn " + column);
+                            typed = convert(t, column, v, "matchOn " + column);
                         } catch (BadValue e) {
                             typed = null; // a value the column cannot hold matches no row
                         }
@@ -146,7 +157,8 @@ public final class SourceTables {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.computeIfAbsent(String.valueOf(rs.getObject(2)), k -> new ArrayList<>())
+                            String found = String.valueOf(rs.getObject(2));
+                            out.computeIfAbsent(ignoreCase ? found.toLowerCase(Locale.ROOT) : found, k -> new ArrayList<>())
                                     .add(String.valueOf(rs.getObject(1)));
                         }
                     }
@@ -161,13 +173,17 @@ public final class SourceTables {
     /** {@code n} new keys from a database sequence. */
     public List<String> nextKeys(String sequence, int n) {
         List<String> out = new ArrayList<>(n);
-        String sql = isPostgres() ? "SELECT nextval('" + sequence + "')" : "SELECT NEXT VALUE FOR " + sequence;
+        String sql = isPostgres() ? "SELECT nextval('" + sequence + "') FROM generate_series(1, ?)"
+                : "SELECT NEXT VALUE FOR " + sequence + " FROM SYSTEM_RANGE(1, ?)";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < n; i++) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
                     out.add(String.valueOf(rs.getObject(1)));
                 }
+            }
+            if (out.size() != n) {
+                throw new SQLException("the sequence gave " + out.size() + " values for " + n + " rows");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot take keys from sequence " + sequence + ": " + e.getMessage(), e);

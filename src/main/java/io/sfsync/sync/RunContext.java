@@ -153,6 +153,9 @@ public final class RunContext {
         if (readAhead != null) {
             readAhead.close();
         }
+        if (inbound != null) {
+            inbound.close();
+        }
         lease.stopRenewing();
         if (source != null) {
             source.close();

@@ -45,6 +45,7 @@ abstract class InboundSyncContract {
                   onConflict: ask
                   addressIncompleteFlag: address_incomplete
                   pageSize: 3
+                  settleSeconds: 0
                   objects:
                     Account: {table: company, key: id, changedAt: updated_at, newKey: "sequence:company_ids"}
                     Lead: {table: person, key: id, changedAt: updated_at, newKey: "sequence:person_ids",
@@ -78,10 +79,16 @@ abstract class InboundSyncContract {
                 inbound:
                   <<: *crminbound
                   onConflict: merge
+              crm_settle:
+                <<: *crm
+                inbound:
+                  <<: *crminbound
+                  settleSeconds: 3600
               crm_existing:
                 <<: *crm
                 inbound:
                   onDelete: delete
+                  settleSeconds: 0
                   objects:
                     Contact: {table: person, key: id, changedAt: updated_at, newRows: skip, matchOn: {Email: email}}
                 fields:
@@ -93,6 +100,7 @@ abstract class InboundSyncContract {
                 <<: *people
                 direction: both
                 inbound:
+                  settleSeconds: 0
                   objects:
                     Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}
                     Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}
@@ -228,7 +236,7 @@ abstract class InboundSyncContract {
         assertThat(idle.status()).isEqualTo("SUCCEEDED");
         assertThat(idle.apiCalls()).isEqualTo(1);
         assertThat(idle.counts().attempted()).isZero();
-        assertThat(log(idle)).isEmpty(); // the overlap window read them again: same versions, set aside
+        assertThat(log(idle)).isEmpty();
     }
 
     @Test
@@ -252,19 +260,29 @@ abstract class InboundSyncContract {
     }
 
     @Test
-    void aLateCommitBehindTheCursorIsCaughtByTheOverlapWindow() {
-        sync().org(Map.of("Contact", List.of(contact("a", "A", "a@late.example"))));
-        sync().run("crm");
-        Instant cursor = sync().store().inbound().cursors("crm").get("Contact").modstamp();
+    void changesInsideTheSettleWindowWaitAndALateCommitAheadOfTheCursorIsCaught() {
+        Instant now = Instant.now();
+        sync().org(Map.of("Contact", List.of(contact("a", "A", "a@late.example", "SystemModstamp",
+                EmulatedOrg.DATETIME.format(now.minus(2, ChronoUnit.HOURS))))));
+        RunContext first = sync().run("crm_settle");
+        assertThat(first.counts().created()).isEqualTo(1);
 
-        // committed now, but stamped before the cursor (its transaction started earlier)
+        // changed ten minutes ago: inside the job's hour-long settle window, left to a later poll
+        sync().org(Map.of("Contact", List.of(contact("recent", "Recent", "recent@late.example", "SystemModstamp",
+                EmulatedOrg.DATETIME.format(now.minus(10, ChronoUnit.MINUTES))))));
+        // committed only now, stamped when its transaction began, after the last record read and before the window's end
         sync().org(Map.of("Contact", List.of(contact("late", "Late", "late@late.example", "SystemModstamp",
-                EmulatedOrg.DATETIME.format(cursor.minusSeconds(60))))));
-        RunContext run = sync().run("crm");
+                EmulatedOrg.DATETIME.format(now.minus(100, ChronoUnit.MINUTES))))));
+        RunContext run = sync().run("crm_settle");
 
         assertThat(run.counts().created()).isEqualTo(1);
         personByEmail("late@late.example");
-        assertThat(log(run)).hasSize(1);
+        assertThat(rows("SELECT * FROM person WHERE email = 'recent@late.example'")).isEmpty();
+        assertThat(sync().store().inbound().cursors("crm_settle").get("Contact").modstamp())
+                .isBefore(now.minus(1, ChronoUnit.HOURS));
+        RunContext unsettled = sync().run("crm"); // a job without the window reads it (and finds the other two rows)
+        assertThat(unsettled.counts().created()).isEqualTo(1);
+        personByEmail("recent@late.example");
     }
 
     @Test
