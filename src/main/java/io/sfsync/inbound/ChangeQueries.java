@@ -45,7 +45,8 @@ public final class ChangeQueries {
     /** The fields a poll of {@code object} selects. */
     public static Set<String> fields(JobConfig job, String object, ObjectInfo info) {
         Set<String> fields = new LinkedHashSet<>(List.of("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted"));
-        if (info == null || info.field("MasterRecordId") != null) {
+        // the objects Salesforce merges carry the survivor's Id on the merged-away records
+        if (List.of("Lead", "Contact", "Account").contains(object)) {
             fields.add("MasterRecordId");
         }
         if (object.equals("Lead")) {

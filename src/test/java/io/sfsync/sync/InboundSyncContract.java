@@ -84,6 +84,17 @@ abstract class InboundSyncContract {
                 inbound:
                   <<: *crminbound
                   settleSeconds: 3600
+              projects:
+                every: 15m
+                direction: inbound
+                inbound:
+                  settleSeconds: 0
+                  objects:
+                    Project__c: {table: project, key: id, changedAt: updated_at, newKey: "field:Id"}
+                fields:
+                  Project__c:
+                    Name: {from: name}
+                    Budget__c: {from: budget}
               crm_existing:
                 <<: *crm
                 inbound:
@@ -127,9 +138,57 @@ abstract class InboundSyncContract {
 
     abstract SyncHarness sync();
 
+    /** What the step of one's own after each applied page does (the tests set it; nothing by default). */
+    static final java.util.concurrent.atomic.AtomicReference<java.util.function.IntConsumer> BETWEEN_PAGES =
+            new java.util.concurrent.atomic.AtomicReference<>(page -> { });
+
+    /**
+     * The shipped routes with a step of one's own after inbound-apply in the inbound flow, as a team would
+     * add one (its route is {@link #installBetweenPages}).
+     */
+    static java.nio.file.Path routesWithStepBetweenPages(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Path routes = java.nio.file.Files.createDirectories(dir.resolve("routes"));
+            try (var shipped = java.nio.file.Files.walk(java.nio.file.Path.of("routes"))) {
+                for (java.nio.file.Path p : shipped.toList()) {
+                    java.nio.file.Path to = routes.resolve(java.nio.file.Path.of("routes").relativize(p).toString());
+                    if (java.nio.file.Files.isDirectory(p)) {
+                        java.nio.file.Files.createDirectories(to);
+                    } else {
+                        java.nio.file.Files.copy(p, to);
+                    }
+                }
+            }
+            java.nio.file.Path flow = routes.resolve("inbound-sync.camel.yaml");
+            String apply = "              - to: direct:sfsync-inbound-apply  ";
+            String yaml = java.nio.file.Files.readString(flow);
+            assertThat(yaml).contains(apply);
+            java.nio.file.Files.writeString(flow, yaml.replaceFirst(java.util.regex.Pattern.quote(apply),
+                    "              - to: direct:test-between-pages\n" + apply));
+            return routes;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void installBetweenPages(SyncHarness h) {
+        try {
+            h.runtime.camel().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:test-between-pages").process(e -> BETWEEN_PAGES.get().accept(
+                            e.getMessage().getBody(io.sfsync.inbound.InboundPage.class).number()));
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @BeforeEach
     void clean() {
         sync().reset();
+        BETWEEN_PAGES.set(page -> { });
     }
 
     // --- helpers ------------------------------------------------------------------------------------
@@ -283,6 +342,64 @@ abstract class InboundSyncContract {
         RunContext unsettled = sync().run("crm"); // a job without the window reads it (and finds the other two rows)
         assertThat(unsettled.counts().created()).isEqualTo(1);
         personByEmail("recent@late.example");
+    }
+
+    @Test
+    void recordsChangedDuringAPollAreNeitherLostNorDuplicated() {
+        Instant t = Instant.now().minus(1, ChronoUnit.HOURS);
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            contacts.add(contact("d" + i, "During" + i, "during" + i + "@poll.example", "Title", "v1",
+                    "SystemModstamp", EmulatedOrg.DATETIME.format(t.plusSeconds(i))));
+        }
+        Map<String, String> ids = sync().org(Map.of("Contact", contacts));
+        // after page 1 (d0–d2) is applied, a user changes d1 (already read) and d5 (not read yet)
+        BETWEEN_PAGES.set(page -> {
+            if (page == 1) {
+                edit("Contact", ids.get("d1"), Map.of("Title", "v2"));
+                edit("Contact", ids.get("d5"), Map.of("Title", "v2"));
+            }
+        });
+        RunContext first = sync().run("crm");
+        BETWEEN_PAGES.set(page -> { });
+        RunContext second = sync().run("crm");
+
+        assertThat(count("SELECT COUNT(*) FROM person WHERE email LIKE 'during%'")).isEqualTo(7);
+        assertThat(count("SELECT COUNT(DISTINCT email) FROM person WHERE email LIKE 'during%'")).isEqualTo(7);
+        assertThat(personByEmail("during1@poll.example")).containsEntry("title", "v2");
+        assertThat(personByEmail("during5@poll.example")).containsEntry("title", "v2");
+        // the changes made during the first poll came after its window: the second poll brings them (d5 came
+        // in the first at its old version if its page had been asked for before the change, else in the second)
+        assertThat(first.counts().created() + second.counts().created()).isEqualTo(7);
+        assertThat(second.counts().attempted()).isBetween(2, 3);
+        assertThat(first.status()).isEqualTo("SUCCEEDED");
+        // one log row per version of a record, never two for one version
+        for (String ref : List.of("d1", "d5")) {
+            assertThat(count("SELECT COUNT(*) FROM sync_log WHERE direction = 'INBOUND' AND sf_id = ?", ids.get(ref)))
+                    .isEqualTo(count("SELECT COUNT(DISTINCT source_changed_at) FROM sync_log WHERE direction = 'INBOUND'"
+                            + " AND sf_id = ?", ids.get(ref)));
+        }
+    }
+
+    @Test
+    void aCustomObjectsRecordsBecomeRowsOfItsTable() {
+        sync().sql("CREATE TABLE IF NOT EXISTS project (id VARCHAR(18) PRIMARY KEY, name VARCHAR(80), budget DECIMAL(12, 2),"
+                + " updated_at TIMESTAMP WITH TIME ZONE)");
+        sync().emulator.defineObject(Map.of("name", "Project__c", "label", "Project", "fields", List.of(
+                Map.of("name", "Budget__c", "type", "currency"))));
+        Map<String, String> ids = sync().org(Map.of("Project__c", List.of(rec("_ref", "p", "Name", "Apollo",
+                "Budget__c", 1250.5))));
+
+        RunContext run = sync().run("projects");
+
+        assertThat(run.status()).as(run.stopReason()).isEqualTo("SUCCEEDED");
+        Map<String, Object> row = rows("SELECT * FROM project WHERE id = ?", ids.get("p")).get(0);
+        assertThat(row).containsEntry("name", "Apollo");
+        assertThat(new java.math.BigDecimal(row.get("budget").toString())).isEqualByComparingTo("1250.5");
+        edit("Project__c", ids.get("p"), Map.of("Budget__c", 2000));
+        sync().run("projects");
+        assertThat(new java.math.BigDecimal(rows("SELECT budget FROM project WHERE id = ?", ids.get("p")).get(0)
+                .get("budget").toString())).isEqualByComparingTo("2000");
     }
 
     @Test

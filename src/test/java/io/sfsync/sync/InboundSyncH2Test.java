@@ -14,7 +14,8 @@ class InboundSyncH2Test extends InboundSyncContract {
 
     @BeforeAll
     static void start() {
-        sync = SyncHarness.h2("inbound", dir, java.nio.file.Path.of("routes"), INBOUND_JOBS);
+        sync = SyncHarness.h2("inbound", dir, routesWithStepBetweenPages(dir), INBOUND_JOBS);
+        installBetweenPages(sync);
     }
 
     @AfterAll

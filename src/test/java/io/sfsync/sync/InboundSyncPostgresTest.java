@@ -14,7 +14,8 @@ class InboundSyncPostgresTest extends InboundSyncContract {
 
     @BeforeAll
     static void start() {
-        sync = SyncHarness.postgres(dir, java.nio.file.Path.of("routes"), INBOUND_JOBS);
+        sync = SyncHarness.postgres(dir, routesWithStepBetweenPages(dir), INBOUND_JOBS);
+        installBetweenPages(sync);
     }
 
     @AfterAll
