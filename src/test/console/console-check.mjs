@@ -131,18 +131,52 @@ async function main() {
       await until(page, 'no usage figures', () => /Daily limit\s*15,000/.test(document.querySelector('#usage-facts').innerText)
         && /sfsync calls today\s*\d/.test(document.querySelector('#usage-facts').innerText));
     });
-    await check('Today reads "N created of 200 attempted", N as in the run, with Lead and Contact rows', async () => {
+    // the demo ran people (200 rows out) and crm twice (Salesforce's records in): what the runs say
+    const totals = await page.evaluate(async () => {
+      const runs = await (await fetch('../api/runs?limit=100', { headers: { Accept: 'application/json' } })).json();
+      return runs.reduce((t, r) => ({ created: t.created + r.created, attempted: t.attempted + r.attempted, runs: t.runs + 1 }),
+        { created: 0, attempted: 0, runs: 0 });
+    });
+    await check('Today reads "N created of M attempted" as /api/summary counts them, with Lead and Contact rows', async () => {
       await until(page, 'no Today line', () => /created of \d/.test(document.querySelector('#today-line').textContent));
       const line = await text(page, '#today-line');
-      const summary = await text(page, '#runs-table tbody td.summary');
-      const created = summary.match(/(\d+) created/)[1];
-      assert(line === `${created} created of 200 attempted`, `"${line}" vs run "${summary}"`);
+      const today = await page.evaluate(async () => (await fetch('../api/summary', { headers: { Accept: 'application/json' } })).json());
+      assert(totals.runs === 3, `${totals.runs} runs`);
+      // the people run's 200 rows and the crm runs' records: at least the 200 people were attempted
+      assert(today.attempted >= 200 && today.created >= 1, JSON.stringify(today));
+      assert(line === `${today.created.toLocaleString('en-US')} created of ${today.attempted.toLocaleString('en-US')} attempted`
+        || line === `${today.created} created of ${today.attempted} attempted`, `"${line}" vs ${JSON.stringify(today)}`);
       const objects = await page.$$eval('#today-table tbody th', (ths) => ths.map((th) => th.textContent));
       assert(objects.includes('Lead') && objects.includes('Contact'), `objects: ${objects.join(', ')}`);
     });
-    await check('the log shows a page of 50 rows of 200 entries', async () => {
+    await check('the log shows a page of 50 rows of all entries', async () => {
       await until(page, 'no log rows', () => document.querySelectorAll('#log-table tbody tr').length === 50);
-      assert(/Page 1 of 4 · 200 entries/.test(await text(page, '#page-info')), await text(page, '#page-info'));
+      const info = await text(page, '#page-info');
+      const pages = Math.ceil(totals.attempted / 50);
+      assert(new RegExp(`Page 1 of ${pages} · ${totals.attempted.toLocaleString('en-US')} entries`).test(info)
+        || new RegExp(`Page 1 of ${pages} · ${totals.attempted} entries`).test(info), info);
+    });
+    await check('the runs table says which runs came from Salesforce', async () => {
+      const jobs = await page.$$eval('#runs-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+      assert(jobs.includes('crm (from Salesforce)') && jobs.includes('people'), jobs.join(', '));
+    });
+    await check('the conflicts card lists the crm job\'s open conflicts with both values', async () => {
+      await until(page, 'no conflict rows', () => [...document.querySelectorAll('#conflicts-table tbody tr')]
+        .some((tr) => /^#\d+$/.test(tr.children[0].textContent)));
+      const first = await text(page, '#conflicts-table tbody tr');
+      assert(/crm/.test(first) && /Salesforce “.*”, source \(\w+\) “.*”/.test(first), first);
+    });
+    await check('Take Salesforce resolves a conflict: the note says so and the row leaves the list', async () => {
+      const before = await page.locator('#conflicts-table tbody tr').count();
+      const id = (await text(page, '#conflicts-table tbody tr td')).slice(1);
+      await page.getByRole('button', { name: `Take Salesforce's values for conflict ${id}` }).click();
+      await until(page, 'no resolved note', (n) => new RegExp(`^Conflict #${n} resolved \\(TOOK_SALESFORCE\\)`)
+        .test(document.querySelector('#conflict-result').textContent), id);
+      await until(page, 'the row stayed', (args) => {
+        const rows = [...document.querySelectorAll('#conflicts-table tbody tr')];
+        return !rows.some((tr) => tr.children[0].textContent === '#' + args.id)
+          && (rows.length === args.before - 1 || (args.before === 1 && rows.length === 1));
+      }, { id, before });
     });
     await check('Next shows page 2 of the log', async () => {
       await page.getByRole('button', { name: 'Next' }).click();
@@ -166,7 +200,8 @@ async function main() {
     });
     await check('filtering by reason and Salesforce Id narrows the log', async () => {
       await page.getByRole('button', { name: 'Clear' }).click();
-      await until(page, 'Clear did not bring back 200 entries', () => /200 entries/.test(document.querySelector('#page-info').textContent));
+      await until(page, 'Clear did not bring back every entry', (n) => new RegExp(`(${n}|${Number(n).toLocaleString('en-US')}) entries`)
+        .test(document.querySelector('#page-info').textContent), String(totals.attempted));
       const link = await page.locator('#log-table tbody a').first().innerText(); // "Lead 00Q…"
       const sfId = link.split(' ').pop();
       await page.getByLabel('Salesforce Id').fill(sfId);
@@ -227,6 +262,14 @@ async function main() {
       await page.getByRole('button', { name: 'Fix now' }).click();
       await until(page, 'no 403 message', () => /Fix now failed\. HTTP 403: the operator role is required/
         .test(document.querySelector('#fix-result').textContent));
+    });
+    await check('a viewer taking a side of a conflict is told the operator role is required', async () => {
+      await until(page, 'no conflict rows', () => [...document.querySelectorAll('#conflicts-table tbody tr')]
+        .some((tr) => /^#\d+$/.test(tr.children[0].textContent)));
+      const id = (await text(page, '#conflicts-table tbody tr td')).slice(1);
+      await page.getByRole('button', { name: `Keep the source's values for conflict ${id}` }).click();
+      await until(page, 'no 403 message', () => /was not resolved\. HTTP 403: the operator role is required/
+        .test(document.querySelector('#conflict-result').textContent));
     });
   });
 }

@@ -4,7 +4,7 @@
 
 const API = '../api/';
 const PAGE_SIZE = 50;
-const KINDS = ['created', 'updated', 'skipped', 'duplicates', 'errors'];
+const KINDS = ['created', 'updated', 'unlinked', 'conflicts', 'skipped', 'duplicates', 'errors'];
 const $ = (selector) => document.querySelector(selector);
 let logPage = 0;
 
@@ -183,7 +183,9 @@ async function loadRuns() {
     const runs = await api('runs?limit=30');
     $('#runs-chart').replaceChildren(runs.length ? chart(runs) : el('p', { class: 'muted' }, 'No runs yet.'));
     $('#runs-table tbody').replaceChildren(...runs.map((r) => el('tr', {},
-      el('td', {}, '#' + r.id), el('td', {}, r.job), el('td', {}, badge(r.status)),
+      el('td', {}, '#' + r.id),
+      el('td', {}, r.job + (r.direction === 'INBOUND' ? ' (from Salesforce)' : r.direction === 'BOTH' ? ' (both ways)' : '')),
+      el('td', {}, badge(r.status)),
       el('td', { class: 'summary' }, r.summary), el('td', {}, when(r.startedAt)),
       el('td', { class: 'num' }, number(r.apiCalls)))));
     showError('#runs-error', null);
@@ -221,8 +223,55 @@ async function loadLog() {
   }
 }
 
+function differs(fields) {
+  return el('ul', { class: 'differs' }, ...Object.entries(fields || {}).map(([field, v]) => el('li', {},
+    el('strong', {}, field), `: Salesforce “${v.salesforce}”, source (${v.column}) “${v.source}”`)));
+}
+
+async function take(conflict, side) {
+  const out = $('#conflict-result');
+  out.className = 'note';
+  out.textContent = `Resolving conflict #${conflict.id}…`;
+  try {
+    const r = await api(`conflicts/${conflict.id}/resolve`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ take: side }),
+    });
+    out.className = 'note ok';
+    out.textContent = `Conflict #${r.id} resolved (${r.status}): row ${r.sourceKey} is linked to ${r.sobject} ${r.sfId}.`;
+  } catch (e) {
+    out.className = 'note error';
+    out.textContent = `Conflict #${conflict.id} was not resolved. ` + describe(e);
+  }
+  await Promise.all([loadConflicts(), loadLog()]);
+}
+
+async function loadConflicts() {
+  try {
+    const list = await api('conflicts');
+    $('#conflicts-table tbody').replaceChildren(...list.map((c) => el('tr', {},
+      el('td', {}, '#' + c.id), el('td', {}, c.job), el('td', {}, `${c.sobject} ${c.sfId}`), el('td', {}, c.sourceKey),
+      el('td', {}, differs(c.fields)),
+      el('td', { class: 'buttons' },
+        button(`Take Salesforce`, `Take Salesforce's values for conflict ${c.id}`, () => take(c, 'salesforce')), ' ',
+        button(`Take source`, `Keep the source's values for conflict ${c.id}`, () => take(c, 'source'))))));
+    if (!list.length) {
+      $('#conflicts-table tbody').append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No open conflicts.')));
+    }
+    showError('#conflicts-error', null);
+  } catch (e) {
+    showError('#conflicts-error', e);
+  }
+}
+
+function button(label, description, onClick) {
+  const b = el('button', { type: 'button', 'aria-label': description }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 async function refresh() {
-  await Promise.all([loadConnection(), loadUsage(), loadToday(), loadRuns(), loadLog()]);
+  await Promise.all([loadConnection(), loadUsage(), loadToday(), loadRuns(), loadConflicts(), loadLog()]);
   $('#refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
 

@@ -34,6 +34,13 @@ class PackageDependenciesTest {
     }
 
     @Test
+    void theInboundEngineKnowsNeitherTheStepsNorTheRuntimeNorTheApi() throws IOException {
+        assertThat(mentions("inbound", "sync")).isEmpty();
+        assertThat(mentions("inbound", "app")).isEmpty();
+        assertThat(mentions("inbound", "api")).isEmpty();
+    }
+
+    @Test
     void theSyncStepsKnowNeitherTheRuntimeNorTheApi() throws IOException {
         assertThat(mentions("sync", "app")).isEmpty();
         assertThat(mentions("sync", "api")).isEmpty();
