@@ -246,8 +246,12 @@ final class ConfigKeys {
                         + " SystemModstamp is set inside a transaction, so one that commits late is still ahead of the"
                         + " cursor (raise it for long Apex batches or flows; this host's clock must agree with"
                         + " Salesforce's within it)");
+        static final Setting<Boolean> BULK_FIRST_LOAD = Setting.bool("bulkFirstLoad", true,
+                "an object with nothing loaded yet whose first poll page is full goes on through ONE Bulk API 2.0"
+                        + " query job (the same fields, window and order; result sets of five pages, at most 10,000"
+                        + " records) instead of pages of pageSize");
         static final Section SECTION = Section.of(OBJECTS, ON_DELETE, DELETED_FLAG, ON_CONFLICT, ADDRESS_FROM,
-                ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, SETTLE_SECONDS);
+                ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, SETTLE_SECONDS, BULK_FIRST_LOAD);
     }
 
     static final class Job {

@@ -12,15 +12,16 @@ import java.util.Map;
  * @param deletedFlag for {@link OnDelete#FLAG}: the boolean column set true
  * @param addressIncompleteFlag a boolean column set when a person's address lacks a part (null: none)
  * @param pageSize records per object and page
+ * @param bulkFirstLoad an object whose first load is more than a page goes on through a Bulk API 2.0 query job
  * @param settleSeconds a poll reads records changed up to this long ago, not later: a transaction that
  *        commits after others with a later SystemModstamp is still ahead of the cursor
  */
 public record InboundConfig(Map<String, Target> targets, OnDelete onDelete, String deletedFlag,
         ConflictPolicy onConflict, AddressFrom addressFrom, String addressIncompleteFlag, int pageSize,
-        int settleSeconds) {
+        int settleSeconds, boolean bulkFirstLoad) {
 
     public static final InboundConfig NONE = new InboundConfig(Map.of(), OnDelete.IGNORE, null, ConflictPolicy.ASK,
-            AddressFrom.ACCOUNT_FIRST, null, 2000, 30);
+            AddressFrom.ACCOUNT_FIRST, null, 2000, 30, true);
 
     public enum NewRows { INSERT, SKIP }
     public enum OnDelete { FLAG, DELETE, IGNORE }

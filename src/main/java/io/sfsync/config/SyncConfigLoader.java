@@ -291,7 +291,8 @@ public final class SyncConfigLoader {
         }
         return new InboundConfig(targets, onDelete, deletedFlag, v.get(ConfigKeys.Inbound.ON_CONFLICT),
                 v.get(ConfigKeys.Inbound.ADDRESS_FROM), v.get(ConfigKeys.Inbound.ADDRESS_INCOMPLETE_FLAG),
-                v.get(ConfigKeys.Inbound.PAGE_SIZE), v.get(ConfigKeys.Inbound.SETTLE_SECONDS));
+                v.get(ConfigKeys.Inbound.PAGE_SIZE), v.get(ConfigKeys.Inbound.SETTLE_SECONDS),
+                v.get(ConfigKeys.Inbound.BULK_FIRST_LOAD));
     }
 
     private static String trimmed(String s) {

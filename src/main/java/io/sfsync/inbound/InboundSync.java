@@ -69,6 +69,9 @@ public final class InboundSync {
         /** Counts one settled record in the run's tally. */
         void tally(Outcome outcome);
 
+        /** A Bulk API 2.0 call on behalf of the run (one API call), with the answer's headers. */
+        SalesforceClient.Answer bulk(String operation, Object body, Map<String, Object> headers);
+
         /** For a job that also sends: the outbound payload hash of these rows as they are now (key → hash). */
         Map<String, String> outboundHashes(Collection<String> keys);
     }
@@ -86,6 +89,9 @@ public final class InboundSync {
         Instant upTo;
         /** The next page's answers, asked for while this page is matched, merged and applied. */
         java.util.concurrent.CompletableFuture<Map<String, JsonNode>> next;
+
+        /** Objects whose first load goes on through a Bulk API 2.0 query job. */
+        final Map<String, BulkFirstLoad> bulk = new java.util.concurrent.ConcurrentHashMap<>();
 
         /** Drops a page asked for ahead that no step will take (the run stopped). */
         public void close() {
@@ -170,7 +176,7 @@ public final class InboundSync {
         } else {
             answers.putAll(fetch(ctx, s));
         }
-        List<InboundWork> works = new ArrayList<>();
+        Map<String, List<JsonNode>> byObject = new HashMap<>();
         for (String o : order(job)) {
             JsonNode a = answers.get(o);
             if (a == null) {
@@ -179,24 +185,53 @@ public final class InboundSync {
             if (a.path("httpStatusCode").asInt() >= 300) {
                 throw new PollRefused("Salesforce refused the poll of " + o + ": " + a.path("body"));
             }
-            JsonNode records = a.path("body").path("records");
-            for (JsonNode r : records) {
-                works.add(new InboundWork(o, job.inbound().targets().get(o), r, false));
-            }
+            List<JsonNode> records = new ArrayList<>();
+            a.path("body").path("records").forEach(records::add);
+            byObject.put(o, records);
+            boolean firstLoad = !s.durable.containsKey(o);
             if (records.size() < job.inbound().pageSize()) {
                 s.done.add(o);
+            } else if (firstLoad && job.inbound().bulkFirstLoad()) {
+                // more than a page and nothing loaded yet: the rest comes through one Bulk API 2.0 query job
+                s.bulk.put(o, new BulkFirstLoad(o, job.inbound().pageSize()));
             }
-            if (!records.isEmpty()) {
-                JsonNode last = records.get(records.size() - 1);
-                s.position.put(o, new ChangeQueries.Cursor(InboundWork.instant(last.path("SystemModstamp").asText()),
-                        last.path("Id").asText()));
+            moveTo(s, o, records);
+        }
+        for (String o : order(job)) {
+            BulkFirstLoad load = s.bulk.get(o);
+            if (load == null || byObject.containsKey(o)) {
+                continue;
+            }
+            List<JsonNode> set = load.next((op, body, headers) -> ctx.bulk(op, body, headers),
+                    BulkFirstLoad.soql(o, ChangeQueries.fields(job, o, ctx.describe().get(o)), s.position.get(o), s.upTo),
+                    ctx.describe().get(o));
+            byObject.put(o, set);
+            moveTo(s, o, set);
+            if (load.finished()) {
+                s.bulk.remove(o);
+                s.done.add(o);
+            }
+            break; // one result set a page
+        }
+        List<InboundWork> works = new ArrayList<>();
+        for (String o : order(job)) {
+            for (JsonNode r : byObject.getOrDefault(o, List.of())) {
+                works.add(new InboundWork(o, job.inbound().targets().get(o), r, false));
             }
         }
         s.pages++;
-        if (s.more(job)) {
+        if (s.more(job) && job.inbound().objects().stream().anyMatch(o -> !s.done.contains(o) && !s.bulk.containsKey(o))) {
             s.next = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(ctx, s), AHEAD);
         }
         return new InboundPage(s.pages, works, Map.of());
+    }
+
+    private static void moveTo(State s, String object, List<JsonNode> records) {
+        if (!records.isEmpty()) {
+            JsonNode last = records.get(records.size() - 1);
+            s.position.put(object, new ChangeQueries.Cursor(InboundWork.instant(last.path("SystemModstamp").asText()),
+                    last.path("Id").asText()));
+        }
     }
 
     /** One Composite call for the next page of every object not done yet (at most five). */
@@ -205,7 +240,7 @@ public final class InboundSync {
         Map<String, JsonNode> answers = new HashMap<>();
         List<ObjectNode> subs = new ArrayList<>();
         for (String o : job.inbound().objects()) {
-            if (!s.done.contains(o) && subs.size() < 5) {
+            if (!s.done.contains(o) && !s.bulk.containsKey(o) && subs.size() < 5) {
                 subs.add(query(ctx.salesforce(), job, s, o, ctx.describe().get(o)));
             }
         }

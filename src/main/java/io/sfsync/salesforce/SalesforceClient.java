@@ -149,6 +149,19 @@ public final class SalesforceClient {
      * policy; returns the response body (a DTO, or text for CSV results).
      */
     public Object call(String operation, Object body, Map<String, Object> headers, boolean idempotent) {
+        return callForAnswer(operation, body, headers, idempotent).body();
+    }
+
+    /** A call's answer: the body and the response headers (Sforce-Locator, …). */
+    public record Answer(Object body, Map<String, Object> headers) {
+        public String header(String name) {
+            Object v = headers.get(name);
+            return v == null ? null : v.toString();
+        }
+    }
+
+    /** As {@link #call}, with the answer's headers too (a Bulk API 2.0 result set's Sforce-Locator). */
+    public Answer callForAnswer(String operation, Object body, Map<String, Object> headers, boolean idempotent) {
         calls.incrementAndGet();
         Exchange out = template.request(ENDPOINT, ex -> {
             ex.getMessage().setBody(body);
@@ -159,7 +172,7 @@ public final class SalesforceClient {
         if (out.getException() != null) {
             throw new SalesforceCallException(out.getException());
         }
-        return out.getMessage().getBody();
+        return new Answer(out.getMessage().getBody(), new java.util.HashMap<>(out.getMessage().getHeaders()));
     }
 
     /** A Salesforce call failed for good (after any redelivery); {@link FailurePolicy} decides what follows. */

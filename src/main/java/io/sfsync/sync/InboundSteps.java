@@ -159,6 +159,12 @@ final class InboundSteps {
             }
 
             @Override
+            public SalesforceClient.Answer bulk(String operation, Object body, Map<String, Object> headers) {
+                run.tally.call();
+                return run.salesforce.callForAnswer(operation, body, headers, true);
+            }
+
+            @Override
             public Map<String, String> outboundHashes(Collection<String> keys) {
                 Map<String, String> out = new HashMap<>();
                 if (run.reader == null || run.mapper == null) {

@@ -46,6 +46,7 @@ abstract class InboundSyncContract {
                   addressIncompleteFlag: address_incomplete
                   pageSize: 3
                   settleSeconds: 0
+                  bulkFirstLoad: false
                   objects:
                     Account: {table: company, key: id, changedAt: updated_at, newKey: "sequence:company_ids"}
                     Lead: {table: person, key: id, changedAt: updated_at, newKey: "sequence:person_ids",
@@ -79,6 +80,11 @@ abstract class InboundSyncContract {
                 inbound:
                   <<: *crminbound
                   onConflict: merge
+              crm_bulk:
+                <<: *crm
+                inbound:
+                  <<: *crminbound
+                  bulkFirstLoad: true
               crm_settle:
                 <<: *crm
                 inbound:
@@ -316,6 +322,36 @@ abstract class InboundSyncContract {
         assertThat(log(run).stream().map(SyncStore.LogEntry::sfId).distinct()).hasSize(8);
         // three pages of three for 8 Contacts (and the Account and Lead queries done on the first)
         assertThat(run.apiCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void aLargeFirstLoadGoesOnThroughOneBulkQueryJobAndLosesNothingAtATie() {
+        Instant t = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            // the first six share one SystemModstamp: the first REST page ends inside the tie
+            contacts.add(contact("b" + i, "Bulk" + i, "bulk" + i + "@first.example", "Title", "T" + i, "SystemModstamp",
+                    EmulatedOrg.DATETIME.format(i < 6 ? t : t.plusSeconds(i))));
+        }
+        Map<String, String> ids = sync().org(Map.of("Contact", contacts));
+
+        RunContext run = sync().run("crm_bulk");
+
+        assertThat(run.status()).as(run.stopReason()).isEqualTo("SUCCEEDED");
+        assertThat(run.counts().created()).isEqualTo(40);
+        assertThat(count("SELECT COUNT(DISTINCT email) FROM person WHERE email LIKE 'bulk%@first.example'")).isEqualTo(40);
+        assertThat(count("SELECT COUNT(*) FROM person WHERE email LIKE 'bulk%@first.example'")).isEqualTo(40);
+        assertThat(personByEmail("bulk37@first.example")).containsEntry("title", "T37");
+        assertThat(log(run).stream().map(SyncStore.LogEntry::sfId).distinct()).hasSize(40);
+        assertThat(sync().emulator.calls().snapshot()).containsKey("POST /jobs/query");
+        // pages of three would take 14 calls; the job takes the opening call, create, status, three result sets
+        assertThat(run.apiCalls()).isLessThan(14);
+        String last = ids.get("b39");
+        assertThat(sync().store().inbound().cursors("crm_bulk").get("Contact").lastId()).isEqualTo(last);
+
+        RunContext idle = sync().run("crm_bulk");
+        assertThat(idle.apiCalls()).isEqualTo(1);
+        assertThat(idle.counts().attempted()).isZero();
     }
 
     @Test
