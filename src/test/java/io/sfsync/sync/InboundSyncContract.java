@@ -454,6 +454,23 @@ abstract class InboundSyncContract {
     }
 
     @Test
+    void aSystemUpdateThatOnlyMovesSystemModstampWritesNothing() {
+        Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("s", "Sys", "sys@touch.example",
+                "Title", "Dev"))));
+        sync().run("crm");
+        Object stamped = personByEmail("sys@touch.example").get("updated_at");
+
+        // a roll-up or formula recalculation: SystemModstamp moves, LastModifiedDate and the values do not
+        sync().emulator.touch("Contact", List.of(ids.get("s")), null);
+        RunContext run = sync().run("crm");
+
+        assertThat(logOf(run, ids.get("s")).action()).isEqualTo("SKIPPED");
+        assertThat(logOf(run, ids.get("s")).reason()).isEqualTo("NO_CHANGE");
+        assertThat(personByEmail("sys@touch.example").get("updated_at")).isEqualTo(stamped);
+        assertThat(log(sync().run("crm"))).as("and that version is not read again").isEmpty();
+    }
+
+    @Test
     void aBlankInSalesforceNeverReplacesTheRowsValue() {
         Map<String, String> ids = sync().org(Map.of("Contact", List.of(contact("a", "Ames", "a@blank.example",
                 "Title", "Dev"))));
