@@ -50,7 +50,14 @@ public final class Benchmark {
             String loginUrl = awaitLoginUrl(emulator);
             Map<String, String> overrides = new LinkedHashMap<>();
             Path configDir = s.configDir();
-            if (s.scenario().equals("bulk")) {
+            if (s.scenario().equals("bidirectional")) {
+                overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+                configDir = java.nio.file.Files.createDirectories(scratch.resolve("config"));
+                java.nio.file.Files.copy(s.configDir().resolve("application.properties"),
+                        configDir.resolve("application.properties"));
+                java.nio.file.Files.writeString(configDir.resolve("sync.yaml"),
+                        java.nio.file.Files.readString(s.configDir().resolve("sync.yaml")) + TWO_WAY_JOB);
+            } else if (s.scenario().equals("bulk")) {
                 // a first load through Bulk API 2.0: big batches, the source on disk so the heap holds batches only
                 overrides.put("sfsync.source.url", "jdbc:h2:file:" + scratch.resolve("source") + ";DB_CLOSE_DELAY=-1");
                 configDir = java.nio.file.Files.createDirectories(scratch.resolve("config"));
@@ -76,6 +83,9 @@ public final class Benchmark {
                 Databases.migrateDemoSource(rt.source());
                 if (s.scenario().equals("inbound")) {
                     return inbound(rt, s, loginUrl, secret, emulator);
+                }
+                if (s.scenario().equals("bidirectional")) {
+                    return bidirectional(rt, s, loginUrl, secret);
                 }
                 DemoData.generate(rt.source(), s.rows(), 7);
                 // every row in the segment, none do-not-contact: the benchmark measures syncing, not skipping
@@ -200,6 +210,103 @@ public final class Benchmark {
         out.put("latency_ms", s.latencyMs());
         out.put("status", first.status() + "/" + idle.status() + "/" + incremental.status());
         out.put("outcome", first.counts().summary() + " | " + incremental.counts().summary());
+        return out;
+    }
+
+    /** The people as a job with direction both (for the bidirectional scenario). */
+    static final String TWO_WAY_JOB = """
+
+              twoway:
+                every: 10m
+                direction: both
+                source:
+                  query: |
+                    SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.title, c.name AS company_name,
+                           p.updated_at AS changed_at
+                    FROM person p LEFT JOIN company c ON c.id = p.company_id
+                  key: id
+                  changedAt: changed_at
+                segment: all
+                createAs: Lead
+                matchIn: [Contact, Lead]
+                externalIdField: Sfsync_Person_Id__c
+                ownership: {fallback: none}
+                batchSize: 2000
+                inbound:
+                  settleSeconds: 1
+                  objects:
+                    Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}
+                    Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}
+                fields:
+                  Lead:
+                    FirstName: {from: first_name}
+                    LastName: {from: last_name, default: "[Unknown]"}
+                    Email: {from: email, transform: [trim, lowercase]}
+                    Company: {from: company_name, default: "[Not Provided]", direction: to_salesforce}
+                    Title: {from: title, merge: salesforce_unless_blank}
+                    Phone: {from: phone}
+                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
+                  Contact:
+                    FirstName: {from: first_name}
+                    LastName: {from: last_name, default: "[Unknown]"}
+                    Email: {from: email, transform: [trim, lowercase]}
+                    Title: {from: title, merge: salesforce_unless_blank}
+                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
+            """.replace("\n  ", "\n").replace("\n          ", "\n  ").stripTrailing() + "\n";
+
+    /**
+     * Both ways (the twoway job): N people sent to Salesforce and their echo polled back (unmeasured); then
+     * half of {@code changed} Leads edited in Salesforce and the other half of the rows changed in the
+     * source; measured: the run that brings both across, then a quiet cycle.
+     */
+    private Map<String, Object> bidirectional(SfsyncRuntime rt, Settings s, String loginUrl, String secret)
+            throws Exception {
+        rt.run("twoway", RunContext.Mode.RUN, "cli", "all", null, null);
+        Thread.sleep(1500);
+        RunContext echo = rt.run("twoway", RunContext.Mode.RUN, "cli", "all", null, null);
+        int half = Math.max(1, Math.min(s.changed(), s.rows()) / 2);
+        List<String> leads = new ArrayList<>();
+        try (Connection c = rt.source().getConnection(); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT sf_id FROM sync_link WHERE job = 'twoway' AND sobject = 'Lead'"
+                        + " ORDER BY source_key FETCH FIRST " + half + " ROWS ONLY")) {
+            while (rs.next()) {
+                leads.add(rs.getString(1));
+            }
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var http = java.net.http.HttpClient.newHttpClient();
+        String token = json.readTree(post(http, loginUrl + "/services/oauth2/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&client_id=sfsync-emulator&client_secret=" + secret)).path("access_token").asText();
+        for (int i = 0; i < leads.size(); i += 200) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (String id : leads.subList(i, Math.min(leads.size(), i + 200))) {
+                batch.add(Map.of("attributes", Map.of("type", "Lead"), "id", id, "Title", "Chief Everything Officer"));
+            }
+            patch(http, loginUrl + "/services/data/v62.0/composite/sobjects", token,
+                    json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
+        }
+        sql(rt, "UPDATE person SET phone = '+1 555 0142', updated_at = CURRENT_TIMESTAMP WHERE id IN (SELECT id FROM person"
+                + " ORDER BY id DESC FETCH FIRST " + half + " ROWS ONLY)");
+        Thread.sleep(1500);
+        long start = System.nanoTime();
+        RunContext run = rt.run("twoway", RunContext.Mode.RUN, "cli", "all", null, null);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(1500);
+        RunContext quiet = rt.run("twoway", RunContext.Mode.RUN, "cli", "all", null, null);
+        int changedRecords = leads.size() + half;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", s.scenario());
+        out.put("records", changedRecords);
+        out.put("seconds", round(seconds));
+        out.put("records_per_s", round(changedRecords / seconds));
+        out.put("api_calls", run.apiCalls());
+        out.put("api_calls_per_1000", round(run.apiCalls() * 1000.0 / changedRecords));
+        out.put("echo_poll_api_calls", echo.apiCalls());
+        out.put("quiet_cycle_api_calls", quiet.apiCalls());
+        out.put("quiet_cycle_written", quiet.counts().created() + quiet.counts().updated());
+        out.put("latency_ms", s.latencyMs());
+        out.put("status", run.status() + "/" + quiet.status());
+        out.put("outcome", run.counts().summary() + " | quiet: " + quiet.counts().summary());
         return out;
     }
 

@@ -57,10 +57,12 @@ public final class Conflicts {
         Map<String, Object> write = new LinkedHashMap<>();
         try {
             JsonNode values = JSON.readTree(c.values());
-            if (take == Take.SALESFORCE) {
-                values.fields().forEachRemaining(f -> write.put(f.getValue().path("column").asText(),
-                        f.getValue().path("salesforce").asText()));
-            }
+            // Salesforce's side: every value; the source's: only the blanks Salesforce fills (a blank never wins)
+            values.fields().forEachRemaining(f -> {
+                if (take == Take.SALESFORCE || f.getValue().path("fill").asBoolean(false)) {
+                    write.put(f.getValue().path("column").asText(), f.getValue().path("salesforce").asText());
+                }
+            });
         } catch (java.io.IOException e) {
             throw new CannotResolve("conflict " + id + " holds values that cannot be read: " + e.getMessage());
         }

@@ -292,6 +292,16 @@ public final class InboundSync {
         List<InboundWork> kept = setAsideReplays(ctx, page.works(), people, records);
 
         Map<String, String> relinked = new HashMap<>(); // a converted Lead's Contact → the person's key
+        // a merge's survivor linked to no row takes the row of the loser it absorbed (the loser is relinked to it)
+        Map<String, String> survivorRow = new HashMap<>();
+        for (InboundWork w : kept) {
+            if (w.deleted && w.masterId != null) {
+                String loserKey = linkedKey(w.object, w.target, w.sfId, people, records);
+                if (loserKey != null && linkedKey(w.object, w.target, w.masterId, people, records) == null) {
+                    survivorRow.putIfAbsent(w.object + "|" + w.masterId, loserKey);
+                }
+            }
+        }
         List<InboundWork> unlinkedContacts = new ArrayList<>();
         for (InboundWork w : kept) {
             if (w.target.isPerson()) {
@@ -303,6 +313,19 @@ public final class InboundSync {
                 w.sourceKey = w.recordKey;
             }
             if (w.deleted) {
+                continue;
+            }
+            String absorbed = w.sourceKey == null ? survivorRow.get(w.object + "|" + w.sfId) : null;
+            if (absorbed != null) {
+                w.sourceKey = absorbed;
+                if (w.target.isPerson()) {
+                    Link old = people.values().stream().filter(l -> l.sourceKey().equals(absorbed)).findFirst().orElse(null);
+                    w.link = new Link(job.name(), absorbed, w.object, w.sfId, old == null ? null : old.accountId(),
+                            old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), null,
+                            old == null ? "AUTO" : old.linkedBy(), old == null ? null : old.inboundModstamp());
+                } else {
+                    w.recordKey = absorbed;
+                }
                 continue;
             }
             if (w.object.equals("Lead") && Boolean.TRUE.equals(w.value("IsConverted")) && w.value("ConvertedContactId") != null) {
@@ -360,6 +383,17 @@ public final class InboundSync {
         // a deleted record that was never linked concerns no row
         kept = kept.stream().filter(w -> !(w.deleted && w.sourceKey == null && !w.isSettled())).toList();
         return new InboundPage(page.number(), kept, cursorsOf(page));
+    }
+
+    /** The key of the row linked to this record when the page was read, or null. */
+    private static String linkedKey(String object, InboundConfig.Target target, String sfId, Map<String, Link> people,
+            Map<String, Map<String, InboundStore.RecordLink>> records) {
+        if (target.isPerson()) {
+            Link l = people.get(sfId);
+            return l == null ? null : l.sourceKey();
+        }
+        InboundStore.RecordLink l = records.getOrDefault(object, Map.of()).get(sfId);
+        return l == null ? null : l.sourceKey();
     }
 
     private static Map<String, ChangeQueries.Cursor> cursorsOf(InboundPage page) {
@@ -781,6 +815,7 @@ public final class InboundSync {
     /** The fields where the record and its row both have a value and they differ, as JSON; null when none. */
     private static String conflictValues(JobConfig job, InboundWork w) {
         ObjectNode out = JSON.createObjectNode();
+        ObjectNode fills = JSON.createObjectNode();
         for (FieldRule rule : job.fieldsOf(w.object)) {
             if (!rule.inbound()) {
                 continue;
@@ -793,9 +828,20 @@ public final class InboundSync {
                 f.put("column", column);
                 f.put("salesforce", sf.toString());
                 f.put("source", source.toString());
+            } else if (!FieldMerge.isBlank(sf) && FieldMerge.isBlank(source)) {
+                // not a difference (a blank never wins), but the row takes it whichever side the operator takes
+                ObjectNode f = fills.putObject(rule.field());
+                f.put("column", column);
+                f.put("salesforce", sf.toString());
+                f.putNull("source");
+                f.put("fill", true);
             }
         }
-        return out.isEmpty() ? null : out.toString();
+        if (out.isEmpty()) {
+            return null;
+        }
+        out.setAll(fills);
+        return out.toString();
     }
 
     static boolean same(Object a, Object b) {
@@ -804,6 +850,16 @@ public final class InboundSync {
         }
         if (a == null || b == null) {
             return false;
+        }
+        Instant ta = toInstant(a);
+        Instant tb = toInstant(b);
+        if (ta != null || tb != null) {
+            // a column's timestamp and Salesforce's text for it (2026-12-02T10:00:00.000+0000): the same instant?
+            Instant x = ta != null ? ta : parseInstant(a.toString());
+            Instant y = tb != null ? tb : parseInstant(b.toString());
+            if (x != null && y != null) {
+                return x.equals(y);
+            }
         }
         if (a instanceof Number || b instanceof Number) {
             try {
@@ -816,6 +872,14 @@ public final class InboundSync {
             return Boolean.parseBoolean(a.toString()) == Boolean.parseBoolean(b.toString());
         }
         return a.toString().equals(b.toString());
+    }
+
+    private static Instant parseInstant(String s) {
+        try {
+            return InboundWork.instant(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Instant toInstant(Object v) {
@@ -964,6 +1028,7 @@ public final class InboundSync {
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, Instant> versions = new HashMap<>();
         List<Link> links = new ArrayList<>();
+        List<Link> relinks = new ArrayList<>();
         List<String> unlinkPeople = new ArrayList<>();
         List<InboundStore.RecordLink> recordLinks = new ArrayList<>();
         List<InboundStore.RecordLink> unlinkRecords = new ArrayList<>();
@@ -994,10 +1059,10 @@ public final class InboundSync {
                 Link old = w.link;
                 String account = w.accountSfId != null ? w.accountSfId : w.value("AccountId") != null
                         ? w.value("AccountId").toString() : old == null ? null : old.accountId();
-                links.add(new Link(job.name(), w.sourceKey, object, sfId, account, old == null ? null : old.ownerId(),
-                        old == null ? null : old.payloadHash(), Instant.now(), old == null ? "AUTO" : old.linkedBy(),
-                        // a converted Lead's person takes the Contact's next version whatever its time
-                        w.relinkTo != null && w.object.equals("Lead") ? null : w.modstamp));
+                // a relinked row (converted Lead, merged loser) takes the new record's next version whatever its time
+                (w.relinkTo != null ? relinks : links).add(new Link(job.name(), w.sourceKey, object, sfId, account,
+                        old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), Instant.now(),
+                        old == null ? "AUTO" : old.linkedBy(), w.relinkTo != null ? null : w.modstamp));
             } else if (w.unlink) {
                 unlinkRecords.add(new InboundStore.RecordLink(w.object, w.sourceKey, w.sfId, null));
             } else {
@@ -1009,6 +1074,7 @@ public final class InboundSync {
         // one row, one link: a converted Lead and its Contact in one page link the row once, to the Contact
         Map<String, Link> linkByKey = new LinkedHashMap<>();
         links.forEach(l -> linkByKey.put(l.sourceKey(), l));
+        relinks.forEach(l -> linkByKey.putIfAbsent(l.sourceKey(), l));
         Map<String, InboundStore.RecordLink> recordByKey = new LinkedHashMap<>();
         recordLinks.forEach(l -> recordByKey.put(l.sobject() + "|" + l.sourceKey(), l));
         return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, new ArrayList<>(linkByKey.values()),

@@ -83,8 +83,9 @@ public final class InboundWork {
 
     void settle(Action action, String reason, String message) {
         if (outcome == null) {
-            outcome = new Outcome(sourceKey == null ? "sf:" + sfId : sourceKey, relinkObject != null ? relinkObject : object,
-                    relinkTo != null ? relinkTo : sfId, action, reason, message,
+            // the record read (a converted Lead, a merged loser), not the one its row is relinked to: that one
+            // logs its own version, so the overlap window cannot mistake this version for it
+            outcome = new Outcome(sourceKey == null ? "sf:" + sfId : sourceKey, object, sfId, action, reason, message,
                     changedFields.isEmpty() ? null : String.join(",", changedFields));
         }
     }

@@ -297,7 +297,7 @@ public final class SourceTables {
                         : new BigDecimal(text.trim()).longValueExact();
                 case Types.DECIMAL, Types.NUMERIC, Types.DOUBLE, Types.FLOAT, Types.REAL -> text.isBlank() ? null
                         : new BigDecimal(text.trim());
-                case Types.BOOLEAN, Types.BIT -> value instanceof Boolean b ? b : Boolean.parseBoolean(text.trim());
+                case Types.BOOLEAN, Types.BIT -> value instanceof Boolean b ? b : bool(text.trim());
                 case Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP -> value instanceof Instant in
                         ? in.atOffset(ZoneOffset.UTC) : value instanceof OffsetDateTime o ? o
                         : OffsetDateTime.parse(text.replaceFirst("\\+0000$", "Z").replaceFirst("([+-]\\d{2})(\\d{2})$", "$1:$2"));
@@ -314,6 +314,20 @@ public final class SourceTables {
             throw new BadValue(record + ": '" + abbreviate(text) + "' is not a value for " + t.table() + "." + column
                     + " (" + java.sql.JDBCType.valueOf(col.sqlType()).getName().toLowerCase(Locale.ROOT) + ")");
         }
+    }
+
+    /** true/false (any case) or 1/0; anything else is no boolean (NumberFormatException: reported as a BadValue). */
+    private static Boolean bool(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        if (s.equalsIgnoreCase("true") || s.equals("1")) {
+            return Boolean.TRUE;
+        }
+        if (s.equalsIgnoreCase("false") || s.equals("0")) {
+            return Boolean.FALSE;
+        }
+        throw new NumberFormatException("not a boolean: " + s);
     }
 
     private static String abbreviate(String s) {

@@ -76,6 +76,10 @@ final class InboundSteps {
                             + ex.getMessage(), ex);
                 }
             });
+            if (run.job.outbound() && run.mode == RunContext.Mode.RUN) {
+                // the conflicts this page opened hold the outbound half of this run too
+                run.openConflicts = run.store.inbound().openConflictKeys(run.job.name());
+            }
             run.batchEnded();
             run.tally.batches++;
             run.progress.accept("page " + page.number() + ": " + page.works().size() + " records — "

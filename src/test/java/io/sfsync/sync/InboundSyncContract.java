@@ -542,8 +542,8 @@ abstract class InboundSyncContract {
         sync().emulator.merge("Contact", master.get("master"), List.of(ids.get("dup")));
         RunContext run = sync().run("crm_existing");
 
-        assertThat(logOf(run, master.get("master")).action()).isEqualTo("LINKED");
-        assertThat(logOf(run, master.get("master")).reason()).isEqualTo("MERGED");
+        assertThat(logOf(run, ids.get("dup")).action()).isEqualTo("LINKED");
+        assertThat(logOf(run, ids.get("dup")).reason()).isEqualTo("MERGED");
         assertThat(sync().store().links("crm_existing", List.of("601")).get("601").sfId()).isEqualTo(master.get("master"));
     }
 
