@@ -25,6 +25,9 @@ CREATE INDEX sync_record_link_sf_id ON sync_record_link (sf_id, job);
 -- A person's link: the SystemModstamp of the Salesforce version last applied to the source (null: none
 -- yet, so the first inbound look at it compares both sides).
 ALTER TABLE sync_link ADD COLUMN inbound_modstamp TIMESTAMP WITH TIME ZONE;
+-- For fields synced both ways: the values both sides last agreed on, per field ({"Title": {"sf": v, "src": v}}),
+-- so a poll tells which side changed a field since (and only when both did, the field's merge rule decides).
+ALTER TABLE sync_link ADD COLUMN agreed_values VARCHAR(100000);
 
 -- A record first linked to a row whose values differ, held until an operator takes one side (OPEN →
 -- TOOK_SALESFORCE | TOOK_SOURCE), or settled by the fields' merge rules (MERGED). values: a JSON object

@@ -214,6 +214,9 @@ public final class InboundSync {
             break; // one result set a page
         }
         List<InboundWork> works = new ArrayList<>();
+        if (s.pages == 0) {
+            works.addAll(failedBefore(ctx, byObject));
+        }
         for (String o : order(job)) {
             for (JsonNode r : byObject.getOrDefault(o, List.of())) {
                 works.add(new InboundWork(o, job.inbound().targets().get(o), r, false));
@@ -224,6 +227,48 @@ public final class InboundSync {
             s.next = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(ctx, s), AHEAD);
         }
         return new InboundPage(s.pages, works, Map.of());
+    }
+
+    /** Records read again per run until they go through: at most this many. */
+    static final int RETRIES_PER_RUN = 200;
+
+    /**
+     * The first page of a run also reads again, by Id, the records whose last outcome was an ERROR (in ONE
+     * more call, only when there are any): once the cause is fixed they go through. They do not move the
+     * cursor; one the page already holds is not read twice.
+     */
+    private static List<InboundWork> failedBefore(Context ctx, Map<String, List<JsonNode>> page) {
+        JobConfig job = ctx.job();
+        Map<String, List<String>> failed = ctx.store().failedRecords(job.name(), RETRIES_PER_RUN);
+        List<ObjectNode> subs = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : failed.entrySet()) {
+            if (!job.inbound().targets().containsKey(e.getKey()) || subs.size() >= 5) {
+                continue;
+            }
+            Set<String> inPage = new HashSet<>();
+            page.getOrDefault(e.getKey(), List.of()).forEach(r -> inPage.add(r.path("Id").asText()));
+            List<String> ids = e.getValue().stream().filter(id -> !inPage.contains(id)).toList();
+            if (!ids.isEmpty()) {
+                String soql = ChangeQueries.byIds(e.getKey(), ChangeQueries.fields(job, e.getKey(),
+                        ctx.describe().get(e.getKey())), ids);
+                subs.add(ctx.salesforce().subrequest("GET", "queryAll?q=" + java.net.URLEncoder.encode(soql,
+                        java.nio.charset.StandardCharsets.UTF_8), "retry" + e.getKey(), null));
+            }
+        }
+        List<InboundWork> out = new ArrayList<>();
+        if (subs.isEmpty()) {
+            return out;
+        }
+        for (JsonNode a : ctx.composite(subs)) {
+            if (a.path("httpStatusCode").asInt() >= 300) {
+                throw new PollRefused("Salesforce refused reading failed records again: " + a.path("body"));
+            }
+            String object = a.path("referenceId").asText().substring("retry".length());
+            for (JsonNode r : a.path("body").path("records")) {
+                out.add(new InboundWork(object, job.inbound().targets().get(object), r, true));
+            }
+        }
+        return out;
     }
 
     private static void moveTo(State s, String object, List<JsonNode> records) {
@@ -760,6 +805,8 @@ public final class InboundSync {
         boolean accountAddress = w.object.equals("Contact") && job.inbound().addressFrom() == InboundConfig.AddressFrom.ACCOUNT_FIRST
                 && ChangeQueries.ADDRESS_PARTS.stream().anyMatch(p -> !FieldMerge.isBlank(w.value("Account.Billing" + p)));
         Map<String, Object> address = new HashMap<>();
+        Map<String, AgreedValues.Pair> agreed = AgreedValues.parse(w.link == null ? null : w.link.agreedValues());
+        w.agreed = new LinkedHashMap<>(agreed);
         for (FieldRule rule : job.fieldsOf(w.object)) {
             if (!rule.inbound()) {
                 continue;
@@ -774,10 +821,18 @@ public final class InboundSync {
             }
             String column = w.target.column(rule.from()).toLowerCase(Locale.ROOT);
             Object source = w.current == null ? null : w.current.get(column);
-            FieldMerge.Winner winner = FieldMerge.inbound(rule, sf, source, w.lastModified, sourceChanged);
+            FieldMerge.Winner winner = AgreedValues.takeIn(rule, agreed.get(rule.field()), sf, source, w.lastModified,
+                    sourceChanged);
             if (winner == FieldMerge.Winner.SALESFORCE && !same(sf, source)) {
                 w.changes.put(column, sf);
                 w.changedFields.add(rule.field());
+            }
+            if (rule.direction() == FieldRule.Direction.BOTH) {
+                if (winner == FieldMerge.Winner.SALESFORCE && !FieldMerge.isBlank(sf)) {
+                    w.agreed.put(rule.field(), new AgreedValues.Pair(AgreedValues.text(sf), AgreedValues.text(sf)));
+                } else if (same(sf, source)) {
+                    w.agreed.put(rule.field(), new AgreedValues.Pair(AgreedValues.text(sf), AgreedValues.text(source)));
+                } // else the source's own value waits to go out: the last agreement stays
             }
         }
         if (!address.isEmpty() || (w.target.isPerson() && ChangeQueries.mapsAddress(job, w.object))) {
@@ -844,7 +899,8 @@ public final class InboundSync {
         return out.toString();
     }
 
-    static boolean same(Object a, Object b) {
+    /** Whether two values are the same: blanks alike, instants, numbers, booleans by value, text exactly. */
+    public static boolean same(Object a, Object b) {
         if (FieldMerge.isBlank(a) && FieldMerge.isBlank(b)) {
             return true;
         }
@@ -1062,7 +1118,9 @@ public final class InboundSync {
                 // a relinked row (converted Lead, merged loser) takes the new record's next version whatever its time
                 (w.relinkTo != null ? relinks : links).add(new Link(job.name(), w.sourceKey, object, sfId, account,
                         old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), Instant.now(),
-                        old == null ? "AUTO" : old.linkedBy(), w.relinkTo != null ? null : w.modstamp));
+                        old == null ? "AUTO" : old.linkedBy(), w.relinkTo != null ? null : w.modstamp,
+                        w.relinkTo != null ? null : w.agreed == null ? (old == null ? null : old.agreedValues())
+                                : AgreedValues.write(w.agreed)));
             } else if (w.unlink) {
                 unlinkRecords.add(new InboundStore.RecordLink(w.object, w.sourceKey, w.sfId, null));
             } else {

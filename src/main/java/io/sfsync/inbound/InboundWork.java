@@ -50,6 +50,8 @@ public final class InboundWork {
     String relinkObject;
     String accountSfId;
     boolean addressIncomplete;
+    /** For fields synced both ways, what the two sides agree on once this record is applied (null: unchanged). */
+    Map<String, AgreedValues.Pair> agreed;
     /** The conflict to open or refresh. */
     io.sfsync.synclog.InboundStore.Conflict conflict;
     /** Drop the link (deleted in Salesforce). */

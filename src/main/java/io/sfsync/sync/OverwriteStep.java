@@ -72,6 +72,8 @@ public final class OverwriteStep {
     private static void update(RunContext run, RecordWork w) {
         ObjectInfo info = run.org.describe.get(w.targetObject);
         Map<String, Object> values = w.mapped.valuesOf(w.targetObject);
+        Map<String, io.sfsync.inbound.AgreedValues.Pair> agreed = io.sfsync.inbound.AgreedValues.parse(
+                w.link == null || !w.link.sobject().equals(w.targetObject) ? null : w.link.agreedValues());
         for (FieldRule rule : run.job.fieldsOf(w.targetObject)) {
             Object value = values.get(rule.field());
             FieldInfo f = info.field(rule.field());
@@ -85,8 +87,9 @@ public final class OverwriteStep {
             boolean defaulted = w.mapped.isDefaulted(w.targetObject, rule.field());
             boolean allowed = externalId ? isBlank(current)
                     : permits(rule, info, current, w.current) && (!defaulted || isBlank(current))
-                    && (rule.direction() != FieldRule.Direction.BOTH || io.sfsync.inbound.FieldMerge.outbound(rule, value,
-                            current, w.row.changedAt(), lastModified(w.current)));
+                    && (rule.direction() != FieldRule.Direction.BOTH || io.sfsync.inbound.AgreedValues.sendOut(rule,
+                            agreed.get(rule.field()), w.row.get(rule.from()), current, w.row.changedAt(),
+                            lastModified(w.current)));
             if (allowed && !same(f, current, value)) {
                 w.payload.put(f.name(), value);
                 w.diff.put(f.name(), new Object[] {current, value});

@@ -183,6 +183,32 @@ public final class RecordStep {
         return new Link(run.job.name(), w.key(), w.targetObject, o.sfId(),
                 w.accountId != null ? w.accountId : w.current == null ? null : (String) w.current.get("AccountId"),
                 owner == null ? null : owner.toString(), w.mapped.payloadHash(), Instant.now(),
-                w.link == null ? "AUTO" : w.link.linkedBy(), w.link == null ? null : w.link.inboundModstamp());
+                w.link == null ? "AUTO" : w.link.linkedBy(), w.link == null ? null : w.link.inboundModstamp(),
+                agreedAfter(run, w));
+    }
+
+    /**
+     * For fields synced both ways: what the two sides agree on once this write is done — Salesforce holds the
+     * mapped value of each field sent or already equal; a field left as Salesforce had it keeps its last
+     * agreement.
+     */
+    private static String agreedAfter(RunContext run, RecordWork w) {
+        var agreed = io.sfsync.inbound.AgreedValues.parse(w.link == null || !w.link.sobject().equals(w.targetObject)
+                ? null : w.link.agreedValues());
+        boolean any = false;
+        for (io.sfsync.config.FieldRule rule : run.job.fieldsOf(w.targetObject)) {
+            if (rule.direction() != io.sfsync.config.FieldRule.Direction.BOTH || rule.from() == null) {
+                continue;
+            }
+            any = true;
+            Object mapped = w.mapped.valuesOf(w.targetObject).get(rule.field());
+            Object salesforce = w.payload.containsKey(rule.field()) ? w.payload.get(rule.field())
+                    : w.current == null ? null : w.current.get(rule.field());
+            if (mapped != null && io.sfsync.inbound.InboundSync.same(mapped, salesforce)) {
+                agreed.put(rule.field(), new io.sfsync.inbound.AgreedValues.Pair(io.sfsync.inbound.AgreedValues.text(salesforce),
+                        io.sfsync.inbound.AgreedValues.text(w.row.get(rule.from()))));
+            }
+        }
+        return any ? io.sfsync.inbound.AgreedValues.write(agreed) : w.link == null ? null : w.link.agreedValues();
     }
 }

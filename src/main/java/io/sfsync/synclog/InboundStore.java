@@ -78,7 +78,7 @@ public final class InboundStore {
             return out;
         }
         String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(sf_id) JOIN sync_link l ON l.sf_id = k.sf_id"
+                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(sf_id) JOIN sync_link l ON l.sf_id = k.sf_id"
                 + " AND l.job = ?";
         sql.retrying("read links of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
@@ -132,7 +132,8 @@ public final class InboundStore {
 
     /**
      * For these Salesforce Ids, the newest record version (SystemModstamp) an inbound run already settled
-     * (any outcome but PENDING): a record the overlap window brings back at that version is set aside.
+     * (any outcome but PENDING and ERROR): a record read again at that version is set aside. A version that
+     * ended in ERROR is not settled: the record is read again by Id on the next runs until it goes through.
      */
     public Map<String, Instant> settledVersions(String job, Collection<String> sfIds) {
         Map<String, Instant> out = new HashMap<>();
@@ -141,7 +142,7 @@ public final class InboundStore {
         }
         String q = "SELECT l.sf_id, MAX(l.source_changed_at) FROM UNNEST(?) AS k(sf_id) JOIN sync_log l"
                 + " ON l.sf_id = k.sf_id AND l.job = ? LEFT JOIN sync_run r ON r.id = l.run_id"
-                + " WHERE l.direction = 'INBOUND' AND l.action <> 'PENDING' AND l.source_changed_at IS NOT NULL"
+                + " WHERE l.direction = 'INBOUND' AND l.action NOT IN ('PENDING', 'ERROR') AND l.source_changed_at IS NOT NULL"
                 + " AND (r.id IS NULL OR r.dry_run = FALSE) GROUP BY l.sf_id";
         sql.retrying("read inbound versions of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
@@ -165,7 +166,7 @@ public final class InboundStore {
             return out;
         }
         String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
+                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
                 + " ON l.source_key = k.source_key AND l.job = ?";
         sql.retrying("read links of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
@@ -174,6 +175,30 @@ public final class InboundStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.put(rs.getString(1), SyncStore.linkOf(job, rs));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /**
+     * The records whose latest inbound outcome in this job is an ERROR (a value that did not fit, a row the
+     * database refused), by object, at most {@code limit}: each run reads them again by Id.
+     */
+    public Map<String, List<String>> failedRecords(String job, int limit) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        String q = "SELECT l.sobject, l.sf_id FROM sync_log l WHERE l.job = ? AND l.direction = 'INBOUND' AND l.action = 'ERROR'"
+                + " AND l.sf_id IS NOT NULL AND l.id = (SELECT MAX(m.id) FROM sync_log m WHERE m.job = l.job"
+                + " AND m.sf_id = l.sf_id AND m.direction = 'INBOUND') ORDER BY l.id FETCH FIRST " + Math.max(1, limit)
+                + " ROWS ONLY";
+        sql.retrying("read failed records of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
                     }
                 }
             }

@@ -172,7 +172,7 @@ public final class SyncStore {
             return out;
         }
         String sql = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
+                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
                 + " ON l.source_key = k.source_key AND l.job = ?";
         retrying("read links of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -195,7 +195,7 @@ public final class SyncStore {
         OffsetDateTime inbound = rs.getObject(9, OffsetDateTime.class);
         return new Link(job, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), synced == null ? null : synced.toInstant(), rs.getString(8),
-                inbound == null ? null : inbound.toInstant());
+                inbound == null ? null : inbound.toInstant(), rs.getString(10));
     }
 
     /**
@@ -447,7 +447,7 @@ public final class SyncStore {
             return;
         }
         String sql = "INSERT INTO sync_link (job, source_key, sobject, sf_id, account_id, owner_id, payload_hash, synced_at,"
-                + " linked_by, inbound_modstamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " linked_by, inbound_modstamp, agreed_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Link l : links) {
                 ps.setString(1, job);
@@ -460,6 +460,7 @@ public final class SyncStore {
                 ps.setObject(8, (l.syncedAt() == null ? Instant.now() : l.syncedAt()).atOffset(ZoneOffset.UTC));
                 ps.setString(9, l.linkedBy() == null ? "AUTO" : l.linkedBy());
                 ps.setObject(10, l.inboundModstamp() == null ? null : l.inboundModstamp().atOffset(ZoneOffset.UTC));
+                ps.setString(11, l.agreedValues());
                 ps.addBatch();
             }
             ps.executeBatch();

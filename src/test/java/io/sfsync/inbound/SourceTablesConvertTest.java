@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import io.sfsync.config.InboundConfig;
 
-/** Reviewer's tests of SourceTables.convert: a value a boolean column cannot hold must not become false. */
-class SourceTablesConvertReviewTest {
+/** SourceTables.convert: a value a boolean column cannot hold must not become false. */
+class SourceTablesConvertTest {
     static SourceTables tables;
     static final InboundConfig.Target T = new InboundConfig.Target("Contact", "flags", "id", null, Map.of(),
             InboundConfig.NewRows.SKIP, null, Map.of(), null);
@@ -23,7 +23,7 @@ class SourceTablesConvertReviewTest {
     @BeforeAll
     static void db() throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:convertreview;DB_CLOSE_DELAY=-1");
+        ds.setURL("jdbc:h2:mem:convert;DB_CLOSE_DELAY=-1");
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE flags (id BIGINT PRIMARY KEY, opted_out BOOLEAN)");
         }
@@ -31,12 +31,12 @@ class SourceTablesConvertReviewTest {
     }
 
     @Test
-    void reviewANumberOneIntoABooleanColumnIsTrue() {
+    void aNumberOneIntoABooleanColumnIsTrue() {
         assertThat(tables.convert(T, "opted_out", new BigDecimal("1"), "Contact 003x")).isEqualTo(Boolean.TRUE);
     }
 
     @Test
-    void reviewTextThatIsNoBooleanIsABadValueNotFalse() {
+    void textThatIsNoBooleanIsABadValueNotFalse() {
         Throwable t = catchThrowable(() -> tables.convert(T, "opted_out", "Yes", "Contact 003x"));
         assertThat(t).as("'Yes' into a boolean column").isInstanceOf(SourceTables.BadValue.class);
     }
