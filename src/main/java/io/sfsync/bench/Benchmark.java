@@ -84,15 +84,16 @@ public final class Benchmark {
                 if (s.scenario().equals("inbound")) {
                     return inbound(rt, s, loginUrl, secret, emulator);
                 }
-                if (s.scenario().equals("bidirectional")) {
-                    return bidirectional(rt, s, loginUrl, secret);
-                }
+
                 DemoData.generate(rt.source(), s.rows(), 7);
                 // every row in the segment, none do-not-contact: the benchmark measures syncing, not skipping
                 sql(rt, "UPDATE person SET email_status = 'valid', do_not_contact = FALSE");
                 sql(rt, "UPDATE person SET email = 'fixed' || id || '@bench.example' WHERE email NOT LIKE '%@%.%'"
                         + " OR email LIKE '%''%' OR email LIKE 'shared.inbox@%'");
                 sql(rt, "UPDATE person SET title = 'Director' WHERE LENGTH(title) > 128");
+                if (s.scenario().equals("bidirectional")) {
+                    return bidirectional(rt, s, loginUrl, secret);
+                }
                 int measuredRows = s.rows();
                 if (s.scenario().equals("incremental")) {
                     rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
@@ -214,45 +215,43 @@ public final class Benchmark {
     }
 
     /** The people as a job with direction both (for the bidirectional scenario). */
-    static final String TWO_WAY_JOB = """
-
-              twoway:
-                every: 10m
-                direction: both
-                source:
-                  query: |
-                    SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.title, c.name AS company_name,
-                           p.updated_at AS changed_at
-                    FROM person p LEFT JOIN company c ON c.id = p.company_id
-                  key: id
-                  changedAt: changed_at
-                segment: all
-                createAs: Lead
-                matchIn: [Contact, Lead]
-                externalIdField: Sfsync_Person_Id__c
-                ownership: {fallback: none}
-                batchSize: 2000
-                inbound:
-                  settleSeconds: 1
-                  objects:
-                    Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}
-                    Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}
-                fields:
-                  Lead:
-                    FirstName: {from: first_name}
-                    LastName: {from: last_name, default: "[Unknown]"}
-                    Email: {from: email, transform: [trim, lowercase]}
-                    Company: {from: company_name, default: "[Not Provided]", direction: to_salesforce}
-                    Title: {from: title, merge: salesforce_unless_blank}
-                    Phone: {from: phone}
-                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
-                  Contact:
-                    FirstName: {from: first_name}
-                    LastName: {from: last_name, default: "[Unknown]"}
-                    Email: {from: email, transform: [trim, lowercase]}
-                    Title: {from: title, merge: salesforce_unless_blank}
-                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
-            """.replace("\n  ", "\n").replace("\n          ", "\n  ").stripTrailing() + "\n";
+    static final String TWO_WAY_JOB = "\n" + String.join("\n",
+            "  twoway:",
+            "    every: 10m",
+            "    direction: both",
+            "    source:",
+            "      query: |",
+            "        SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.title, c.name AS company_name,",
+            "               p.updated_at AS changed_at",
+            "        FROM person p LEFT JOIN company c ON c.id = p.company_id",
+            "      key: id",
+            "      changedAt: changed_at",
+            "    segment: all",
+            "    createAs: Lead",
+            "    matchIn: [Contact, Lead]",
+            "    externalIdField: Sfsync_Person_Id__c",
+            "    ownership: {fallback: none}",
+            "    batchSize: 2000",
+            "    inbound:",
+            "      settleSeconds: 1",
+            "      objects:",
+            "        Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}",
+            "        Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}",
+            "    fields:",
+            "      Lead:",
+            "        FirstName: {from: first_name}",
+            "        LastName: {from: last_name, default: \"[Unknown]\"}",
+            "        Email: {from: email, transform: [trim, lowercase]}",
+            "        Company: {from: company_name, default: \"[Not Provided]\", direction: to_salesforce}",
+            "        Title: {from: title, merge: salesforce_unless_blank}",
+            "        Phone: {from: phone}",
+            "        Sfsync_Person_Id__c: {from: id, direction: to_salesforce}",
+            "      Contact:",
+            "        FirstName: {from: first_name}",
+            "        LastName: {from: last_name, default: \"[Unknown]\"}",
+            "        Email: {from: email, transform: [trim, lowercase]}",
+            "        Title: {from: title, merge: salesforce_unless_blank}",
+            "        Sfsync_Person_Id__c: {from: id, direction: to_salesforce}") + "\n";
 
     /**
      * Both ways (the twoway job): N people sent to Salesforce and their echo polled back (unmeasured); then
