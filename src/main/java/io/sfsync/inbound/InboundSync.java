@@ -1135,8 +1135,15 @@ public final class InboundSync {
         relinks.forEach(l -> linkByKey.putIfAbsent(l.sourceKey(), l));
         Map<String, InboundStore.RecordLink> recordByKey = new LinkedHashMap<>();
         recordLinks.forEach(l -> recordByKey.put(l.sobject() + "|" + l.sourceKey(), l));
+        Set<String> inserted = new HashSet<>();
+        page.works().forEach(w -> {
+            if (w.insert && w.outcome().action() == Action.CREATED) {
+                inserted.add(w.sourceKey);
+            }
+        });
         return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, new ArrayList<>(linkByKey.values()),
-                unlinkPeople, new ArrayList<>(recordByKey.values()), unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar());
+                unlinkPeople, new ArrayList<>(recordByKey.values()), unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar(),
+                inserted);
     }
 
     /**

@@ -51,7 +51,16 @@ public final class InboundStore {
     /** Everything one poll page records, besides the source rows themselves. */
     public record PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
             List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
-            List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar) {
+            List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
+            java.util.Set<String> newRows) {
+
+        /** newRows: the source keys of rows this page inserted (their links are new: nothing to replace). */
+        public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
+                List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
+                List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar) {
+            this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
+                    apiCallsSoFar, java.util.Set.of());
+        }
     }
 
     public Map<String, Cursor> cursors(String job) {
@@ -312,8 +321,8 @@ public final class InboundStore {
     /** Records a poll page: log rows (direction INBOUND), links, conflicts, cursors and the run's counts. */
     public static void record(Connection c, PageWrite p) throws SQLException {
         SyncStore.insertLog(c, p.runId(), p.job(), "INBOUND", p.outcomes(), p.versions());
-        SyncStore.upsertLinks(c, p.job(), p.personLinks(), p.unlinkPeople());
-        upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords());
+        SyncStore.upsertLinks(c, p.job(), p.personLinks(), p.unlinkPeople(), p.newRows());
+        upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords(), p.newRows());
         for (Conflict k : p.conflicts()) {
             if (k.id() > 0) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE sync_conflict SET conflict_values = ?,"
@@ -378,8 +387,13 @@ public final class InboundStore {
 
     private static void upsertRecordLinks(Connection c, String job, List<RecordLink> links, List<RecordLink> unlinks)
             throws SQLException {
+        upsertRecordLinks(c, job, links, unlinks, java.util.Set.of());
+    }
+
+    private static void upsertRecordLinks(Connection c, String job, List<RecordLink> links, List<RecordLink> unlinks,
+            java.util.Set<String> newKeys) throws SQLException {
         List<RecordLink> deletes = new ArrayList<>(unlinks);
-        deletes.addAll(links);
+        links.stream().filter(l -> !newKeys.contains(l.sourceKey())).forEach(deletes::add);
         if (!deletes.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM sync_record_link WHERE job = ? AND sobject = ? AND (source_key = ? OR sf_id = ?)")) {

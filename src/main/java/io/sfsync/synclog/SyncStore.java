@@ -431,8 +431,14 @@ public final class SyncStore {
 
     static void upsertLinks(Connection c, String job, List<Link> links, Collection<String> unlinkKeys)
             throws SQLException {
+        upsertLinks(c, job, links, unlinkKeys, java.util.Set.of());
+    }
+
+    /** As above; the links of {@code newKeys} are known to be new (rows just inserted): nothing to replace. */
+    static void upsertLinks(Connection c, String job, List<Link> links, Collection<String> unlinkKeys,
+            java.util.Set<String> newKeys) throws SQLException {
         List<String> deletes = new ArrayList<>(unlinkKeys);
-        links.forEach(l -> deletes.add(l.sourceKey()));
+        links.stream().filter(l -> !newKeys.contains(l.sourceKey())).forEach(l -> deletes.add(l.sourceKey()));
         if (!deletes.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_link WHERE job = ? AND source_key = ?")) {
                 for (String k : deletes) {
