@@ -38,7 +38,9 @@ final class BulkFirstLoad {
     private final int setSize;
     private String jobId;
     private String locator;
-    private boolean finished;
+    private volatile boolean finished;
+    /** The next result set, asked for while this one is applied. */
+    java.util.concurrent.CompletableFuture<List<JsonNode>> ahead;
 
     /** @param pageSize the job's poll page size: a result set is five pages, at most {@link #MAX_SET_SIZE} */
     BulkFirstLoad(String object, int pageSize) {

@@ -99,6 +99,11 @@ public final class InboundSync {
                 next.cancel(true);
                 next = null;
             }
+            bulk.values().forEach(b -> {
+                if (b.ahead != null) {
+                    b.ahead.cancel(true);
+                }
+            });
         }
 
         public boolean more(JobConfig job) {
@@ -202,14 +207,29 @@ public final class InboundSync {
             if (load == null || byObject.containsKey(o)) {
                 continue;
             }
-            List<JsonNode> set = load.next((op, body, headers) -> ctx.bulk(op, body, headers),
-                    BulkFirstLoad.soql(o, ChangeQueries.fields(job, o, ctx.describe().get(o)), s.position.get(o), s.upTo),
-                    ctx.describe().get(o));
+            BulkFirstLoad.Calls calls = (op, body, headers) -> ctx.bulk(op, body, headers);
+            String soql = BulkFirstLoad.soql(o, ChangeQueries.fields(job, o, ctx.describe().get(o)), s.position.get(o), s.upTo);
+            ObjectInfo info = ctx.describe().get(o);
+            List<JsonNode> set;
+            if (load.ahead != null) {
+                try {
+                    set = load.ahead.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                } finally {
+                    load.ahead = null;
+                }
+            } else {
+                set = load.next(calls, soql, info);
+            }
             byObject.put(o, set);
             moveTo(s, o, set);
             if (load.finished()) {
                 s.bulk.remove(o);
                 s.done.add(o);
+            } else {
+                // the next result set is read while this one is applied
+                load.ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> load.next(calls, soql, info), AHEAD);
             }
             break; // one result set a page
         }
