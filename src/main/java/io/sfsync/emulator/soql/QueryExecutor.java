@@ -57,15 +57,7 @@ final class QueryExecutor {
             }
         }
 
-        List<Row> rows = new ArrayList<>();
-        List<Map<String, Object>> candidates = new IndexPlanner(ds, object, resolver).candidates(query.where(), queryAll);
-        for (Map<String, Object> record : candidates != null ? candidates : ds.records(object, queryAll)) {
-            Row row = new Row(record, object);
-            if (where == null || where.test(row, ctx)) {
-                rows.add(row);
-            }
-        }
-        rows = RowSorter.sort(rows, sortKeys, ctx);
+        List<Row> rows = select(where, sortKeys, aggregate, object, ctx, resolver);
 
         if (select.countOnly()) {
             return new SoqlResult(window(rows).size(), List.of());
@@ -84,6 +76,30 @@ final class QueryExecutor {
             }
         }
         return new SoqlResult(records.size(), records);
+    }
+
+    /**
+     * The matching rows in ORDER BY order. Without aggregates only the first OFFSET + LIMIT rows can
+     * be returned, so only those are kept: a scan without ORDER BY stops there, a scan with ORDER BY
+     * selects them instead of sorting every match.
+     */
+    private List<Row> select(RowPredicate where, List<RowSorter.SortKey> sortKeys, boolean aggregate, String object,
+            ExecutionContext ctx, PathResolver resolver) {
+        long wanted = aggregate || query.limit() == null ? Long.MAX_VALUE
+                : (long) (query.offset() == null ? 0 : query.offset()) + query.limit();
+        List<Map<String, Object>> candidates = new IndexPlanner(ds, object, resolver).candidates(query.where(), queryAll);
+        List<Row> rows = new ArrayList<>();
+        boolean unsorted = sortKeys.isEmpty();
+        for (Map<String, Object> record : candidates != null ? candidates : ds.records(object, queryAll)) {
+            if (unsorted && rows.size() >= wanted) {
+                break;
+            }
+            Row row = new Row(record, object);
+            if (where == null || where.test(row, ctx)) {
+                rows.add(row);
+            }
+        }
+        return RowSorter.sort(rows, sortKeys, ctx, wanted);
     }
 
     /** In an aggregate query every plain field (selected or ordered by) must be grouped. */
