@@ -139,7 +139,7 @@ final class PredicateCompiler {
     // ---- literal typing ---------------------------------------------------------------------
 
     /** The literal as a key comparable with {@link ResolvedPath#key}; rejects type mismatches. */
-    private Comparable<?> literalKey(ResolvedPath path, Literal literal) {
+    static Comparable<?> literalKey(ResolvedPath path, Literal literal) {
         FieldKind kind = path.kind();
         if (literal instanceof Literal.NullLiteral) {
             return null;

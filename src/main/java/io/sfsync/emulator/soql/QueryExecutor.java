@@ -2,6 +2,7 @@ package io.sfsync.emulator.soql;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,15 +81,27 @@ final class QueryExecutor {
 
     /**
      * The matching rows in ORDER BY order. Without aggregates only the first OFFSET + LIMIT rows can
-     * be returned, so only those are kept: a scan without ORDER BY stops there, a scan with ORDER BY
-     * selects them instead of sorting every match.
+     * be returned, so only those are kept: an ordered index read stops there, a scan without ORDER BY
+     * stops there, and a scan with ORDER BY selects them instead of sorting every match.
      */
     private List<Row> select(RowPredicate where, List<RowSorter.SortKey> sortKeys, boolean aggregate, String object,
             ExecutionContext ctx, PathResolver resolver) {
         long wanted = aggregate || query.limit() == null ? Long.MAX_VALUE
                 : (long) (query.offset() == null ? 0 : query.offset()) + query.limit();
-        List<Map<String, Object>> candidates = new IndexPlanner(ds, object, resolver).candidates(query.where(), queryAll);
+        IndexPlanner planner = new IndexPlanner(ds, object, resolver);
+        List<Map<String, Object>> candidates = planner.candidates(query.where(), queryAll);
+        Iterator<Map<String, Object>> ordered = candidates == null
+                ? planner.inOrder(query.where(), sortKeys, queryAll) : null;
         List<Row> rows = new ArrayList<>();
+        if (ordered != null) {
+            while (rows.size() < wanted && ordered.hasNext()) {
+                Row row = new Row(ordered.next(), object);
+                if (where == null || where.test(row, ctx)) {
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
         boolean unsorted = sortKeys.isEmpty();
         for (Map<String, Object> record : candidates != null ? candidates : ds.records(object, queryAll)) {
             if (unsorted && rows.size() >= wanted) {

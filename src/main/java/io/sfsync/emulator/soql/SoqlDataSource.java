@@ -1,6 +1,7 @@
 package io.sfsync.emulator.soql;
 
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +72,17 @@ public interface SoqlDataSource {
      * answered from an index; null when the field has no index (the query then scans).
      */
     default List<Map<String, Object>> lookup(String object, String field, java.util.Collection<String> values) {
+        return null;
+    }
+
+    /**
+     * The records of the object in an {@link OrderedIndex} of the field, restricted to the range: by
+     * value ascending or descending, records sharing a value by Id ascending or descending; deleted
+     * records only when {@code includeDeleted}. Null when the field has no usable ordered index (the
+     * query then scans). Read lazily, during the query, under the same guard as {@link #records}.
+     */
+    default Iterator<Map<String, Object>> ordered(String object, String field, OrderedIndex.Range range,
+            boolean valueDescending, boolean idDescending, boolean includeDeleted) {
         return null;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,10 @@ final class InMemoryDataSource implements SoqlDataSource {
     private final Map<String, Map<String, Object>> byId15 = new HashMap<>();
     private final Map<String, Integer> counters = new HashMap<>();
     private final Clock clock;
+    /** object -> field -> ordered index, for the fields {@link #keepInOrder} was asked for. */
+    private final Map<String, Map<String, OrderedIndex>> ordered = new HashMap<>();
+    private boolean orderedReads = true;
+    private int orderedReadsServed;
 
     InMemoryDataSource() {
         this(Clock.fixed(NOW, ZoneOffset.UTC));
@@ -92,11 +97,50 @@ final class InMemoryDataSource implements SoqlDataSource {
         }
         records.get(object).add(rec);
         byId15.put(id.substring(0, 15), rec);
+        reindex(object, rec);
         return id;
     }
 
     void delete(String id) {
         byId15.get(id.substring(0, 15)).put("IsDeleted", true);
+    }
+
+    void undelete(String id) {
+        byId15.get(id.substring(0, 15)).put("IsDeleted", false);
+    }
+
+    /** Changes fields of a stored record in place, keeping ordered indexes in step. */
+    void update(String id, Object... keyValues) {
+        Map<String, Object> rec = byId15.get(id.substring(0, 15));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            rec.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        reindex(objectOfId(id), rec);
+    }
+
+    /** Keeps the field of the object in an {@link OrderedIndex} from now on, its records so far included. */
+    void keepInOrder(String object, String field) {
+        OrderedIndex index = new OrderedIndex(fieldType(object, field));
+        ordered.computeIfAbsent(object, k -> new HashMap<>()).put(field, index);
+        for (Map<String, Object> rec : records.get(object)) {
+            index.put((String) rec.get("Id"), rec.get(field));
+        }
+    }
+
+    /** Whether {@link #ordered} answers from the indexes (false: every query scans, as without them). */
+    void orderedReads(boolean on) {
+        orderedReads = on;
+    }
+
+    /** How many queries were answered from an ordered index so far. */
+    int orderedReadsServed() {
+        return orderedReadsServed;
+    }
+
+    private void reindex(String object, Map<String, Object> rec) {
+        for (Map.Entry<String, OrderedIndex> e : ordered.getOrDefault(object, Map.of()).entrySet()) {
+            e.getValue().put((String) rec.get("Id"), rec.get(e.getKey()));
+        }
     }
 
     private String nextId(String object) {
@@ -169,6 +213,24 @@ final class InMemoryDataSource implements SoqlDataSource {
             }
         }
         return out;
+    }
+
+    @Override
+    public Iterator<Map<String, Object>> ordered(String object, String field, OrderedIndex.Range range,
+            boolean valueDescending, boolean idDescending, boolean includeDeleted) {
+        OrderedIndex index = ordered.getOrDefault(object, Map.of()).get(field);
+        if (!orderedReads || index == null || !index.usable()) {
+            return null;
+        }
+        orderedReadsServed++;
+        List<Map<String, Object>> out = new ArrayList<>();
+        index.ids(range, valueDescending, idDescending).forEachRemaining(id -> {
+            Map<String, Object> rec = byId15.get(id.substring(0, 15));
+            if (includeDeleted || !Boolean.TRUE.equals(rec.get("IsDeleted"))) {
+                out.add(rec);
+            }
+        });
+        return out.iterator();
     }
 
     @Override
