@@ -77,4 +77,30 @@ class EmulatorStateFileTest {
                     .containsExactly("A", "C");
         }
     }
+
+    @Test
+    void changeCaptureQueriesPageThroughTheRestoredRecordsInOrder(@TempDir Path dir) {
+        Path state = dir.resolve("org.json");
+        java.time.Instant t0 = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .minusSeconds(3600);
+        List<Map<String, Object>> contacts = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            contacts.add(Map.of("LastName", "C" + i, "LastModifiedDate", EmulatedOrg.DATETIME.format(t0),
+                    "SystemModstamp", EmulatedOrg.DATETIME.format(t0.plusSeconds(i % 4)), "IsDeleted", i % 5 == 0));
+        }
+        java.time.Instant upTo = java.time.Instant.now().plusSeconds(3600);
+        List<String> before;
+        try (SalesforceEmulator first = SalesforceEmulator.builder().stateFile(state).build().start()) {
+            first.seed(Map.of("Contact", contacts));
+            before = WireChangeCaptureQueryTest.sortedHere(new RestClient(first).login(), upTo);
+        }
+        try (SalesforceEmulator second = SalesforceEmulator.builder().stateFile(state).build().start()) {
+            RestClient sf = new RestClient(second).login();
+            assertThat(WireChangeCaptureQueryTest.pagedByCursor(sf, upTo, 6)).isEqualTo(before).hasSize(40);
+            second.touch("Contact", List.of(second.org().store().list("Contact", false).get(0).get("Id").toString()),
+                    null);
+            assertThat(WireChangeCaptureQueryTest.pagedByCursor(sf, upTo, 6))
+                    .isEqualTo(WireChangeCaptureQueryTest.sortedHere(sf, upTo)).isNotEqualTo(before);
+        }
+    }
 }

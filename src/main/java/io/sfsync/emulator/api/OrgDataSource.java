@@ -8,6 +8,7 @@ import io.sfsync.emulator.org.FieldDef;
 import io.sfsync.emulator.org.OrgSchema;
 import io.sfsync.emulator.org.SObjectDef;
 import io.sfsync.emulator.org.SalesforceIds;
+import io.sfsync.emulator.soql.OrderedIndex;
 import io.sfsync.emulator.soql.SoqlDataSource;
 
 /** The org as the SOQL engine sees it. */
@@ -97,6 +98,12 @@ final class OrgDataSource implements SoqlDataSource {
             }
         }
         return out;
+    }
+
+    @Override
+    public java.util.Iterator<Map<String, Object>> ordered(String object, String field, OrderedIndex.Range range,
+            boolean valueDescending, boolean idDescending, boolean includeDeleted) {
+        return org.store().ordered(object, field, range, valueDescending, idDescending, includeDeleted);
     }
 
     @Override

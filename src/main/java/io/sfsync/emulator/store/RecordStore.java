@@ -3,31 +3,41 @@ package io.sfsync.emulator.store;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.sfsync.emulator.org.FieldDef;
 import io.sfsync.emulator.org.OrgSchema;
 import io.sfsync.emulator.org.SObjectDef;
+import io.sfsync.emulator.soql.OrderedIndex;
 
 /**
  * The org's records, kept in memory. Records are never mutated in place: a write replaces the whole
  * map, so a reader holding one sees a consistent version. Every read and write happens while the
  * caller holds {@link #lock()}, which makes each API request one transaction. Email, unique and
- * external-ID fields are indexed so matching and duplicate rules stay cheap at 100,000s of records.
+ * external-ID fields are indexed so matching and duplicate rules stay cheap at 100,000s of records,
+ * and SystemModstamp is kept in order (deleted records too) so change-capture queries that page
+ * through it by (SystemModstamp, Id) read one page, not the whole object, per call.
  */
 public final class RecordStore {
+    /** Fields kept in an {@link OrderedIndex} on every object, with the type they have on every object. */
+    private static final Map<String, String> ORDERED = Map.of("SystemModstamp", "datetime");
+
     private final OrgSchema schema;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, LinkedHashMap<String, Map<String, Object>>> byObject = new HashMap<>();
     private final Map<String, String> objectById = new HashMap<>();
     /** object -> indexed field (lower case) -> value (lower case) -> ids of live records. */
     private final Map<String, Map<String, Map<String, Set<String>>>> indexes = new HashMap<>();
+    /** object -> ordered field -> its index over every record of the object, deleted ones included. */
+    private final Map<String, Map<String, OrderedIndex>> ordered = new HashMap<>();
 
     public RecordStore(OrgSchema schema) {
         this.schema = schema;
@@ -41,6 +51,7 @@ public final class RecordStore {
         byObject.clear();
         objectById.clear();
         indexes.clear();
+        ordered.clear();
     }
 
     /** The record with this 18-character Id, deleted or not, or null. */
@@ -84,6 +95,58 @@ public final class RecordStore {
         return ids == null ? Set.of() : Collections.unmodifiableSet(ids);
     }
 
+    /**
+     * Records of the object whose ordered field lies in the range, in (value, Id) order by the given
+     * directions (see {@link OrderedIndex#ids}); deleted ones only when asked. Null when the field is not
+     * kept in order on this object or a stored value of it cannot be read as its type. Lazy: read it
+     * while holding the lock, before any write.
+     */
+    public Iterator<Map<String, Object>> ordered(String object, String field, OrderedIndex.Range range,
+            boolean valueDescending, boolean idDescending, boolean includeDeleted) {
+        SObjectDef def = schema.object(object);
+        FieldDef f = def == null ? null : def.field(field);
+        if (f == null || !f.type().equals(ORDERED.get(f.name()))) {
+            return null;
+        }
+        OrderedIndex index = ordered.getOrDefault(def.name(), Map.of()).get(f.name());
+        if (index == null) {
+            return Collections.emptyIterator(); // nothing was ever written to the object
+        }
+        if (!index.usable()) {
+            return null;
+        }
+        Map<String, Map<String, Object>> records = byObject.get(def.name());
+        Iterator<String> ids = index.ids(range, valueDescending, idDescending);
+        return new Iterator<>() {
+            private Map<String, Object> next = advance();
+
+            private Map<String, Object> advance() {
+                while (ids.hasNext()) {
+                    Map<String, Object> r = records.get(ids.next());
+                    if (includeDeleted || !Boolean.TRUE.equals(r.get("IsDeleted"))) {
+                        return r;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                Map<String, Object> out = next;
+                next = advance();
+                return out;
+            }
+        };
+    }
+
     /** Inserts or replaces a record (keyed by its Id), remembering the previous version in the transaction. */
     public void put(Transaction tx, String object, Map<String, Object> record) {
         String id = (String) record.get("Id");
@@ -122,6 +185,7 @@ public final class RecordStore {
             Map<String, Object> current = get(e.id());
             if (e.before() == null) {
                 unindex(e.object(), e.id(), current);
+                orderedRemove(e.object(), e.id());
                 byObject.get(e.object()).remove(e.id());
                 objectById.remove(e.id());
             } else {
@@ -135,6 +199,16 @@ public final class RecordStore {
         byObject.computeIfAbsent(object, k -> new LinkedHashMap<>()).put(id, record);
         objectById.put(id, object);
         index(object, id, record);
+        Map<String, OrderedIndex> byField = ordered.computeIfAbsent(object, k -> {
+            Map<String, OrderedIndex> m = new HashMap<>();
+            ORDERED.forEach((field, type) -> m.put(field, new OrderedIndex(type)));
+            return m;
+        });
+        byField.forEach((field, index) -> index.put(id, record.get(field)));
+    }
+
+    private void orderedRemove(String object, String id) {
+        ordered.getOrDefault(object, Map.of()).values().forEach(index -> index.remove(id));
     }
 
     private void index(String object, String id, Map<String, Object> record) {
