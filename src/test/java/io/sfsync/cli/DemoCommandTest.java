@@ -31,5 +31,11 @@ class DemoCommandTest {
         assertThat(out).contains("Console:", "Hawtio:   http://127.0.0.1:", "Demo users (this run only):  admin / ");
         assertThat(out).contains("OWNED_BY_OTHER_USER", "AMBIGUOUS_MATCH", "DUPLICATE_IN_SOURCE", "INVALID_EMAIL_ADDRESS",
                 "NOT_IN_SEGMENT", "— fix: ");
+        // then the other way: the crm job brings the org in, and its second run what Salesforce users changed
+        assertThat(out).contains("Running the crm job (Salesforce → source) once", "Meanwhile, in Salesforce:",
+                ": deleted", ": converted to Contact", "Running the crm job again");
+        assertThat(out).containsPattern("Run \\d+ of crm — SUCCEEDED");
+        assertThat(out).contains("Unlinked (deleted or merged in Salesforce) (1)", "DELETED_IN_SALESFORCE",
+                "LEAD_CONVERTED", "Updated (");
     }
 }
