@@ -72,8 +72,11 @@ public final class InboundSync {
         /** A Bulk API 2.0 call on behalf of the run (one API call), with the answer's headers. */
         SalesforceClient.Answer bulk(String operation, Object body, Map<String, Object> headers);
 
-        /** For a job that also sends: the outbound payload hash of these rows as they are now (key → hash). */
-        Map<String, String> outboundHashes(Collection<String> keys);
+        /**
+         * For a job that also sends: the outbound payload hash of these rows as they are now (key → hash),
+         * read through {@code connection} when it is not null (inside the page's transaction).
+         */
+        Map<String, String> outboundHashes(java.sql.Connection connection, Collection<String> keys);
     }
 
     /** Where a run's polls stand. */
@@ -997,14 +1000,19 @@ public final class InboundSync {
             }
         }
         boolean oneDatabase = ctx.tables().dataSource() == ctx.store().dataSource();
-        Map<String, String> inSyncBefore = ctx.writes() ? rowsInSyncOutbound(ctx, page) : Map.of();
         if (ctx.writes()) {
+            Map<String, String> echo = Map.of();
             try (Connection c = ctx.tables().dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 try {
+                    Map<String, String> inSyncBefore = rowsInSyncOutbound(ctx, page, c);
                     writeRows(c, ctx.tables(), writes, owner);
+                    if (!inSyncBefore.isEmpty()) {
+                        // read in this transaction: the rows as written here, not as someone may change them next
+                        echo = ctx.outboundHashes(c, inSyncBefore.keySet());
+                    }
                     if (oneDatabase) {
-                        InboundStore.record(c, pageWrite(ctx, page));
+                        InboundStore.record(c, pageWrite(ctx, page, echo));
                     }
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
@@ -1016,7 +1024,7 @@ public final class InboundSync {
                 try (Connection c = ctx.store().dataSource().getConnection()) {
                     c.setAutoCommit(false);
                     try {
-                        InboundStore.record(c, pageWrite(ctx, page));
+                        InboundStore.record(c, pageWrite(ctx, page, echo));
                         c.commit();
                     } catch (SQLException | RuntimeException e) {
                         c.rollback();
@@ -1030,11 +1038,10 @@ public final class InboundSync {
                     s.durable.put(o, cur);
                 }
             });
-            echoes(ctx, inSyncBefore);
         } else if (ctx.logs()) {
             try (Connection c = ctx.store().dataSource().getConnection()) {
                 c.setAutoCommit(false);
-                InboundStore.PageWrite p = pageWrite(ctx, page);
+                InboundStore.PageWrite p = pageWrite(ctx, page, Map.of());
                 InboundStore.record(c, new InboundStore.PageWrite(p.runId(), p.job(), p.outcomes(), Map.of(), List.of(),
                         List.of(), List.of(), List.of(), List.of(), List.of(), p.apiCallsSoFar()));
                 c.commit();
@@ -1099,7 +1106,11 @@ public final class InboundSync {
         }
     }
 
-    private static InboundStore.PageWrite pageWrite(Context ctx, InboundPage page) {
+    /**
+     * @param echo for a job that also sends: the payload hash to record on the links of rows that had nothing
+     *        waiting to go out, so the outbound pass finds them unchanged (the rest keep their links' hashes)
+     */
+    private static InboundStore.PageWrite pageWrite(Context ctx, InboundPage page, Map<String, String> echo) {
         JobConfig job = ctx.job();
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, Instant> versions = new HashMap<>();
@@ -1137,7 +1148,8 @@ public final class InboundSync {
                         ? w.value("AccountId").toString() : old == null ? null : old.accountId();
                 // a relinked row (converted Lead, merged loser) takes the new record's next version whatever its time
                 (w.relinkTo != null ? relinks : links).add(new Link(job.name(), w.sourceKey, object, sfId, account,
-                        old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), Instant.now(),
+                        old == null ? null : old.ownerId(), echo.getOrDefault(w.sourceKey, old == null ? null
+                                : old.payloadHash()), Instant.now(),
                         old == null ? "AUTO" : old.linkedBy(), w.relinkTo != null ? null : w.modstamp,
                         w.relinkTo != null ? null : w.agreed == null ? (old == null ? null : old.agreedValues())
                                 : AgreedValues.write(w.agreed)));
@@ -1170,7 +1182,7 @@ public final class InboundSync {
      * A job that also sends: the people rows this page writes whose outbound payload, before the write, is
      * the one their link says Salesforce has (nothing waits to go out): key → link hash.
      */
-    private static Map<String, String> rowsInSyncOutbound(Context ctx, InboundPage page) {
+    private static Map<String, String> rowsInSyncOutbound(Context ctx, InboundPage page, Connection c) {
         if (!ctx.job().outbound()) {
             return Map.of();
         }
@@ -1185,7 +1197,7 @@ public final class InboundSync {
         if (linkHash.isEmpty()) {
             return Map.of();
         }
-        Map<String, String> now = ctx.outboundHashes(linkHash.keySet());
+        Map<String, String> now = ctx.outboundHashes(c, linkHash.keySet());
         Map<String, String> inSync = new HashMap<>();
         linkHash.forEach((k, h) -> {
             if (h.equals(now.get(k))) {
@@ -1193,17 +1205,5 @@ public final class InboundSync {
             }
         });
         return inSync;
-    }
-
-    /**
-     * The rows written from Salesforce that had nothing waiting to go out get the payload hash an outbound
-     * run computes for them now, so the next outbound pass finds them unchanged and sends nothing back. A
-     * row that had source changes of its own keeps its link's hash: those still go out (the outbound diff
-     * leaves out the values that came from Salesforce, which it already has).
-     */
-    private static void echoes(Context ctx, Map<String, String> inSyncBefore) {
-        if (!inSyncBefore.isEmpty()) {
-            ctx.store().payloadHashes(ctx.job().name(), ctx.outboundHashes(inSyncBefore.keySet()));
-        }
     }
 }

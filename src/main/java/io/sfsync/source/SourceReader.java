@@ -291,6 +291,14 @@ public final class SourceReader {
 
     /** The rows with these keys (for retry and per-record actions), in watermark order. */
     public List<SourceRow> byKeys(Collection<String> keys, String segmentPredicate) {
+        return byKeys(null, keys, segmentPredicate);
+    }
+
+    /**
+     * As {@link #byKeys(Collection, String)}, read through {@code connection} when it is not null (it stays
+     * open): inside a transaction, the rows as that transaction has just written them.
+     */
+    public List<SourceRow> byKeys(Connection connection, Collection<String> keys, String segmentPredicate) {
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -305,13 +313,21 @@ public final class SourceReader {
             String sql = "SELECT src.*, CASE WHEN (" + segmentPredicate + ") THEN 1 ELSE 0 END AS " + IN_SEGMENT
                     + " FROM (" + source.query() + ") src WHERE src." + source.key() + " IN ("
                     + "?,".repeat(chunk.size() - 1) + "?) ORDER BY src." + source.changedAt() + ", src." + source.key();
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                int[] types = columnTypes(c);
-                for (int i = 0; i < chunk.size(); i++) {
-                    bindKey(ps, i + 1, chunk.get(i), types[0]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rows(rs, Integer.MAX_VALUE, out, null);
+            Connection own = null;
+            try {
+                Connection c = connection != null ? connection : (own = ds.getConnection());
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int[] types = columnTypes(c);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        bindKey(ps, i + 1, chunk.get(i), types[0]);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rows(rs, Integer.MAX_VALUE, out, null);
+                    }
+                } finally {
+                    if (own != null) {
+                        own.close();
+                    }
                 }
             } catch (SQLException | NumberFormatException e) {
                 throw new SourceException("the source query failed: " + e.getMessage(), e);

@@ -169,12 +169,12 @@ final class InboundSteps {
             }
 
             @Override
-            public Map<String, String> outboundHashes(Collection<String> keys) {
+            public Map<String, String> outboundHashes(java.sql.Connection connection, Collection<String> keys) {
                 Map<String, String> out = new HashMap<>();
                 if (run.reader == null || run.mapper == null) {
                     return out;
                 }
-                for (SourceRow row : run.reader.byKeys(keys, "1 = 1")) {
+                for (SourceRow row : run.reader.byKeys(connection, keys, "1 = 1")) {
                     if (!row.isInvalid()) {
                         out.put(row.key(), run.mapper.map(row).payloadHash());
                     }

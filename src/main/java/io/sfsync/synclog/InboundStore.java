@@ -426,26 +426,6 @@ public final class InboundStore {
         }
     }
 
-    /** Sets the payload hash of people links (what an outbound run compares a row's mapping with). */
-    public void payloadHashes(String job, Map<String, String> hashByKey) {
-        if (hashByKey.isEmpty()) {
-            return;
-        }
-        sql.retrying("update payload hashes of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "UPDATE sync_link SET payload_hash = ? WHERE job = ? AND source_key = ?")) {
-                for (Map.Entry<String, String> e : hashByKey.entrySet()) {
-                    ps.setString(1, e.getValue());
-                    ps.setString(2, job);
-                    ps.setString(3, e.getKey());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-    }
-
     private static OffsetDateTime offset(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
