@@ -35,7 +35,7 @@ import io.sfsync.synclog.Outcome;
  * or new), merge (the columns each record changes, by the fields' directions and merge rules; conflicts
  * on first links; deletes), and apply (the rows, their sync_log rows, links, conflicts and the cursors in
  * one transaction). Every record the page brings ends in exactly one sync_log row, or is set aside
- * without one when that version was recorded before (the overlap window) or it concerns no row (a
+ * without one when that version was recorded before (read again by Id, or after a failed page) or it concerns no row (a
  * deleted record that was never linked).
  */
 public final class InboundSync {
@@ -486,7 +486,8 @@ public final class InboundSync {
     }
 
     /**
-     * The overlap window brings back records already recorded at this version (or a later one): they are set
+     * A record read again at a version already recorded (or a later one) — by Id for a retry, after a failed
+     * page, as a Contact's Account read out of band — is set
      * aside, with no log row. Known versions: the link's (people, other objects), else the newest logged.
      */
     private static List<InboundWork> setAsideReplays(Context ctx, List<InboundWork> works, Map<String, Link> people,

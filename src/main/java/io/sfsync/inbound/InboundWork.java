@@ -86,7 +86,7 @@ public final class InboundWork {
     void settle(Action action, String reason, String message) {
         if (outcome == null) {
             // the record read (a converted Lead, a merged loser), not the one its row is relinked to: that one
-            // logs its own version, so the overlap window cannot mistake this version for it
+            // logs its own version, so a record read again cannot be mistaken for that one's version
             outcome = new Outcome(sourceKey == null ? "sf:" + sfId : sourceKey, object, sfId, action, reason, message,
                     changedFields.isEmpty() ? null : String.join(",", changedFields));
         }

@@ -113,12 +113,14 @@ public final class SyncSteps {
                     "the next page of Salesforce's changes: for every polled object the records after its"
                             + " (SystemModstamp, Id) cursor, ordered by both, through queryAll (deleted and merged"
                             + " records too), five objects to ONE Composite call; the first page rides on start-run's"
-                            + " call, so a poll that finds nothing costs one call",
+                            + " call, so a poll that finds nothing costs one call; a first load of more than a page goes on"
+                            + " through one Bulk API 2.0 query job; the first page also reads again, by Id, the records"
+                            + " whose last outcome was an ERROR (one more call, only when there are any)",
                     "property " + RUN, "body: the page (InboundPage); property " + POLL_MORE),
             new Step("direct:sfsync-inbound-match", "inbound-sync",
                     "each record's row: its link; a converted Lead's person relinked to the Contact; a merged"
                             + " record's row relinked to the survivor; a record not linked found by matchOn, else new;"
-                            + " versions recorded before (the overlap window) set aside; a Contact's Account without a"
+                            + " versions recorded before set aside; a Contact's Account without a"
                             + " row read in ONE more call",
                     "body: the page", "body: the page"),
             new Step("direct:sfsync-inbound-merge", "inbound-sync",
