@@ -164,7 +164,8 @@ public final class SyncApi {
         String st = status == null || status.isBlank() ? "OPEN" : status.trim().toUpperCase(Locale.ROOT);
         if (!List.of("OPEN", "TOOK_SALESFORCE", "TOOK_SOURCE", "MERGED", "ALL").contains(st)) {
             throw new ApiProblem(400, "parameter status must be one of open, took_salesforce, took_source, merged, all;"
-                    + " not " + status, ApiProblem.details("parameter", "status"));
+                    + " not " + status, ApiProblem.details("parameter", "status", "expected",
+                            "open, took_salesforce, took_source, merged or all"));
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (InboundStore.Conflict c : rt.store().inbound().conflicts(job, st.equals("ALL") ? null : st)) {
@@ -175,16 +176,22 @@ public final class SyncApi {
 
     /** An operator takes Salesforce's or the source's side of a conflict. */
     public Map<String, Object> resolveConflict(long id, String take, String user) {
-        if (take == null) {
-            throw ApiProblem.badField("take", "\"salesforce\" or \"source\"", null);
+        Conflicts.Take side;
+        try {
+            side = Conflicts.take(take);
+        } catch (Conflicts.CannotResolve e) {
+            throw ApiProblem.badField("take", "\"salesforce\" or \"source\"", take == null ? null : "'" + take + "'");
+        }
+        if (rt.store().inbound().conflict(id).isEmpty()) {
+            throw new ApiProblem(404, "there is no conflict " + id, ApiProblem.details("parameter", "id", "expected",
+                    "the id of an open conflict (GET /api/conflicts lists them)"));
         }
         try {
-            InboundStore.Conflict c = Conflicts.resolve(rt.store(), new SourceTables(rt.source()), rt.config().jobs(), id,
-                    Conflicts.take(take), user == null ? "api" : user);
-            return conflict(c);
+            return conflict(Conflicts.resolve(rt.store(), new SourceTables(rt.source()), rt.config().jobs(), id, side,
+                    user == null ? "api" : user));
         } catch (Conflicts.CannotResolve e) {
-            int status = rt.store().inbound().conflict(id).isPresent() ? 409 : 404;
-            throw new ApiProblem(status, e.getMessage(), ApiProblem.details("conflict", id));
+            throw new ApiProblem(409, e.getMessage(), ApiProblem.details("parameter", "id", "expected",
+                    "the id of an open conflict (GET /api/conflicts lists them)"));
         }
     }
 
