@@ -173,18 +173,12 @@ public final class Benchmark {
         RunContext idle = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
 
         // Salesforce users change some Contacts: sObject Collections updates, outside the measured runs
-        String token = json.readTree(post(http, loginUrl + "/services/oauth2/token", "application/x-www-form-urlencoded",
-                "grant_type=client_credentials&client_id=sfsync-emulator&client_secret=" + secret)).path("access_token").asText();
         int changed = Math.min(s.changed(), s.rows());
-        for (int i = 0; i < changed; i += 200) {
-            List<Map<String, Object>> batch = new ArrayList<>();
-            for (int j = i; j < Math.min(changed, i + 200); j++) {
-                batch.add(Map.of("attributes", Map.of("type", "Contact"), "id", seeded.path("c" + j).asText(),
-                        "Title", "Principal Engineer"));
-            }
-            patch(http, loginUrl + "/services/data/v62.0/composite/sobjects", token,
-                    json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
+        List<String> edited = new ArrayList<>();
+        for (int j = 0; j < changed; j++) {
+            edited.add(seeded.path("c" + j).asText());
         }
+        usersEdit(http, loginUrl, secret, "Contact", edited, "Title", "Principal Engineer");
         Thread.sleep(settle);
         long changedStart = System.nanoTime();
         RunContext incremental = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
@@ -272,18 +266,8 @@ public final class Benchmark {
                 leads.add(rs.getString(1));
             }
         }
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var http = java.net.http.HttpClient.newHttpClient();
-        String token = json.readTree(post(http, loginUrl + "/services/oauth2/token", "application/x-www-form-urlencoded",
-                "grant_type=client_credentials&client_id=sfsync-emulator&client_secret=" + secret)).path("access_token").asText();
-        for (int i = 0; i < leads.size(); i += 200) {
-            List<Map<String, Object>> batch = new ArrayList<>();
-            for (String id : leads.subList(i, Math.min(leads.size(), i + 200))) {
-                batch.add(Map.of("attributes", Map.of("type", "Lead"), "id", id, "Title", "Chief Everything Officer"));
-            }
-            patch(http, loginUrl + "/services/data/v62.0/composite/sobjects", token,
-                    json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
-        }
+        usersEdit(java.net.http.HttpClient.newHttpClient(), loginUrl, secret, "Lead", leads, "Title",
+                "Chief Everything Officer");
         sql(rt, "UPDATE person SET phone = '+1 555 0142', updated_at = CURRENT_TIMESTAMP WHERE id IN (SELECT id FROM person"
                 + " ORDER BY id DESC FETCH FIRST " + half + " ROWS ONLY)");
         Thread.sleep(1500);
@@ -309,27 +293,42 @@ public final class Benchmark {
         return out;
     }
 
-    private static String post(java.net.http.HttpClient http, String url, String contentType, String body)
-            throws IOException, InterruptedException {
-        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Content-Type", contentType == null ? "application/json" : contentType)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
+    /**
+     * Salesforce users change one field of these records: sObject Collections updates of 200, outside any
+     * measured run (the emulator counts them; the runs' own counts do not).
+     */
+    private static void usersEdit(java.net.http.HttpClient http, String loginUrl, String secret, String object,
+            List<String> ids, String field, String value) throws IOException, InterruptedException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String token = json.readTree(post(http, loginUrl + "/services/oauth2/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials&client_id=sfsync-emulator&client_secret=" + secret)).path("access_token").asText();
+        for (int i = 0; i < ids.size(); i += 200) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (String id : ids.subList(i, Math.min(ids.size(), i + 200))) {
+                batch.add(Map.of("attributes", Map.of("type", object), "id", id, field, value));
+            }
+            send(http, "PATCH", loginUrl + "/services/data/v62.0/composite/sobjects", "application/json", token,
+                    json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
         }
-        return r.body();
     }
 
-    private static void patch(java.net.http.HttpClient http, String url, String token, String body)
+    private static String post(java.net.http.HttpClient http, String url, String contentType, String body)
             throws IOException, InterruptedException {
-        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException("PATCH " + url + " answered " + r.statusCode() + ": " + r.body());
+        return send(http, "POST", url, contentType == null ? "application/json" : contentType, null, body);
+    }
+
+    private static String send(java.net.http.HttpClient http, String method, String url, String contentType, String token,
+            String body) throws IOException, InterruptedException {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", contentType)
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
+        var r = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
     }
 
     private static long cpuNanos(ProcessHandle process) {

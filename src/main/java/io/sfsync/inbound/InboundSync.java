@@ -139,8 +139,7 @@ public final class InboundSync {
     private static ObjectNode query(SalesforceClient sf, JobConfig job, State s, String object, ObjectInfo info) {
         String soql = ChangeQueries.page(object, ChangeQueries.fields(job, object, info), s.position.get(object), s.upTo,
                 job.inbound().pageSize());
-        return sf.subrequest("GET", "queryAll?q=" + java.net.URLEncoder.encode(soql, java.nio.charset.StandardCharsets.UTF_8),
-                "poll" + object, null);
+        return soql(sf, "queryAll", soql, "poll" + object);
     }
 
     /** Keeps the answers of the first page's queries, made by the opening call. */
@@ -274,8 +273,7 @@ public final class InboundSync {
             if (!ids.isEmpty()) {
                 String soql = ChangeQueries.byIds(e.getKey(), ChangeQueries.fields(job, e.getKey(),
                         ctx.describe().get(e.getKey())), ids);
-                subs.add(ctx.salesforce().subrequest("GET", "queryAll?q=" + java.net.URLEncoder.encode(soql,
-                        java.nio.charset.StandardCharsets.UTF_8), "retry" + e.getKey(), null));
+                subs.add(soql(ctx.salesforce(), "queryAll", soql, "retry" + e.getKey()));
             }
         }
         List<InboundWork> out = new ArrayList<>();
@@ -387,10 +385,7 @@ public final class InboundSync {
             if (absorbed != null) {
                 w.sourceKey = absorbed;
                 if (w.target.isPerson()) {
-                    Link old = people.values().stream().filter(l -> l.sourceKey().equals(absorbed)).findFirst().orElse(null);
-                    w.link = new Link(job.name(), absorbed, w.object, w.sfId, old == null ? null : old.accountId(),
-                            old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), null,
-                            old == null ? "AUTO" : old.linkedBy(), old == null ? null : old.inboundModstamp());
+                    w.link = relinked(job, absorbed, w.object, w.sfId, people);
                 } else {
                     w.recordKey = absorbed;
                 }
@@ -479,8 +474,13 @@ public final class InboundSync {
 
     /** The link a converted Lead's person gets: the same row, now the Contact. */
     private static Link linkAsContact(JobConfig job, String key, String contactId, Map<String, Link> people) {
+        return relinked(job, key, "Contact", contactId, people);
+    }
+
+    /** The row's link (among {@code people}) moved to another record, keeping what it knew of the row. */
+    private static Link relinked(JobConfig job, String key, String object, String sfId, Map<String, Link> people) {
         Link old = people.values().stream().filter(l -> l.sourceKey().equals(key)).findFirst().orElse(null);
-        return new Link(job.name(), key, "Contact", contactId, old == null ? null : old.accountId(),
+        return new Link(job.name(), key, object, sfId, old == null ? null : old.accountId(),
                 old == null ? null : old.ownerId(), old == null ? null : old.payloadHash(), null,
                 old == null ? "AUTO" : old.linkedBy(), old == null ? null : old.inboundModstamp());
     }
@@ -595,8 +595,13 @@ public final class InboundSync {
     }
 
     private static ObjectNode soql(Context ctx, String soql, String ref) {
-        return ctx.salesforce().subrequest("GET", "query?q=" + java.net.URLEncoder.encode(soql,
-                java.nio.charset.StandardCharsets.UTF_8), ref, null);
+        return soql(ctx.salesforce(), "query", soql, ref);
+    }
+
+    /** A Composite subrequest running {@code soql} through query or queryAll (deleted records too). */
+    private static ObjectNode soql(SalesforceClient sf, String resource, String soql, String ref) {
+        return sf.subrequest("GET", resource + "?q=" + java.net.URLEncoder.encode(soql, java.nio.charset.StandardCharsets.UTF_8),
+                ref, null);
     }
 
     /** Records not linked yet look for their row by the object's matchOn columns, in order; exactly one must match. */

@@ -82,27 +82,7 @@ public final class InboundStore {
 
     /** The people links (sync_link) of these Salesforce Ids, by Id. */
     public Map<String, Link> peopleLinks(String job, Collection<String> sfIds) {
-        Map<String, Link> out = new HashMap<>();
-        if (sfIds.isEmpty()) {
-            return out;
-        }
-        String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(sf_id) JOIN sync_link l ON l.sf_id = k.sf_id"
-                + " AND l.job = ?";
-        sql.retrying("read links of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
-                ps.setArray(1, c.createArrayOf("VARCHAR", sfIds.toArray()));
-                ps.setString(2, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Link l = SyncStore.linkOf(job, rs);
-                        out.put(l.sfId(), l);
-                    }
-                }
-            }
-            return null;
-        });
-        return out;
+        return SyncStore.linksBy(sql, ds, job, sfIds, "sf_id");
     }
 
     /** The record links of one object for these Salesforce Ids, by Id. */
@@ -170,26 +150,7 @@ public final class InboundStore {
 
     /** The people links of these source keys, by key. */
     public Map<String, Link> peopleLinksByKey(String job, Collection<String> keys) {
-        Map<String, Link> out = new HashMap<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
-                + " ON l.source_key = k.source_key AND l.job = ?";
-        sql.retrying("read links of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
-                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
-                ps.setString(2, job);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), SyncStore.linkOf(job, rs));
-                    }
-                }
-            }
-            return null;
-        });
-        return out;
+        return SyncStore.linksBy(sql, ds, job, keys, "source_key");
     }
 
     /**

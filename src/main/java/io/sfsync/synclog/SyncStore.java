@@ -167,20 +167,29 @@ public final class SyncStore {
      * as an array, to sync_link, so both H2 and PostgreSQL look each key up in the index.
      */
     public Map<String, Link> links(String job, Collection<String> keys) {
+        return linksBy(sql, ds, job, keys, "source_key");
+    }
+
+    /**
+     * The links of a job whose {@code column} (source_key or sf_id) is one of {@code values}, by that value:
+     * one query that joins the values, passed as an array, to sync_link, so both H2 and PostgreSQL use the index.
+     */
+    static Map<String, Link> linksBy(SqlSupport sql, DataSource ds, String job, Collection<String> values, String column) {
         Map<String, Link> out = new HashMap<>();
-        if (keys.isEmpty()) {
+        if (values.isEmpty()) {
             return out;
         }
-        String sql = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
-                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(source_key) JOIN sync_link l"
-                + " ON l.source_key = k.source_key AND l.job = ?";
-        retrying("read links of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
+        String q = "SELECT l.source_key, l.sobject, l.sf_id, l.account_id, l.owner_id, l.payload_hash, l.synced_at,"
+                + " l.linked_by, l.inbound_modstamp, l.agreed_values FROM UNNEST(?) AS k(v) JOIN sync_link l"
+                + " ON l." + column + " = k.v AND l.job = ?";
+        sql.retrying("read links of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", values.toArray()));
                 ps.setString(2, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString(1), linkOf(job, rs));
+                        Link l = linkOf(job, rs);
+                        out.put(column.equals("sf_id") ? l.sfId() : l.sourceKey(), l);
                     }
                 }
             }
