@@ -237,7 +237,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         } else {
             int n = props.getInt("sfsync.demo.people", 200);
             people = DemoData.generate(source, n, 42);
-            LOG.info("Demo source seeded with {} people", n);
+            int touchpoints = DemoData.generateTouchpoints(source, people, 42);
+            LOG.info("Demo source seeded with {} people and {} touchpoints", n, touchpoints);
         }
         if (emulator != null) {
             DemoOrg.seed(emulator, people);

@@ -52,6 +52,8 @@ final class ConfigKeys {
     static final int DEFAULT_OVERLAP_SECONDS = 60;
     static final List<String> PEOPLE = List.of("Lead", "Contact");
     static final List<String> OBJECTS = List.of("Lead", "Contact", "Account");
+    /** Salesforce's TaskSubtype values. */
+    static final List<String> TASK_SUBTYPES = List.of("Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn");
     /** The flow a job runs unless its {@code route} names another. */
     static final String SHIPPED_ROUTE = "direct:sfsync-outbound";
 
@@ -254,6 +256,51 @@ final class ConfigKeys {
                 ADDRESS_INCOMPLETE_FLAG, PAGE_SIZE, SETTLE_SECONDS, BULK_FIRST_LOAD);
     }
 
+    static final class ActivityKind {
+        static final Setting<String> TYPE = Setting.text("type", null, "the Task's Type (Call, Email, Meeting, Other)");
+        static final Setting<String> SUBTYPE = Setting.oneOf("subtype", TASK_SUBTYPES, null,
+                "the Task's TaskSubtype, set when the Task is created (Salesforce does not let it change)");
+        static final Setting<String> SUBJECT = Setting.text("subject", null,
+                "the Task's Subject when the touchpoint has none");
+        static final Section SECTION = Section.of(TYPE, SUBTYPE, SUBJECT);
+    }
+
+    static final class Activities {
+        static final Setting<Boolean> ENABLED = Setting.bool("enabled", true,
+                "whether touchpoints are synced as Tasks (false: the settings stay, nothing is sent)");
+        static final Setting<Boolean> INCLUDE_CONTENT = Setting.bool("includeContent", false,
+                "whether a Task's Description carries the message's contents (the body column); off: never sent,"
+                        + " and Tasks written while it was off never get their contents later");
+        static final Setting<Section.Values> SOURCE = Setting.section("source", Source.SECTION,
+                "where the touchpoints come from: query, key, changedAt (required)");
+        static final Setting<String> PERSON = Setting.column("person", false,
+                "the column with the person's key (the job's source key); default person_id")
+                .withDefaultText("person_id");
+        static final Setting<String> KIND = Setting.column("kind", false,
+                "the column with the touchpoint's kind (a key of kinds); default kind").withDefaultText("kind");
+        static final Setting<String> SUBJECT = Setting.column("subject", false,
+                "the column with the Task's Subject; default subject").withDefaultText("subject");
+        static final Setting<String> BODY = Setting.column("body", false,
+                "the column with the message's contents (sent only with includeContent); default body")
+                .withDefaultText("body");
+        static final Setting<String> OCCURRED_AT = Setting.column("occurredAt", false,
+                "the column whose date is the Task's ActivityDate; default: source.changedAt")
+                .withDefaultText("source.changedAt");
+        static final Setting<String> SENDER = Setting.column("sender", false,
+                "the column with the sender's email: the active Salesforce User with that email owns the Task"
+                        + " (looked up once per run; none found: the job's fallback user, else the integration user)");
+        static final Setting<String> EXTERNAL_ID_FIELD = Setting.formatted("externalIdField", "Salesforce field name",
+                "Sfsync_Touchpoint_Id__c", Setting.Check.of(f -> API_NAME.matcher(f).matches() ? null
+                        : "'" + f + "' is not a Salesforce field name like Sfsync_Touchpoint_Id__c"),
+                "the Task's external ID (Text, External ID, Unique): Tasks are upserted on it with the touchpoint's key");
+        static final Setting<ConfigNode> KINDS = Setting.entries("kinds", "<kind>", ActivityKind.SECTION,
+                "what each kind becomes (type, subtype, subject); email, linkedin and call are known already");
+        static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", 1000, 1, 10_000,
+                "touchpoints per batch (ONE Composite call writes 1,000: five collections of 200)");
+        static final Section SECTION = Section.of(ENABLED, INCLUDE_CONTENT, SOURCE, PERSON, KIND, SUBJECT, BODY,
+                OCCURRED_AT, SENDER, EXTERNAL_ID_FIELD, KINDS, BATCH_SIZE);
+    }
+
     static final class Job {
         static final Setting<String> SCHEDULE = Setting.formatted("schedule", "Quartz cron", null,
                 Setting.Check.of(ConfigKeys::cronProblem), "a Quartz cron (6 or 7 fields, seconds first, e.g."
@@ -314,12 +361,14 @@ final class ConfigKeys {
                         + " endpoint like direct:people-outbound (direct: and a name of letters, digits, '.', '_' and '-')"),
                 "the `direct:` endpoint of a YAML route the job runs instead of the shipped flow")
                 .withDefaultText(SHIPPED_ROUTE);
-        static final Setting<Void> ACTIVITIES = Setting.notBuilt("activities",
-                "syncing activities (touchpoints as completed Tasks) is not built yet; remove this setting",
-                "touchpoints as completed Tasks: not built yet, so the setting is refused");
+        static final Setting<Boolean> DATA_SYNC = Setting.bool("dataSync", true,
+                "whether the job syncs people and companies; false: only its activities go (people already"
+                        + " linked get their Tasks, the others wait PENDING)");
+        static final Setting<Section.Values> ACTIVITIES = Setting.section("activities", Activities.SECTION,
+                "touchpoints (emails, LinkedIn messages, calls) as completed Tasks on the person's Lead or Contact");
         static final Section SECTION = Section.of(SCHEDULE, EVERY, DIRECTION, SOURCE, SEGMENTS, SEGMENT, DO_NOT_CONTACT,
                 CREATE_AS, MATCH_IN, MATCH_BY, EXTERNAL_ID_FIELD, MODE, ON_AMBIGUOUS_MATCH, DUPLICATE_RULES, OWNERSHIP,
-                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ROUTE, INBOUND, ACTIVITIES);
+                ACCOUNTS, FIELDS, BATCH_SIZE, BULK_THRESHOLD, CONTACT_WINS_OVER_LEAD, ROUTE, INBOUND, DATA_SYNC, ACTIVITIES);
     }
 
     static final class Root {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param route the {@code direct:} endpoint of the YAML route the job runs instead of the shipped flow
  *        ({@code direct:sfsync-outbound}); null: the shipped flow
  * @param inbound Salesforce → source (direction inbound or both); {@link InboundConfig#NONE} otherwise
+ * @param dataSync whether the job syncs people and companies (false: only its activities)
+ * @param activities touchpoints as completed Tasks; {@link ActivitiesConfig#NONE} when the job has none
  */
 public record JobConfig(
         String name,
@@ -38,7 +40,9 @@ public record JobConfig(
         int batchSize,
         int bulkThreshold,
         String route,
-        InboundConfig inbound) {
+        InboundConfig inbound,
+        boolean dataSync,
+        ActivitiesConfig activities) {
 
     public enum Direction { OUTBOUND, INBOUND, BOTH }
     public enum MatchKey { LINK, EXTERNALID, EMAIL }
@@ -53,7 +57,12 @@ public record JobConfig(
             Map<String, List<FieldRule>> fields, int batchSize, int bulkThreshold) {
         this(name, cron, direction, source, segments, segment, doNotContactColumn, createAs, matchIn, matchBy,
                 externalIdField, mode, onAmbiguousMatch, allowSave, contactWinsOverLead, ownership, accounts, fields,
-                batchSize, bulkThreshold, null, InboundConfig.NONE);
+                batchSize, bulkThreshold, null, InboundConfig.NONE, true, ActivitiesConfig.NONE);
+    }
+
+    /** Whether the job sends touchpoints as Tasks. */
+    public boolean syncsActivities() {
+        return activities.enabled() && activities.source() != null;
     }
 
     /** Whether the job sends the source's changes to Salesforce. */

@@ -204,7 +204,17 @@ public final class SyncConfigLoader {
             return new JobConfig(name, cron, direction, source, segments, segment, null, createAs, matchIn, matchBy,
                     externalIdField, v.get(ConfigKeys.Job.MODE), v.get(ConfigKeys.Job.ON_AMBIGUOUS_MATCH), false, true,
                     ownership, accounts, fields, v.get(ConfigKeys.Job.BATCH_SIZE), v.get(ConfigKeys.Job.BULK_THRESHOLD),
-                    v.get(ConfigKeys.Job.ROUTE), inbound);
+                    v.get(ConfigKeys.Job.ROUTE), inbound, true, ActivitiesConfig.NONE);
+        }
+        boolean dataSync = v.get(ConfigKeys.Job.DATA_SYNC);
+        ActivitiesConfig activities = activities(v.get(ConfigKeys.Job.ACTIVITIES), source);
+        if (!dataSync && !activities.enabled()) {
+            v.node(ConfigKeys.Job.DATA_SYNC).error("is false and the job has no activities enabled: it would do nothing"
+                    + " (turn dataSync on, or enable activities)");
+        }
+        if (!dataSync && direction == JobConfig.Direction.BOTH) {
+            v.node(ConfigKeys.Job.DATA_SYNC).error("false applies to outbound jobs; a job with direction both syncs"
+                    + " its people both ways");
         }
         for (String object : matchIn) {
             if (!fields.containsKey(object) && !object.equals(createAs)) {
@@ -218,13 +228,56 @@ public final class SyncConfigLoader {
                 v.get(ConfigKeys.Job.DO_NOT_CONTACT), createAs, matchIn, matchBy, externalIdField, v.get(ConfigKeys.Job.MODE),
                 v.get(ConfigKeys.Job.ON_AMBIGUOUS_MATCH), dup.get(ConfigKeys.DuplicateRules.ALLOW_SAVE),
                 v.get(ConfigKeys.Job.CONTACT_WINS_OVER_LEAD), ownership, accounts, fields, v.get(ConfigKeys.Job.BATCH_SIZE),
-                v.get(ConfigKeys.Job.BULK_THRESHOLD), v.get(ConfigKeys.Job.ROUTE), inbound);
+                v.get(ConfigKeys.Job.BULK_THRESHOLD), v.get(ConfigKeys.Job.ROUTE), inbound, dataSync, activities);
+    }
+
+    /** The job's activities, each column checked; NONE when the job has no {@code activities:} section. */
+    private static ActivitiesConfig activities(Section.Values v, SourceConfig people) {
+        if (v.isMissing()) {
+            return ActivitiesConfig.NONE;
+        }
+        Section.Values src = v.get(ConfigKeys.Activities.SOURCE);
+        SourceConfig source = null;
+        if (src.isMissing()) {
+            src.node().error("is required (query, key, changedAt): the SQL the touchpoints come from");
+        } else {
+            source = new SourceConfig(src.get(ConfigKeys.Source.QUERY), src.get(ConfigKeys.Source.KEY),
+                    src.get(ConfigKeys.Source.CHANGED_AT), src.get(ConfigKeys.Source.OVERLAP_SECONDS));
+        }
+        Map<String, ActivitiesConfig.Kind> kinds = new LinkedHashMap<>(ActivitiesConfig.DEFAULT_KINDS);
+        ConfigNode kindsNode = v.get(ConfigKeys.Activities.KINDS);
+        for (String k : kindsNode.map().keySet()) {
+            Section.Values kv = ConfigKeys.ActivityKind.SECTION.read(kindsNode.get(k));
+            ActivitiesConfig.Kind known = kinds.get(k);
+            String type = kv.get(ConfigKeys.ActivityKind.TYPE);
+            String subtype = kv.get(ConfigKeys.ActivityKind.SUBTYPE);
+            String subject = kv.get(ConfigKeys.ActivityKind.SUBJECT);
+            if (known == null && type == null && subtype == null) {
+                kindsNode.get(k).error("needs type or subtype: what a '" + k + "' touchpoint becomes, e.g."
+                        + " {type: Other, subtype: Task, subject: \"" + k + "\"}");
+            }
+            kinds.put(k, new ActivitiesConfig.Kind(type != null ? type : known == null ? null : known.type(),
+                    subtype != null ? subtype : known == null ? "Task" : known.subtype(),
+                    subject != null ? subject : known == null ? k : known.subject()));
+        }
+        String changedAt = source == null ? null : source.changedAt();
+        String occurredAt = v.get(ConfigKeys.Activities.OCCURRED_AT);
+        return new ActivitiesConfig(v.get(ConfigKeys.Activities.ENABLED), v.get(ConfigKeys.Activities.INCLUDE_CONTENT),
+                source, orDefault(v.get(ConfigKeys.Activities.PERSON), "person_id"),
+                orDefault(v.get(ConfigKeys.Activities.KIND), "kind"), orDefault(v.get(ConfigKeys.Activities.SUBJECT), "subject"),
+                orDefault(v.get(ConfigKeys.Activities.BODY), "body"), orDefault(occurredAt, changedAt),
+                v.get(ConfigKeys.Activities.SENDER), v.get(ConfigKeys.Activities.EXTERNAL_ID_FIELD),
+                java.util.Collections.unmodifiableMap(kinds), v.get(ConfigKeys.Activities.BATCH_SIZE));
+    }
+
+    private static String orDefault(String value, String def) {
+        return value == null || value.isEmpty() ? def : value;
     }
 
     /** Settings an inbound job has no use for: given, they are refused rather than ignored. */
     private static final List<String> OUTBOUND_ONLY = List.of("segments", "segment", "doNotContact", "createAs",
             "matchIn", "matchBy", "mode", "onAmbiguousMatch", "duplicateRules", "ownership", "accounts",
-            "contactWinsOverLead", "bulkThreshold", "batchSize");
+            "contactWinsOverLead", "bulkThreshold", "batchSize", "dataSync", "activities");
 
     private static void outboundOnly(ConfigNode job) {
         for (String key : OUTBOUND_ONLY) {

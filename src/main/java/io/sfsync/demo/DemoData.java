@@ -145,6 +145,51 @@ public final class DemoData {
         }
     }
 
+    /**
+     * Touchpoints of a third of the people: one to three each (an email, a LinkedIn message, a call), sent
+     * by the person's owner in the days before now. Returns how many were written.
+     */
+    public static int generateTouchpoints(DataSource ds, List<Person> people, long seed) {
+        Random random = new Random(seed);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String[] kinds = {"email", "linkedin", "call"};
+        String[] subjects = {"Quick question about %s", "Following up with %s", "Call with %s"};
+        int n = 0;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO touchpoint (id, person_id, kind, subject, body,"
+                    + " occurred_at, sender_email) VALUES (?,?,?,?,?,?,?)")) {
+                for (Person p : people) {
+                    if (p.id() % 3 != 0) {
+                        continue;
+                    }
+                    int count = 1 + random.nextInt(3);
+                    for (int k = 0; k < count; k++) {
+                        n++;
+                        ps.setLong(1, n);
+                        ps.setLong(2, p.id());
+                        ps.setString(3, kinds[k]);
+                        ps.setString(4, String.format(Locale.ROOT, subjects[k], p.companyName()));
+                        ps.setString(5, "Hi " + (p.firstName() == null ? "there" : p.firstName()) + ", "
+                                + (k == 2 ? "thanks for the call today." : "I noticed " + p.companyName()
+                                        + " is growing fast and wanted to share how teams like yours sync their CRM."));
+                        ps.setObject(6, at(now.minus(3L * (count - k), ChronoUnit.DAYS).minus(p.id(), ChronoUnit.MINUTES)));
+                        ps.setString(7, p.ownerEmail());
+                        ps.addBatch();
+                        if (n % 1000 == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write the demo touchpoints: " + e.getMessage(), e);
+        }
+    }
+
     /** The people already in the source (for seeding the demo org after a restart). */
     public static List<Person> read(DataSource ds, int limit) {
         String sql = "SELECT p.id, p.first_name, p.last_name, p.email, c.name, c.domain, p.owner_email FROM person p"

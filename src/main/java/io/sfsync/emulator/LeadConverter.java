@@ -11,7 +11,8 @@ import io.sfsync.emulator.rules.RecordSaver;
 /**
  * Lead conversion as Salesforce's convertLead does it: an Account (from Company) and a Contact
  * (from the person fields) are created unless given, and the Lead becomes read-only with
- * IsConverted, ConvertedDate, ConvertedAccountId and ConvertedContactId set.
+ * IsConverted, ConvertedDate, ConvertedAccountId and ConvertedContactId set; the Lead's Tasks move to
+ * the Contact (and its Account).
  */
 final class LeadConverter {
     private final EmulatedOrg org;
@@ -70,6 +71,17 @@ final class LeadConverter {
             changes.put("ConvertedAccountId", account);
             changes.put("ConvertedContactId", contact);
             changes.put("Status", "Closed - Converted");
+            // the Lead's activities move to the Contact (and its Account), as Salesforce's conversion does
+            for (Map<String, Object> task : org.store().list("Task", false)) {
+                if (lead.get("Id").equals(task.get("WhoId"))) {
+                    Map<String, Object> moved = new LinkedHashMap<>();
+                    moved.put("WhoId", contact);
+                    if (task.get("WhatId") == null) {
+                        moved.put("WhatId", account);
+                    }
+                    saver.update("Task", (String) task.get("Id"), moved, system);
+                }
+            }
             saver.update("Lead", (String) lead.get("Id"), changes, system);
             Map<String, String> out = new LinkedHashMap<>();
             out.put("leadId", (String) lead.get("Id"));

@@ -33,6 +33,8 @@ public final class ExchangeKeys {
     public static final String MORE = "SfsyncMore";
     /** Property: whether the inbound loop polls another page (false once every polled object is caught up). */
     public static final String POLL_MORE = "SfsyncPollMore";
+    /** Property: whether the activities loop reads another batch of touchpoints (false once they are all out). */
+    public static final String ACTIVITIES_MORE = "SfsyncActivitiesMore";
     /** Property: the endpoint of the route that prepares a batch (default direct:sfsync-prepare-batch). */
     public static final String PREPARE = "SfsyncPrepare";
     /** Property on a prepare-batch exchange: the number of the batch being prepared. */

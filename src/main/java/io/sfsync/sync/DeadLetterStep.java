@@ -21,10 +21,12 @@ public final class DeadLetterStep {
 
     private final RecordStep record;
     private final RunLifecycle lifecycle;
+    private final ActivitySteps activities;
 
-    DeadLetterStep(RunLifecycle lifecycle, RecordStep record) {
+    DeadLetterStep(RunLifecycle lifecycle, RecordStep record, ActivitySteps activities) {
         this.lifecycle = lifecycle;
         this.record = record;
+        this.activities = activities;
     }
 
     public void handle(Exchange e) {
@@ -73,8 +75,25 @@ public final class DeadLetterStep {
             }
             run.inFlight = null;
         }
+        recordActivities(run, error, decision, reason);
         lifecycle.finishOnce(run);
         e.getMessage().setBody(run);
+    }
+
+    /** The batch of touchpoints in flight: those no step settled wait PENDING; those written keep their outcome. */
+    private void recordActivities(RunContext run, Throwable error, FailurePolicy.Decision decision, String reason) {
+        io.sfsync.activities.ActivityBatch batch = run.activitiesInFlight;
+        run.activitiesInFlight = null;
+        if (batch == null || run.activities == null || leaseLost(error) || run.mode == RunContext.Mode.PLAN) {
+            return;
+        }
+        try {
+            io.sfsync.activities.ActivitySync.failed(activities.context(run), run.activities, batch, decision.outcome(),
+                    decision.reason(), reason);
+        } catch (RuntimeException recordFailed) {
+            LOG.error("Could not record the failed batch of touchpoints ({}); they stay behind the activities' watermark",
+                    recordFailed.getMessage());
+        }
     }
 
     /**

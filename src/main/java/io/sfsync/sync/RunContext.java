@@ -65,6 +65,10 @@ public final class RunContext {
     String finishedStatus;
     /** Salesforce → source: where this run's polls stand (jobs with direction inbound or both), else null. */
     io.sfsync.inbound.InboundSync.State inbound;
+    /** Activities: where this run's touchpoints stand (jobs with activities enabled), else null. */
+    io.sfsync.activities.ActivitySync.State activities;
+    /** The batch of touchpoints read but not yet recorded: what the dead-letter channel must account for. */
+    io.sfsync.activities.ActivityBatch activitiesInFlight;
     /** The source keys with a conflict waiting for an operator: an outbound pass leaves them alone. */
     java.util.Set<String> openConflicts = java.util.Set.of();
     final List<Outcome> outcomes = new ArrayList<>();
@@ -155,6 +159,9 @@ public final class RunContext {
         }
         if (inbound != null) {
             inbound.close();
+        }
+        if (activities != null) {
+            activities.close();
         }
         lease.stopRenewing();
         if (source != null) {

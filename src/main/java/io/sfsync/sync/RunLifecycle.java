@@ -103,6 +103,12 @@ public final class RunLifecycle {
             if (job.polls()) {
                 run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
             }
+            if (job.syncsActivities() && run.onlyKeys == null) {
+                run.activities = io.sfsync.activities.ActivitySync.start(store.activities(), job, services.source());
+            }
+            if (!job.dataSync()) {
+                run.more = false; // only the activities go
+            }
             if (job.polls() && job.outbound()) {
                 run.openConflicts = store.inbound().openConflictKeys(jobName);
             }
@@ -237,10 +243,17 @@ public final class RunLifecycle {
             // the first poll page rides on this call: a poll that finds nothing costs this one call
             subs.addAll(io.sfsync.inbound.InboundSync.firstPage(sf, run.job, run.inbound));
         }
+        if (run.activities != null) {
+            // the Task's describe and the backlog's senders ride on this call too
+            subs.addAll(io.sfsync.activities.ActivitySync.firstRequests(sf, run.activities));
+        }
         List<JsonNode> responses = run.composite(subs, Map.of(), true);
         Map<String, ObjectInfo> describe = new LinkedHashMap<>();
         if (run.inbound != null) {
             io.sfsync.inbound.InboundSync.firstAnswers(run.inbound, responses);
+        }
+        if (run.activities != null) {
+            io.sfsync.activities.ActivitySync.firstAnswers(run.activities, responses);
         }
         for (JsonNode r : responses) {
             String ref = r.path("referenceId").asText();
@@ -279,6 +292,12 @@ public final class RunLifecycle {
         }
         run.org.describe = describe;
         checkMappedFields(run);
+        if (run.activities != null) {
+            String problem = io.sfsync.activities.ActivitySync.taskProblem(run.job, describe.get("Task"));
+            if (problem != null) {
+                throw new ConfigurationProblem(problem);
+            }
+        }
     }
 
     private static String fallbackOwnerQuery(OwnershipConfig own) {

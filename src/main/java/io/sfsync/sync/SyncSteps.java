@@ -10,6 +10,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.DefaultExchange;
 
+import static io.sfsync.exchange.ExchangeKeys.ACTIVITIES_MORE;
 import static io.sfsync.exchange.ExchangeKeys.BATCH_NUMBER;
 import static io.sfsync.exchange.ExchangeKeys.CREATE_AS;
 import static io.sfsync.exchange.ExchangeKeys.FLOW;
@@ -45,6 +46,8 @@ public final class SyncSteps {
     public static final String INBOUND_FLOW = "direct:sfsync-inbound";
     /** The shipped flow of jobs with direction both (routes/inbound-sync.camel.yaml): poll, then send. */
     public static final String BIDIRECTIONAL_FLOW = "direct:sfsync-bidirectional";
+    /** The shipped activities flow (routes/activities-sync.camel.yaml): touchpoints as Tasks, after the people. */
+    public static final String ACTIVITIES_FLOW = "direct:sfsync-activities";
     /** The shipped prepare-batch route (routes/outbound-sync.camel.yaml). */
     public static final String PREPARE_BATCH = "direct:sfsync-prepare-batch";
     public static final String DEAD_LETTER = "direct:dead-letter-to-sync-log";
@@ -133,6 +136,28 @@ public final class SyncSteps {
                             + " in one transaction; a value that does not fit its column is an ERROR naming record and"
                             + " column; for a job that also sends, the rows' payload hashes so nothing echoes back",
                     "body: the page", "-"),
+            new Step("direct:sfsync-activities-read", "activities-sync",
+                    "the next batch of touchpoints: first those that waited PENDING and may go now (their person is"
+                            + " linked), then those after the activities' watermark, in (changedAt, key) order; a"
+                            + " touchpoint the overlap window brings back already settled is set aside",
+                    "property " + RUN, "body: the batch (ActivityBatch); property " + ACTIVITIES_MORE),
+            new Step("direct:sfsync-activities-resolve", "activities-sync",
+                    "each touchpoint's Task: WhoId (the person's Lead or Contact) and WhatId (the Contact's Account)"
+                            + " from sync_link, no Salesforce query; OwnerId from the sender's User (asked once per run"
+                            + " for all senders, on the opening call); Subject, ActivityDate, Status Completed, Type,"
+                            + " TaskSubtype, Description only with includeContent; person not linked PENDING, outside"
+                            + " the segment or do-not-contact SKIPPED, unchanged NO_CHANGE",
+                    "body: the batch", "body: Tasks ready, or touchpoints settled"),
+            new Step("direct:sfsync-activities-write", "activities-sync",
+                    "sObject Collections upserts on the Task's external ID, five to a Composite call: a touchpoint is"
+                            + " one Task after lost answers, reruns and kills; a converted Lead's touchpoints go to its"
+                            + " Contact (one query, only then); locked records sent again with backoff",
+                    "body: the batch", "body: touchpoints settled"),
+            new Step("direct:sfsync-activities-record", "activities-sync",
+                    "the batch's sync_log rows (sobject Task, exactly one per touchpoint), sync_activity, the people"
+                            + " relinked to their Contacts, the activities' watermark and the run's counts, in one"
+                            + " transaction",
+                    "body: the batch", "property " + ACTIVITIES_MORE),
             new Step(DEAD_LETTER, "sfsync-flow (route configuration)",
                     "a failed step: the rows of the batch in flight no step had settled are logged PENDING (STEP_FAILED)"
                             + " with the reason, those already written keep CREATED/UPDATED and their links; the run ends"
@@ -167,6 +192,7 @@ public final class SyncSteps {
     private final RecordStep record = new RecordStep();
     private final DeadLetterStep deadLetter;
     private final InboundSteps inbound;
+    private final ActivitySteps activities;
     private ProducerTemplate template;
 
     public SyncSteps(SyncServices services, long retryBackoffMs, CamelContext camel) {
@@ -176,7 +202,8 @@ public final class SyncSteps {
         SalesforceWriter writer = new SalesforceWriter(lifecycle, retryBackoffMs);
         this.accounts = new AccountStep(writer);
         this.write = new WriteStep(writer);
-        this.deadLetter = new DeadLetterStep(lifecycle, record);
+        this.activities = new ActivitySteps(lifecycle, retryBackoffMs);
+        this.deadLetter = new DeadLetterStep(lifecycle, record, activities);
         this.inbound = new InboundSteps(services);
     }
 
@@ -231,6 +258,7 @@ public final class SyncSteps {
             e.getMessage().setBody(run);
         });
         inbound.configure(rb);
+        activities.configure(rb);
         route(rb, DEAD_LETTER, "dead-letter-to-sync-log")
                 .process(deadLetter::handle)
                 .log(LoggingLevel.ERROR, "Run of ${header." + JOB + "} stopped: ${exchangeProperty." + STOP_REASON + "}");
@@ -263,6 +291,7 @@ public final class SyncSteps {
         e.setProperty(RUN, run);
         e.setProperty(MORE, run.more());
         e.setProperty(POLL_MORE, run.inbound != null && run.stopReason == null);
+        e.setProperty(ACTIVITIES_MORE, run.activities != null && run.stopReason == null);
     }
 
     /** Runs the prepare-batch route for one batch, on the calling thread, and hands back its batch. */

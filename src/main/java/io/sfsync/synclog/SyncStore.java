@@ -28,6 +28,13 @@ public final class SyncStore {
     private final RunHistory runs;
     private final IntentStore intents;
     private final InboundStore inbound;
+    private final ActivityStore activities;
+
+    /**
+     * The sync_log rows of a job's people and companies, not of its touchpoints: both are keyed by their own
+     * source keys, so a touchpoint's key may equal a person's.
+     */
+    static final String NOT_ACTIVITY = "(sobject IS NULL OR sobject <> 'Task')";
 
     public SyncStore(DataSource ds) {
         this.ds = ds;
@@ -36,6 +43,12 @@ public final class SyncStore {
         this.runs = new RunHistory(ds, sql);
         this.intents = new IntentStore(ds, sql);
         this.inbound = new InboundStore(ds, sql);
+        this.activities = new ActivityStore(ds, sql, states);
+    }
+
+    /** Activities: touchpoints as Tasks, their watermark. */
+    public ActivityStore activities() {
+        return activities;
     }
 
     /** Salesforce → source: cursors, record links, conflicts. */
@@ -220,6 +233,7 @@ public final class SyncStore {
         String sql = "SELECT l.source_key, MAX(l.source_changed_at) FROM UNNEST(?) AS k(source_key) JOIN sync_log l"
                 + " ON l.source_key = k.source_key AND l.job = ? LEFT JOIN sync_run r ON r.id = l.run_id"
                 + " WHERE l.action NOT IN ('PENDING', 'LINKED', 'UNLINKED') AND l.source_changed_at IS NOT NULL"
+                + " AND " + NOT_ACTIVITY.replace("sobject", "l.sobject")
                 + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key";
         retrying("read the sync log of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -321,7 +335,7 @@ public final class SyncStore {
     }
 
     /** Locks the job's state row and checks the lease is still this run's. */
-    private static void holdsLease(Connection c, String job, String token) throws SQLException {
+    static void holdsLease(Connection c, String job, String token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lease_token FROM sync_state WHERE job = ? FOR UPDATE")) {
             ps.setString(1, job);
             try (ResultSet rs = ps.executeQuery()) {
@@ -339,18 +353,22 @@ public final class SyncStore {
      * run's attempted count, read under lock, has grown by the batch's size since the first attempt read it.
      */
     private static boolean alreadyRecorded(Connection c, BatchWrite b, long[] attemptedBefore) throws SQLException {
-        if (b.runId() <= 0 || b.outcomes().isEmpty()) {
+        return alreadyRecorded(c, b.runId(), b.outcomes().size(), attemptedBefore);
+    }
+
+    static boolean alreadyRecorded(Connection c, long runId, int outcomes, long[] attemptedBefore) throws SQLException {
+        if (runId <= 0 || outcomes == 0) {
             return false;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT attempted FROM sync_run WHERE id = ? FOR UPDATE")) {
-            ps.setLong(1, b.runId());
+            ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 long attempted = rs.next() ? rs.getLong(1) : 0;
                 if (attemptedBefore[0] < 0) {
                     attemptedBefore[0] = attempted;
                     return false;
                 }
-                return attempted == attemptedBefore[0] + b.outcomes().size();
+                return attempted == attemptedBefore[0] + outcomes;
             }
         }
     }
@@ -493,7 +511,8 @@ public final class SyncStore {
      */
     public List<LogEntry> latestErrors(String job, Long runId, String reason) {
         StringBuilder where = new StringBuilder("WHERE id IN (SELECT MAX(l.id) FROM sync_log l LEFT JOIN sync_run r"
-                + " ON r.id = l.run_id WHERE l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED')"
+                + " ON r.id = l.run_id WHERE l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED') AND "
+                + NOT_ACTIVITY.replace("sobject", "l.sobject")
                 + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key) AND action = 'ERROR'");
         List<Object> params = new ArrayList<>(List.of(job));
         if (runId != null) {
@@ -519,6 +538,7 @@ public final class SyncStore {
         }
         String sql = "SELECT l.source_key, l.action, l.reason FROM sync_log l JOIN (SELECT m.source_key, MAX(m.id) AS id"
                 + " FROM UNNEST(?) AS k(source_key) JOIN sync_log m ON m.source_key = k.source_key AND m.job = ?"
+                + " AND " + NOT_ACTIVITY.replace("sobject", "m.sobject")
                 + " LEFT JOIN sync_run r ON r.id = m.run_id WHERE (r.dry_run IS NULL OR r.dry_run = FALSE)"
                 + " GROUP BY m.source_key) latest ON latest.id = l.id";
         return retrying("read the sync log of " + job, () -> {

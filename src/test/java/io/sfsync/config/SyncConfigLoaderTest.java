@@ -271,12 +271,29 @@ class SyncConfigLoaderTest {
     }
 
     @Test
-    void activitiesAreRefusedAsNotBuiltAndAreNotOfferedAsAKnownSetting() {
-        assertThat(problems(loader, withJobSetting("activities: {enabled: true, includeContent: false}"))).containsExactly(
-                "jobs.people.activities: syncing activities (touchpoints as completed Tasks) is not built yet;"
-                        + " remove this setting");
-        assertThat(problems(loader, withJobSetting("colour: blue"))).singleElement().asString()
-                .startsWith("jobs.people.colour: unknown setting (known: ").doesNotContain("activities");
+    void activitiesAreCheckedSettingBySettingAndReadWithTheirDefaults() {
+        assertThat(problems(loader, withJobSetting("activities: {enabled: true}"))).containsExactly(
+                "jobs.people.activities.source: is required (query, key, changedAt): the SQL the touchpoints come from");
+        String src = "activities: {source: {query: \"SELECT * FROM touchpoint\", key: id, changedAt: occurred_at}";
+        assertThat(problems(loader, withJobSetting(src + ", kinds: {sms: {subtype: Text}}}"))).containsExactly(
+                "jobs.people.activities.kinds.sms.subtype: 'Text' is not one of Task|Email|ListEmail|Cadence|Call|LinkedIn");
+        assertThat(problems(loader, withJobSetting(src + ", kinds: {fax: {subject: Fax}}}"))).singleElement().asString()
+                .startsWith("jobs.people.activities.kinds.fax: needs type or subtype");
+        assertThat(problems(loader, withJobSetting(src + ", person: \"person id\"}"))).singleElement().asString()
+                .startsWith("jobs.people.activities.person: 'person id' is not a column name");
+        assertThat(problems(loader, withJobSetting("dataSync: false"))).singleElement().asString()
+                .startsWith("jobs.people.dataSync: is false and the job has no activities enabled");
+        var a = loader.parse(withJobSetting(src + ", sender: sender_email, kinds: {sms: {type: Other}}}"), "s")
+                .job("people").activities();
+        assertThat(a.enabled()).isTrue();
+        assertThat(a.includeContent()).isFalse();
+        assertThat(a.personColumn()).isEqualTo("person_id");
+        assertThat(a.occurredAtColumn()).isEqualTo("occurred_at");
+        assertThat(a.externalIdField()).isEqualTo("Sfsync_Touchpoint_Id__c");
+        assertThat(a.kinds()).containsKeys("email", "linkedin", "call", "sms");
+        assertThat(a.kinds().get("sms").subtype()).isEqualTo("Task");
+        assertThat(a.batchSize()).isEqualTo(1000);
+        assertThat(loader.parse(withJobSetting("segment: all"), "s").job("people").syncsActivities()).isFalse();
     }
 
     @Test

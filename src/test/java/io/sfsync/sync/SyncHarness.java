@@ -143,7 +143,7 @@ final class SyncHarness implements AutoCloseable {
         emulator.reset();
         sql("DELETE FROM touchpoint", "DELETE FROM person", "DELETE FROM company", "DELETE FROM sync_log",
                 "DELETE FROM sync_link", "DELETE FROM sync_state", "DELETE FROM sync_intent", "DELETE FROM sync_cursor",
-                "DELETE FROM sync_record_link", "DELETE FROM sync_conflict", "DELETE FROM sync_run");
+                "DELETE FROM sync_record_link", "DELETE FROM sync_conflict", "DELETE FROM sync_activity", "DELETE FROM sync_run");
     }
 
     RunContext run(String job) {
@@ -214,6 +214,12 @@ final class SyncHarness implements AutoCloseable {
     void updateChangedAt(long personId, String column, Object value, Instant updatedAt) {
         exec("UPDATE person SET " + column + " = ?, updated_at = ? WHERE id = ?", value, updatedAt.atOffset(ZoneOffset.UTC),
                 personId);
+    }
+
+    /** A touchpoint of a person, sent by {@code sender}, happening now (the clock ticks). */
+    void touchpoint(long id, long personId, String kind, String subject, String body, String sender) {
+        exec("INSERT INTO touchpoint (id, person_id, kind, subject, body, occurred_at, sender_email) VALUES (?,?,?,?,?,?,?)",
+                id, personId, kind, subject, body, tick(), sender);
     }
 
     /** Changes a person's column and bumps updated_at (a change the next run picks up). */

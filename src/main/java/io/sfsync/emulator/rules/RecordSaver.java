@@ -306,6 +306,9 @@ public final class RecordSaver {
                 throw ApiException.badRequest("FIELD_INTEGRITY_EXCEPTION",
                         f.label() + ": id value of incorrect type: " + v, name);
             }
+            if ("Lead".equals(target) && !"Lead".equals(def.name()) && Boolean.TRUE.equals(ref.get("IsConverted"))) {
+                throw ApiException.badRequest("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", name);
+            }
         }
         Object owner = record.get("OwnerId");
         if (owner != null && def.field("OwnerId") != null && written.contains("OwnerId")) {
