@@ -259,7 +259,8 @@ final class ConfigKeys {
     static final class ActivityKind {
         static final Setting<String> TYPE = Setting.text("type", null, "the Task's Type (Call, Email, Meeting, Other)");
         static final Setting<String> SUBTYPE = Setting.oneOf("subtype", TASK_SUBTYPES, null,
-                "the Task's TaskSubtype, set when the Task is created (Salesforce does not let it change)");
+                "the Task's TaskSubtype, set when the Task is created (Salesforce does not let it change)")
+                .withDefaultText("Task (a known kind: its own)");
         static final Setting<String> SUBJECT = Setting.text("subject", null,
                 "the Task's Subject when the touchpoint has none");
         static final Section SECTION = Section.of(TYPE, SUBTYPE, SUBJECT);
