@@ -95,6 +95,16 @@ public final class Benchmark {
                     return bidirectional(rt, s, loginUrl, secret);
                 }
                 int measuredRows = s.rows();
+                if (s.scenario().equals("activities")) {
+                    // the people linked first (unmeasured); then `changed` touchpoints of theirs, sent by their owners
+                    rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
+                    measuredRows = s.changed();
+                    sql(rt, "INSERT INTO touchpoint (id, person_id, kind, subject, body, occurred_at, sender_email)"
+                            + " SELECT x, p.id, CASE MOD(x, 3) WHEN 0 THEN 'call' WHEN 1 THEN 'email' ELSE 'linkedin' END,"
+                            + " 'Touch ' || x, 'Hello ' || p.first_name, CURRENT_TIMESTAMP, p.owner_email"
+                            + " FROM SYSTEM_RANGE(1, " + measuredRows + ") r JOIN person p ON p.id = MOD(x - 1, "
+                            + s.rows() + ") + 1");
+                }
                 if (s.scenario().equals("incremental")) {
                     rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
                     measuredRows = Math.min(s.changed(), s.rows());

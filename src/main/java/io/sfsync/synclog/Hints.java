@@ -21,6 +21,10 @@ public final class Hints {
             Map.entry("OWNED_BY_OTHER_USER", "turn on ownership.updateRegardlessOfOwnership to update records other users own"),
             Map.entry("NOT_IN_SEGMENT", "the row is outside the job's segment; choose another segment to include it"),
             Map.entry("DO_NOT_CONTACT", "the row is marked do-not-contact in the source"),
+            Map.entry("PERSON_NOT_LINKED", "nothing to do: the Task goes in the run after its person is in Salesforce"
+                    + " (fix the person's own error, or link it: sfsync link)"),
+            Map.entry("PERSON_NOT_IN_SEGMENT", "the touchpoint's person is outside the job's segment: no activity is logged"),
+            Map.entry("SOURCE_ROW_GONE", "nothing to do: the touchpoint left the activities query while it waited"),
             Map.entry("EXISTS_CREATE_ONLY", "the job only creates; use mode: create_and_update to update existing records"),
             Map.entry("NOT_FOUND_UPDATE_ONLY", "the job only updates; use mode: create_and_update to create new records"),
             Map.entry("INSUFFICIENT_ACCESS_OR_READONLY", "give the integration user edit access to the record"),

@@ -45,7 +45,11 @@ class ServeTest {
             assertThat(scheduled.matches(30, TimeUnit.SECONDS)).isTrue();
             var run = rt.store().lastRun("people").orElseThrow();
             assertThat(run.trigger()).isEqualTo("schedule");
-            assertThat(run.counts().attempted()).isEqualTo(30);
+            // the 30 demo people, and the touchpoints of those now in Salesforce as Tasks
+            var log = rt.store().log(run.id());
+            assertThat(log.stream().filter(e -> !"Task".equals(e.sobject()))).hasSize(30);
+            assertThat(log.stream().filter(e -> "Task".equals(e.sobject()) && "CREATED".equals(e.action()))).isNotEmpty();
+            assertThat(run.counts().attempted()).isEqualTo(log.size());
             assertThat(run.counts().created()).isPositive();
         }
     }
@@ -132,8 +136,14 @@ class ServeTest {
             }
             var run = rt.run("people", io.sfsync.sync.RunContext.Mode.RUN, "manual", null, null, null);
             var log = rt.store().log(run.runId());
-            assertThat(log).hasSize(20);
-            assertThat(log).extracting(io.sfsync.synclog.SyncStore.LogEntry::reason).containsOnly("HELD_BACK");
+            var people = log.stream().filter(e -> !"Task".equals(e.sobject())).toList();
+            assertThat(people).hasSize(20);
+            assertThat(people).extracting(io.sfsync.synclog.SyncStore.LogEntry::reason).containsOnly("HELD_BACK");
+            // their touchpoints wait for them (none of the held-back people is in Salesforce), or are skipped with
+            // their person (outside the segment)
+            assertThat(log.stream().filter(e -> "Task".equals(e.sobject())))
+                    .allMatch(e -> "PERSON_NOT_LINKED".equals(e.reason()) || "PERSON_NOT_IN_SEGMENT".equals(e.reason()))
+                    .anyMatch(e -> "PENDING".equals(e.action()));
             assertThat(run.counts().created()).isZero();
         }
     }

@@ -123,8 +123,10 @@ class BadSyncYamlTest {
                 "jobs.people.inbound: is required for direction both: the objects polled and the tables they go to"));
         v.add(v("route not a direct: endpoint", JOB, JOB + "    route: seda:people\n",
                 "jobs.people.route: 'seda:people' is not a direct: endpoint like direct:people-outbound"));
-        v.add(v("activities without a source", JOB, JOB + "    activities: {enabled: true}\n",
-                "jobs.people.activities.source: is required (query, key, changedAt)"));
+        v.add(v("activities without a source", "        changedAt: occurred_at\n", "",
+                "jobs.people.activities.source.changedAt: is required"));
+        v.add(v("activity sender not a column", "      sender: sender_email ", "      sender: \"sender email\" ",
+                "jobs.people.activities.sender: 'sender email' is not a column name of the source query"));
         v.add(v("source key missing", "      key: id\n", "", "jobs.people.source.key: is required"));
         v.add(v("source key not a column", "      key: id\n", "      key: \"id; DROP TABLE person\"\n",
                 "jobs.people.source.key: 'id; DROP TABLE person' is not a column name of the source query (letters, digits and _)"));
