@@ -119,26 +119,6 @@ public final class ActivityStore {
         return out;
     }
 
-    /** How many of the job's touchpoints wait for their person to be linked. */
-    public int waitingForPeople(String job) {
-        return sql.retrying("count the waiting activities of " + job, () -> {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM sync_activity WHERE job = ? AND state = 'PENDING' AND reason = ?")) {
-                ps.setString(1, job);
-                ps.setString(2, PERSON_NOT_LINKED);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getInt(1) : 0;
-                }
-            }
-        });
-    }
-
-    /** Puts the job's touchpoints that ended in ERROR back in line (PENDING, RETRY) for the next run; returns how many. */
-    public int retryErrors(String job) {
-        return sql.update("UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'",
-                job);
-    }
-
     /**
      * Records a batch in one transaction, once, and only while the run holds its lease: sync_log, the
      * activities, the followed person links, the run's counts and API calls, the watermark.
