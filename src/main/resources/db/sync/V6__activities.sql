@@ -11,6 +11,8 @@ CREATE TABLE sync_activity (
     payload_hash  VARCHAR(64),
     content_sent  BOOLEAN       DEFAULT FALSE NOT NULL,
     synced_at     TIMESTAMP WITH TIME ZONE,
+    -- the touchpoint's changedAt when it was last settled: a row read again at that version is set aside
+    source_changed_at TIMESTAMP WITH TIME ZONE,
     PRIMARY KEY (job, source_key)
 );
 CREATE INDEX sync_activity_state ON sync_activity (job, state);

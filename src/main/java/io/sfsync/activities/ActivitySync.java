@@ -128,10 +128,11 @@ public final class ActivitySync {
         List<String> prefetch = List.of();
         int batches;
 
-        State(ActivitiesConfig config, SourceReader reader, Watermark durable) {
+        State(ActivitiesConfig config, SourceReader reader, Watermark durable, boolean readyOnly) {
             this.config = config;
             this.reader = reader;
             this.durable = durable;
+            this.streamDone = readyOnly;
         }
 
         /** Whether another batch may bring touchpoints. */
@@ -152,16 +153,17 @@ public final class ActivitySync {
     }
 
     /**
-     * A run's start: the watermark, the touchpoints ready to go again, and the senders of the backlog (read
-     * with one SQL query), so the opening call can look their Users up. Null when the job has no activities.
+     * A run's start: the watermark and the senders of the backlog (read with one SQL query), so the opening
+     * call can look their Users up. A run of chosen rows (a retry, a push) sends only the touchpoints that
+     * waited and may go now ({@code readyOnly}), never new ones. Null when the job has no activities.
      */
-    public static State start(ActivityStore store, JobConfig job, DataSource source) {
+    public static State start(ActivityStore store, JobConfig job, DataSource source, boolean readyOnly) {
         if (!job.syncsActivities()) {
             return null;
         }
         ActivitiesConfig a = job.activities();
-        State s = new State(a, new SourceReader(source, a.source()), store.watermark(job.name()));
-        if (a.senderColumn() != null) {
+        State s = new State(a, new SourceReader(source, a.source()), store.watermark(job.name()), readyOnly);
+        if (a.senderColumn() != null && !readyOnly) {
             s.prefetch = backlogSenders(source, a, s.durable);
         }
         return s;
@@ -269,13 +271,20 @@ public final class ActivitySync {
         rows.forEach(r -> keys.add(r.key()));
         gone.forEach(w -> keys.add(w.key()));
         Map<String, ActivityStore.Activity> known = ctx.store().activities(ctx.job().name(), keys);
-        List<ActivityWork> works = new ArrayList<>(gone);
-        gone.forEach(w -> w.known = known.get(w.key()));
+        List<ActivityWork> works = new ArrayList<>();
+        for (ActivityWork w : gone) {
+            ActivityWork k = new ActivityWork(w.row);
+            k.known = known.get(w.key());
+            k.settle(new Outcome(w.key(), "Task", known(k), w.outcome().action(), w.outcome().reason(),
+                    w.outcome().message(), null));
+            works.add(k);
+        }
         Set<String> seen = new HashSet<>();
         for (SourceRow r : rows) {
             ActivityStore.Activity k = known.get(r.key());
             // set aside: a touchpoint the overlap window brings back that was settled, an invalid row reported already
-            if (r.replay() && k != null && !"PENDING".equals(k.state())) {
+            if (r.replay() && k != null && !"PENDING".equals(k.state()) && k.sourceChangedAt() != null
+                    && !r.changedAt().isAfter(k.sourceChangedAt())) {
                 continue;
             }
             if (r.isInvalid() && k != null && "INVALID_SOURCE_ROW".equals(k.reason())) {
@@ -404,7 +413,7 @@ public final class ActivitySync {
         if (a.includeContent() && body != null && (!taskExists || w.known.contentSent())) {
             p.put("Description", truncate(body, 32_000));
         }
-        p.put(a.externalIdField(), w.key());
+        p.put(a.externalIdField(), a.externalIdPrefix() + w.key());
         w.payloadHash = PayloadHasher.hash(p);
         if (!taskExists && kind.subtype() != null) {
             p.put(SUBTYPE, kind.subtype());
@@ -556,6 +565,11 @@ public final class ActivitySync {
         String q = "SELECT Id, IsConverted, ConvertedContactId, ConvertedAccountId FROM Lead WHERE Id IN " + Soql.inList(leads);
         List<JsonNode> answers = ctx.composite(List.of(ctx.salesforce().subrequest("GET", "query?q=" + Soql.urlEncoded(q),
                 "converted", null)));
+        if (answers.get(0).path("httpStatusCode").asInt() >= 300) {
+            // nothing is known of the Leads: the touchpoints stay unsettled and wait PENDING for the next run
+            LOG.warn("Salesforce refused the query of converted Leads: {}", answers.get(0).path("body"));
+            return List.of();
+        }
         Map<String, JsonNode> byId = new HashMap<>();
         for (JsonNode rec : answers.get(0).path("body").path("records")) {
             byId.put(rec.path("Id").asText().substring(0, 15), rec);
@@ -675,11 +689,11 @@ public final class ActivitySync {
             }
             Outcome o = w.outcome();
             outcomes.add(o);
-            if (w.row.changedAt() != null) {
-                versions.put(w.key(), w.row.changedAt());
-            }
             if (o.action() == Action.DUPLICATE || !keys.add(w.key())) {
                 continue;
+            }
+            if (w.row.changedAt() != null) {
+                versions.put(w.key(), w.row.changedAt());
             }
             ActivityStore.Activity a = activityAfter(w, o);
             if (a != null) {
@@ -704,15 +718,16 @@ public final class ActivitySync {
     private static ActivityStore.Activity activityAfter(ActivityWork w, Outcome o) {
         ActivityStore.Activity k = w.known;
         Instant now = Instant.now();
+        Instant version = w.row.changedAt();
         return switch (o.action()) {
             case CREATED, UPDATED -> new ActivityStore.Activity(w.key(), w.personKey, "SYNCED", null, w.taskId, w.whoId,
-                    w.payloadHash, w.contentSent, now);
-            case SKIPPED -> "NO_CHANGE".equals(o.reason()) ? null : new ActivityStore.Activity(w.key(), w.personKey,
-                    "SKIPPED", o.reason(), k == null ? null : k.sfId(), k == null ? null : k.whoId(),
-                    k == null ? null : k.payloadHash(), k != null && k.contentSent(), now);
+                    w.payloadHash, w.contentSent, now, version);
+            case SKIPPED -> "NO_CHANGE".equals(o.reason()) ? k.at(version) : new ActivityStore.Activity(w.key(),
+                    w.personKey, "SKIPPED", o.reason(), k == null ? null : k.sfId(), k == null ? null : k.whoId(),
+                    k == null ? null : k.payloadHash(), k != null && k.contentSent(), now, version);
             case PENDING, ERROR -> new ActivityStore.Activity(w.key(), w.personKey, o.action().name(), o.reason(),
                     k == null ? null : k.sfId(), k == null ? null : k.whoId(), k == null ? null : k.payloadHash(),
-                    k != null && k.contentSent(), k == null ? null : k.syncedAt());
+                    k != null && k.contentSent(), k == null ? null : k.syncedAt(), version);
             default -> null;
         };
     }
@@ -723,6 +738,9 @@ public final class ActivitySync {
      */
     public static void failed(Context ctx, State s, ActivityBatch batch, Action action, String reason, String message) {
         for (ActivityWork w : batch.works) {
+            if (!w.settled() && w.result != null && w.result.path("success").asBoolean()) {
+                written(w, w.result); // Salesforce has this Task: it is logged as what it is
+            }
             if (!w.settled()) {
                 w.settle(new Outcome(w.key(), "Task", known(w), action, reason, "touchpoint " + w.key()
                         + ": not synced, retried next run: " + message, null));

@@ -43,11 +43,16 @@ final class RetryCommand implements Callable<Integer> {
             }
             List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
                     .distinct().toList();
-            if (keys.isEmpty()) {
+            // touchpoints that ended in ERROR go back in line; the run of chosen rows sends them (not with --run:
+            // a touchpoint's state is not kept per run)
+            int touchpoints = runId == null && rt.config().jobs().get(job).syncsActivities()
+                    ? rt.store().activities().retryErrors(job, reason) : 0;
+            if (keys.isEmpty() && touchpoints == 0) {
                 System.out.println("No errors to retry for " + job + ".");
                 return ExitCodes.SUCCEEDED;
             }
-            System.out.println("Retrying " + keys.size() + " rows of " + job + " …");
+            System.out.println("Retrying " + keys.size() + " rows" + (touchpoints > 0 ? " and " + touchpoints
+                    + " touchpoints" : "") + " of " + job + " …");
             return RunCommand.runAndReport(rt, job, RunContext.Mode.RUN, "cli", null, keys);
         }
     }

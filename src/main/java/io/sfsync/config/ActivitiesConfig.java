@@ -14,11 +14,13 @@ import java.util.Map;
  *        the job's fallback owner, else the integration user)
  * @param occurredAtColumn the column whose date becomes ActivityDate
  * @param kinds the touchpoint kinds (the kind column's values) and the Task each becomes
+ * @param externalIdPrefix put before the touchpoint's key in the Task's external ID (jobs of one org whose
+ *        touchpoint keys may repeat each take their own)
  * @param batchSize touchpoints per batch: one Composite call writes 1,000 (five collections of 200)
  */
 public record ActivitiesConfig(boolean enabled, boolean includeContent, SourceConfig source, String personColumn,
         String kindColumn, String subjectColumn, String bodyColumn, String occurredAtColumn, String senderColumn,
-        String externalIdField, Map<String, Kind> kinds, int batchSize) {
+        String externalIdField, String externalIdPrefix, Map<String, Kind> kinds, int batchSize) {
 
     /** What a touchpoint of one kind becomes: the Task's Type and TaskSubtype, and its Subject when it has none. */
     public record Kind(String type, String subtype, String subject) {
@@ -37,5 +39,5 @@ public record ActivitiesConfig(boolean enabled, boolean includeContent, SourceCo
 
     /** A job without activities. */
     public static final ActivitiesConfig NONE = new ActivitiesConfig(false, false, null, null, null, null, null, null,
-            null, null, DEFAULT_KINDS, 1000);
+            null, null, "", DEFAULT_KINDS, 1000);
 }

@@ -294,12 +294,18 @@ final class ConfigKeys {
                 "Sfsync_Touchpoint_Id__c", Setting.Check.of(f -> API_NAME.matcher(f).matches() ? null
                         : "'" + f + "' is not a Salesforce field name like Sfsync_Touchpoint_Id__c"),
                 "the Task's external ID (Text, External ID, Unique): Tasks are upserted on it with the touchpoint's key");
+        static final Setting<String> EXTERNAL_ID_PREFIX = Setting.formatted("externalIdPrefix", "text", "",
+                Setting.Check.of(p -> p.matches("[A-Za-z0-9_.:-]{0,20}") ? null
+                        : "'" + p + "' is not a prefix of up to 20 letters, digits, '_', '.', ':' or '-'"),
+                "put before the touchpoint's key in the external ID: jobs of one org whose touchpoint keys may repeat"
+                        + " (two sources numbering from 1) each take their own, e.g. `crm:`; never change it once"
+                        + " Tasks exist (they would be made again)");
         static final Setting<ConfigNode> KINDS = Setting.entries("kinds", "<kind>", ActivityKind.SECTION,
                 "what each kind becomes (type, subtype, subject); email, linkedin and call are known already");
         static final Setting<Integer> BATCH_SIZE = Setting.integer("batchSize", 1000, 1, 10_000,
                 "touchpoints per batch (ONE Composite call writes 1,000: five collections of 200)");
         static final Section SECTION = Section.of(ENABLED, INCLUDE_CONTENT, SOURCE, PERSON, KIND, SUBJECT, BODY,
-                OCCURRED_AT, SENDER, EXTERNAL_ID_FIELD, KINDS, BATCH_SIZE);
+                OCCURRED_AT, SENDER, EXTERNAL_ID_FIELD, EXTERNAL_ID_PREFIX, KINDS, BATCH_SIZE);
     }
 
     static final class Job {

@@ -267,6 +267,7 @@ public final class SyncConfigLoader {
                 orDefault(v.get(ConfigKeys.Activities.KIND), "kind"), orDefault(v.get(ConfigKeys.Activities.SUBJECT), "subject"),
                 orDefault(v.get(ConfigKeys.Activities.BODY), "body"), orDefault(occurredAt, changedAt),
                 v.get(ConfigKeys.Activities.SENDER), v.get(ConfigKeys.Activities.EXTERNAL_ID_FIELD),
+                v.get(ConfigKeys.Activities.EXTERNAL_ID_PREFIX),
                 java.util.Collections.unmodifiableMap(kinds), v.get(ConfigKeys.Activities.BATCH_SIZE));
     }
 

@@ -103,8 +103,9 @@ public final class RunLifecycle {
             if (job.polls()) {
                 run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
             }
-            if (job.syncsActivities() && run.onlyKeys == null) {
-                run.activities = io.sfsync.activities.ActivitySync.start(store.activities(), job, services.source());
+            if (job.syncsActivities()) {
+                run.activities = io.sfsync.activities.ActivitySync.start(store.activities(), job, services.source(),
+                        run.onlyKeys != null);
             }
             if (!job.dataSync()) {
                 run.more = false; // only the activities go

@@ -323,10 +323,11 @@ public final class SyncSteps {
             return;
         }
         if (run.finishedStatus == null) {
-            if (run.inFlight != null) {
+            if (run.inFlight != null || run.activitiesInFlight != null) {
                 e.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("the flow "
-                        + e.getProperty(FLOW, String.class) + " ended before batch " + run.inFlight.number()
-                        + " was recorded (it needs direct:sfsync-record after its steps)"));
+                        + e.getProperty(FLOW, String.class) + " ended before " + (run.inFlight != null
+                                ? "batch " + run.inFlight.number() + " was recorded (it needs direct:sfsync-record after its steps)"
+                                : "a batch of touchpoints was recorded (it needs direct:sfsync-activities-record after its steps)")));
                 deadLetter.handle(e);
             } else {
                 lifecycle.finishOnce(run);

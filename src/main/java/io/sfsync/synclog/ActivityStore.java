@@ -40,7 +40,13 @@ public final class ActivityStore {
      * SKIPPED or ERROR; the WhoId and payload hash last written and whether its contents went out.
      */
     public record Activity(String sourceKey, String personKey, String state, String reason, String sfId, String whoId,
-            String payloadHash, boolean contentSent, Instant syncedAt) {
+            String payloadHash, boolean contentSent, Instant syncedAt, Instant sourceChangedAt) {
+
+        /** The same, settled at another version of the touchpoint. */
+        public Activity at(Instant changedAt) {
+            return new Activity(sourceKey, personKey, state, reason, sfId, whoId, payloadHash, contentSent, syncedAt,
+                    changedAt);
+        }
     }
 
     /**
@@ -75,7 +81,8 @@ public final class ActivityStore {
             return out;
         }
         String q = "SELECT a.source_key, a.person_key, a.state, a.reason, a.sf_id, a.who_id, a.payload_hash, a.content_sent,"
-                + " a.synced_at FROM UNNEST(?) AS k(v) JOIN sync_activity a ON a.source_key = k.v AND a.job = ?";
+                + " a.synced_at, a.source_changed_at FROM UNNEST(?) AS k(v) JOIN sync_activity a ON a.source_key = k.v"
+                + " AND a.job = ?";
         sql.retrying("read the activities of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
                 ps.setArray(1, c.createArrayOf("VARCHAR", keys.toArray()));
@@ -83,9 +90,10 @@ public final class ActivityStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OffsetDateTime at = rs.getObject(9, OffsetDateTime.class);
+                        OffsetDateTime version = rs.getObject(10, OffsetDateTime.class);
                         out.put(rs.getString(1), new Activity(rs.getString(1), rs.getString(2), rs.getString(3),
                                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8),
-                                at == null ? null : at.toInstant()));
+                                at == null ? null : at.toInstant(), version == null ? null : version.toInstant()));
                     }
                 }
             }
@@ -117,6 +125,17 @@ public final class ActivityStore {
             return null;
         });
         return out;
+    }
+
+    /**
+     * Puts the job's touchpoints that ended in ERROR (with this reason, or any when null) back in line: PENDING
+     * with reason RETRY, read again by key in the next run. Returns how many.
+     */
+    public int retryErrors(String job, String reason) {
+        return reason == null
+                ? sql.update("UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'", job)
+                : sql.update("UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'"
+                        + " AND reason = ?", job, reason);
     }
 
     /**
@@ -177,7 +196,8 @@ public final class ActivityStore {
             ps.executeBatch();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_activity (job, source_key, person_key, state, reason,"
-                + " sf_id, who_id, payload_hash, content_sent, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " sf_id, who_id, payload_hash, content_sent, synced_at, source_changed_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Activity a : activities) {
                 ps.setString(1, job);
                 ps.setString(2, a.sourceKey());
@@ -189,6 +209,7 @@ public final class ActivityStore {
                 ps.setString(8, a.payloadHash());
                 ps.setBoolean(9, a.contentSent());
                 ps.setObject(10, a.syncedAt() == null ? null : a.syncedAt().atOffset(ZoneOffset.UTC));
+                ps.setObject(11, a.sourceChangedAt() == null ? null : a.sourceChangedAt().atOffset(ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();

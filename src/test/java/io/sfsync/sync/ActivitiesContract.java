@@ -54,6 +54,14 @@ abstract class ActivitiesContract {
                 dataSync: false
                 activities:
             """ + ACTIVITIES + """
+              touch_overlap:
+                <<: *people
+                activities:
+                  source:
+                    query: "SELECT t.id, t.person_id, t.kind, t.subject, t.body, t.occurred_at, t.sender_email FROM touchpoint t"
+                    key: id
+                    changedAt: occurred_at
+                    overlapSeconds: 600
               touch_valid:
                 <<: *people
                 segment: valid
@@ -269,6 +277,68 @@ abstract class ActivitiesContract {
             assertThat(task(s, "13")).containsEntry("Subject", "Fine");
             // reported once: the next run does not log it again
             assertThat(s.log(s.run("touch_valid")).stream().filter(e -> "Task".equals(e.sobject()))).isEmpty();
+        } finally {
+            s.sql("DELETE FROM touchpoint");
+            s.sql("ALTER TABLE touchpoint ADD CONSTRAINT touchpoint_kind CHECK (kind IN ('email', 'linkedin', 'call'))");
+        }
+    }
+
+    @Test
+    void aTouchpointThatEndedInErrorGoesAgainWithRetryOnceItsCauseIsFixed() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.run("touch");
+        String lead = s.records("Lead").get(0).get("Id").toString();
+        // the person's Lead is deleted in Salesforce: its Task cannot point at it
+        var org = s.emulator.org();
+        org.store().atomically(tx -> {
+            new io.sfsync.emulator.rules.RecordSaver(org).delete("Lead", lead,
+                    io.sfsync.emulator.rules.RecordSaver.Options.system(org.integrationUserId(), tx));
+            return null;
+        });
+        s.touchpoint(11, 1, "email", "Hi", null, null);
+        RunContext failed = s.run("touch");
+        SyncStore.LogEntry error = taskOutcome(s, failed, "11");
+        assertThat(error.action()).isEqualTo("ERROR");
+        assertThat(error.reason()).isEqualTo("INVALID_CROSS_REFERENCE_KEY");
+        assertThat(error.message()).contains("touchpoint 11");
+        assertThat(s.log(s.run("touch")).stream().filter(e -> "Task".equals(e.sobject()))).isEmpty();
+        // an operator links the person to another Lead, then retries: the touchpoint goes, and only it
+        Map<String, String> ids = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Again", "Company", "Acme"))));
+        s.store().setLink("touch", "1", new Link("touch", "1", "Lead", ids.get("l"), null, null, null,
+                java.time.Instant.now(), "MANUAL"), Outcome.of("1", "Lead", ids.get("l"), Action.LINKED, "MANUAL", "linked"));
+        s.touchpoint(12, 1, "email", "Not yet", null, null); // a new one waits for the next regular run
+        assertThat(s.store().activities().retryErrors("touch", null)).isEqualTo(1);
+        RunContext retry = s.runtime.run("touch", RunContext.Mode.RUN, "cli", null, List.of(), null);
+        assertThat(s.log(retry).stream().map(SyncStore.LogEntry::sourceKey)).containsExactly("11");
+        assertThat(task(s, "11")).containsEntry("WhoId", ids.get("l"));
+        assertThat(s.outcome(retry, "11").action()).isEqualTo("CREATED");
+        RunContext next = s.run("touch");
+        assertThat(s.log(next).stream().map(SyncStore.LogEntry::sourceKey)).containsExactly("12");
+        assertThat(s.records("Task")).hasSize(2);
+    }
+
+    @Test
+    void aLateChangeInsideTheOverlapWindowIsSentAndAnUnchangedReplayIsSetAside() {
+        SyncHarness s = sync();
+        s.sql("ALTER TABLE touchpoint DROP CONSTRAINT touchpoint_kind");
+        try {
+            s.person(1).insert();
+            s.touchpoint(11, 1, "fax", "Typo", null, null);
+            s.touchpoint(12, 1, "email", "Later", null, null);
+            RunContext first = s.run("touch_overlap");
+            assertThat(taskOutcome(s, first, "11").action()).isEqualTo("ERROR");
+            assertThat(s.records("Task")).hasSize(1);
+            // unchanged rows the overlap window brings back are set aside: no log row, no call
+            RunContext quiet = s.run("touch_overlap");
+            assertThat(s.log(quiet)).isEmpty();
+            // a transaction that began before touchpoint 12 commits a fix of 11 now: behind the watermark, a
+            // newer version of 11
+            s.sql("UPDATE touchpoint SET kind = 'email', occurred_at = occurred_at + INTERVAL '1' SECOND WHERE id = 11");
+            RunContext late = s.run("touch_overlap");
+            assertThat(s.outcome(late, "11").action()).isEqualTo("CREATED");
+            assertThat(s.log(late)).hasSize(1);
+            assertThat(task(s, "11")).containsEntry("Subject", "Typo");
         } finally {
             s.sql("DELETE FROM touchpoint");
             s.sql("ALTER TABLE touchpoint ADD CONSTRAINT touchpoint_kind CHECK (kind IN ('email', 'linkedin', 'call'))");
