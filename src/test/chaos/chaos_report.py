@@ -100,6 +100,7 @@ def main():
     p.add_argument("--api", default="62.0")
     p.add_argument("--key-field", default="Sfsync_Person_Id__c")
     p.add_argument("--objects", default="Lead,Contact")
+    p.add_argument("--email-field", default="Email", help="empty for objects without one (Task)")
     p.add_argument("--job", default="people")
     p.add_argument("--psql", default="psql")
     p.add_argument("--pg-host", default="127.0.0.1")
@@ -107,9 +108,15 @@ def main():
     p.add_argument("--pg-user", default="postgres")
     p.add_argument("--pg-db", default="sfsync")
     p.add_argument("--source-keys-sql", default="SELECT id::text FROM person")
+    # the sync_log rows of the population counted (a job logs its people and its touchpoints, keyed apart)
+    p.add_argument("--log-filter", default="TRUE")
+    # its links: source_key, sobject, sf_id
+    p.add_argument("--links-sql", default=None)
     p.add_argument("--json-out")
     args = p.parse_args()
     job = args.job.replace("'", "''")
+    lf = "(%s)" % args.log_filter
+    links_sql = args.links_sql or ("SELECT source_key, sobject, sf_id FROM sync_link WHERE job = '%s'" % job)
 
     # ---------------------------------------------------------------- Salesforce, independently of sfsync
     sf = Salesforce(args.sf_url, args.client_id, args.client_secret, args.api)
@@ -123,15 +130,16 @@ def main():
     all_ids = set()
     group_by_ok = True
     for obj in objects:
-        recs, total = sf.query("SELECT Id, %s, Email FROM %s" % (args.key_field, obj))
+        recs, total = sf.query("SELECT Id, %s%s FROM %s" % (args.key_field,
+                                                             ", " + args.email_field if args.email_field else "", obj))
         if total is not None and total != len(recs):
             print("warning: %s totalSize %s but %d records paged" % (obj, total, len(recs)), file=sys.stderr)
         records_by_object[obj] = len(recs)
         for r in recs:
             k = key_of(r.get(args.key_field))
             all_ids.add(r["Id"])
-            if r.get("Email"):
-                emails[r["Email"].lower()] += 1
+            if args.email_field and r.get(args.email_field):
+                emails[r[args.email_field].lower()] += 1
             if k is None:
                 no_key[obj] += 1
             else:
@@ -160,21 +168,23 @@ def main():
     source_set = set(source_keys)
     latest = {r[0]: (r[1], r[2]) for r in psql(args,
               "SELECT DISTINCT ON (source_key) source_key, action, COALESCE(reason, '') FROM sync_log"
-              " WHERE job = '%s' ORDER BY source_key, id DESC" % job)}
+              " WHERE job = '%s' AND %s ORDER BY source_key, id DESC" % (job, lf))}
     log_by_action = {r[0]: int(r[1]) for r in psql(args,
-                     "SELECT action, COUNT(*) FROM sync_log WHERE job = '%s' GROUP BY action ORDER BY action" % job)}
+                     "SELECT action, COUNT(*) FROM sync_log WHERE job = '%s' AND %s GROUP BY action ORDER BY action"
+                     % (job, lf))}
+    all_created = int(psql(args, "SELECT COUNT(*) FROM sync_log WHERE job = '%s' AND action = 'CREATED'" % job)[0][0])
     created_distinct = int(psql(args, "SELECT COUNT(DISTINCT source_key) FROM sync_log WHERE job = '%s'"
-                                      " AND action = 'CREATED'" % job)[0][0])
+                                      " AND action = 'CREATED' AND %s" % (job, lf))[0][0])
     created_twice = int(psql(args, "SELECT COUNT(*) FROM (SELECT source_key FROM sync_log WHERE job = '%s'"
-                                   " AND action = 'CREATED' GROUP BY source_key HAVING COUNT(*) > 1) t" % job)[0][0])
+                                   " AND action = 'CREATED' AND %s GROUP BY source_key HAVING COUNT(*) > 1) t"
+                                   % (job, lf))[0][0])
     sums_row = psql(args, "SELECT COUNT(*), COALESCE(SUM(attempted),0), COALESCE(SUM(created),0),"
                           " COALESCE(SUM(updated),0), COALESCE(SUM(skipped),0), COALESCE(SUM(duplicates),0),"
                           " COALESCE(SUM(errors),0), COALESCE(SUM(pending),0), COALESCE(SUM(api_calls),0)"
                           " FROM sync_run WHERE job = '%s' AND NOT dry_run" % job)[0]
     sums = dict(zip(["runs", "attempted", "created", "updated", "skipped", "duplicates", "errors", "pending",
                      "api_calls"], [int(x) for x in sums_row]))
-    links = {r[0]: (r[1], r[2]) for r in psql(args, "SELECT source_key, sobject, sf_id FROM sync_link"
-                                                    " WHERE job = '%s'" % job)}
+    links = {r[0]: (r[1], r[2]) for r in psql(args, links_sql)}
     link_rows = len(links)
     runs_by_status = {r[0]: int(r[1]) for r in psql(args, "SELECT status, COUNT(*) FROM sync_run WHERE job = '%s'"
                                                           " GROUP BY status ORDER BY status" % job)}
@@ -198,9 +208,9 @@ def main():
                                             and latest[k][0] in SETTLED_NOT_IN_SF)
     orphan_keys = [k for k in per_key if k not in source_set]
     written = {r[0] for r in psql(args, "SELECT DISTINCT source_key FROM sync_log WHERE job = '%s'"
-                                        " AND action IN ('CREATED', 'UPDATED')" % job)}
+                                        " AND action IN ('CREATED', 'UPDATED') AND %s" % (job, lf))}
     created_keys = {r[0] for r in psql(args, "SELECT DISTINCT source_key FROM sync_log WHERE job = '%s'"
-                                             " AND action = 'CREATED'" % job)}
+                                             " AND action = 'CREATED' AND %s" % (job, lf))}
     # in Salesforce, but no run ever logged writing it: its create was counted nowhere
     in_sf_never_written = collections.Counter("%s/%s" % latest.get(k, ("NONE", "")) for k in per_key
                                               if k in source_set and k not in written)
@@ -225,7 +235,7 @@ def main():
 
     print()
     print("=" * 100)
-    print("SIDE BY SIDE (job %s, %d source rows)" % (args.job, len(source_keys)))
+    print("SIDE BY SIDE (job %s, %s, %d source rows)" % (args.job, " + ".join(objects), len(source_keys)))
     print("=" * 100)
     print("  %-46s %14s %16s   %s" % ("", "Salesforce", "sfsync (PG)", "note"))
     print("  " + "-" * 96)
@@ -240,7 +250,7 @@ def main():
     line("sync_log CREATED (all runs)", "", log_by_action.get("CREATED", 0),
          "%d distinct keys, %d keys CREATED twice or more" % (created_distinct, created_twice))
     line("SUM(sync_run.created)", "", sums["created"], "over %d runs" % sums["runs"])
-    line("sync_link rows", "", link_rows)
+    line("links (%s)" % ("sync_link" if not args.links_sql else "given"), "", link_rows)
     line("keys whose latest outcome is PENDING", "", len(latest_pending))
     print("  " + "-" * 96)
     line("source rows never logged at all", "", len(never_logged))
@@ -270,17 +280,18 @@ def main():
         ("Salesforce records == distinct keys", sf_records == distinct_keys, "%d vs %d" % (sf_records, distinct_keys)),
         ("distinct keys == sync_log CREATED", distinct_keys == log_by_action.get("CREATED", 0),
          "%d vs %d" % (distinct_keys, log_by_action.get("CREATED", 0))),
-        ("sync_log CREATED == SUM(sync_run.created)", log_by_action.get("CREATED", 0) == sums["created"],
-         "%d vs %d" % (log_by_action.get("CREATED", 0), sums["created"])),
-        ("SUM(sync_run.created) == sync_link rows", sums["created"] == link_rows, "%d vs %d" % (sums["created"], link_rows)),
+        ("sync_log CREATED (every object) == SUM(sync_run.created)", all_created == sums["created"],
+         "%d vs %d" % (all_created, sums["created"])),
+        ("sync_log CREATED == links", log_by_action.get("CREATED", 0) == link_rows,
+         "%d vs %d" % (log_by_action.get("CREATED", 0), link_rows)),
         ("duplicates == 0", len(dup_keys) == 0, str(len(dup_keys))),
         ("lost == 0", len(lost) == 0, str(len(lost))),
         ("records with no key == 0", sum(no_key.values()) == 0, str(sum(no_key.values()))),
         ("latest PENDING == 0", len(latest_pending) == 0, str(len(latest_pending))),
     ]
     print()
-    print("TRUTH CHECK (create-only population: SF records == distinct keys == sync_log CREATED =="
-          " SUM(sync_run.created) == sync_link rows; duplicates == lost == 0)")
+    print("TRUTH CHECK (create-only population: SF records == distinct keys == sync_log CREATED == links;"
+          " every object's CREATED == SUM(sync_run.created); duplicates == lost == 0)")
     for label, ok, detail in truth:
         print("  %-4s %-46s %s" % ("ok" if ok else "FAIL", label, detail))
     all_ok = all(ok for _, ok, _ in truth)
@@ -292,14 +303,14 @@ def main():
     print("-" * 100)
     print("sync_log by action (all runs):")
     print(psql_table(args, "SELECT action, COUNT(*) AS rows, COUNT(DISTINCT source_key) AS keys FROM sync_log"
-                           " WHERE job = '%s' GROUP BY action ORDER BY action" % job))
+                           " WHERE job = '%s' AND %s GROUP BY action ORDER BY action" % (job, lf)))
     print("sync_log by action and reason (all runs):")
     print(psql_table(args, "SELECT action, COALESCE(reason, '') AS reason, COUNT(*) AS rows FROM sync_log"
-                           " WHERE job = '%s' GROUP BY 1, 2 ORDER BY 1, 2" % job))
+                           " WHERE job = '%s' AND %s GROUP BY 1, 2 ORDER BY 1, 2" % (job, lf)))
     print("latest outcome per source key, by action:")
     print(psql_table(args, "SELECT action, COALESCE(reason, '') AS reason, COUNT(*) AS keys FROM (SELECT DISTINCT ON"
-                           " (source_key) source_key, action, reason FROM sync_log WHERE job = '%s' ORDER BY"
-                           " source_key, id DESC) t GROUP BY 1, 2 ORDER BY 1, 2" % job))
+                           " (source_key) source_key, action, reason FROM sync_log WHERE job = '%s' AND %s ORDER BY"
+                           " source_key, id DESC) t GROUP BY 1, 2 ORDER BY 1, 2" % (job, lf)))
     print("SUM over sync_run (not dry runs):")
     print(psql_table(args, "SELECT COUNT(*) AS runs, SUM(attempted) AS attempted, SUM(created) AS created,"
                            " SUM(updated) AS updated, SUM(skipped) AS skipped, SUM(duplicates) AS duplicates,"

@@ -14,6 +14,7 @@ JAR=${SFSYNC_JAR:-$REPO/target/sfsync.jar}
 ROUTES=${SFSYNC_ROUTES:-$REPO/routes}
 ROWS=${CHAOS_ROWS:-20000}
 COMPANIES=${CHAOS_COMPANIES:-2000}
+TOUCHPOINTS=${CHAOS_TOUCHPOINTS:-10000}        # touchpoints of the people, synced as Tasks by the same job
 FAULT_RATE=${CHAOS_FAULT_RATE:-0.05}          # each kind's share of calls (UNABLE_TO_LOCK_ROW: of record saves)
 LATENCY_MS=${CHAOS_LATENCY_MS:-10}
 EXPIRE_MIN_S=${CHAOS_EXPIRE_MIN_S:-10}        # sessions/expire every random 10..30 s
@@ -168,6 +169,13 @@ jobs:
       ownerFrom: owner_email            # ana/bob own half of the rows; the rest use assignment rules,
       fallback: assignment_rules        # which always stay on sObject Collections
       updateRegardlessOfOwnership: false
+    activities:                       # the people's touchpoints as Tasks, in the same runs
+      source:
+        query: "SELECT t.id, t.person_id, t.kind, t.subject, t.body, t.occurred_at, t.sender_email FROM touchpoint t"
+        key: id
+        changedAt: occurred_at
+      sender: sender_email
+      includeContent: true
     fields:
       Lead:
         FirstName:    {from: first_name, transform: [trim]}
@@ -206,7 +214,7 @@ done
 log "schema created by 'sfsync check --demo' (rc $CHECK_RC: $(grep -E 'sync.yaml (is valid|has)' "$WORK/logs/check-demo.log" | head -1))"
 "${PSQL[@]}" -d sfsync -v ON_ERROR_STOP=1 > "$WORK/logs/seed.log" 2>&1 <<EOF || die "seeding the source failed: $(tail -3 "$WORK/logs/seed.log")"
 TRUNCATE touchpoint, person, company CASCADE;
-TRUNCATE sync_log, sync_link, sync_state, sync_run RESTART IDENTITY CASCADE;
+TRUNCATE sync_log, sync_link, sync_state, sync_activity, sync_run RESTART IDENTITY CASCADE;
 INSERT INTO company (id, name, domain, website, industry, employees, phone, city, country, updated_at)
 SELECT g, 'Chaos Co ' || g, 'chaos-co-' || g || '.example', 'https://chaos-co-' || g || '.example', 'Technology',
        10 + g % 500, '+1 555 01' || lpad((g % 100)::text, 2, '0'), 'Springfield', 'United States',
@@ -223,6 +231,12 @@ SELECT g, 1 + (g - 1) % $COMPANIES, 'First' || g, 'Last' || g,
        'Web', 'Springfield', 'United States', false,
        TIMESTAMPTZ '2026-06-01 00:00:00+00' + ((g / 10) * INTERVAL '1 second')
 FROM generate_series(1, $ROWS) g;
+-- touchpoints spread over the people, ten to a timestamp, sent by ana or bob (or nobody known)
+INSERT INTO touchpoint (id, person_id, kind, subject, body, occurred_at, sender_email)
+SELECT g, 1 + (g * 7) % $ROWS, (ARRAY['email', 'linkedin', 'call'])[1 + g % 3], 'Touch ' || g, 'Hello number ' || g,
+       TIMESTAMPTZ '2026-06-01 00:00:00+00' + ((g / 10) * INTERVAL '1 second'),
+       CASE g % 3 WHEN 0 THEN 'ana.owner@chaos.example' WHEN 1 THEN 'bob.owner@chaos.example' ELSE 'nobody@chaos.example' END
+FROM generate_series(1, $TOUCHPOINTS) g;
 EOF
 log "source: $(q "SELECT COUNT(*) || ' people (' || COUNT(DISTINCT email) || ' distinct emails, ' || COUNT(DISTINCT id) || ' distinct keys), ' || (SELECT COUNT(*) FROM company) || ' companies' FROM person")"
 
@@ -264,7 +278,9 @@ BLOCKS=$WORK/blocks.txt; : > "$BLOCKS"
 
 expected_rows() {   # about how many rows the next run reads: those at or after the watermark, minus the overlap
     q "SELECT COUNT(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM sync_state s WHERE s.job = 'people'
-         AND s.watermark_changed_at IS NOT NULL AND p.updated_at < s.watermark_changed_at - INTERVAL '60 seconds')"
+         AND s.watermark_changed_at IS NOT NULL AND p.updated_at < s.watermark_changed_at - INTERVAL '60 seconds')
+       + (SELECT COUNT(*) FROM touchpoint t WHERE NOT EXISTS (SELECT 1 FROM sync_activity a WHERE a.job = 'people'
+         AND a.source_key = t.id::text AND a.state <> 'PENDING'))"
 }
 
 exceptions_of() {   # stack traces and exception types in a log
@@ -390,8 +406,10 @@ while :; do
         st_paused=$(q "SELECT paused FROM sync_state WHERE job = 'people'")
         if [ "$status" = PAUSED ] && [ "$st_paused" = t ]; then fix_now; continue; fi
         pend_run=$(q "SELECT pending FROM sync_run WHERE id = $rid")
-        latest_pending=$(q "SELECT COUNT(*) FROM (SELECT DISTINCT ON (source_key) action FROM sync_log WHERE job = 'people' ORDER BY source_key, id DESC) t WHERE action = 'PENDING'")
-        never=$(q "SELECT COUNT(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.job = 'people' AND l.source_key = p.id::text)")
+        latest_pending=$(q "SELECT COUNT(*) FROM (SELECT DISTINCT ON (source_key) action FROM sync_log WHERE job = 'people' AND sobject IS DISTINCT FROM 'Task' ORDER BY source_key, id DESC) t WHERE action = 'PENDING'")
+        latest_pending=$(( ${latest_pending:-0} + $(q "SELECT COUNT(*) FROM sync_activity WHERE job = 'people' AND state = 'PENDING'") ))
+        never=$(q "SELECT COUNT(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM sync_log l WHERE l.job = 'people' AND l.source_key = p.id::text AND l.sobject IS DISTINCT FROM 'Task')")
+        never=$(( ${never:-0} + $(q "SELECT COUNT(*) FROM touchpoint t WHERE NOT EXISTS (SELECT 1 FROM sync_activity a WHERE a.job = 'people' AND a.source_key = t.id::text)") ))
         if { [ "$status" = SUCCEEDED ] || [ "$status" = PARTIAL ]; } && [ "$pend_run" = 0 ]; then
             if [ "$latest_pending" = 0 ] && [ "$never" = 0 ]; then
                 done_ok=1; log "nothing left pending after run $rid"; break
@@ -474,7 +492,17 @@ cat "$WORK"/logs/run-*.log | grep ' ERROR \[' | sed -E 's/^[0-9:.]+ //' | cut -c
 
 python3 "$HERE/chaos_report.py" --sf-url "$SF_URL" --client-id sfsync-emulator --client-secret "$SECRET" \
     --psql "$PG_BIN/psql" --pg-port "$PGPORT" --pg-user postgres --pg-db sfsync --job people \
-    --json-out "$WORK/report.json" | tee "$WORK/report.txt"
+    --log-filter "sobject IS DISTINCT FROM 'Task'" --json-out "$WORK/report.json" | tee "$WORK/report.txt"
 RC=${PIPESTATUS[0]}
 [ "$RC" = 2 ] && exit 2
-exit "$RC"
+# the touchpoints: Tasks counted over REST by their external ID, next to sync_log (sobject Task) and sync_activity
+python3 "$HERE/chaos_report.py" --sf-url "$SF_URL" --client-id sfsync-emulator --client-secret "$SECRET" \
+    --psql "$PG_BIN/psql" --pg-port "$PGPORT" --pg-user postgres --pg-db sfsync --job people \
+    --objects Task --key-field Sfsync_Touchpoint_Id__c --email-field "" \
+    --source-keys-sql "SELECT id::text FROM touchpoint" --log-filter "sobject = 'Task'" \
+    --links-sql "SELECT source_key, 'Task', sf_id FROM sync_activity WHERE job = 'people' AND state = 'SYNCED'" \
+    --json-out "$WORK/report-tasks.json" | tee "$WORK/report-tasks.txt"
+RC_TASKS=${PIPESTATUS[0]}
+[ "$RC_TASKS" = 2 ] && exit 2
+[ "$RC" = 0 ] && [ "$RC_TASKS" = 0 ] && exit 0
+exit 1

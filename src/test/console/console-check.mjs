@@ -137,7 +137,7 @@ async function main() {
       return runs.reduce((t, r) => ({ created: t.created + r.created, attempted: t.attempted + r.attempted, runs: t.runs + 1 }),
         { created: 0, attempted: 0, runs: 0 });
     });
-    await check('Today reads "N created of M attempted" as /api/summary counts them, with Lead and Contact rows', async () => {
+    await check('Today reads "N created of M attempted" as /api/summary counts them, with Lead, Contact and Task rows', async () => {
       await until(page, 'no Today line', () => /created of \d/.test(document.querySelector('#today-line').textContent));
       const line = await text(page, '#today-line');
       const today = await page.evaluate(async () => (await fetch('../api/summary', { headers: { Accept: 'application/json' } })).json());
@@ -147,7 +147,9 @@ async function main() {
       assert(line === `${today.created.toLocaleString('en-US')} created of ${today.attempted.toLocaleString('en-US')} attempted`
         || line === `${today.created} created of ${today.attempted} attempted`, `"${line}" vs ${JSON.stringify(today)}`);
       const objects = await page.$$eval('#today-table tbody th', (ths) => ths.map((th) => th.textContent));
-      assert(objects.includes('Lead') && objects.includes('Contact'), `objects: ${objects.join(', ')}`);
+      assert(objects.includes('Lead') && objects.includes('Contact') && objects.includes('Task'), `objects: ${objects.join(', ')}`);
+      const task = today.objects.find((o) => o.sobject === 'Task');
+      assert(task && task.created > 0, `Task in /api/summary: ${JSON.stringify(task)}`);
     });
     await check('the log shows a page of 50 rows of all entries', async () => {
       await until(page, 'no log rows', () => document.querySelectorAll('#log-table tbody tr').length === 50);

@@ -137,6 +137,12 @@ class ManagementApiTest {
                 .filter(o -> "Lead".equals(o.get("sobject").asText())).findFirst().orElseThrow();
         assertThat(lead.get("attempted").asLong()).isGreaterThanOrEqualTo(lead.get("created").asLong());
         assertThat(lead.get("created").asLong()).isPositive();
+        // the demo's touchpoints, as Tasks: an object of the summary like the others, counted from the log
+        JsonNode task = java.util.stream.StreamSupport.stream(all.get("objects").spliterator(), false)
+                .filter(o -> "Task".equals(o.get("sobject").asText())).findFirst().orElseThrow();
+        long tasksInSalesforce = rt.emulator().org().store().list("Task", false).size();
+        assertThat(task.get("created").asLong()).isEqualTo(tasksInSalesforce).isPositive();
+        assertThat(task.get("attempted").asLong()).isGreaterThanOrEqualTo(task.get("created").asLong());
 
         // a window that holds only the next run, in which two already-synced people changed
         Instant from = Instant.now();

@@ -31,6 +31,9 @@ class DemoCommandTest {
         assertThat(out).contains("Console:", "Hawtio:   http://127.0.0.1:", "Demo users (this run only):  admin / ");
         assertThat(out).contains("OWNED_BY_OTHER_USER", "AMBIGUOUS_MATCH", "DUPLICATE_IN_SOURCE", "INVALID_EMAIL_ADDRESS",
                 "NOT_IN_SEGMENT", "— fix: ");
+        // the demo's touchpoints, as completed Tasks of the same run; those of people still out wait or are skipped
+        assertThat(out).containsPattern("Created \\(\\d+\\)\\n  \\d+ Leads(, \\d+ Contacts?)?, \\d+ Tasks");
+        assertThat(out).contains("PERSON_NOT_IN_SEGMENT", "PERSON_NOT_LINKED");
         // then the other way: the crm job brings the org in, and its second run what Salesforce users changed
         assertThat(out).contains("Running the crm job (Salesforce → source) once", "Meanwhile, in Salesforce:",
                 ": deleted", ": converted to Contact", "Running the crm job again");
