@@ -97,6 +97,12 @@ public final class ActivitySync {
         /** Counts the batch's outcomes in the run's tally (once recorded). */
         void counted(List<Outcome> outcomes);
 
+        /**
+         * A dry run or plan: the object this run decided the person becomes (created or updated, not linked
+         * since nothing is written), or null.
+         */
+        String plannedPerson(String personKey);
+
         String leaseToken();
 
         int apiCallsSoFar();
@@ -343,6 +349,10 @@ public final class ActivitySync {
             } else if (person != null && dnc != null && truthy(person.get(dnc))) {
                 w.settle(new Outcome(w.key(), "Task", known(w), Action.SKIPPED, "DO_NOT_CONTACT", "person "
                         + w.personKey + " is do-not-contact (" + dnc + " is set): no activity is logged", null));
+            } else if ((link == null || link.sfId() == null) && ctx.plannedPerson(w.personKey) != null) {
+                // a dry run or plan: a real run links the person first, then makes this Task
+                w.whoId = "(the person's " + ctx.plannedPerson(w.personKey) + ")";
+                payload(a, w);
             } else if (link == null || link.sfId() == null) {
                 w.settle(new Outcome(w.key(), "Task", known(w), Action.PENDING, ActivityStore.PERSON_NOT_LINKED, "person "
                         + w.personKey + " is not linked to a Salesforce record yet; the Task goes in the run after it is"

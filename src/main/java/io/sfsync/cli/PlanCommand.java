@@ -53,7 +53,10 @@ final class PlanCommand implements Callable<Integer> {
                 return ExitCodes.BUSY;
             }
             System.out.println();
+            var tasks = run.activityCounts();
             System.out.println("Plan: " + run.counts().summary().replace("created", "to create").replace("updated", "to update")
+                    + (tasks.attempted() == 0 ? "" : " — of them touchpoints as Tasks: " + tasks.summary()
+                            .replace("created", "to create").replace("updated", "to update"))
                     + (run.stopReason() == null ? "" : " — stopped: " + run.stopReason()));
             // the status a run would end with: a plan with rows that would fail is PARTIAL (3)
             return ExitCodes.forStatus(run.status());

@@ -165,6 +165,12 @@ final class ActivitySteps {
             @Override
             public void counted(List<Outcome> outcomes) {
                 RecordStep.counted(run, outcomes);
+                outcomes.forEach(o -> run.tally.activityCounts = run.tally.activityCounts.plus(o.action()));
+            }
+
+            @Override
+            public String plannedPerson(String personKey) {
+                return run.mode == RunContext.Mode.RUN ? null : run.plannedPeople.get(personKey);
             }
 
             @Override

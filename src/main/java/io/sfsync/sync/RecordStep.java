@@ -44,6 +44,10 @@ public final class RecordStep {
             }
             Outcome o = w.outcome();
             outcomes.add(o);
+            if (run.mode != RunContext.Mode.RUN && run.activities != null
+                    && (o.action() == Action.CREATED || o.action() == Action.UPDATED)) {
+                run.plannedPeople.put(w.key(), w.targetObject);
+            }
             if (o.action() == Action.PENDING) {
                 run.watermark.blocked = true;
             }

@@ -67,6 +67,11 @@ public final class RunContext {
     io.sfsync.inbound.InboundSync.State inbound;
     /** Activities: where this run's touchpoints stand (jobs with activities enabled), else null. */
     io.sfsync.activities.ActivitySync.State activities;
+    /**
+     * A dry run or plan of a job with activities: the people it decided to create or update (key → object),
+     * so their touchpoints are shown as the Tasks a real run would make once it has linked them.
+     */
+    final java.util.Map<String, String> plannedPeople = new java.util.concurrent.ConcurrentHashMap<>();
     /** The batch of touchpoints read but not yet recorded: what the dead-letter channel must account for. */
     io.sfsync.activities.ActivityBatch activitiesInFlight;
     /** The source keys with a conflict waiting for an operator: an outbound pass leaves them alone. */
@@ -93,6 +98,8 @@ public final class RunContext {
     public Mode mode() { return mode; }
     public long runId() { return runId; }
     public RunCounts counts() { return tally.counts; }
+    /** Of {@link #counts()}, the touchpoints' (Tasks). */
+    public RunCounts activityCounts() { return tally.activityCounts; }
     public boolean more() { return more; }
     public String stopReason() { return stopReason; }
     public String status() { return finishedStatus; }

@@ -10,6 +10,8 @@ import io.sfsync.synclog.RunCounts;
 /** What a run has done and spent: its counts, its API calls against its budget, its batches, its time per step. */
 final class RunTally {
     RunCounts counts = RunCounts.ZERO;
+    /** Of {@link #counts}, the touchpoints' (Tasks). */
+    RunCounts activityCounts = RunCounts.ZERO;
     int batches;
     /** Calls this run may make under the daily API budget (remaining × budget share); negative: unknown. */
     long apiAllowance = -1;

@@ -452,6 +452,17 @@ abstract class ActivitiesContract {
         RunContext real = s.run("touch");
         assertThat(s.records("Task")).hasSize(1);
         assertThat(s.outcome(real, "11").action()).isEqualTo("CREATED");
+        // a person the dry run would create: its touchpoint is shown as the Task a real run makes after it
+        s.person(2).insert();
+        s.touchpoint(21, 2, "call", "New", null, null);
+        RunContext dryNew = s.run("touch", RunContext.Mode.DRY_RUN);
+        SyncStore.LogEntry planned = taskOutcome(s, dryNew, "21");
+        assertThat(planned.action()).isEqualTo("CREATED");
+        assertThat(planned.message()).contains("the person's Lead");
+        assertThat(dryNew.activityCounts().created()).isEqualTo(1);
+        assertThat(dryNew.counts().created()).isEqualTo(2); // the Lead and its Task
+        assertThat(s.records("Lead")).hasSize(1);
+        assertThat(s.records("Task")).hasSize(1);
     }
 
     // --- helpers ------------------------------------------------------------------------------------
