@@ -52,6 +52,9 @@ public final class ConfigChecker {
                 continue;
             }
             checkSegments(problems, p, job);
+            if (job.activities().source() != null) {
+                checkActivities(problems, p + ".activities", job, describe.get("Task"));
+            }
             requireColumn(problems, columns, p + ".source.key", job.source().key());
             requireColumn(problems, columns, p + ".source.changedAt", job.source().changedAt());
             requireColumn(problems, columns, p + ".doNotContact", job.doNotContactColumn());
@@ -122,8 +125,36 @@ public final class ConfigChecker {
         return out;
     }
 
+    /** A job's activities: its query runs and has the columns it names; Task has the external ID field. */
+    private void checkActivities(List<String> problems, String p, JobConfig job, ObjectInfo task) {
+        var a = job.activities();
+        List<String> columns;
+        try {
+            columns = new SourceReader(source, a.source()).columns();
+        } catch (RuntimeException e) {
+            problems.add(p + ".source.query: " + e.getMessage());
+            return;
+        }
+        requireColumn(problems, columns, p + ".source.key", a.source().key());
+        requireColumn(problems, columns, p + ".source.changedAt", a.source().changedAt());
+        requireColumn(problems, columns, p + ".person", a.personColumn());
+        requireColumn(problems, columns, p + ".kind", a.kindColumn());
+        requireColumn(problems, columns, p + ".subject", a.subjectColumn());
+        requireColumn(problems, columns, p + ".occurredAt", a.occurredAtColumn());
+        requireColumn(problems, columns, p + ".sender", a.senderColumn());
+        if (a.includeContent()) {
+            requireColumn(problems, columns, p + ".body", a.bodyColumn());
+        }
+        String taskProblem = io.sfsync.activities.ActivitySync.taskProblem(job, task);
+        if (taskProblem != null) {
+            problems.add(taskProblem);
+        }
+    }
+
     private Map<String, ObjectInfo> describe(List<String> problems) {
-        List<String> objects = config.jobs().values().stream().flatMap(j -> j.fields().keySet().stream()).distinct().toList();
+        List<String> objects = java.util.stream.Stream.concat(config.jobs().values().stream()
+                .flatMap(j -> j.fields().keySet().stream()), config.jobs().values().stream()
+                .filter(j -> j.activities().source() != null).map(j -> "Task")).distinct().toList();
         List<ObjectNode> subs = new ArrayList<>();
         objects.forEach(o -> subs.add(salesforce.subrequest("GET", "sobjects/" + o + "/describe", o, null)));
         Map<String, ObjectInfo> out = new LinkedHashMap<>();

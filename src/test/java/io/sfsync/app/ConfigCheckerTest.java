@@ -58,6 +58,20 @@ class ConfigCheckerTest {
                     .anyMatch(w -> w.startsWith("jobs.people.externalIdField: not set, so creates are plain inserts")
                             && w.contains("finds the record by email — a row without an email could be created twice"));
 
+            // the activities' query and the columns they name; Task's external ID field
+            SyncConfig activities = new SyncConfigLoader(n -> null).parse(people
+                    .replace("      sender: sender_email ", "      sender: sent_by ")
+                    .replace("      includeContent: false ", "      includeContent: true\n      body: message\n"
+                            + "      externalIdField: Touch_Key__c ")
+                    , "sync.yaml");
+            assertThat(new ConfigChecker(activities, rt.source(), rt.salesforce()).check()).containsExactlyInAnyOrder(
+                    "jobs.people.activities.sender: the source query has no column 'sent_by' (it has id, person_id, kind,"
+                            + " subject, body, occurred_at, sender_email)",
+                    "jobs.people.activities.body: the source query has no column 'message' (it has id, person_id, kind,"
+                            + " subject, body, occurred_at, sender_email)",
+                    "jobs.people.activities.externalIdField: Task has no field Touch_Key__c (create it: Text(64),"
+                            + " External ID, Unique)");
+
             // a segment the job defines must be SQL the source accepts over the query's columns
             SyncConfig segments = new SyncConfigLoader(n -> null).parse(people.replace("    doNotContact: do_not_contact\n",
                     "    doNotContact: do_not_contact\n    segments: {emea: \"region = 'EMEA'\", named: \"last_name <> ''\"}\n"),
