@@ -54,6 +54,32 @@ abstract class ActivitiesContract {
                 dataSync: false
                 activities:
             """ + ACTIVITIES + """
+              touch_both:
+                every: 10m
+                direction: both
+                source:
+                  query: "SELECT p.id, p.first_name, p.last_name, p.email, p.title, p.do_not_contact, p.updated_at AS changed_at FROM person p"
+                  key: id
+                  changedAt: changed_at
+                segment: all
+                createAs: Lead
+                matchIn: [Lead]
+                externalIdField: Sfsync_Person_Id__c
+                ownership: {fallback: none}
+                inbound:
+                  settleSeconds: 0
+                  bulkFirstLoad: false
+                  objects:
+                    Lead: {table: person, key: id, changedAt: updated_at, newRows: skip}
+                fields:
+                  Lead:
+                    LastName: {from: last_name, default: "[Unknown]"}
+                    Email: {from: email, direction: to_salesforce}
+                    Title: {from: title}
+                    Company: {value: "Acme"}
+                    Sfsync_Person_Id__c: {from: id, direction: to_salesforce}
+                activities:
+            """ + ACTIVITIES + """
               touch_overlap:
                 <<: *people
                 activities:
@@ -413,6 +439,21 @@ abstract class ActivitiesContract {
         RunContext on = s.run("touch");
         assertThat(s.records("Lead")).hasSize(2);
         assertThat(on.counts().created()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aJobSyncingBothWaysSendsItsTouchpointsAfterItsPeopleInTheSameRun() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.touchpoint(11, 1, "email", "Hi", null, null);
+        RunContext run = s.run("touch_both");
+        assertThat(s.records("Lead")).hasSize(1);
+        assertThat(task(s, "11")).containsEntry("WhoId", s.records("Lead").get(0).get("Id"));
+        assertThat(s.outcome(run, "11").action()).isEqualTo("CREATED");
+        // the Task is not a record the job polls: the next run brings back the Lead's echo only
+        RunContext next = s.run("touch_both");
+        assertThat(s.log(next)).noneMatch(e -> "Task".equals(e.sobject()));
+        assertThat(s.records("Task")).hasSize(1);
     }
 
     // --- 5. batch-first --------------------------------------------------------------------------------
