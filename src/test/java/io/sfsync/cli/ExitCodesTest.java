@@ -202,6 +202,50 @@ class ExitCodesTest {
     }
 
     @Test
+    void aRetryAlsoSendsTheTouchpointsThatEndedInError() throws Exception {
+        try (Statement st = db.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS exit_touch (id INT PRIMARY KEY, person_id INT, kind VARCHAR(20),"
+                    + " subject VARCHAR(80), body VARCHAR(200), happened_at TIMESTAMP)");
+            st.execute("DELETE FROM exit_touch");
+            if (table("SYNC_ACTIVITY")) {
+                st.execute("DELETE FROM sync_activity");
+            }
+        }
+        Files.writeString(config.resolve("sync.yaml"), Files.readString(config.resolve("sync.yaml")) + """
+                    activities:
+                      source: {query: "SELECT id, person_id, kind, subject, body, happened_at FROM exit_touch", key: id, changedAt: happened_at}
+                """);
+        people(1, 1, null);
+        assertThat(sfsync("run", "people").code()).isZero();
+        // the person's Lead is deleted in Salesforce; the touchpoint's Task cannot point at it
+        String lead = emulator.org().store().list("Lead", false).get(0).get("Id").toString();
+        var org = emulator.org();
+        org.store().atomically(tx -> {
+            new io.sfsync.emulator.rules.RecordSaver(org).delete("Lead", lead,
+                    io.sfsync.emulator.rules.RecordSaver.Options.system(org.integrationUserId(), tx));
+            return null;
+        });
+        try (Statement st = db.createStatement()) {
+            st.executeUpdate("INSERT INTO exit_touch VALUES (1, 1, 'email', 'Hello', null, TIMESTAMP '2026-02-01 00:00:00')");
+        }
+        Cli.Result failed = sfsync("run", "people");
+        assertThat(failed.code()).as(failed.out()).isEqualTo(ExitCodes.PARTIAL_OR_PAUSED);
+        assertThat(failed.out()).contains("INVALID_CROSS_REFERENCE_KEY");
+        // the person changes: the people run makes a new Lead; the touchpoint stays in ERROR until retried
+        try (Statement st = db.createStatement()) {
+            st.executeUpdate("UPDATE exit_person SET last_name = 'Again', updated_at = CURRENT_TIMESTAMP WHERE id = 1");
+        }
+        assertThat(sfsync("run", "people").code()).isZero();
+        assertThat(emulator.org().store().list("Task", false)).isEmpty();
+        Cli.Result retry = sfsync("retry", "people");
+        assertThat(retry.code()).as(retry.out()).isZero();
+        assertThat(retry.out()).contains("Retrying 0 rows and 1 touchpoints of people", "1 Task");
+        assertThat(emulator.org().store().list("Task", false)).singleElement()
+                .satisfies(t -> assertThat(t.get("WhoId")).isNotEqualTo(lead).isNotNull());
+        assertThat(sfsync("retry", "people").out()).contains("No errors to retry for people.");
+    }
+
+    @Test
     void aRunPausedByTheApiBudgetExitsThreeNotOne() throws Exception {
         people(1, 120, null);
         // 10 calls left today and a 50% budget: the metadata call and one batch of 50, then PAUSED
