@@ -41,6 +41,14 @@ class PackageDependenciesTest {
     }
 
     @Test
+    void theActivitiesEngineKnowsNeitherTheStepsNorTheRuntimeNorTheApiNorTheInboundEngine() throws IOException {
+        assertThat(mentions("activities", "sync")).isEmpty();
+        assertThat(mentions("activities", "app")).isEmpty();
+        assertThat(mentions("activities", "api")).isEmpty();
+        assertThat(mentions("activities", "inbound")).isEmpty();
+    }
+
+    @Test
     void theSyncStepsKnowNeitherTheRuntimeNorTheApi() throws IOException {
         assertThat(mentions("sync", "app")).isEmpty();
         assertThat(mentions("sync", "api")).isEmpty();
