@@ -20,3 +20,5 @@ CREATE INDEX sync_activity_state ON sync_activity (job, state);
 -- Per job: the activities' own (changed_at, key) watermark, apart from the people's.
 ALTER TABLE sync_state ADD COLUMN activity_changed_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE sync_state ADD COLUMN activity_key VARCHAR(255);
+-- the externalIdPrefix the job's Tasks were written with: another one would make every Task again
+ALTER TABLE sync_state ADD COLUMN activity_prefix VARCHAR(20);

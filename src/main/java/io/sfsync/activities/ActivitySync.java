@@ -103,6 +103,9 @@ public final class ActivitySync {
          */
         String plannedPerson(String personKey);
 
+        /** A dry run or plan: the keys of the people it decided to create or update (empty otherwise). */
+        Set<String> plannedPeople();
+
         String leaseToken();
 
         int apiCallsSoFar();
@@ -132,6 +135,8 @@ public final class ActivitySync {
         final Map<String, String> owners = new HashMap<>();
         /** The senders of the backlog, asked on the run's opening call. */
         List<String> prefetch = List.of();
+        /** The versions (changedAt) of the touchpoints this run read by key: the stream sets them aside. */
+        final Map<String, Instant> readByKey = new HashMap<>();
         int batches;
 
         State(ActivitiesConfig config, SourceReader reader, Watermark durable, boolean readyOnly) {
@@ -168,6 +173,12 @@ public final class ActivitySync {
             return null;
         }
         ActivitiesConfig a = job.activities();
+        String written = store.externalIdPrefix(job.name());
+        if (written != null && !written.equals(a.externalIdPrefix())) {
+            throw new IllegalStateException("jobs." + job.name() + ".activities.externalIdPrefix is '" + a.externalIdPrefix()
+                    + "', but the job's Tasks were written with '" + written + "': with another prefix every touchpoint"
+                    + " read again would get a second Task. Set it back to '" + written + "'");
+        }
         State s = new State(a, new SourceReader(source, a.source()), store.watermark(job.name()), readyOnly);
         if (a.senderColumn() != null && !readyOnly) {
             s.prefetch = backlogSenders(source, a, s.durable);
@@ -241,16 +252,30 @@ public final class ActivitySync {
         s.batches++;
         if (s.ready == null) {
             s.ready = new ArrayList<>(ctx.store().ready(ctx.job().name(), 100_000));
+            if (!ctx.writes() && !ctx.plannedPeople().isEmpty()) {
+                // a dry run or plan links nobody: the waiting touchpoints of the people it would create go too
+                for (String k : ctx.store().waitingFor(ctx.job().name(), ctx.plannedPeople())) {
+                    if (!s.ready.contains(k)) {
+                        s.ready.add(k);
+                    }
+                }
+            }
         }
         List<SourceRow> rows = new ArrayList<>();
         Watermark reached = null;
         List<ActivityWork> gone = new ArrayList<>();
+        boolean fromStream = false;
         if (!s.ready.isEmpty()) {
             List<String> keys = new ArrayList<>(s.ready.subList(0, Math.min(size, s.ready.size())));
             s.ready.subList(0, keys.size()).clear();
             rows.addAll(s.reader.byKeys(keys, "1 = 1"));
             Set<String> found = new HashSet<>();
-            rows.forEach(r -> found.add(r.key()));
+            rows.forEach(r -> {
+                found.add(r.key());
+                if (r.changedAt() != null) {
+                    s.readByKey.put(r.key(), r.changedAt());
+                }
+            });
             for (String k : keys) {
                 if (!found.contains(k)) {
                     ActivityWork w = new ActivityWork(new SourceRow(k, null, Map.of(), true));
@@ -259,7 +284,8 @@ public final class ActivitySync {
                     gone.add(w);
                 }
             }
-        } else {
+        } else if (!s.streamDone) {
+            fromStream = true;
             if (s.cursor == null) {
                 s.cursor = s.reader.open(s.durable, "1 = 1", Math.min(size, 1000));
             }
@@ -295,6 +321,9 @@ public final class ActivitySync {
             }
             if (r.isInvalid() && k != null && "INVALID_SOURCE_ROW".equals(k.reason())) {
                 continue;
+            }
+            if (fromStream && r.changedAt() != null && r.changedAt().equals(s.readByKey.get(r.key()))) {
+                continue; // this very version went earlier in the run, read by key
             }
             ActivityWork w = new ActivityWork(r);
             w.known = k;
@@ -714,7 +743,7 @@ public final class ActivitySync {
             boolean real = ctx.writes();
             ctx.store().record(new ActivityStore.BatchWrite(ctx.runId(), ctx.job().name(), outcomes, versions,
                     real ? activities : List.of(), real ? batch.relinked : List.of(), real ? batch.reachedWatermark : null,
-                    ctx.apiCallsSoFar(), ctx.leaseToken()));
+                    ctx.apiCallsSoFar(), ctx.leaseToken(), ctx.job().activities().externalIdPrefix()));
             if (real && batch.reachedWatermark != null) {
                 s.durable = batch.reachedWatermark;
             }
@@ -732,7 +761,7 @@ public final class ActivitySync {
         return switch (o.action()) {
             case CREATED, UPDATED -> new ActivityStore.Activity(w.key(), w.personKey, "SYNCED", null, w.taskId, w.whoId,
                     w.payloadHash, w.contentSent, now, version);
-            case SKIPPED -> "NO_CHANGE".equals(o.reason()) ? k.at(version) : new ActivityStore.Activity(w.key(),
+            case SKIPPED -> "NO_CHANGE".equals(o.reason()) && k != null ? k.at(version) : new ActivityStore.Activity(w.key(),
                     w.personKey, "SKIPPED", o.reason(), k == null ? null : k.sfId(), k == null ? null : k.whoId(),
                     k == null ? null : k.payloadHash(), k != null && k.contentSent(), now, version);
             case PENDING, ERROR -> new ActivityStore.Activity(w.key(), w.personKey, o.action().name(), o.reason(),

@@ -296,8 +296,22 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         return run(job, RunContext.Mode.PLAN, trigger, segment, null, null, null, sink);
     }
 
+    /**
+     * A retry: the rows with these keys, and the job's touchpoints that wait and may go now (those put back
+     * in line after an ERROR, those whose person is linked now); never new touchpoints.
+     */
+    public RunContext retry(String job, String trigger, List<String> keys, Consumer<String> progress) {
+        return run(job, RunContext.Mode.RUN, trigger, null, keys, progress, null, null, true);
+    }
+
     private RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress, String createAs, Consumer<io.sfsync.sync.RecordWork> planSink) {
+        return run(job, mode, trigger, segment, keys, progress, createAs, planSink, false);
+    }
+
+    private RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
+            Consumer<String> progress, String createAs, Consumer<io.sfsync.sync.RecordWork> planSink,
+            boolean waitingActivities) {
         ProducerTemplate template = camel().createProducerTemplate();
         try {
             Map<String, Object> headers = new LinkedHashMap<>();
@@ -312,6 +326,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             }
             if (createAs != null) {
                 headers.put(io.sfsync.exchange.ExchangeKeys.CREATE_AS, createAs);
+            }
+            if (waitingActivities) {
+                headers.put(io.sfsync.exchange.ExchangeKeys.WITH_WAITING_ACTIVITIES, true);
             }
             org.apache.camel.Exchange done = template.request(SyncSteps.RUN_JOB, e -> {
                 e.getMessage().setHeaders(headers);

@@ -53,7 +53,7 @@ final class RetryCommand implements Callable<Integer> {
             }
             System.out.println("Retrying " + keys.size() + " rows" + (touchpoints > 0 ? " and " + touchpoints
                     + " touchpoints" : "") + " of " + job + " …");
-            return RunCommand.runAndReport(rt, job, RunContext.Mode.RUN, "cli", null, keys);
+            return RunCommand.report(rt, rt.retry(job, "cli", keys, line -> System.out.println("  … " + line)));
         }
     }
 }

@@ -61,7 +61,11 @@ final class RunCommand implements Callable<Integer> {
     /** Runs the job, prints its report and returns the exit code for its status (see {@link ExitCodes}). */
     static int runAndReport(SfsyncRuntime rt, String job, RunContext.Mode mode, String trigger, String segment,
             List<String> keys) {
-        RunContext run = rt.run(job, mode, trigger, segment, keys, line -> System.out.println("  … " + line));
+        return report(rt, rt.run(job, mode, trigger, segment, keys, line -> System.out.println("  … " + line)));
+    }
+
+    /** Prints a finished run's report and returns the exit code for its status (see {@link ExitCodes}). */
+    static int report(SfsyncRuntime rt, RunContext run) {
         if ("BUSY".equals(run.status())) {
             // a BUSY run did nothing and has no sync_run row: the reason (who holds the job) is the whole answer
             System.out.println("BUSY: " + run.stopReason());

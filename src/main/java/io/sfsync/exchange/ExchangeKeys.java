@@ -20,6 +20,11 @@ public final class ExchangeKeys {
     public static final String MODE = "SfsyncMode";
     /** Header: a List of source keys: only these rows (a retry, a push). */
     public static final String KEYS = "SfsyncKeys";
+    /**
+     * Header (Boolean) of a run of chosen rows: also send the job's touchpoints that wait and may go now (a
+     * retry); other runs of chosen rows (a push, a resync) leave the activities alone.
+     */
+    public static final String WITH_WAITING_ACTIVITIES = "SfsyncWithWaitingActivities";
     /** Header: Lead or Contact, what unmatched rows become instead of the job's createAs. */
     public static final String CREATE_AS = "SfsyncCreateAs";
     /** Property: who follows the run (progress lines, a plan's rows). */

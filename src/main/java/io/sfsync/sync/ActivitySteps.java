@@ -174,6 +174,11 @@ final class ActivitySteps {
             }
 
             @Override
+            public java.util.Set<String> plannedPeople() {
+                return run.mode == RunContext.Mode.RUN ? java.util.Set.of() : run.plannedPeople.keySet();
+            }
+
+            @Override
             public String leaseToken() {
                 return run.lease.token;
             }

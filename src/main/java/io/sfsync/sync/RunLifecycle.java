@@ -48,6 +48,15 @@ public final class RunLifecycle {
 
     public RunContext start(String jobName, RunContext.Mode mode, String trigger, String segment, List<String> onlyKeys,
             Consumer<String> progress, String createAs) {
+        return start(false, jobName, mode, trigger, segment, onlyKeys, progress, createAs);
+    }
+
+    /**
+     * Starts a run. A run of chosen rows ({@code onlyKeys}) leaves the job's activities alone unless
+     * {@code waitingActivities} (a retry): then it sends the touchpoints that wait and may go now, and no new ones.
+     */
+    public RunContext start(boolean waitingActivities, String jobName, RunContext.Mode mode, String trigger,
+            String segment, List<String> onlyKeys, Consumer<String> progress, String createAs) {
         JobConfig job = services.config().job(jobName);
         String seg = segment == null || segment.isBlank() ? job.segment() : segment;
         if (job.segmentPredicate(seg) == null) {
@@ -103,7 +112,7 @@ public final class RunLifecycle {
             if (job.polls()) {
                 run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
             }
-            if (job.syncsActivities()) {
+            if (job.syncsActivities() && (run.onlyKeys == null || waitingActivities)) {
                 run.activities = io.sfsync.activities.ActivitySync.start(store.activities(), job, services.source(),
                         run.onlyKeys != null);
             }

@@ -280,7 +280,9 @@ public final class SyncSteps {
 
     private void startRun(Exchange e) {
         RunObserver observer = e.getProperty(OBSERVER, RunObserver.class);
-        RunContext run = lifecycle.start(e.getMessage().getHeader(JOB, String.class),
+        boolean waiting = Boolean.TRUE.equals(e.getMessage().getHeader(
+                io.sfsync.exchange.ExchangeKeys.WITH_WAITING_ACTIVITIES, Boolean.class));
+        RunContext run = lifecycle.start(waiting, e.getMessage().getHeader(JOB, String.class),
                 RunContext.Mode.valueOf(e.getMessage().getHeader(MODE, "RUN", String.class)),
                 e.getMessage().getHeader(TRIGGER, "manual", String.class),
                 e.getMessage().getHeader(SEGMENT, String.class), keys(e),

@@ -55,7 +55,45 @@ public final class ActivityStore {
      * and the run's lease.
      */
     public record BatchWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
-            List<Activity> activities, List<Link> personLinks, Watermark watermark, int apiCallsSoFar, String leaseToken) {
+            List<Activity> activities, List<Link> personLinks, Watermark watermark, int apiCallsSoFar, String leaseToken,
+            String externalIdPrefix) {
+    }
+
+    /** The externalIdPrefix the job's Tasks were written with (null: none written yet). */
+    public String externalIdPrefix(String job) {
+        return sql.retrying("read the activities prefix of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT activity_prefix FROM sync_state WHERE job = ?")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Of the touchpoints waiting for their person, those of these people (a dry run or plan would link them). */
+    public List<String> waitingFor(String job, Collection<String> personKeys) {
+        List<String> out = new ArrayList<>();
+        if (personKeys.isEmpty()) {
+            return out;
+        }
+        String q = "SELECT a.source_key FROM UNNEST(?) AS k(v) JOIN sync_activity a ON a.person_key = k.v AND a.job = ?"
+                + " WHERE a.state = 'PENDING' AND a.reason = ? ORDER BY a.source_key";
+        sql.retrying("read the waiting activities of " + job, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(q)) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", personKeys.toArray()));
+                ps.setString(2, job);
+                ps.setString(3, PERSON_NOT_LINKED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
     }
 
     /** The activities' watermark of a job (START when it has none). */
@@ -129,13 +167,14 @@ public final class ActivityStore {
 
     /**
      * Puts the job's touchpoints that ended in ERROR (with this reason, or any when null) back in line: PENDING
-     * with reason RETRY, read again by key in the next run. Returns how many.
+     * with reason RETRY, read again by key in the next run; not those whose row is invalid (fixing the row
+     * sends them). Returns how many.
      */
     public int retryErrors(String job, String reason) {
-        return reason == null
-                ? sql.update("UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'", job)
-                : sql.update("UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'"
-                        + " AND reason = ?", job, reason);
+        // a touchpoint whose row cannot be synced (no key, no changedAt, a bad column) goes when its row is fixed
+        String errors = "UPDATE sync_activity SET state = 'PENDING', reason = 'RETRY' WHERE job = ? AND state = 'ERROR'"
+                + " AND (reason IS NULL OR reason <> 'INVALID_SOURCE_ROW')";
+        return reason == null ? sql.update(errors, job) : sql.update(errors + " AND reason = ?", job, reason);
     }
 
     /**
@@ -143,7 +182,8 @@ public final class ActivityStore {
      * activities, the followed person links, the run's counts and API calls, the watermark.
      */
     public void record(BatchWrite b) {
-        if (b.watermark() != null) {
+        boolean firstTasks = b.externalIdPrefix() != null && b.activities().stream().anyMatch(a -> "SYNCED".equals(a.state()));
+        if (b.watermark() != null || firstTasks) {
             states.ensureState(b.job());
         }
         long[] attemptedBefore = {-1};
@@ -164,6 +204,15 @@ public final class ActivityStore {
                         SyncStore.upsertLinks(c, b.job(), b.personLinks(), List.of());
                     }
                     SyncStore.countInRun(c, b.runId(), b.outcomes(), b.apiCallsSoFar());
+                    if (firstTasks) {
+                        // the prefix the Tasks' external IDs carry: a run with another one refuses to start
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET activity_prefix = ?"
+                                + " WHERE job = ? AND activity_prefix IS NULL")) {
+                            ps.setString(1, b.externalIdPrefix());
+                            ps.setString(2, b.job());
+                            ps.executeUpdate();
+                        }
+                    }
                     if (b.watermark() != null) {
                         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET activity_changed_at = ?,"
                                 + " activity_key = ? WHERE job = ?")) {

@@ -335,7 +335,10 @@ abstract class ActivitiesContract {
                 java.time.Instant.now(), "MANUAL"), Outcome.of("1", "Lead", ids.get("l"), Action.LINKED, "MANUAL", "linked"));
         s.touchpoint(12, 1, "email", "Not yet", null, null); // a new one waits for the next regular run
         assertThat(s.store().activities().retryErrors("touch", null)).isEqualTo(1);
-        RunContext retry = s.runtime.run("touch", RunContext.Mode.RUN, "cli", null, List.of(), null);
+        // a push of the person (a run of chosen rows that is not a retry) leaves the touchpoints alone
+        RunContext push = s.runtime.run("touch", RunContext.Mode.RUN, "api", null, List.of("1"), null);
+        assertThat(s.log(push)).noneMatch(e -> "Task".equals(e.sobject()));
+        RunContext retry = s.runtime.retry("touch", "cli", List.of(), null);
         assertThat(s.log(retry).stream().map(SyncStore.LogEntry::sourceKey)).containsExactly("11");
         assertThat(task(s, "11")).containsEntry("WhoId", ids.get("l"));
         assertThat(s.outcome(retry, "11").action()).isEqualTo("CREATED");
@@ -504,6 +507,34 @@ abstract class ActivitiesContract {
         assertThat(dryNew.counts().created()).isEqualTo(2); // the Lead and its Task
         assertThat(s.records("Lead")).hasSize(1);
         assertThat(s.records("Task")).hasSize(1);
+        s.run("touch"); // person 2 and its Task go
+        // a touchpoint that waited for a failed person: once the person is fixed, a dry run shows its Task
+        s.person(3).email("not-an-email").insert();
+        s.touchpoint(31, 3, "email", "Waiting", null, null);
+        assertThat(taskOutcome(s, s.run("touch"), "31").reason()).isEqualTo("PERSON_NOT_LINKED");
+        s.update(3, "email", "fixed3@example.com");
+        RunContext dryFixed = s.run("touch", RunContext.Mode.DRY_RUN);
+        assertThat(taskOutcome(s, dryFixed, "31").action()).isEqualTo("CREATED");
+        assertThat(taskOutcome(s, dryFixed, "31").reason()).isEqualTo("DRY_RUN");
+        assertThat(s.records("Task")).hasSize(2);
+    }
+
+    @Test
+    void aChangedExternalIdPrefixIsRefusedOnceTasksExist() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.touchpoint(11, 1, "email", "Hi", null, null);
+        s.run("touch");
+        // the job's Tasks carry the prefix '' in their external IDs; another prefix would make them again
+        s.sql("UPDATE sync_state SET activity_prefix = 'old:' WHERE job = 'touch'");
+        s.touchpoint(12, 1, "email", "More", null, null);
+        RunContext refused = s.run("touch");
+        assertThat(refused.status()).isEqualTo("FAILED");
+        assertThat(refused.stopReason()).contains("externalIdPrefix", "'old:'");
+        assertThat(s.records("Task")).hasSize(1);
+        s.sql("UPDATE sync_state SET activity_prefix = '' WHERE job = 'touch'");
+        s.run("touch");
+        assertThat(s.records("Task")).hasSize(2);
     }
 
     // --- helpers ------------------------------------------------------------------------------------
