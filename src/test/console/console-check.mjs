@@ -221,6 +221,16 @@ async function main() {
       });
       await page.getByRole('button', { name: 'Clear' }).click();
     });
+    await check('a touchpoint waiting for its person is shown as a touchpoint, not as the person of that key', async () => {
+      await page.getByLabel('Reason').fill('PERSON_NOT_LINKED');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await until(page, 'no PERSON_NOT_LINKED rows keyed "touchpoint N"', () => {
+        const rows = [...document.querySelectorAll('#log-table tbody tr')];
+        return rows.length > 0 && rows.every((tr) => /^touchpoint \d+$/.test(tr.children[2].textContent)
+          && tr.children[3].textContent.trim() === 'PENDING');
+      });
+      await page.getByRole('button', { name: 'Clear' }).click();
+    });
 
     await check('a broken connection (rotated secret) reads BROKEN after a reload', async () => {
       await post(`${emulator}/_emulator/credentials`, { clientSecret: 'rotated' });

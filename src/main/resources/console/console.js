@@ -208,7 +208,9 @@ async function loadLog() {
   try {
     const p = await api('log?' + query);
     $('#log-table tbody').replaceChildren(...p.items.map((i) => el('tr', {},
-      el('td', {}, when(i.at)), el('td', {}, i.job), el('td', {}, i.sourceKey), el('td', {}, badge(i.action)),
+      el('td', {}, when(i.at)), el('td', {}, i.job),
+      // a job's touchpoints are keyed apart from its people: say which a key is
+      el('td', {}, i.sobject === 'Task' ? 'touchpoint ' + i.sourceKey : i.sourceKey), el('td', {}, badge(i.action)),
       el('td', {}, i.reason || ''), el('td', { class: 'message' }, i.message || ''), el('td', {}, recordCell(i)))));
     if (!p.items.length) {
       $('#log-table tbody').append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No entries match.')));
