@@ -112,6 +112,7 @@ public final class Benchmark {
                             + measuredRows);
                 }
                 System.gc(); // the seeding's garbage is not the run's
+                long countedBefore = countedBySalesforce(loginUrl);
                 HeapWatch heap = new HeapWatch();
                 long cpuStart = cpuNanos(ProcessHandle.current());
                 long emulatorCpuStart = cpuNanos(emulator.toHandle());
@@ -125,12 +126,15 @@ public final class Benchmark {
                 double cpu = (cpuNanos(ProcessHandle.current()) - cpuStart) / 1e9;
                 double emulatorCpu = (cpuNanos(emulator.toHandle()) - emulatorCpuStart) / 1e9;
                 heap.close();
+                long counted = countedBySalesforce(loginUrl) - countedBefore;
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("scenario", s.scenario());
                 out.put("records", run.counts().attempted());
                 out.put("seconds", round(seconds));
                 out.put("records_per_s", round(run.counts().attempted() / seconds));
                 out.put("api_calls", run.apiCalls());
+                // what Salesforce (the emulator) counted meanwhile, independently of the run's own count
+                out.put("salesforce_counted_api_calls", counted);
                 out.put("api_calls_per_1000", round(run.apiCalls() * 1000.0 / Math.max(1, run.counts().attempted())));
                 out.put("peak_heap_mb", heap.peakMb());
                 out.put("max_live_heap_mb", heap.liveAfterGcMb());
@@ -322,6 +326,14 @@ public final class Benchmark {
         }
     }
 
+    /** The API calls the emulator has counted so far (its control plane; not itself an API call). */
+    private static long countedBySalesforce(String loginUrl) throws IOException, InterruptedException {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(loginUrl + "/_emulator/calls")).GET()
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("apiCallsCounted").asLong();
+    }
+
     private static String post(java.net.http.HttpClient http, String url, String contentType, String body)
             throws IOException, InterruptedException {
         return send(http, "POST", url, contentType == null ? "application/json" : contentType, null, body);
@@ -409,7 +421,7 @@ public final class Benchmark {
         StringBuilder sb = new StringBuilder("{");
         m.forEach((k, v) -> {
             sb.append(sb.length() > 1 ? ", " : "").append('"').append(k).append("\": ");
-            sb.append(v instanceof Number ? String.format(Locale.ROOT, "%s", v) : "\"" + v + "\"");
+            sb.append(v == null ? "null" : v instanceof Number ? String.format(Locale.ROOT, "%s", v) : "\"" + v + "\"");
         });
         return sb.append('}').toString();
     }

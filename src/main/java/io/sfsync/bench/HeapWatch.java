@@ -24,12 +24,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 final class HeapWatch implements AutoCloseable {
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong liveAfterGc = new AtomicLong();
+    private final AtomicLong collections = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = (notification, handback) -> {
         if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
             peak.accumulateAndGet(heap(info.getMemoryUsageBeforeGc()), Math::max);
             liveAfterGc.accumulateAndGet(heap(info.getMemoryUsageAfterGc()), Math::max);
+            collections.incrementAndGet();
         }
     };
     private final Thread sampler;
@@ -60,8 +62,9 @@ final class HeapWatch implements AutoCloseable {
         return peak.get() / (1024 * 1024);
     }
 
-    long liveAfterGcMb() {
-        return liveAfterGc.get() / (1024 * 1024);
+    /** The most in use right after a collection, in MB; null when no collection happened (unknown, not zero). */
+    Long liveAfterGcMb() {
+        return collections.get() == 0 ? null : liveAfterGc.get() / (1024 * 1024);
     }
 
     /** Heap pools only: the notifications also carry metaspace and the code cache. */

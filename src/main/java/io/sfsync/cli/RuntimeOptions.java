@@ -22,6 +22,8 @@ final class RuntimeOptions {
     boolean demo;
 
     SfsyncRuntime.Options toOptions(boolean schedules) {
-        return new SfsyncRuntime.Options(configDir, routesDir, emulator, demo, schedules, Map.of());
+        // a one-off command reads the org's limits on its run's opening call: no timer spends a call of its own
+        return new SfsyncRuntime.Options(configDir, routesDir, emulator, demo, schedules,
+                schedules ? Map.of() : Map.of("sfsync.limits.watch", "false"));
     }
 }

@@ -45,7 +45,7 @@ class ExitCodesTest {
         Files.writeString(config.resolve("application.properties"), Files.readString(Path.of("config/application.properties"))
                 + "\ncamel.component.salesforce.client-id = exit-codes\ncamel.component.salesforce.client-secret = exit-codes-secret\n"
                 + "sfsync.source.url = " + DB + "\ncamel.server.port = 0\nsfsync.hawtio.enabled = false\n"
-                + "camel.main.jmx-enabled = false\nsfsync.limits.watch = false\nsfsync.salesforce.redeliveries = 0\n"
+                + "camel.main.jmx-enabled = false\nsfsync.salesforce.redeliveries = 0\n"
                 + "sfsync.salesforce.redelivery-delay-ms = 10\n");
         writeSyncYaml(50);
         db = DriverManager.getConnection(DB, "sa", "");
@@ -199,6 +199,19 @@ class ExitCodesTest {
         Cli.Result nothing = sfsync("retry", "people");
         assertThat(nothing.code()).as(nothing.out()).isZero();
         assertThat(nothing.out()).contains("No errors to retry for people.");
+    }
+
+    @Test
+    void aOneOffRunMakesExactlyTheApiCallsItReports() throws Exception {
+        people(1, 120, null);
+        long before = emulator.limits().used();
+        Cli.Result r = sfsync("run", "people");
+        assertThat(r.code()).as(r.out()).isZero();
+        long counted = emulator.limits().used() - before;
+        // what Salesforce counted for the whole process is what the run says it spent: no timer, no extra read
+        assertThat(counted).isEqualTo(count("SELECT api_calls FROM sync_run ORDER BY id DESC FETCH FIRST 1 ROWS ONLY"))
+                .isPositive();
+        assertThat(r.out()).contains(counted + " Salesforce API calls");
     }
 
     @Test
