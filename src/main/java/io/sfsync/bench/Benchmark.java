@@ -105,6 +105,9 @@ public final class Benchmark {
                             + " FROM SYSTEM_RANGE(1, " + measuredRows + ") r JOIN person p ON p.id = MOD(x - 1, "
                             + s.rows() + ") + 1");
                 }
+                if (s.scenario().equals("incremental-mix")) {
+                    measuredRows = incrementalMix(rt, s, loginUrl);
+                }
                 if (s.scenario().equals("incremental")) {
                     rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
                     measuredRows = Math.min(s.changed(), s.rows());
@@ -324,6 +327,51 @@ public final class Benchmark {
             send(http, "PATCH", loginUrl + "/services/data/v62.0/composite/sobjects", "application/json", token,
                     json.writeValueAsString(Map.of("allOrNone", false, "records", batch)));
         }
+    }
+
+    /**
+     * A realistic incremental run: the reps as Users, a first sync of every row (unmeasured), then C changed
+     * rows — 70 % already linked (a phone changed), 30 % new, of them a third already in the org by email as
+     * Contacts without an Account, a third as Leads, a third new to Salesforce; each new row at a company of
+     * its own, so Contacts need their Accounts created and associated. Returns C.
+     */
+    private static int incrementalMix(SfsyncRuntime rt, Settings s, String loginUrl) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var http = java.net.http.HttpClient.newHttpClient();
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (int i = 0; i < DemoData.OWNERS.size() - 1; i++) { // the last rep is not in Salesforce
+            String email = DemoData.OWNERS.get(i);
+            users.add(Map.of("Email", email, "Username", email, "LastName", "Rep" + i, "IsActive", true));
+        }
+        post(http, loginUrl + "/_emulator/seed", null, json.writeValueAsString(Map.of("User", users)));
+        rt.run("people", RunContext.Mode.RUN, "cli", "all", null, null);
+        int changed = Math.min(s.changed(), s.rows());
+        int fresh = changed * 3 / 10;
+        int linked = changed - fresh;
+        int every = Math.max(1, s.rows() / Math.max(1, linked));
+        sql(rt, "UPDATE person SET phone = '+1 555 0199', updated_at = CURRENT_TIMESTAMP WHERE MOD(id, " + every
+                + ") = 0 AND id <= " + (long) every * linked);
+        long base = 10_000_000L;
+        sql(rt, "INSERT INTO company (id, name, domain, website, industry, employees, updated_at) SELECT " + base
+                + " + x, 'Mix Co ' || x, 'mix-co-' || x || '.example', 'https://www.mix-co-' || x || '.example',"
+                + " 'Technology', 40, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, " + fresh + ")");
+        sql(rt, "INSERT INTO person (id, company_id, first_name, last_name, email, email_status, title, owner_email,"
+                + " do_not_contact, updated_at) SELECT " + base + " + x, " + base + " + x, 'Mix', 'Person' || x,"
+                + " 'mix' || x || '@mix-co-' || x || '.example', 'valid', 'Engineer', CASEWHEN(MOD(x, 4) = 0, '"
+                + DemoData.OWNERS.get(DemoData.OWNERS.size() - 1) + "', '" + DemoData.OWNERS.get(0) + "'), FALSE,"
+                + " CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, " + fresh + ")");
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        List<Map<String, Object>> leads = new ArrayList<>();
+        for (int x = 1; x <= fresh; x++) {
+            String email = "mix" + x + "@mix-co-" + x + ".example";
+            if (x % 3 == 1) {
+                contacts.add(Map.of("LastName", "Person" + x, "Email", email));
+            } else if (x % 3 == 2) {
+                leads.add(Map.of("LastName", "Person" + x, "Company", "Mix Co " + x, "Email", email));
+            }
+        }
+        post(http, loginUrl + "/_emulator/seed", null, json.writeValueAsString(Map.of("Contact", contacts, "Lead", leads)));
+        return changed;
     }
 
     /** The API calls the emulator has counted so far (its control plane; not itself an API call). */

@@ -152,31 +152,30 @@ final class SalesforceWriter {
         return rest;
     }
 
+    /**
+     * Collections of one object, kind and assignment-rule choice, five to a Composite call: each collection
+     * carries its own Sforce-Auto-Assign header, so records for the assignment rules and records with their
+     * owner set share a call.
+     */
     private void sendOnce(RunContext run, List<Op> ops) {
         Map<String, List<Op>> groups = new LinkedHashMap<>();
         for (Op op : ops) {
             groups.computeIfAbsent(op.object + "|" + op.kind + "|" + op.autoAssign, k -> new ArrayList<>()).add(op);
         }
-        for (Boolean autoAssign : List.of(false, true)) {
-            List<List<Op>> chunks = new ArrayList<>();
-            groups.forEach((k, g) -> {
-                if (k.endsWith("|" + autoAssign)) {
-                    for (int i = 0; i < g.size(); i += COLLECTION_SIZE) {
-                        chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
-                    }
-                }
-            });
-            for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
-                List<List<Op>> composite = chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE));
-                sendComposite(run, composite, autoAssign);
+        List<List<Op>> chunks = new ArrayList<>();
+        groups.forEach((k, g) -> {
+            for (int i = 0; i < g.size(); i += COLLECTION_SIZE) {
+                chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
             }
+        });
+        for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
+            sendComposite(run, chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE)));
         }
     }
 
-    private void sendComposite(RunContext run, List<List<Op>> collections, boolean autoAssign) {
+    private void sendComposite(RunContext run, List<List<Op>> collections) {
         SalesforceClient sf = run.salesforce;
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Sforce-Auto-Assign", autoAssign ? "TRUE" : "FALSE");
         if (run.job.allowSave()) {
             headers.put("Sforce-Duplicate-Rule-Header", "allowSave=true; includeRecordDetails=true; runAsCurrentUser=true");
         }
@@ -201,6 +200,7 @@ final class SalesforceWriter {
             };
             ObjectNode h = sub.putObject("httpHeaders");
             headers.forEach(h::put);
+            h.put("Sforce-Auto-Assign", first.autoAssign ? "TRUE" : "FALSE");
             idempotent &= first.kind != Kind.CREATE;
             subs.add(sub);
         }

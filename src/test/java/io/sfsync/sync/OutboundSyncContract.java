@@ -209,6 +209,23 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void ownedRowsAndRowsForTheAssignmentRuleShareOneWriteCall() {
+        SyncHarness s = sync();
+        String rep = s.org(Map.of("User", List.of(rec("_ref", "rep", "Email", "rep@corp.example", "LastName", "Rep"))))
+                .get("rep");
+        for (int i = 1; i <= 6; i++) {
+            s.person(i).owner(i % 2 == 0 ? "rep@corp.example" : "stranger@elsewhere.example").insert();
+        }
+        RunContext run = s.run("people");
+        for (int i = 1; i <= 6; i++) {
+            assertThat(s.record(s.outcome(run, String.valueOf(i)).sfId())).containsEntry("OwnerId",
+                    i % 2 == 0 ? rep : s.emulator.org().inboundQueueId());
+        }
+        // the opening call, the lookup, ONE write: each collection carries its own Sforce-Auto-Assign
+        assertThat(run.apiCalls()).isEqualTo(3);
+    }
+
+    @Test
     void fallbackOwnerIsANamedUserOrAQueue() {
         SyncHarness s = sync();
         String fallback = s.org(Map.of("User", List.of(rec("_ref", "f", "Email", "fallback.rep@corp.example",

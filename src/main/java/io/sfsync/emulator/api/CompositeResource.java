@@ -78,7 +78,8 @@ final class CompositeResource {
                     String url = resolve(String.valueOf(sub.get("url")), bodiesByRef, okByRef);
                     Object subBody = sub.get("body");
                     String bodyText = subBody == null ? null : resolve(json.write(subBody), bodiesByRef, okByRef);
-                    ApiResponse r = dispatcher.dispatch(subrequest(req, sub, url, bodyText), options);
+                    ApiRequest subRequest = subrequest(req, sub, url, bodyText);
+                    ApiResponse r = dispatcher.dispatch(subRequest, withSubrequestHeaders(options, subRequest));
                     out = response(refId, r.status(), r.body(), r.headers());
                 } catch (UnresolvedReference e) {
                     out = halted(refId, e.getMessage());
@@ -107,6 +108,19 @@ final class CompositeResource {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * A subrequest's own Sforce-Auto-Assign and Sforce-Duplicate-Rule-Header apply to it (Salesforce takes
+     * any header the requested resource supports from the subrequest's httpHeaders).
+     */
+    private static RecordSaver.Options withSubrequestHeaders(RecordSaver.Options options, ApiRequest sub) {
+        String autoAssign = sub.header("Sforce-Auto-Assign");
+        String rules = sub.header("Sforce-Duplicate-Rule-Header");
+        boolean allowSave = rules == null ? options.allowSave()
+                : rules.toLowerCase(Locale.ROOT).replace(" ", "").contains("allowsave=true");
+        return new RecordSaver.Options(options.userId(), allowSave, autoAssign != null ? autoAssign : options.autoAssign(),
+                options.tx(), options.system(), options.injectedFault());
+    }
+
     ApiResponse batch(ApiRequest req, RecordSaver.Options options) {
         SObjectResource.requireMethod(req.method(), "POST");
         Map<String, Object> body = json.object(req.body());
