@@ -271,13 +271,19 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         m.bind("prometheusMeterRegistry", meterRegistry);
         m.configure().addRoutesBuilder(syncRoutes);
         Access access = new Access(users, config.management().adminsOnly());
-        m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry));
-        m.configure().addRoutesBuilder(new ConsoleRoutes(access));
+        // a one-off command (run, plan, retry, check) serves nothing: no API, no console, no HTTP server
+        if (!"false".equals(options.overrides().get(API_ENABLED))) {
+            m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry));
+            m.configure().addRoutesBuilder(new ConsoleRoutes(access));
+        }
         if (options.schedules()) {
             m.configure().addRoutesBuilder(new JobScheduleRoutes(config));
         }
         return m;
     }
+
+    /** Override: "false" leaves out the REST API and the console (one-off commands start no server). */
+    public static final String API_ENABLED = "sfsync.api.enabled";
 
     /** Runs one job now and waits for it; the run's context carries its counts and outcomes. */
     public RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
