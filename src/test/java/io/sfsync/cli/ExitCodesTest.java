@@ -202,6 +202,24 @@ class ExitCodesTest {
     }
 
     @Test
+    void aOneOffRunBesideARunningServiceStartsNoServerOfItsOwn() throws Exception {
+        Path props = config.resolve("application.properties");
+        String original = Files.readString(props);
+        try (java.net.ServerSocket api = new java.net.ServerSocket(0); java.net.ServerSocket hawtio = new java.net.ServerSocket(0)) {
+            // the ports a running `sfsync serve` holds
+            Files.writeString(props, original.replace("camel.server.port = 0\n", "camel.server.port = " + api.getLocalPort()
+                    + "\n").replace("sfsync.hawtio.enabled = false\n", "sfsync.hawtio.enabled = true\nsfsync.hawtio.port = "
+                    + hawtio.getLocalPort() + "\n"));
+            people(1, 3, null);
+            Cli.Result r = sfsync("run", "people");
+            assertThat(r.code()).as(r.out()).isZero();
+            assertThat(r.out()).contains("3 created").doesNotContain("Address already in use", "Hawtio at");
+        } finally {
+            Files.writeString(props, original);
+        }
+    }
+
+    @Test
     void aOneOffRunMakesExactlyTheApiCallsItReports() throws Exception {
         people(1, 120, null);
         long before = emulator.limits().used();
