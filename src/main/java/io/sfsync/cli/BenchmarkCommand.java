@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = "Seeds N rows, runs the people job against the emulator (own JVM, fixed latency) and prints one JSON line.")
 final class BenchmarkCommand implements Callable<Integer> {
-    @Option(names = "--scenario", defaultValue = "incremental", description = "initial | incremental | incremental-mix | matching | bulk | inbound | bidirectional | activities. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--scenario", defaultValue = "incremental", description = "initial | incremental | incremental-mix | idle | matching | bulk | inbound | bidirectional | activities. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(names = "--rows", defaultValue = "10000", description = "Source rows. Default: ${DEFAULT-VALUE}.")
@@ -31,8 +31,8 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!java.util.List.of("initial", "incremental", "incremental-mix", "matching", "bulk", "inbound", "bidirectional", "activities").contains(scenario)) {
-            System.err.println("--scenario must be initial, incremental, incremental-mix, matching, bulk, inbound, bidirectional or activities");
+        if (!java.util.List.of("initial", "incremental", "incremental-mix", "idle", "matching", "bulk", "inbound", "bidirectional", "activities").contains(scenario)) {
+            System.err.println("--scenario must be initial, incremental, incremental-mix, idle, matching, bulk, inbound, bidirectional or activities");
             return 2;
         }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,

@@ -27,7 +27,20 @@ class BenchmarkTest {
         assertThat(((Number) out.get("api_calls_per_1000")).doubleValue()).isEqualTo(calls * 1000.0 / 2500);
         // one 2,500-row batch through one Bulk API job: the run's opening call, a lookup, the job's own calls
         assertThat(calls).isBetween(7L, 15L);
+        // what the emulator counted is what the run reports
+        assertThat(((Number) out.get("salesforce_counted_api_calls")).longValue()).isEqualTo(calls);
         assertThat(scratchDirs(tmp)).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    void anIdleRunCostsOneCallAndHasNoPerRecordFigures() throws Exception {
+        Map<String, Object> out = new Benchmark().run(new Benchmark.Settings("idle", 300, 0, 0, Path.of("config"),
+                Path.of("routes")));
+        assertThat(out.get("records")).isEqualTo(0);
+        assertThat(out.get("api_calls")).isEqualTo(1);
+        assertThat(out.get("salesforce_counted_api_calls")).isEqualTo(1L);
+        assertThat(out).containsEntry("api_calls_per_1000", null).containsEntry("records_per_s", null);
+        assertThat(Benchmark.json(out)).contains("\"api_calls_per_1000\": null");
     }
 
     private static List<Path> scratchDirs(Path tmp) throws Exception {
