@@ -6,10 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.sfsync.config.ActivitiesConfig;
@@ -374,7 +371,7 @@ public final class ActivitySync {
                 w.settle(new Outcome(w.key(), "Task", known(w), Action.SKIPPED, "PERSON_NOT_IN_SEGMENT", "person "
                         + w.personKey + " is not in segment " + ctx.segment() + ": the job logs no activities for them",
                         null));
-            } else if (person != null && dnc != null && truthy(person.get(dnc))) {
+            } else if (person != null && dnc != null && person.flag(dnc)) {
                 w.settle(new Outcome(w.key(), "Task", known(w), Action.SKIPPED, "DO_NOT_CONTACT", "person "
                         + w.personKey + " is do-not-contact (" + dnc + " is set): no activity is logged", null));
             } else if ((link == null || link.sfId() == null) && ctx.plannedPerson(w.personKey) != null) {
@@ -661,14 +658,7 @@ public final class ActivitySync {
             List<List<ActivityWork>> call = collections.subList(i, Math.min(collections.size(), i + COLLECTIONS_PER_COMPOSITE));
             List<ObjectNode> subs = new ArrayList<>();
             for (int c = 0; c < call.size(); c++) {
-                ObjectNode body = sf.mapper().createObjectNode();
-                body.put("allOrNone", false);
-                ArrayNode records = body.putArray("records");
-                for (ActivityWork w : call.get(c)) {
-                    ObjectNode r = records.addObject();
-                    r.putObject("attributes").put("type", "Task");
-                    w.payload.forEach((k, v) -> r.set(k, sf.mapper().valueToTree(v)));
-                }
+                ObjectNode body = sf.collection("Task", call.get(c).stream().map(w -> w.payload).toList());
                 subs.add(sf.subrequest("PATCH", "composite/sobjects/Task/" + ext, "tasks" + c, body));
             }
             List<JsonNode> answers;
@@ -793,28 +783,16 @@ public final class ActivitySync {
         return w.known == null ? null : w.known.sfId();
     }
 
-    /** The calendar date (UTC) of a time or date value, or null when it is neither. */
+    /**
+     * The calendar date (UTC) of a touchpoint's time: the source reader hands times as Instants and dates as
+     * LocalDates; a text column is parsed. Null when it is neither.
+     */
     static LocalDate dateOf(Object v) {
-        if (v instanceof OffsetDateTime o) {
-            return o.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
-        }
-        if (v instanceof ZonedDateTime z) {
-            return z.withZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-        }
         if (v instanceof Instant i) {
             return i.atOffset(ZoneOffset.UTC).toLocalDate();
         }
-        if (v instanceof java.sql.Timestamp t) {
-            return t.toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
-        }
-        if (v instanceof LocalDateTime l) {
-            return l.toLocalDate();
-        }
         if (v instanceof LocalDate d) {
             return d;
-        }
-        if (v instanceof java.sql.Date d) {
-            return d.toLocalDate();
         }
         if (v instanceof CharSequence cs) {
             String t = cs.toString().trim();
@@ -829,16 +807,6 @@ public final class ActivitySync {
             }
         }
         return null;
-    }
-
-    static boolean truthy(Object v) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v instanceof Number n) {
-            return n.intValue() != 0;
-        }
-        return v != null && List.of("true", "yes", "y", "1").contains(v.toString().trim().toLowerCase(Locale.ROOT));
     }
 
     private static String truncate(String s, int max) {

@@ -72,6 +72,19 @@ public final class SalesforceClient {
         }
     }
 
+    /** An sObject Collections body: these records of one type, each saved on its own (allOrNone false). */
+    public ObjectNode collection(String type, java.util.Collection<? extends Map<String, ?>> records) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("allOrNone", false);
+        com.fasterxml.jackson.databind.node.ArrayNode array = body.putArray("records");
+        for (Map<String, ?> fields : records) {
+            ObjectNode r = array.addObject();
+            r.putObject("attributes").put("type", type);
+            fields.forEach((k, v) -> r.set(k, mapper.valueToTree(v)));
+        }
+        return body;
+    }
+
     public ObjectNode subrequest(String method, String rest, String referenceId, JsonNode body) {
         ObjectNode s = mapper.createObjectNode();
         s.put("method", method);

@@ -35,6 +35,18 @@ public record SourceRow(String key, Instant changedAt, Map<String, Object> colum
         return v != null || columns.containsKey(column) ? v : columns.get(column.toLowerCase(Locale.ROOT));
     }
 
+    /** Whether a flag column (do-not-contact, …) is set: true, a non-zero number, or yes/y/true/1 as text. */
+    public boolean flag(String column) {
+        Object v = get(column);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return n.intValue() != 0;
+        }
+        return v != null && java.util.List.of("true", "yes", "y", "1").contains(v.toString().trim().toLowerCase(Locale.ROOT));
+    }
+
     /** The column as trimmed text, or null when absent or blank. */
     public String text(String column) {
         Object v = get(column);

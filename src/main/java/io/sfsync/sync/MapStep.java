@@ -35,7 +35,7 @@ public final class MapStep {
                 w.settle(Action.SKIPPED, "NOT_IN_SEGMENT", "not in segment '" + run.segment + "'");
                 continue;
             }
-            if (run.job.doNotContactColumn() != null && truthy(w.row.get(run.job.doNotContactColumn()))) {
+            if (run.job.doNotContactColumn() != null && w.row.flag(run.job.doNotContactColumn())) {
                 w.settle(Action.SKIPPED, "DO_NOT_CONTACT", run.job.doNotContactColumn() + " is set");
                 continue;
             }
@@ -94,15 +94,5 @@ public final class MapStep {
                         + w.mapped.email() + ") in this batch and is the one synced");
             }
         }
-    }
-
-    private static boolean truthy(Object v) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v instanceof Number n) {
-            return n.intValue() != 0;
-        }
-        return v != null && List.of("true", "yes", "y", "1").contains(v.toString().trim().toLowerCase());
     }
 }

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.sfsync.salesforce.FailurePolicy;
@@ -184,14 +183,7 @@ final class SalesforceWriter {
         for (int i = 0; i < collections.size(); i++) {
             List<Op> c = collections.get(i);
             Op first = c.get(0);
-            ObjectNode body = sf.mapper().createObjectNode();
-            body.put("allOrNone", false);
-            ArrayNode records = body.putArray("records");
-            for (Op op : c) {
-                ObjectNode r = records.addObject();
-                r.putObject("attributes").put("type", op.object);
-                op.fields.forEach((k, v) -> r.set(k, sf.mapper().valueToTree(v)));
-            }
+            ObjectNode body = sf.collection(first.object, c.stream().map(op -> op.fields).toList());
             ObjectNode sub = switch (first.kind) {
                 case CREATE -> sf.subrequest("POST", "composite/sobjects", "c" + i, body);
                 case UPDATE -> sf.subrequest("PATCH", "composite/sobjects", "c" + i, body);

@@ -186,18 +186,8 @@ public final class ActivityStore {
         if (b.watermark() != null || firstTasks) {
             states.ensureState(b.job());
         }
-        long[] attemptedBefore = {-1};
-        sql.retrying("record a batch of activities of " + b.job(), () -> {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    if (b.leaseToken() != null) {
-                        SyncStore.holdsLease(c, b.job(), b.leaseToken());
-                    }
-                    if (SyncStore.alreadyRecorded(c, b.runId(), b.outcomes().size(), attemptedBefore)) {
-                        c.rollback();
-                        return null;
-                    }
+        SyncStore.inBatchTransaction(sql, ds, "record a batch of activities of " + b.job(), b.job(), b.leaseToken(),
+                b.runId(), b.outcomes().size(), c -> {
                     SyncStore.insertLog(c, b.runId(), b.job(), "OUTBOUND", b.outcomes(), b.versions());
                     upsert(c, b.job(), b.activities());
                     if (!b.personLinks().isEmpty()) {
@@ -222,14 +212,7 @@ public final class ActivityStore {
                             ps.executeUpdate();
                         }
                     }
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    SqlSupport.rollbackQuietly(c);
-                    throw e;
-                }
-            }
-            return null;
-        });
+                });
     }
 
     private static void upsert(Connection c, String job, List<Activity> activities) throws SQLException {

@@ -298,18 +298,8 @@ public final class SyncStore {
         if (b.watermark() != null) {
             states.ensureState(b.job()); // outside the batch's transaction: a lost insert race must not abort it
         }
-        long[] attemptedBefore = {-1};
-        retrying("record a batch of " + b.job(), () -> {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    if (b.leaseToken() != null) {
-                        holdsLease(c, b.job(), b.leaseToken());
-                    }
-                    if (alreadyRecorded(c, b, attemptedBefore)) {
-                        c.rollback();
-                        return null;
-                    }
+        inBatchTransaction(sql, ds, "record a batch of " + b.job(), b.job(), b.leaseToken(), b.runId(),
+                b.outcomes().size(), c -> {
                     insertLog(c, b.runId(), b.job(), b.direction(), b.outcomes(), b.sourceVersions());
                     upsertLinks(c, b.job(), b.links(), b.unlinkKeys());
                     endIntents(c, b.endIntents());
@@ -324,6 +314,34 @@ public final class SyncStore {
                             ps.executeUpdate();
                         }
                     }
+                });
+    }
+
+    /** What a batch's transaction writes. */
+    interface BatchBody {
+        void write(Connection c) throws SQLException;
+    }
+
+    /**
+     * A batch's transaction, once: only while the run holds its lease (when a token is given), and not again
+     * when an earlier attempt of this very batch committed and only its answer was lost (the run's attempted
+     * count under lock tells); the whole transaction is tried again when the connection fails.
+     */
+    static void inBatchTransaction(SqlSupport sql, DataSource ds, String what, String job, String leaseToken, long runId,
+            int outcomes, BatchBody body) {
+        long[] attemptedBefore = {-1};
+        sql.retrying(what, () -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    if (leaseToken != null) {
+                        holdsLease(c, job, leaseToken);
+                    }
+                    if (alreadyRecorded(c, runId, outcomes, attemptedBefore)) {
+                        c.rollback();
+                        return null;
+                    }
+                    body.write(c);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c);
@@ -335,7 +353,7 @@ public final class SyncStore {
     }
 
     /** Locks the job's state row and checks the lease is still this run's. */
-    static void holdsLease(Connection c, String job, String token) throws SQLException {
+    private static void holdsLease(Connection c, String job, String token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lease_token FROM sync_state WHERE job = ? FOR UPDATE")) {
             ps.setString(1, job);
             try (ResultSet rs = ps.executeQuery()) {
@@ -352,11 +370,7 @@ public final class SyncStore {
      * Whether an earlier attempt of this very batch committed (its answer lost with the connection): the
      * run's attempted count, read under lock, has grown by the batch's size since the first attempt read it.
      */
-    private static boolean alreadyRecorded(Connection c, BatchWrite b, long[] attemptedBefore) throws SQLException {
-        return alreadyRecorded(c, b.runId(), b.outcomes().size(), attemptedBefore);
-    }
-
-    static boolean alreadyRecorded(Connection c, long runId, int outcomes, long[] attemptedBefore) throws SQLException {
+    private static boolean alreadyRecorded(Connection c, long runId, int outcomes, long[] attemptedBefore) throws SQLException {
         if (runId <= 0 || outcomes == 0) {
             return false;
         }
