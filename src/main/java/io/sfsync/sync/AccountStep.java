@@ -24,35 +24,24 @@ import io.sfsync.synclog.Outcome;
  * domain, then by name; a missing one is created (once per batch, whatever number of people work
  * there) and an existing one updated when the toggles say so; the Contact gets AccountId unless it
  * already has an account and overrideExistingAssociation is off. Leads carry Company instead.
- * The batch's new and changed accounts are written here, before their people, in one Composite call.
+ * This step decides; the write step sends the batch's new and changed accounts first, in the same
+ * Composite calls as the people that do not wait for them ({@link #ops}, {@link #answered}).
  */
 public final class AccountStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountStep.class);
-    private final SalesforceWriter writer;
-
-    AccountStep(SalesforceWriter writer) {
-        this.writer = writer;
-    }
-
     public void apply(RunContext run, Batch batch) {
         AccountsConfig cfg = run.job.accounts();
-        if (!cfg.enabled()) {
-            return;
+        if (cfg.enabled()) {
+            decide(run, batch, cfg, batch.lookedUp);
         }
-        decide(run, batch, cfg, batch.lookedUp);
-        if (run.mode != RunContext.Mode.RUN || !run.more && run.stopReason != null) {
-            return; // a dry run or plan writes nothing; a stopped run's write step leaves the rows PENDING
-        }
-        writeAccounts(run, batch);
-        associateCreated(batch);
     }
 
     /**
      * Company first: the Contacts of an account created in this batch get its Id; those whose account
      * could not be created for a reason that may pass wait for the next run (PENDING).
      */
-    private static void associateCreated(Batch batch) {
+    static void associateCreated(Batch batch) {
         batch.open().filter(w -> w.accountKey != null).forEach(w -> {
             String id = batch.createdAccounts.get(w.accountKey);
             if (id != null) {
@@ -67,7 +56,8 @@ public final class AccountStep {
         });
     }
 
-    private void writeAccounts(RunContext run, Batch batch) {
+    /** The batch's accounts to send: the new ones (upserts where they carry the external ID) and the changes. */
+    static List<SalesforceWriter.Op> ops(RunContext run, Batch batch) {
         List<SalesforceWriter.Op> ops = new ArrayList<>();
         batch.newAccounts.forEach((key, fields) -> ops.add(new SalesforceWriter.Op("Account",
                 SalesforceWriter.upsertable(run, "Account", fields) ? SalesforceWriter.Kind.UPSERT : SalesforceWriter.Kind.CREATE, fields, false, null, key)));
@@ -76,10 +66,11 @@ public final class AccountStep {
             f.put("Id", id);
             ops.add(new SalesforceWriter.Op("Account", SalesforceWriter.Kind.UPDATE, f, false, null, null));
         });
-        if (ops.isEmpty()) {
-            return;
-        }
-        writer.send(run, ops);
+        return ops;
+    }
+
+    /** Takes Salesforce's answers for the accounts: created Ids by key, and why the others failed. */
+    static void answered(RunContext run, Batch batch, List<SalesforceWriter.Op> ops) {
         for (SalesforceWriter.Op op : ops) {
             if (op.result != null && op.result.path("success").asBoolean() && op.accountKey != null) {
                 batch.createdAccounts.put(op.accountKey, op.result.path("id").asText());

@@ -75,18 +75,47 @@ final class SalesforceWriter {
      * then resends those that hit a transient per-record error, with backoff.
      */
     void send(RunContext run, List<Op> all) {
-        List<Op> collections = bulk(run, all);
-        if (!collections.isEmpty()) {
-            sendOnce(run, collections);
+        sendCompanyFirst(run, List.of(), all, List::of);
+    }
+
+    /**
+     * Company first, in as few calls as Salesforce's limits allow: the {@code first} ops (a batch's
+     * accounts) lead the first Composite calls and {@code others} fill the room left in them; once
+     * {@code first} is answered (its transient failures sent again), {@code then} hands the ops that
+     * waited for it (the Contacts to associate with new accounts), and those go with what is left of
+     * {@code others}, five collections to a call. A run stopped meanwhile sends no more: what is left
+     * stays unanswered (result null).
+     */
+    void sendCompanyFirst(RunContext run, List<Op> first, List<Op> others, java.util.function.Supplier<List<Op>> then) {
+        List<List<Op>> firstChunks = chunks(bulk(run, first));
+        List<List<Op>> otherChunks = chunks(bulk(run, others));
+        int room = Math.min(otherChunks.size(), (COLLECTIONS_PER_COMPOSITE - firstChunks.size() % COLLECTIONS_PER_COMPOSITE)
+                % COLLECTIONS_PER_COMPOSITE);
+        List<List<Op>> lead = new ArrayList<>(firstChunks);
+        lead.addAll(otherChunks.subList(0, room));
+        sendChunks(run, lead);
+        resendTransient(run, first);
+        List<Op> waited = then.get();
+        List<Op> rest = new ArrayList<>();
+        otherChunks.subList(room, otherChunks.size()).forEach(rest::addAll);
+        if (run.stopReason == null || first.isEmpty()) {
+            rest.addAll(bulk(run, waited));
+            sendChunks(run, chunks(rest));
         }
+        List<Op> people = new ArrayList<>(others);
+        people.addAll(waited);
+        resendTransient(run, people);
+    }
+
+    private void resendTransient(RunContext run, List<Op> ops) {
         for (int attempt = 1; attempt <= FailurePolicy.recordRetries() && run.stopReason == null; attempt++) {
-            List<Op> again = all.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
+            List<Op> again = ops.stream().filter(op -> op.failure == null && transientRecordError(op.result)).toList();
             if (again.isEmpty()) {
                 return;
             }
             sleep(FailurePolicy.backoffMs(retryBackoffMs, attempt));
             again.forEach(op -> op.result = null);
-            sendOnce(run, again);
+            sendChunks(run, chunks(again));
         }
     }
 
@@ -152,11 +181,11 @@ final class SalesforceWriter {
     }
 
     /**
-     * Collections of one object, kind and assignment-rule choice, five to a Composite call: each collection
+     * Collections of one object, kind and assignment-rule choice, up to 200 records each: each collection
      * carries its own Sforce-Auto-Assign header, so records for the assignment rules and records with their
-     * owner set share a call.
+     * owner set share a Composite call.
      */
-    private void sendOnce(RunContext run, List<Op> ops) {
+    private static List<List<Op>> chunks(List<Op> ops) {
         Map<String, List<Op>> groups = new LinkedHashMap<>();
         for (Op op : ops) {
             groups.computeIfAbsent(op.object + "|" + op.kind + "|" + op.autoAssign, k -> new ArrayList<>()).add(op);
@@ -167,6 +196,11 @@ final class SalesforceWriter {
                 chunks.add(g.subList(i, Math.min(g.size(), i + COLLECTION_SIZE)));
             }
         });
+        return chunks;
+    }
+
+    /** The collections, in their order, five to a Composite call. */
+    private void sendChunks(RunContext run, List<List<Op>> chunks) {
         for (int i = 0; i < chunks.size(); i += COLLECTIONS_PER_COMPOSITE) {
             sendComposite(run, chunks.subList(i, Math.min(chunks.size(), i + COLLECTIONS_PER_COMPOSITE)));
         }

@@ -97,13 +97,14 @@ public final class SyncSteps {
                             + " failed for its object is ERROR (record and field named); required fields checked",
                     "body: the batch", "body: payloads and diffs"),
             new Step("direct:sfsync-accounts", "outbound-sync",
-                    "company first: each Contact's account matched by domain, then name; missing accounts created and"
-                            + " existing ones updated, in ONE Composite call; Contacts whose account failed for a"
-                            + " passing reason PENDING",
-                    "body: the batch", "body: AccountId on the Contacts"),
+                    "company first: each Contact's account matched by domain, then name (AccountId set); missing"
+                            + " accounts and changes to existing ones planned for the write step",
+                    "body: the batch", "body: AccountId on the Contacts; the accounts to write"),
             new Step("direct:sfsync-write", "outbound-sync",
-                    "the people: sObject Collections, five to a Composite call (Bulk API 2.0 above bulkThreshold);"
-                            + " create intents recorded first; each row settled from Salesforce's answer",
+                    "the accounts, then the people: sObject Collections, five to a Composite call (Bulk API 2.0 above"
+                            + " bulkThreshold); the accounts lead the first call, the Contacts of new accounts follow it"
+                            + " (PENDING when their account failed for a passing reason); create intents recorded first;"
+                            + " each row settled from Salesforce's answer",
                     "body: the batch", "body: rows settled; property " + MORE),
             new Step("direct:sfsync-record", "outbound-sync",
                     "the batch's sync_log rows (exactly one per row), sync_link, watermark and the run's counts, in one"
@@ -200,7 +201,7 @@ public final class SyncSteps {
         this.camel = camel;
         this.lifecycle = new RunLifecycle(services);
         SalesforceWriter writer = new SalesforceWriter(lifecycle, retryBackoffMs);
-        this.accounts = new AccountStep(writer);
+        this.accounts = new AccountStep();
         this.write = new WriteStep(writer);
         this.activities = new ActivitySteps(lifecycle, retryBackoffMs);
         this.deadLetter = new DeadLetterStep(lifecycle, record, activities);

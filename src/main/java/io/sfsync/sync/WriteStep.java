@@ -21,8 +21,10 @@ import io.sfsync.synclog.Action;
 import io.sfsync.synclog.Outcome;
 
 /**
- * Writes a batch's people (Leads and Contacts; their accounts are written by the accounts step before)
- * through {@link SalesforceWriter}: creates as upserts on the job's external ID where they carry it,
+ * Writes a batch's accounts (decided by the accounts step) and people (Leads and Contacts) through
+ * {@link SalesforceWriter}, company first: the accounts lead the first Composite call, the people that
+ * do not wait for a new account fill it, and the Contacts of the new accounts follow once they are
+ * answered. Creates go as upserts on the job's external ID where they carry it,
  * updates by Id, and settles each row from Salesforce's answer. Before anything is created, the rows
  * about to be are written to sync_intent, so a run that finds them later counts them created. Dry runs
  * and plans settle what each row would become without writing; a run that stopped leaves its rows PENDING.
@@ -48,8 +50,38 @@ public final class WriteStep {
             pendAll(batch, run.stopReason);
             return;
         }
+        // company first: the accounts lead the batch's first call; the Contacts that wait for a new account
+        // go once it is answered, with the people that did not fit beside the accounts
+        List<Op> accounts = AccountStep.ops(run, batch);
+        List<Op> ops = ops(run, batch.open().filter(w -> accounts.isEmpty() || w.accountKey == null));
+        List<Op> waited = new ArrayList<>();
+        recordIntents(run, ops);
+        writer.sendCompanyFirst(run, accounts, ops, () -> {
+            if (accounts.isEmpty()) {
+                return List.of();
+            }
+            AccountStep.answered(run, batch, accounts);
+            AccountStep.associateCreated(batch);
+            if (run.stopReason == null) {
+                waited.addAll(ops(run, batch.open().filter(w -> w.accountKey != null)));
+                recordIntents(run, waited);
+            }
+            return waited;
+        });
+        ops.addAll(waited);
+        for (Op op : ops) {
+            settle(run, batch, op);
+        }
+        if (run.stopReason != null) {
+            pendAll(batch, run.stopReason); // what was not sent once the run stopped
+        }
+        readCreatorsOfFoundRecords(run, ops);
+    }
+
+    /** The rows' creates (upserts on the external ID where they carry it) and updates; rows with nothing to send settled. */
+    private static List<Op> ops(RunContext run, java.util.stream.Stream<RecordWork> rows) {
         List<Op> ops = new ArrayList<>();
-        batch.open().forEach(w -> {
+        rows.forEach(w -> {
             if (w.operation == RecordWork.Operation.CREATE) {
                 Map<String, Object> fields = new LinkedHashMap<>(w.payload);
                 ops.add(new Op(w.targetObject, SalesforceWriter.upsertable(run, w.targetObject, fields) ? Kind.UPSERT
@@ -64,12 +96,7 @@ public final class WriteStep {
                 ops.add(new Op(w.targetObject, Kind.UPDATE, fields, false, w, null));
             }
         });
-        recordIntents(run, ops);
-        writer.send(run, ops);
-        for (Op op : ops) {
-            settle(run, batch, op);
-        }
-        readCreatorsOfFoundRecords(run, ops);
+        return ops;
     }
 
     /**
@@ -149,6 +176,11 @@ public final class WriteStep {
             return;
         }
         JsonNode r = op.result;
+        if (r == null && run.stopReason != null) {
+            w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "STOPPED",
+                    "not written: " + run.stopReason, null));
+            return;
+        }
         if (r == null) {
             w.settle(new Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, "NO_RESULT",
                     "Salesforce returned no result for this row; it is sent again on the next run", null));

@@ -369,6 +369,28 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void accountsLeadTheBatchsFirstWriteCallAndTheirContactsFollowInTheNext() {
+        SyncHarness s = sync();
+        // 801 Leads to create (five collections) and a Contact in the org without an account, at a new company
+        String contact = s.org(Map.of("Contact", List.of(rec("_ref", "c", "LastName", "C", "Email", "mover@x.example"))))
+                .get("c");
+        s.company(1, "Hooli", "hooli.example", null);
+        s.person(1).company(1).email("mover@x.example").insert();
+        for (int i = 2; i <= 802; i++) {
+            s.person(i).insert();
+        }
+        RunContext run = s.run("wide");
+        assertThat(run.counts().created()).isEqualTo(801);
+        assertThat(s.outcome(run, "1").action()).isEqualTo("UPDATED");
+        List<Map<String, Object>> hooli = s.records("Account").stream().filter(a -> "Hooli".equals(a.get("Name"))).toList();
+        assertThat(hooli).hasSize(1);
+        assertThat(s.record(contact)).containsEntry("AccountId", hooli.get(0).get("Id"));
+        // the opening call, the lookup, then the Account beside four collections of Leads, then the fifth with the
+        // Contact: two write calls, where the Account in a call of its own made three
+        assertThat(run.apiCalls()).isEqualTo(4);
+    }
+
+    @Test
     void anExistingAssociationIsKeptUnlessOverrideIsOn() {
         SyncHarness s = sync();
         Map<String, String> ids = s.org(Map.of(
