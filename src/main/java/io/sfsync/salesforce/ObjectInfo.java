@@ -41,6 +41,43 @@ public final class ObjectInfo {
         return new ObjectInfo(describe.path("name").asText(), fields);
     }
 
+    /** This describe as kept between runs: the object's name and its fields, as {@link #fromJson} reads them. */
+    public String toJson(com.fasterxml.jackson.databind.ObjectMapper json) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = json.createObjectNode().put("name", name);
+        com.fasterxml.jackson.databind.node.ArrayNode list = node.putArray("fields");
+        for (FieldInfo f : fields.values()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = list.addObject().put("name", f.name()).put("type", f.type())
+                    .put("length", f.length()).put("createable", f.createable()).put("updateable", f.updateable())
+                    .put("nillable", f.nillable()).put("defaultedOnCreate", f.defaultedOnCreate())
+                    .put("restrictedPicklist", f.restrictedPicklist());
+            f.picklistValues().forEach(o.putArray("picklistValues")::add);
+        }
+        return node.toString();
+    }
+
+    /** Reads what {@link #toJson} wrote; null when it cannot be read (then the object is described again). */
+    public static ObjectInfo fromJson(com.fasterxml.jackson.databind.ObjectMapper json, String text) {
+        try {
+            JsonNode node = json.readTree(text);
+            List<FieldInfo> fields = new ArrayList<>();
+            for (JsonNode f : node.path("fields")) {
+                List<String> values = new ArrayList<>();
+                f.path("picklistValues").forEach(v -> values.add(v.asText()));
+                fields.add(new FieldInfo(f.path("name").asText(), f.path("type").asText(), f.path("length").asInt(),
+                        f.path("createable").asBoolean(), f.path("updateable").asBoolean(), f.path("nillable").asBoolean(),
+                        f.path("defaultedOnCreate").asBoolean(), values, f.path("restrictedPicklist").asBoolean()));
+            }
+            return node.path("name").isTextual() && !fields.isEmpty() ? new ObjectInfo(node.path("name").asText(), fields) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Same name and the same fields with the same types and flags. */
+    public boolean sameAs(ObjectInfo other) {
+        return other != null && name.equals(other.name) && List.copyOf(fields.values()).equals(List.copyOf(other.fields.values()));
+    }
+
     public String name() {
         return name;
     }

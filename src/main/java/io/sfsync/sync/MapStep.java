@@ -18,9 +18,34 @@ import io.sfsync.synclog.Outcome;
 public final class MapStep {
 
     public void apply(RunContext run, Batch batch) {
+        io.sfsync.mapping.MappingProcessor mapper = run.mapper;
+        batch.mappedWith = mapper;
+        List<RecordWork> open = batch.open().toList();
         // mapping is pure CPU work on independent rows: spread it over the cores
         batch.works().parallelStream().filter(w -> w.mapped == null && !w.row.isInvalid() && !w.settled())
-                .forEach(w -> w.mapped = run.mapper.map(w.row));
+                .forEach(w -> w.mapped = mapper.map(w.row));
+        settle(run, batch);
+        open.stream().filter(RecordWork::settled).forEach(w -> w.settledByMap = true);
+    }
+
+    /**
+     * Maps the batch again with the run's mapper when it was mapped with another one (describes kept from
+     * the last run that the opening call found changed): what this step settled is decided again.
+     */
+    void again(RunContext run, Batch batch) {
+        for (RecordWork w : batch.works()) {
+            if (w.settledByMap) {
+                w.outcome = null;
+                w.settledByMap = false;
+            }
+            if (!w.settled()) {
+                w.mapped = null;
+            }
+        }
+        apply(run, batch);
+    }
+
+    private static void settle(RunContext run, Batch batch) {
         for (RecordWork w : batch.works()) {
             w.mapStepPassed = true;
             if (w.settled()) {

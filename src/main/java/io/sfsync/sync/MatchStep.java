@@ -65,6 +65,11 @@ public final class MatchStep {
         if (batch.lookedUp == null && batch.lookingUp != null) {
             run.timed("wait for lookup", () -> batch.lookedUp = awaitLookup(batch));
         }
+        if (batch.mappedWith != null && batch.mappedWith != run.mapper) {
+            // mapped with the describes kept from the last run, which the opening call found changed
+            new MapStep().again(run, batch);
+            batch.lookedUp = null;
+        }
         if (batch.lookedUp == null) {
             batch.lookedUp = lookup(run, batch);
         }

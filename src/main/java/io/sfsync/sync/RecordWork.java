@@ -29,6 +29,8 @@ public final class RecordWork {
     String externalIdField;
     /** The map step has seen this row: columns set after it would not be mapped. */
     boolean mapStepPassed;
+    /** The map step settled this row (invalid, outside the segment, unchanged, a repeat): decided again on a new mapping. */
+    boolean settledByMap;
     Link link;
     /** The Salesforce object the row becomes or updates. */
     String targetObject;

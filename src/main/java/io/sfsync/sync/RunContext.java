@@ -48,7 +48,10 @@ public final class RunContext {
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;
-    MappingProcessor mapper;
+    /** Maps rows; replaced (on the thread that took the opening call's answers) when the org's describes changed. */
+    volatile MappingProcessor mapper;
+    /** The opening subrequests while they wait to ride on the run's first call; null once sent. */
+    final java.util.concurrent.atomic.AtomicReference<Opening> opening = new java.util.concurrent.atomic.AtomicReference<>();
     /** The open source stream of a watermark run. */
     io.sfsync.source.SourceReader.Cursor source;
     /** The batches after this one, prepared on the reading thread while this one talks to Salesforce. */
@@ -128,14 +131,59 @@ public final class RunContext {
     }
 
     /** One Composite call on behalf of this run (counted as one API call). */
+    /**
+     * One Composite call for this run. The run's opening subrequests, while they wait, ride on the first
+     * call that reads (a lookup, no headers of its own) and has room for them in one request (at most 25
+     * subrequests, five of them queries or collections), or go on a call of their own before it.
+     */
     List<com.fasterxml.jackson.databind.JsonNode> composite(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests,
             Map<String, String> headers, boolean idempotent) {
+        Opening o = opening.getAndSet(null);
+        if (o != null) {
+            List<com.fasterxml.jackson.databind.node.ObjectNode> both = new java.util.ArrayList<>(o.subrequests());
+            both.addAll(subrequests);
+            // only a call that reads: the describes are checked before anything is written
+            if (headers.isEmpty() && subrequests.stream().allMatch(r -> "GET".equals(r.path("method").asText()))
+                    && fitOneRequest(both)) {
+                tally.call();
+                List<com.fasterxml.jackson.databind.JsonNode> answers = salesforce.composite(both, headers, true);
+                o.answered().accept(answers.subList(0, o.subrequests().size()));
+                return answers.subList(o.subrequests().size(), answers.size());
+            }
+            send(o);
+        }
         tally.call();
         return salesforce.composite(subrequests, headers, idempotent);
     }
 
+    /** Sends the opening subrequests on a call of their own if they still wait (a run that looked nothing up). */
+    void sendOpening() {
+        Opening o = opening.getAndSet(null);
+        if (o != null) {
+            send(o);
+        }
+    }
+
+    private void send(Opening o) {
+        tally.call();
+        o.answered().accept(salesforce.composite(o.subrequests(), Map.of(), true));
+    }
+
+    /** Salesforce's Composite limits: 25 subrequests, of them at most five queries or sObject Collections. */
+    static boolean fitOneRequest(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests) {
+        long heavy = subrequests.stream().map(s -> s.path("url").asText())
+                .filter(u -> u.contains("/query") || u.contains("/composite/sobjects")).count();
+        return subrequests.size() <= 25 && heavy <= 5;
+    }
+
+    /** The run's opening subrequests and what takes their answers. */
+    record Opening(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests,
+            java.util.function.Consumer<List<com.fasterxml.jackson.databind.JsonNode>> answered) {
+    }
+
     /** Any other Salesforce call on behalf of this run (Bulk API 2.0), counted as one API call. */
     Object call(String operation, Object body, Map<String, Object> headers, boolean idempotent) {
+        sendOpening();
         tally.call();
         return salesforce.call(operation, body, headers, idempotent);
     }

@@ -235,7 +235,59 @@ public final class RunLifecycle {
         }
     }
 
+    /**
+     * The run's opening call: the org's limits, the describe of every object the job maps, the fallback
+     * owner (and, for jobs that poll or send activities, their first queries). A watermark run of an
+     * outbound job that kept the describes of its last run maps its first batch with them, and the
+     * opening subrequests ride on that batch's lookup call ({@link RunContext#composite}): a run then
+     * costs one call less. When the fresh describes differ from the kept ones, the batches mapped with
+     * the kept ones are mapped and looked up again (the match step).
+     */
     private void loadMetadata(RunContext run) {
+        List<ObjectNode> subs = openingRequests(run);
+        Map<String, ObjectInfo> kept = mayRideOnFirstCall(run) ? keptDescribes(run) : null;
+        if (kept != null) {
+            run.org.describe = kept;
+            try {
+                checkDescribes(run);
+            } catch (ConfigurationProblem e) {
+                kept = null; // the kept describes may be old: ask Salesforce now
+            }
+        }
+        if (kept != null) {
+            Map<String, ObjectInfo> keptDescribes = kept;
+            run.opening.set(new RunContext.Opening(subs, responses -> openingAnswered(run, responses, keptDescribes)));
+            return;
+        }
+        openingAnswered(run, run.composite(subs, Map.of(), true), null);
+    }
+
+    /** Outbound jobs' watermark runs (no poll, which has answers of its own to handle first). */
+    private static boolean mayRideOnFirstCall(RunContext run) {
+        return run.inbound == null && run.onlyKeys == null && run.job.dataSync() && run.job.outbound();
+    }
+
+    private Map<String, ObjectInfo> keptDescribes(RunContext run) {
+        List<String> objects = new ArrayList<>(run.job.fields().keySet());
+        if (run.activities != null) {
+            objects.add("Task");
+        }
+        Map<String, ObjectInfo> kept = new LinkedHashMap<>();
+        try {
+            services.store().describes().read(objects).forEach((o, json) -> {
+                ObjectInfo info = ObjectInfo.fromJson(run.salesforce.mapper(), json);
+                if (info != null) {
+                    kept.put(o, info);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the kept describes: {}", e.getMessage());
+            return null;
+        }
+        return kept.keySet().containsAll(objects) ? kept : null;
+    }
+
+    private List<ObjectNode> openingRequests(RunContext run) {
         SalesforceClient sf = run.salesforce;
         List<ObjectNode> subs = new ArrayList<>();
         subs.add(sf.subrequest("GET", "limits", "limits", null));
@@ -243,8 +295,7 @@ public final class RunLifecycle {
         for (String o : objects) {
             subs.add(sf.subrequest("GET", "sobjects/" + o + "/describe", "describe" + o, null));
         }
-        OwnershipConfig own = run.job.ownership();
-        String fallbackQuery = fallbackOwnerQuery(own);
+        String fallbackQuery = fallbackOwnerQuery(run.job.ownership());
         if (fallbackQuery != null) {
             subs.add(sf.subrequest("GET", "query?q=" + java.net.URLEncoder.encode(fallbackQuery,
                     java.nio.charset.StandardCharsets.UTF_8), "fallbackOwner", null));
@@ -257,7 +308,15 @@ public final class RunLifecycle {
             // the Task's describe and the backlog's senders ride on this call too
             subs.addAll(io.sfsync.activities.ActivitySync.firstRequests(sf, run.activities));
         }
-        List<JsonNode> responses = run.composite(subs, Map.of(), true);
+        return subs;
+    }
+
+    /**
+     * Takes the opening call's answers. With {@code kept} (the describes the first batches were mapped
+     * with), fresh describes that differ replace them and a new mapper maps from then on.
+     */
+    private void openingAnswered(RunContext run, List<JsonNode> responses, Map<String, ObjectInfo> kept) {
+        OwnershipConfig own = run.job.ownership();
         Map<String, ObjectInfo> describe = new LinkedHashMap<>();
         if (run.inbound != null) {
             io.sfsync.inbound.InboundSync.firstAnswers(run.inbound, responses);
@@ -300,13 +359,39 @@ public final class RunLifecycle {
         if (own.fallback() == OwnershipConfig.Fallback.QUEUE && own.fallbackTarget().matches("00G[A-Za-z0-9]{12,15}")) {
             run.org.fallbackOwnerId = own.fallbackTarget();
         }
-        run.org.describe = describe;
+        boolean changed = kept == null || describe.entrySet().stream().anyMatch(e -> !e.getValue().sameAs(kept.get(e.getKey())));
+        if (kept == null || changed) {
+            run.org.describe = describe;
+        }
+        checkDescribes(run);
+        if (kept != null && changed) {
+            LOG.info("Run of {}: the org's describes changed since the last run; its first batches are mapped again",
+                    run.job.name());
+            run.mapper = new MappingProcessor(run.job, describe, services.transforms());
+        }
+        if (changed) {
+            keep(run, describe);
+        }
+    }
+
+    private void checkDescribes(RunContext run) {
         checkMappedFields(run);
         if (run.activities != null) {
-            String problem = io.sfsync.activities.ActivitySync.taskProblem(run.job, describe.get("Task"));
+            String problem = io.sfsync.activities.ActivitySync.taskProblem(run.job, run.org.describe.get("Task"));
             if (problem != null) {
                 throw new ConfigurationProblem(problem);
             }
+        }
+    }
+
+    /** Keeps the describes for the next run's first batch; a failure to keep them costs that run one call. */
+    private void keep(RunContext run, Map<String, ObjectInfo> describe) {
+        Map<String, String> json = new LinkedHashMap<>();
+        describe.forEach((o, info) -> json.put(o, info.toJson(run.salesforce.mapper())));
+        try {
+            services.store().describes().save(json);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not keep the describes of job {} for its next run: {}", run.job.name(), e.getMessage());
         }
     }
 
@@ -399,6 +484,16 @@ public final class RunLifecycle {
     }
 
     private String close(RunContext run) {
+        if (run.stopReason == null && run.opening.get() != null) {
+            // a run that looked nothing up still reads the limits and checks the describes
+            try {
+                run.sendOpening();
+            } catch (SalesforceClient.SalesforceCallException e) {
+                stopOnFailure(run, e);
+            } catch (ConfigurationProblem e) {
+                run.stop("FAILED", e.getMessage());
+            }
+        }
         String status;
         if (run.stopStatus != null) {
             status = run.stopStatus;

@@ -29,6 +29,7 @@ public final class SyncStore {
     private final IntentStore intents;
     private final InboundStore inbound;
     private final ActivityStore activities;
+    private final DescribeCache describes;
 
     /**
      * The sync_log rows of a job's people and companies, not of its touchpoints: both are keyed by their own
@@ -44,6 +45,12 @@ public final class SyncStore {
         this.intents = new IntentStore(ds, sql);
         this.inbound = new InboundStore(ds, sql);
         this.activities = new ActivityStore(ds, sql, states);
+        this.describes = new DescribeCache(ds, sql);
+    }
+
+    /** The describes the last run's opening call found. */
+    public DescribeCache describes() {
+        return describes;
     }
 
     /** Activities: touchpoints as Tasks, their watermark. */

@@ -391,6 +391,37 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void theFirstLookupRidesOnTheOpeningCallAndADescribeChangedSinceTheLastRunMapsTheBatchAgain() {
+        SyncHarness s = sync();
+        s.company(1, "Botco", "botco.example", "Robotics"); // not one of the org's Industry values: dropped
+        s.person(1).company(1).insert();
+        s.person(2).insert();
+        RunContext first = s.run("people");
+        String lead = s.outcome(first, "1").sfId();
+        assertThat(s.record(lead).get("Industry")).isNull();
+        assertThat(first.apiCalls()).isEqualTo(3); // the opening call, the lookup, the write
+
+        s.update(2, "phone", "+1 555 0100");
+        RunContext second = s.run("people");
+        assertThat(s.outcome(second, "2").action()).isEqualTo("UPDATED");
+        // mapped with the describes the first run kept: the lookup rides on the opening call
+        assertThat(second.apiCalls()).isEqualTo(2);
+
+        // an admin adds the value; the row changes: the kept describes no longer hold
+        List<String> industries = new java.util.ArrayList<>(io.sfsync.emulator.org.OrgSchema.INDUSTRIES);
+        industries.add("Robotics");
+        s.emulator.control().handle("POST", "/fields", Map.of(), s.emulator.json().write(Map.of("object", "Lead",
+                "name", "Industry", "type", "picklist", "values", industries, "restricted", true)));
+        s.update(1, "phone", "+1 555 0101");
+        RunContext third = s.run("people");
+        assertThat(s.outcome(third, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.record(lead)).containsEntry("Industry", "Robotics");
+        // the opening call (with the lookup made from the old describes), the lookup again, the write
+        assertThat(third.apiCalls()).isEqualTo(3);
+        assertThat(s.run("people").apiCalls()).isEqualTo(1); // nothing changed: the opening call alone
+    }
+
+    @Test
     void anExistingAssociationIsKeptUnlessOverrideIsOn() {
         SyncHarness s = sync();
         Map<String, String> ids = s.org(Map.of(
@@ -474,8 +505,8 @@ abstract class OutboundSyncContract {
         SyncHarness s = sync();
         io.sfsync.synclog.Watermark watermark = threeSynced(s);
         s.person(4).insertChangedAt(watermark.changedAt().minusSeconds(30));
-        // every write composite fails (after the run's opening call and the lookup)
-        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_ERROR, 1.0, 1000, "composite$", "POST", 2));
+        // every write composite fails (after the run's opening call, which carries the lookup)
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_ERROR, 1.0, 1000, "composite$", "POST", 1));
         assertThat(s.outcome(s.run("people"), "4").action()).isEqualTo("PENDING");
         s.emulator.faults().clear();
         assertThat(s.outcome(s.run("people"), "4").action()).isEqualTo("CREATED");
@@ -507,8 +538,9 @@ abstract class OutboundSyncContract {
         }
         RunContext second = s.run("people");
         assertThat(second.counts().updated()).isEqualTo(50);
-        // one batch of 50 (the job's batchSize): the opening call, one lookup, one write
-        assertThat(second.apiCalls()).isEqualTo(3);
+        // one batch of 50 (the job's batchSize): its lookup on the opening call (the describes kept from the first
+        // run), one write
+        assertThat(second.apiCalls()).isEqualTo(2);
     }
 
     @Test

@@ -143,7 +143,8 @@ final class SyncHarness implements AutoCloseable {
         emulator.reset();
         sql("DELETE FROM touchpoint", "DELETE FROM person", "DELETE FROM company", "DELETE FROM sync_log",
                 "DELETE FROM sync_link", "DELETE FROM sync_state", "DELETE FROM sync_intent", "DELETE FROM sync_cursor",
-                "DELETE FROM sync_record_link", "DELETE FROM sync_conflict", "DELETE FROM sync_activity", "DELETE FROM sync_run");
+                "DELETE FROM sync_record_link", "DELETE FROM sync_conflict", "DELETE FROM sync_activity", "DELETE FROM sync_run",
+                "DELETE FROM sync_describe");
     }
 
     RunContext run(String job) {
