@@ -39,7 +39,12 @@ import io.sfsync.sync.RunContext;
  */
 public final class Benchmark {
 
-    public record Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir) {
+    /** {@code process}: the measured run is a cold {@code sfsync run people} process, its source an H2 file. */
+    public record Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir,
+            boolean process) {
+        public Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir) {
+            this(scenario, rows, changed, latencyMs, configDir, routesDir, false);
+        }
     }
 
     public Map<String, Object> run(Settings s) throws Exception {
@@ -68,6 +73,9 @@ public final class Benchmark {
                                 .replace("    direction: outbound\n", "    direction: outbound\n    batchSize: 10000\n"
                                         + "    bulkThreshold: 2000\n")
                                 .replace("fallback: assignment_rules", "fallback: none"));
+            } else if (s.process()) {
+                // the source (and the sync tables) in a file the measured process opens after this one closed it
+                overrides.put("sfsync.source.url", processSourceUrl(scratch));
             } else {
                 overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
             }
@@ -118,6 +126,10 @@ public final class Benchmark {
                     measuredRows = Math.min(s.changed(), s.rows());
                     sql(rt, "UPDATE person SET phone = '+1 555 0199', updated_at = CURRENT_TIMESTAMP WHERE id <= "
                             + measuredRows);
+                }
+                if (s.process()) {
+                    rt.close(); // the measured process opens the H2 file alone
+                    return processRun(s, configDir, scratch, loginUrl, secret, measuredRows);
                 }
                 System.gc(); // the seeding's garbage is not the run's
                 long countedBefore = countedBySalesforce(loginUrl);
@@ -378,6 +390,90 @@ public final class Benchmark {
         }
         post(http, loginUrl + "/_emulator/seed", null, json.writeValueAsString(Map.of("Contact", contacts, "Lead", leads)));
         return changed;
+    }
+
+    private static String processSourceUrl(Path scratch) {
+        return "jdbc:h2:file:" + scratch.resolve("source");
+    }
+
+    /**
+     * The measured run as users run it: {@code java -jar sfsync.jar run people}, a cold JVM of its own against
+     * the standalone emulator. Its calls are what the emulator counted while it lived; the time to its first
+     * call is when that count first moved (sampled every 5 ms); its peak RSS is the kernel's high-water mark
+     * (VmHWM, sampled every 20 ms until it ends).
+     */
+    private static Map<String, Object> processRun(Settings s, Path configDir, Path scratch, String loginUrl, String secret,
+            int measuredRows) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        String jvmArgs = System.getProperty("sfsync.benchmark.process-jvm-args");
+        if (jvmArgs != null && !jvmArgs.isBlank()) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sfsync.cli.SfsyncCommand", "run", "people",
+                "--config", configDir.toAbsolutePath().toString(), "--routes", s.routesDir().toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("run.log").toFile());
+        pb.environment().put("SFSYNC_SOURCE_URL", processSourceUrl(scratch));
+        pb.environment().put("SFSYNC_SF_LOGIN_URL", loginUrl);
+        pb.environment().put("SFSYNC_SF_CLIENT_ID", "sfsync-emulator");
+        pb.environment().put("SFSYNC_SF_CLIENT_SECRET", secret);
+        long before = countedBySalesforce(loginUrl);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        long firstCallNanos = -1;
+        long peakRssKb = 0;
+        long lastRss = 0;
+        while (p.isAlive()) {
+            if (firstCallNanos < 0 && countedBySalesforce(loginUrl) > before) {
+                firstCallNanos = System.nanoTime() - start;
+            }
+            if (System.nanoTime() - lastRss > 20_000_000L) {
+                peakRssKb = Math.max(peakRssKb, peakRssKb(p.pid()));
+                lastRss = System.nanoTime();
+            }
+            p.waitFor(5, TimeUnit.MILLISECONDS);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = cpuSecondsOfChild(p);
+        long counted = countedBySalesforce(loginUrl) - before;
+        String log = java.nio.file.Files.readString(scratch.resolve("run.log"));
+        java.nio.file.Files.writeString(Path.of("/tmp/bench-run.log"), log);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", s.scenario());
+        out.put("measured", "a cold `sfsync run people` process (source and sync tables in an H2 file)");
+        out.put("records", measuredRows);
+        out.put("process_seconds", round(seconds));
+        out.put("records_per_s", measuredRows == 0 ? null : round(measuredRows / seconds));
+        out.put("salesforce_counted_api_calls", counted);
+        out.put("api_calls_per_1000", measuredRows == 0 ? null : round(counted * 1000.0 / measuredRows));
+        out.put("first_api_call_s", firstCallNanos < 0 ? null : round(firstCallNanos / 1e9));
+        out.put("peak_rss_mb", peakRssKb == 0 ? null : peakRssKb / 1024);
+        out.put("process_cpu_s", cpu < 0 ? null : round(cpu));
+        out.put("latency_ms", s.latencyMs());
+        out.put("exit_code", p.exitValue());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+ created, \\d+ updated, .*? errors[^\\n(]*)").matcher(log);
+        out.put("outcome", m.find() ? m.group(1).trim() : null);
+        return out;
+    }
+
+    /** The process's peak resident set (VmHWM) in KiB, or 0 when it cannot be read (it ended, no /proc). */
+    private static long peakRssKb(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The ended child's CPU seconds, or -1 when the platform does not tell. */
+    private static double cpuSecondsOfChild(Process p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
     }
 
     /** The API calls the emulator has counted so far (its control plane; not itself an API call). */

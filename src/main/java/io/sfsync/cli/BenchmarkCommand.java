@@ -23,6 +23,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "50", description = "Emulator latency per call. Default: ${DEFAULT-VALUE}.")
     long latencyMs;
 
+    @Option(names = "--process", description = "Measure a cold `sfsync run people` process (its own JVM, the source in an"
+            + " H2 file) instead of a run inside this JVM: initial, incremental, incremental-mix and idle.")
+    boolean process;
+
     @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
     Path configDir;
 
@@ -35,8 +39,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--scenario must be initial, incremental, incremental-mix, idle, matching, bulk, inbound, bidirectional or activities");
             return 2;
         }
+        if (process && !java.util.List.of("initial", "incremental", "incremental-mix", "idle").contains(scenario)) {
+            System.err.println("--process measures initial, incremental, incremental-mix or idle");
+            return 2;
+        }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,
-                configDir, routesDir))));
+                configDir, routesDir, process))));
         return 0;
     }
 }
