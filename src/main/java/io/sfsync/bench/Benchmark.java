@@ -399,8 +399,8 @@ public final class Benchmark {
     /**
      * The measured run as users run it: {@code java -jar sfsync.jar run people}, a cold JVM of its own against
      * the standalone emulator. Its calls are what the emulator counted while it lived; the time to its first
-     * call is when that count first moved (sampled every 5 ms); its peak RSS is the kernel's high-water mark
-     * (VmHWM, sampled every 20 ms until it ends).
+     * call is when that count first moved (sampled every 10 ms); its peak RSS is the kernel's high-water mark
+     * (VmHWM) and its CPU seconds the last sample of /proc (every 20 ms until it ends).
      */
     private static Map<String, Object> processRun(Settings s, Path configDir, Path scratch, String loginUrl, String secret,
             int measuredRows) throws Exception {
@@ -424,21 +424,21 @@ public final class Benchmark {
         long firstCallNanos = -1;
         long peakRssKb = 0;
         long lastRss = 0;
+        double cpu = -1;
         while (p.isAlive()) {
             if (firstCallNanos < 0 && countedBySalesforce(loginUrl) > before) {
                 firstCallNanos = System.nanoTime() - start;
             }
             if (System.nanoTime() - lastRss > 20_000_000L) {
                 peakRssKb = Math.max(peakRssKb, peakRssKb(p.pid()));
+                cpu = Math.max(cpu, cpuSeconds(p.pid()));
                 lastRss = System.nanoTime();
             }
-            p.waitFor(5, TimeUnit.MILLISECONDS);
+            p.waitFor(10, TimeUnit.MILLISECONDS);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = cpuSecondsOfChild(p);
         long counted = countedBySalesforce(loginUrl) - before;
         String log = java.nio.file.Files.readString(scratch.resolve("run.log"));
-        java.nio.file.Files.writeString(Path.of("/tmp/bench-run.log"), log);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", s.scenario());
         out.put("measured", "a cold `sfsync run people` process (source and sync tables in an H2 file)");
@@ -471,15 +471,22 @@ public final class Benchmark {
         return 0;
     }
 
-    /** The ended child's CPU seconds, or -1 when the platform does not tell. */
-    private static double cpuSecondsOfChild(Process p) {
-        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+    /** The process's CPU seconds so far (user + system, /proc/PID/stat at 100 ticks a second), or -1. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime and stime, fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
+
+    private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
 
     /** The API calls the emulator has counted so far (its control plane; not itself an API call). */
     private static long countedBySalesforce(String loginUrl) throws IOException, InterruptedException {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(loginUrl + "/_emulator/calls")).GET()
+        var r = CONTROL.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(loginUrl + "/_emulator/calls")).GET()
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("apiCallsCounted").asLong();
     }

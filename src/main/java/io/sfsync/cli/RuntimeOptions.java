@@ -22,12 +22,14 @@ final class RuntimeOptions {
     boolean demo;
 
     SfsyncRuntime.Options toOptions(boolean schedules) {
-        // a one-off command starts nothing it does not need: no HTTP server (API, console), no Hawtio, no
-        // route reloading, no limits timer (its run's opening call reads the limits), so it reaches its first
-        // Salesforce call sooner and never clashes with a running service over a port
+        // a one-off command starts nothing it does not need: no HTTP server (API, console), no Hawtio, no JMX
+        // (Hawtio's), no route metrics (nothing scrapes them), no route reloading, no limits timer (its run's
+        // opening call reads the limits), so it reaches its first Salesforce call sooner and never clashes
+        // with a running service over a port
         return new SfsyncRuntime.Options(configDir, routesDir, emulator, demo, schedules, schedules ? Map.of()
                 : Map.of("sfsync.limits.watch", "false", "sfsync.hawtio.enabled", "false",
                         "camel.main.routes-reload-enabled", "false", "camel.server.enabled", "false",
+                        "camel.main.jmx-enabled", "false", "camel.metrics.enabled", "false",
                         SfsyncRuntime.API_ENABLED, "false"));
     }
 }
