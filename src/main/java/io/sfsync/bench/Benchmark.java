@@ -64,7 +64,9 @@ public final class Benchmark {
                         java.nio.file.Files.readString(s.configDir().resolve("sync.yaml")) + TWO_WAY_JOB);
             } else if (s.scenario().equals("bulk")) {
                 // a first load through Bulk API 2.0: big batches, the source on disk so the heap holds batches only
-                overrides.put("sfsync.source.url", "jdbc:h2:file:" + scratch.resolve("source") + ";DB_CLOSE_DELAY=-1");
+                // (measured as a process, the file closes with this JVM's last connection, for the process to open)
+                overrides.put("sfsync.source.url", s.process() ? processSourceUrl(scratch)
+                        : "jdbc:h2:file:" + scratch.resolve("source") + ";DB_CLOSE_DELAY=-1");
                 configDir = java.nio.file.Files.createDirectories(scratch.resolve("config"));
                 java.nio.file.Files.copy(s.configDir().resolve("application.properties"),
                         configDir.resolve("application.properties"));
@@ -410,6 +412,8 @@ public final class Benchmark {
         if (jvmArgs != null && !jvmArgs.isBlank()) {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
+        // every collection's heap before and after, for the live set
+        command.add("-Xlog:gc:file=" + scratch.resolve("gc.log"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sfsync.cli.SfsyncCommand", "run", "people",
                 "--config", configDir.toAbsolutePath().toString(), "--routes", s.routesDir().toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
@@ -449,11 +453,29 @@ public final class Benchmark {
         out.put("api_calls_per_1000", measuredRows == 0 ? null : round(counted * 1000.0 / measuredRows));
         out.put("first_api_call_s", firstCallNanos < 0 ? null : round(firstCallNanos / 1e9));
         out.put("peak_rss_mb", peakRssKb == 0 ? null : peakRssKb / 1024);
+        // the most in use right after a collection (GC log): an upper bound of the live set; null without a collection
+        java.util.regex.Matcher gc = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)")
+                .matcher(java.nio.file.Files.readString(scratch.resolve("gc.log")));
+        Long liveMb = null;
+        long maxHeapMb = 0;
+        int collections = 0;
+        while (gc.find()) {
+            liveMb = Math.max(liveMb == null ? 0 : liveMb, Long.parseLong(gc.group(2)));
+            maxHeapMb = Math.max(maxHeapMb, Long.parseLong(gc.group(3)));
+            collections++;
+        }
+        out.put("max_live_heap_mb", liveMb);
+        out.put("heap_committed_mb", collections == 0 ? null : maxHeapMb);
+        out.put("collections", collections);
         out.put("process_cpu_s", cpu < 0 ? null : round(cpu));
         out.put("latency_ms", s.latencyMs());
         out.put("exit_code", p.exitValue());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+ created, \\d+ updated, .*? errors[^\\n(]*)").matcher(log);
-        out.put("outcome", m.find() ? m.group(1).trim() : null);
+        String outcome = null;
+        while (m.find()) {
+            outcome = m.group(1).trim(); // the report's line comes after the batches' progress lines
+        }
+        out.put("outcome", outcome);
         return out;
     }
 

@@ -24,7 +24,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     long latencyMs;
 
     @Option(names = "--process", description = "Measure a cold `sfsync run people` process (its own JVM, the source in an"
-            + " H2 file) instead of a run inside this JVM: initial, incremental, incremental-mix and idle.")
+            + " H2 file; JVM options from -Dsfsync.benchmark.process-jvm-args) instead of a run inside this JVM: initial,"
+            + " incremental, incremental-mix, idle and bulk.")
     boolean process;
 
     @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
@@ -39,8 +40,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--scenario must be initial, incremental, incremental-mix, idle, matching, bulk, inbound, bidirectional or activities");
             return 2;
         }
-        if (process && !java.util.List.of("initial", "incremental", "incremental-mix", "idle").contains(scenario)) {
-            System.err.println("--process measures initial, incremental, incremental-mix or idle");
+        if (process && !java.util.List.of("initial", "incremental", "incremental-mix", "idle", "bulk").contains(scenario)) {
+            System.err.println("--process measures initial, incremental, incremental-mix, idle or bulk");
             return 2;
         }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,
