@@ -706,6 +706,33 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aConnectionBrokenWhenTheOpeningCallRidesOnTheFirstLookupPausesTheJobAndLosesNothing() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 5; i++) {
+            s.person(i).insert();
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(5); // the describes are kept
+        for (int i = 6; i <= 10; i++) {
+            s.person(i).insert();
+        }
+        var original = s.emulator.credentials();
+        s.emulator.credentials(original.withClientSecret("rotated-elsewhere"));
+        s.emulator.sessions().expireAll();
+        RunContext broken = s.run("people");
+        assertThat(broken.status()).isEqualTo("PAUSED");
+        assertThat(broken.stopReason()).contains("BROKEN");
+        assertThat(s.store().state("people").paused()).isTrue();
+        // the batch read for that call waits, each row logged PENDING once; nothing reached Salesforce
+        assertThat(s.log(broken)).hasSize(5).allMatch(e -> e.action().equals("PENDING"));
+        assertThat(s.records("Lead")).hasSize(5);
+        s.emulator.credentials(original); // repaired
+        s.store().setPaused("people", false, null);
+        RunContext resumed = s.run("people");
+        assertThat(resumed.counts().created()).isEqualTo(5);
+        assertThat(s.records("Lead")).hasSize(10);
+    }
+
+    @Test
     void aRunStopsAtItsShareOfTheDailyApiBudgetAndTheRestWaitsForTheNextRun() {
         SyncHarness s = sync();
         for (int i = 1; i <= 120; i++) {
