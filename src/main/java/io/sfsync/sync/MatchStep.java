@@ -62,16 +62,40 @@ public final class MatchStep {
      * next batch's lookup may start.
      */
     public void apply(RunContext run, Batch batch) {
+        RuntimeException[] failed = new RuntimeException[1];
         if (batch.lookedUp == null && batch.lookingUp != null) {
-            run.timed("wait for lookup", () -> batch.lookedUp = awaitLookup(batch));
+            run.timed("wait for lookup", () -> {
+                try {
+                    batch.lookedUp = awaitLookup(batch);
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                }
+            });
+        }
+        if (run.opening.get() != null && batch.open().findAny().isEmpty()) {
+            // nothing to look up: the opening call goes alone, so that what the map step settled (unchanged
+            // payloads) is judged with the fresh describes before the batch is recorded
+            run.sendOpening();
+        }
+        if (batch.lookedUp == null && failed[0] == null) {
+            try {
+                batch.lookedUp = lookup(run, batch);
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
         }
         if (batch.mappedWith != null && batch.mappedWith != run.mapper) {
-            // mapped with the describes kept from the last run, which the opening call found changed
+            // mapped with the describes kept from the last run, which the opening call found changed (a lookup
+            // made from them may have named a field the org no longer has): map and look up again
             new MapStep().again(run, batch);
-            batch.lookedUp = null;
-        }
-        if (batch.lookedUp == null) {
             batch.lookedUp = lookup(run, batch);
+        } else if (failed[0] != null) {
+            throw failed[0];
+        }
+        if (batch.budgetUnknown && !run.budgetAllowsAnotherBatch()) {
+            // the opening call's limits came with this batch's lookup: the write step leaves the batch PENDING
+            run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
+                    + run.tally.apiAllowance + " calls); the rest waits for the next run");
         }
         MatchIndex index = batch.lookedUp;
         batch.open().toList().forEach(w -> decide(run, w, index));

@@ -130,9 +130,8 @@ public final class RunContext {
         tally.batchEnded();
     }
 
-    /** One Composite call on behalf of this run (counted as one API call). */
     /**
-     * One Composite call for this run. The run's opening subrequests, while they wait, ride on the first
+     * One Composite call for this run (counted as one API call). The run's opening subrequests, while they wait, ride on the first
      * call that reads (a lookup, no headers of its own) and has room for them in one request (at most 25
      * subrequests, five of them queries or collections), or go on a call of their own before it.
      */
@@ -146,7 +145,13 @@ public final class RunContext {
             if (headers.isEmpty() && subrequests.stream().allMatch(r -> "GET".equals(r.path("method").asText()))
                     && fitOneRequest(both)) {
                 tally.call();
-                List<com.fasterxml.jackson.databind.JsonNode> answers = salesforce.composite(both, headers, true);
+                List<com.fasterxml.jackson.databind.JsonNode> answers;
+                try {
+                    answers = salesforce.composite(both, headers, true);
+                } catch (RuntimeException e) {
+                    opening.compareAndSet(null, o); // unanswered: it goes with the next call, or at the run's end
+                    throw e;
+                }
                 o.answered().accept(answers.subList(0, o.subrequests().size()));
                 return answers.subList(o.subrequests().size(), answers.size());
             }
@@ -166,7 +171,14 @@ public final class RunContext {
 
     private void send(Opening o) {
         tally.call();
-        o.answered().accept(salesforce.composite(o.subrequests(), Map.of(), true));
+        List<com.fasterxml.jackson.databind.JsonNode> answers;
+        try {
+            answers = salesforce.composite(o.subrequests(), Map.of(), true);
+        } catch (RuntimeException e) {
+            opening.compareAndSet(null, o); // unanswered: it goes with the next call, or at the run's end
+            throw e;
+        }
+        o.answered().accept(answers);
     }
 
     /** Salesforce's Composite limits: 25 subrequests, of them at most five queries or sObject Collections. */

@@ -369,7 +369,7 @@ public final class RunLifecycle {
                     run.job.name());
             run.mapper = new MappingProcessor(run.job, describe, services.transforms());
         }
-        if (changed) {
+        if (changed && run.mode != RunContext.Mode.PLAN) { // a plan writes nothing
             keep(run, describe);
         }
     }

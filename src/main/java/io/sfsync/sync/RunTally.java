@@ -14,7 +14,7 @@ final class RunTally {
     RunCounts activityCounts = RunCounts.ZERO;
     int batches;
     /** Calls this run may make under the daily API budget (remaining × budget share); negative: unknown. */
-    long apiAllowance = -1;
+    volatile long apiAllowance = -1;
     final long startedNanos = System.nanoTime();
     private final AtomicInteger apiCalls = new AtomicInteger();
     /**

@@ -234,12 +234,29 @@ final class SalesforceWriter {
         try {
             responses = run.composite(subs, headers, idempotent);
         } catch (SalesforceClient.SalesforceCallException e) {
-            collections.forEach(c -> c.forEach(op -> {
+            // a call that carried creates is not sent again as a whole (they may have been made); its upserts and
+            // updates are safe to send twice: after a failure that may pass they go again on a call of their own
+            java.util.Set<List<Op>> again = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            if (!idempotent && FailurePolicy.isCallRetriable(e, true)) {
+                collections.stream().filter(c -> c.get(0).kind != Kind.CREATE).forEach(again::add);
+            }
+            collections.stream().filter(c -> !again.contains(c)).forEach(c -> c.forEach(op -> {
                 op.failure = e.getMessage();
                 op.failureDecision = e.decision();
             }));
             if (e.decision().runAction() != FailurePolicy.RunAction.CONTINUE) {
                 lifecycle.stopOnFailure(run, e);
+            }
+            if (!again.isEmpty()) {
+                again.forEach(c -> c.forEach(op -> op.resent = true)); // "found, not created" may be this send's own
+                if (run.stopReason == null) {
+                    sendComposite(run, collections.stream().filter(again::contains).toList());
+                } else {
+                    again.forEach(c -> c.forEach(op -> {
+                        op.failure = e.getMessage();
+                        op.failureDecision = e.decision();
+                    }));
+                }
             }
             return;
         }

@@ -23,6 +23,15 @@ abstract class OutboundSyncContract {
     @BeforeEach
     void clean() {
         sync().reset();
+        leadIndustries(sync()); // the org's own Industry values (a test may have added one; a reset keeps the schema)
+    }
+
+    /** Sets Lead.Industry's values to the org's standard ones and these. */
+    private static void leadIndustries(SyncHarness s, String... more) {
+        List<String> industries = new java.util.ArrayList<>(io.sfsync.emulator.org.OrgSchema.INDUSTRIES);
+        industries.addAll(List.of(more));
+        s.emulator.control().handle("POST", "/fields", Map.of(), s.emulator.json().write(Map.of("object", "Lead",
+                "name", "Industry", "type", "picklist", "values", industries, "restricted", true)));
     }
 
     private static Map<String, Object> rec(Object... kv) {
@@ -408,10 +417,7 @@ abstract class OutboundSyncContract {
         assertThat(second.apiCalls()).isEqualTo(2);
 
         // an admin adds the value; the row changes: the kept describes no longer hold
-        List<String> industries = new java.util.ArrayList<>(io.sfsync.emulator.org.OrgSchema.INDUSTRIES);
-        industries.add("Robotics");
-        s.emulator.control().handle("POST", "/fields", Map.of(), s.emulator.json().write(Map.of("object", "Lead",
-                "name", "Industry", "type", "picklist", "values", industries, "restricted", true)));
+        leadIndustries(s, "Robotics");
         s.update(1, "phone", "+1 555 0101");
         RunContext third = s.run("people");
         assertThat(s.outcome(third, "1").action()).isEqualTo("UPDATED");
@@ -730,6 +736,66 @@ abstract class OutboundSyncContract {
         RunContext resumed = s.run("people");
         assertThat(resumed.counts().created()).isEqualTo(5);
         assertThat(s.records("Lead")).hasSize(10);
+    }
+
+    @Test
+    void aPicklistValueTheOrgNowAcceptsIsSentWhenOnlyAnUnmappedColumnChanged() {
+        SyncHarness s = sync();
+        s.company(1, "Botco", "botco.example", "Robotics"); // not an org Industry value: dropped
+        s.person(1).company(1).insert();
+        RunContext first = s.run("people");
+        String lead = s.outcome(first, "1").sfId();
+        assertThat(s.record(lead).get("Industry")).isNull();
+        // the admin adds the value, then an unmapped column changes: with the kept describes the payload looks
+        // unchanged, so the batch has nothing to look up; the opening call goes alone before the batch is judged
+        leadIndustries(s, "Robotics");
+        s.update(1, "email_status", "unknown");
+        RunContext second = s.run("people");
+        assertThat(s.outcome(second, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.record(lead)).containsEntry("Industry", "Robotics");
+    }
+
+    @Test
+    void theFirstBatchOfARunWhoseOpeningCallRidesOnItsLookupKeepsToTheBudget() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        assertThat(s.run("people").counts().created()).isEqualTo(1); // the describes are kept
+        for (int i = 2; i <= 6; i++) {
+            s.person(i).insert();
+        }
+        // 2 calls left today, 50% budget: 1 for this run — the opening call with the lookup, then PAUSED
+        s.emulator.limits().set(2L, 0L, null);
+        RunContext run = s.run("people");
+        assertThat(run.status()).isEqualTo("PAUSED");
+        assertThat(run.stopReason()).contains("share of the daily API budget");
+        assertThat(run.apiCalls()).isEqualTo(1);
+        assertThat(run.counts().created()).isZero();
+        assertThat(s.log(run)).hasSize(5).allMatch(e -> e.action().equals("PENDING"));
+        s.emulator.limits().set(100_000L, 0L, null);
+        assertThat(s.run("people").counts().created()).isEqualTo(5);
+    }
+
+    @Test
+    void aTransientFailureOfTheWriteCallThatCarriesTheAccountsDoesNotTakeThePeopleWithIt() {
+        SyncHarness s = sync();
+        s.org(Map.of("Contact", List.of(rec("LastName", "C", "Email", "contact@acme.example"))));
+        s.company(1, "Acme", "acme.example", null);
+        s.person(1).company(1).email("contact@acme.example").insert(); // a Contact at a new company
+        for (int i = 2; i <= 6; i++) {
+            s.person(i).insert(); // new Leads, upserted on the external ID
+        }
+        // the third call (opening, lookup, then the write that carries the Account) meets one 503
+        s.emulator.faults().add(new Faults.Rule(Faults.Kind.SERVER_UNAVAILABLE, 1.0, 1, "composite$", "POST", 2));
+        RunContext run = s.run("people");
+        for (int i = 2; i <= 6; i++) {
+            assertThat(s.outcome(run, String.valueOf(i)).action()).isEqualTo("CREATED");
+        }
+        // the Account's create may have been made: it is not sent twice; its Contact waits for the next run
+        assertThat(s.outcome(run, "1").action()).isEqualTo("PENDING");
+        assertThat(s.records("Lead")).hasSize(5);
+        RunContext next = s.run("people");
+        assertThat(s.outcome(next, "1").action()).isEqualTo("UPDATED");
+        assertThat(s.records("Account").stream().filter(a -> "Acme".equals(a.get("Name")))).hasSize(1);
     }
 
     @Test
