@@ -118,6 +118,7 @@ public final class AccountStep {
         }
         Object currentAccount = w.current == null ? null : w.current.get("AccountId");
         if (!cfg.associateContacts()) {
+            w.accountKey = null; // the account is made, the Contact is not tied to it (nor does it wait for it)
             return;
         }
         boolean mayAssociate = w.operation == RecordWork.Operation.CREATE || currentAccount == null

@@ -428,6 +428,17 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void withAssociateContactsOffAccountsAreCreatedButNoContactGetsOne() {
+        SyncHarness s = sync();
+        s.company(1, "Hooli", "hooli.example", null);
+        s.person(1).company(1).insert();
+        RunContext run = s.run("contacts_unassociated");
+        assertThat(s.outcome(run, "1").action()).isEqualTo("CREATED");
+        assertThat(s.records("Account").stream().filter(a -> "Hooli".equals(a.get("Name")))).hasSize(1);
+        assertThat(s.record(s.outcome(run, "1").sfId()).get("AccountId")).isNull();
+    }
+
+    @Test
     void anExistingAssociationIsKeptUnlessOverrideIsOn() {
         SyncHarness s = sync();
         Map<String, String> ids = s.org(Map.of(
