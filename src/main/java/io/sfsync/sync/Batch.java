@@ -12,8 +12,6 @@ import io.sfsync.source.SourceRow;
 public final class Batch {
     private final int number;
     private final List<RecordWork> works = new ArrayList<>();
-    /** Taken before the run knew its API budget (its opening call had not been answered). */
-    boolean budgetUnknown;
     /** The mapper the map step mapped this batch with. */
     io.sfsync.mapping.MappingProcessor mappedWith;
     /** Accounts to create, by account key (d:domain or n:name), with their field values. */

@@ -72,17 +72,18 @@ public final class MatchStep {
                 }
             });
         }
-        if (run.opening.get() != null && batch.open().findAny().isEmpty()) {
-            // nothing to look up: the opening call goes alone, so that what the map step settled (unchanged
-            // payloads) is judged with the fresh describes before the batch is recorded
-            run.sendOpening();
-        }
         if (batch.lookedUp == null && failed[0] == null) {
             try {
                 batch.lookedUp = lookup(run, batch);
             } catch (RuntimeException e) {
                 failed[0] = e;
             }
+        }
+        if (failed[0] == null && run.opening.get() != null) {
+            // the lookup made no call (no open rows, or none with a key to look up): the opening call goes alone
+            // now, so the batch is judged (unchanged payloads), owned (the fallback owner) and written with
+            // what it tells
+            run.sendOpening();
         }
         if (batch.mappedWith != null && batch.mappedWith != run.mapper) {
             // mapped with the describes kept from the last run, which the opening call found changed (a lookup
@@ -92,7 +93,7 @@ public final class MatchStep {
         } else if (failed[0] != null) {
             throw failed[0];
         }
-        if (batch.budgetUnknown && !run.budgetAllowsAnotherBatch()) {
+        if (run.budgetLearned.getAndSet(false) && !run.budgetAllowsAnotherBatch()) {
             // the opening call's limits came with this batch's lookup: the write step leaves the batch PENDING
             run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
                     + run.tally.apiAllowance + " calls); the rest waits for the next run");

@@ -56,8 +56,6 @@ final class NextBatch {
                 break;
             }
         }
-        // the run's opening call, riding on this batch's lookup, tells the budget: the match step checks it then
-        batch.budgetUnknown = run.tally.apiAllowance < 0;
         run.tally.batches++;
         run.batchStarted();
         run.inFlight = batch.isEmpty() ? null : batch;

@@ -50,6 +50,11 @@ public final class RunContext {
     long runId;
     /** Maps rows; replaced (on the thread that took the opening call's answers) when the org's describes changed. */
     volatile MappingProcessor mapper;
+    /**
+     * The opening call's limits arrived with a batch's lookup (after the budget check before that batch): the
+     * match step checks the budget again before the batch is written.
+     */
+    final java.util.concurrent.atomic.AtomicBoolean budgetLearned = new java.util.concurrent.atomic.AtomicBoolean();
     /** The opening subrequests while they wait to ride on the run's first call; null once sent. */
     final java.util.concurrent.atomic.AtomicReference<Opening> opening = new java.util.concurrent.atomic.AtomicReference<>();
     /** The open source stream of a watermark run. */

@@ -256,7 +256,10 @@ public final class RunLifecycle {
         }
         if (kept != null) {
             Map<String, ObjectInfo> keptDescribes = kept;
-            run.opening.set(new RunContext.Opening(subs, responses -> openingAnswered(run, responses, keptDescribes)));
+            run.opening.set(new RunContext.Opening(subs, responses -> {
+                openingAnswered(run, responses, keptDescribes);
+                run.budgetLearned.set(true);
+            }));
             return;
         }
         openingAnswered(run, run.composite(subs, Map.of(), true), null);

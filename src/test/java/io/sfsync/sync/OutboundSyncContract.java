@@ -235,6 +235,20 @@ abstract class OutboundSyncContract {
     }
 
     @Test
+    void aRowWithNothingToLookUpStillGetsTheFallbackOwnerWhenTheOpeningCallWaitsForTheLookup() {
+        SyncHarness s = sync();
+        String fallback = s.org(Map.of("User", List.of(rec("_ref", "f", "Email", "fallback.rep@corp.example",
+                "LastName", "Fallback")))).get("f");
+        s.person(1).insert();
+        RunContext first = s.run("no_keys_fallback_user"); // the describes are kept
+        assertThat(s.record(s.outcome(first, "1").sfId())).containsEntry("OwnerId", fallback);
+        s.person(2).email(null).insert(); // no email, no company, no owner, no external ID: nothing to look up
+        RunContext second = s.run("no_keys_fallback_user");
+        assertThat(s.outcome(second, "2").action()).isEqualTo("CREATED");
+        assertThat(s.record(s.outcome(second, "2").sfId())).containsEntry("OwnerId", fallback);
+    }
+
+    @Test
     void fallbackOwnerIsANamedUserOrAQueue() {
         SyncHarness s = sync();
         String fallback = s.org(Map.of("User", List.of(rec("_ref", "f", "Email", "fallback.rep@corp.example",
