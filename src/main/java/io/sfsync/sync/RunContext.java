@@ -136,9 +136,10 @@ public final class RunContext {
     }
 
     /**
-     * One Composite call for this run (counted as one API call). The run's opening subrequests, while they wait, ride on the first
-     * call that reads (a lookup, no headers of its own) and has room for them in one request (at most 25
-     * subrequests, five of them queries or collections), or go on a call of their own before it.
+     * One Composite call for this run (counted as one API call). The run's opening subrequests, while they
+     * wait, ride on the first call that reads (a lookup, no headers of its own) and has room for them in one
+     * request (at most 25 subrequests, five of them queries or collections), or go on a call of their own
+     * before it.
      */
     List<com.fasterxml.jackson.databind.JsonNode> composite(List<com.fasterxml.jackson.databind.node.ObjectNode> subrequests,
             Map<String, String> headers, boolean idempotent) {
@@ -149,18 +150,9 @@ public final class RunContext {
             // only a call that reads: the describes are checked before anything is written
             if (headers.isEmpty() && subrequests.stream().allMatch(r -> "GET".equals(r.path("method").asText()))
                     && fitOneRequest(both)) {
-                tally.call();
-                List<com.fasterxml.jackson.databind.JsonNode> answers;
-                try {
-                    answers = salesforce.composite(both, headers, true);
-                } catch (RuntimeException e) {
-                    opening.compareAndSet(null, o); // unanswered: it goes with the next call, or at the run's end
-                    throw e;
-                }
-                o.answered().accept(answers.subList(0, o.subrequests().size()));
-                return answers.subList(o.subrequests().size(), answers.size());
+                return withOpening(o, subrequests);
             }
-            send(o);
+            withOpening(o, List.of());
         }
         tally.call();
         return salesforce.composite(subrequests, headers, idempotent);
@@ -170,20 +162,25 @@ public final class RunContext {
     void sendOpening() {
         Opening o = opening.getAndSet(null);
         if (o != null) {
-            send(o);
+            withOpening(o, List.of());
         }
     }
 
-    private void send(Opening o) {
+    /** One call of the opening subrequests and these read-only ones; hands the opening its answers, returns the rest. */
+    private List<com.fasterxml.jackson.databind.JsonNode> withOpening(Opening o,
+            List<com.fasterxml.jackson.databind.node.ObjectNode> reads) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> both = new java.util.ArrayList<>(o.subrequests());
+        both.addAll(reads);
         tally.call();
         List<com.fasterxml.jackson.databind.JsonNode> answers;
         try {
-            answers = salesforce.composite(o.subrequests(), Map.of(), true);
+            answers = salesforce.composite(both, Map.of(), true);
         } catch (RuntimeException e) {
             opening.compareAndSet(null, o); // unanswered: it goes with the next call, or at the run's end
             throw e;
         }
-        o.answered().accept(answers);
+        o.answered().accept(answers.subList(0, o.subrequests().size()));
+        return answers.subList(o.subrequests().size(), answers.size());
     }
 
     /** Salesforce's Composite limits: 25 subrequests, of them at most five queries or sObject Collections. */

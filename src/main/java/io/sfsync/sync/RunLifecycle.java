@@ -363,7 +363,7 @@ public final class RunLifecycle {
             run.org.fallbackOwnerId = own.fallbackTarget();
         }
         boolean changed = kept == null || describe.entrySet().stream().anyMatch(e -> !e.getValue().sameAs(kept.get(e.getKey())));
-        if (kept == null || changed) {
+        if (changed) {
             run.org.describe = describe;
         }
         checkDescribes(run);
@@ -372,7 +372,8 @@ public final class RunLifecycle {
                     run.job.name());
             run.mapper = new MappingProcessor(run.job, describe, services.transforms());
         }
-        if (changed && run.mode != RunContext.Mode.PLAN) { // a plan writes nothing
+        // kept for the runs that map with them (a poll or a retry never does), not by a plan, which writes nothing
+        if (changed && run.mode != RunContext.Mode.PLAN && mayRideOnFirstCall(run)) {
             keep(run, describe);
         }
     }

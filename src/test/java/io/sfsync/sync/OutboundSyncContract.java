@@ -719,12 +719,7 @@ abstract class OutboundSyncContract {
             s.person(i).insert();
         }
         // the connected app's secret is rotated in Salesforce and the session ends: re-login fails
-        s.emulator.credentials(s.emulator.credentials().withClientSecret("rotated-elsewhere"));
-        s.emulator.sessions().expireAll();
-        RunContext broken = s.run("people");
-        assertThat(broken.status()).isEqualTo("PAUSED");
-        assertThat(broken.stopReason()).contains("BROKEN");
-        assertThat(s.store().state("people").paused()).isTrue();
+        breakTheConnection(s);
         assertThat(s.records("Lead")).isEmpty();
         RunContext whilePaused = s.run("people");
         assertThat(whilePaused.status()).isEqualTo("PAUSED");
@@ -734,6 +729,17 @@ abstract class OutboundSyncContract {
         RunContext resumed = s.run("people");
         assertThat(resumed.counts().created()).isEqualTo(5);
         assertThat(s.records("Lead")).hasSize(5);
+    }
+
+    /** Rotates the connected app's secret and ends the sessions, then runs people: PAUSED, BROKEN, the job paused. */
+    private static RunContext breakTheConnection(SyncHarness s) {
+        s.emulator.credentials(s.emulator.credentials().withClientSecret("rotated-elsewhere"));
+        s.emulator.sessions().expireAll();
+        RunContext broken = s.run("people");
+        assertThat(broken.status()).isEqualTo("PAUSED");
+        assertThat(broken.stopReason()).contains("BROKEN");
+        assertThat(s.store().state("people").paused()).isTrue();
+        return broken;
     }
 
     @Test
@@ -747,12 +753,7 @@ abstract class OutboundSyncContract {
             s.person(i).insert();
         }
         var original = s.emulator.credentials();
-        s.emulator.credentials(original.withClientSecret("rotated-elsewhere"));
-        s.emulator.sessions().expireAll();
-        RunContext broken = s.run("people");
-        assertThat(broken.status()).isEqualTo("PAUSED");
-        assertThat(broken.stopReason()).contains("BROKEN");
-        assertThat(s.store().state("people").paused()).isTrue();
+        RunContext broken = breakTheConnection(s);
         // the batch read for that call waits, each row logged PENDING once; nothing reached Salesforce
         assertThat(s.log(broken)).hasSize(5).allMatch(e -> e.action().equals("PENDING"));
         assertThat(s.records("Lead")).hasSize(5);
