@@ -76,6 +76,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     private final EnvUserDirectory users;
     private final AppProperties props;
     private io.sfsync.monitoring.HawtioServer hawtio;
+    private final java.util.concurrent.CompletableFuture<Void> migration;
 
     private SfsyncRuntime(Options options) {
         this.options = options;
@@ -119,9 +120,11 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             pool = Databases.pool("source", sourceUrl, props.get("sfsync.source.user", "sa"),
                     props.get("sfsync.source.password", ""), poolSize);
             this.source = pool;
-            Databases.migrateSyncTables(source);
+            // the sync tables are migrated while Camel Main reads the routes; Camel starts none before it is done
+            this.migration = startMigration(pool, options.demo());
             this.store = new SyncStore(source);
             if (options.demo()) {
+                awaitMigration();
                 seedDemo(props);
             }
             this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -203,6 +206,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             throw e;
         } catch (Exception e) {
             rt.close();
+            if (rt.migration.isCompletedExceptionally()) {
+                rt.awaitMigration(); // the sync tables' own error, as a start without the overlap would raise it
+            }
             throw new IllegalStateException("sfsync could not start: " + e.getMessage(), e);
         }
     }
@@ -229,6 +235,41 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         }
     }
 
+    /** Flyway on a thread of its own, or at once (the demo seeds the source right after). */
+    private static java.util.concurrent.CompletableFuture<Void> startMigration(HikariDataSource pool, boolean now) {
+        if (now) {
+            Databases.migrateSyncTables(pool);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        Thread t = new Thread(() -> {
+            try {
+                Databases.migrateSyncTables(pool);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "sfsync-migrate");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    /** Waits for the sync tables' migration; its failure is thrown as it was raised. */
+    private void awaitMigration() {
+        try {
+            migration.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     private void seedDemo(AppProperties props) {
         Databases.migrateDemoSource(source);
         List<DemoData.Person> people;
@@ -247,6 +288,12 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
 
     private Main createMain(Path propertiesFile) {
         Main m = new Main();
+        m.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeStart(org.apache.camel.main.BaseMainSupport main) {
+                awaitMigration(); // no route starts on tables that are not there yet
+            }
+        });
         m.setPropertyPlaceholderLocations("file:" + propertiesFile.toAbsolutePath());
         String routes = options.routesDir().toAbsolutePath().toString();
         m.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/*.camel.yaml");
