@@ -39,11 +39,26 @@ import io.sfsync.sync.RunContext;
  */
 public final class Benchmark {
 
-    /** {@code process}: the measured run is a cold {@code sfsync run people} process, its source an H2 file. */
+    /**
+     * {@code process}: the measured run is a cold {@code sfsync run people} process, its source an H2 file;
+     * {@code postgres}: the JDBC URL of a PostgreSQL server instead (null for H2), where the benchmark creates a
+     * database of its own for the source and the sync tables and drops it at the end.
+     */
     public record Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir,
-            boolean process) {
+            boolean process, String postgres) {
         public Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir) {
-            this(scenario, rows, changed, latencyMs, configDir, routesDir, false);
+            this(scenario, rows, changed, latencyMs, configDir, routesDir, false, null);
+        }
+    }
+
+    /** Environment variables naming the PostgreSQL user and password of {@code --postgres} (default postgres, none). */
+    public static final String PG_USER_ENV = "SFSYNC_BENCH_PG_USER";
+    public static final String PG_PASSWORD_ENV = "SFSYNC_BENCH_PG_PASSWORD";
+
+    /** The source of a run: its JDBC URL and credentials, and the database to drop afterwards (PostgreSQL). */
+    private record Source(String url, String user, String password, String serverUrl, String database) {
+        String label() {
+            return database == null ? "an H2 file" : "PostgreSQL";
         }
     }
 
@@ -51,6 +66,7 @@ public final class Benchmark {
         String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         Process emulator = startEmulator(s.latencyMs(), secret);
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("sfsync-bench");
+        Source pg = s.postgres() == null ? null : createDatabase(s.postgres());
         try {
             String loginUrl = awaitLoginUrl(emulator);
             Map<String, String> overrides = new LinkedHashMap<>();
@@ -80,6 +96,12 @@ public final class Benchmark {
                 overrides.put("sfsync.source.url", processSourceUrl(scratch));
             } else {
                 overrides.put("sfsync.source.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+            }
+            Source source = pg != null ? pg : new Source(overrides.get("sfsync.source.url"), "sa", "", null, null);
+            if (pg != null) {
+                overrides.put("sfsync.source.url", pg.url());
+                overrides.put("sfsync.source.user", pg.user());
+                overrides.put("sfsync.source.password", pg.password());
             }
             overrides.put("env.SFSYNC_SF_LOGIN_URL", loginUrl);
             overrides.put("camel.component.salesforce.clientId", "sfsync-emulator");
@@ -135,7 +157,8 @@ public final class Benchmark {
                 }
                 if (s.process()) {
                     rt.close(); // the measured process opens the H2 file alone
-                    return processRun(s, configDir, scratch, loginUrl, secret, measuredRows);
+                    return processRun(s, configDir, scratch, loginUrl, secret, measuredRows,
+                            pg != null ? pg : new Source(processSourceUrl(scratch), "sa", "", null, null));
                 }
                 System.gc(); // the seeding's garbage is not the run's
                 long countedBefore = countedBySalesforce(loginUrl);
@@ -155,6 +178,7 @@ public final class Benchmark {
                 long counted = countedBySalesforce(loginUrl) - countedBefore;
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("scenario", s.scenario());
+                out.put("source", source.label());
                 out.put("records", run.counts().attempted());
                 out.put("seconds", round(seconds));
                 boolean none = run.counts().attempted() == 0; // an idle run: per-record figures are undefined
@@ -178,6 +202,47 @@ public final class Benchmark {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
             deleteTree(scratch); // the bulk scenario's source database is a gigabyte at a million rows
+            if (pg != null) {
+                dropDatabase(pg);
+            }
+        }
+    }
+
+    /** A database of the benchmark's own on the PostgreSQL server of {@code serverUrl}. */
+    private static Source createDatabase(String serverUrl) throws SQLException {
+        if (!serverUrl.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("--postgres: expected a jdbc:postgresql://HOST:PORT/DATABASE URL, not '"
+                    + serverUrl + "'");
+        }
+        String user = System.getenv().getOrDefault(PG_USER_ENV, "postgres");
+        String password = System.getenv().getOrDefault(PG_PASSWORD_ENV, "");
+        String database = "sfsync_bench_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        try (Connection c = java.sql.DriverManager.getConnection(serverUrl, user, password);
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new SQLException("--postgres: cannot create a database on " + serverUrl + " as " + user + " ("
+                    + PG_USER_ENV + ", " + PG_PASSWORD_ENV + "): " + e.getMessage(), e);
+        }
+        java.net.URI uri = java.net.URI.create(serverUrl.substring("jdbc:".length()));
+        String url = "jdbc:postgresql://" + uri.getAuthority() + "/" + database;
+        return new Source(url, user, password, serverUrl, database);
+    }
+
+    private static void dropDatabase(Source pg) {
+        try (Connection c = java.sql.DriverManager.getConnection(pg.serverUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + pg.database() + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("The benchmark's database " + pg.database() + " was not dropped: " + e.getMessage());
+        }
+    }
+
+    /** Rows 1..n as column x, in the source's SQL (H2 or PostgreSQL). */
+    private static String range(SfsyncRuntime rt, int n) throws SQLException {
+        try (Connection c = rt.source().getConnection()) {
+            return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                    ? "generate_series(1, " + n + ") AS r(x)" : "SYSTEM_RANGE(1, " + n + ")";
         }
     }
 
@@ -378,12 +443,12 @@ public final class Benchmark {
         long base = 10_000_000L;
         sql(rt, "INSERT INTO company (id, name, domain, website, industry, employees, updated_at) SELECT " + base
                 + " + x, 'Mix Co ' || x, 'mix-co-' || x || '.example', 'https://www.mix-co-' || x || '.example',"
-                + " 'Technology', 40, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, " + fresh + ")");
+                + " 'Technology', 40, CURRENT_TIMESTAMP FROM " + range(rt, fresh));
         sql(rt, "INSERT INTO person (id, company_id, first_name, last_name, email, email_status, title, owner_email,"
                 + " do_not_contact, updated_at) SELECT " + base + " + x, " + base + " + x, 'Mix', 'Person' || x,"
-                + " 'mix' || x || '@mix-co-' || x || '.example', 'valid', 'Engineer', CASEWHEN(MOD(x, 4) = 0, '"
-                + DemoData.OWNERS.get(DemoData.OWNERS.size() - 1) + "', '" + DemoData.OWNERS.get(0) + "'), FALSE,"
-                + " CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, " + fresh + ")");
+                + " 'mix' || x || '@mix-co-' || x || '.example', 'valid', 'Engineer', CASE WHEN MOD(x, 4) = 0 THEN '"
+                + DemoData.OWNERS.get(DemoData.OWNERS.size() - 1) + "' ELSE '" + DemoData.OWNERS.get(0) + "' END, FALSE,"
+                + " CURRENT_TIMESTAMP FROM " + range(rt, fresh));
         List<Map<String, Object>> contacts = new ArrayList<>();
         List<Map<String, Object>> leads = new ArrayList<>();
         for (int x = 1; x <= fresh; x++) {
@@ -409,7 +474,7 @@ public final class Benchmark {
      * (VmHWM) and its CPU seconds the last sample of /proc (every 20 ms until it ends).
      */
     private static Map<String, Object> processRun(Settings s, Path configDir, Path scratch, String loginUrl, String secret,
-            int measuredRows) throws Exception {
+            int measuredRows, Source source) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(javaBin));
         String jvmArgs = System.getProperty("sfsync.benchmark.process-jvm-args");
@@ -422,7 +487,9 @@ public final class Benchmark {
                 "--config", configDir.toAbsolutePath().toString(), "--routes", s.routesDir().toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("run.log").toFile());
-        pb.environment().put("SFSYNC_SOURCE_URL", processSourceUrl(scratch));
+        pb.environment().put("SFSYNC_SOURCE_URL", source.url());
+        pb.environment().put("SFSYNC_SOURCE_USER", source.user());
+        pb.environment().put("SFSYNC_SOURCE_PASSWORD", source.password());
         pb.environment().put("SFSYNC_SF_LOGIN_URL", loginUrl);
         pb.environment().put("SFSYNC_SF_CLIENT_ID", "sfsync-emulator");
         pb.environment().put("SFSYNC_SF_CLIENT_SECRET", secret);
@@ -449,7 +516,7 @@ public final class Benchmark {
         String log = java.nio.file.Files.readString(scratch.resolve("run.log"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", s.scenario());
-        out.put("measured", "a cold `sfsync run people` process (source and sync tables in an H2 file)");
+        out.put("measured", "a cold `sfsync run people` process (source and sync tables in " + source.label() + ")");
         out.put("records", measuredRows);
         out.put("process_seconds", round(seconds));
         out.put("records_per_s", measuredRows == 0 ? null : round(measuredRows / seconds));

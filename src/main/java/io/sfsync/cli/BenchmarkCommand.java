@@ -28,6 +28,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " incremental, incremental-mix, idle and bulk.")
     boolean process;
 
+    @Option(names = "--postgres", paramLabel = "JDBC_URL", description = "The source and sync tables on this PostgreSQL"
+            + " server (jdbc:postgresql://HOST:PORT/DB; user and password from SFSYNC_BENCH_PG_USER, SFSYNC_BENCH_PG_PASSWORD)"
+            + " instead of H2: the benchmark creates a database of its own there and drops it at the end.")
+    String postgres;
+
     @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
     Path configDir;
 
@@ -44,8 +49,16 @@ final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--process measures initial, incremental, incremental-mix, idle or bulk");
             return 2;
         }
+        if (postgres != null && !java.util.List.of("initial", "incremental", "incremental-mix", "idle", "matching", "bulk").contains(scenario)) {
+            System.err.println("--postgres measures initial, incremental, incremental-mix, idle, matching or bulk");
+            return 2;
+        }
+        if (postgres != null && !postgres.startsWith("jdbc:postgresql://")) {
+            System.err.println("--postgres: expected a jdbc:postgresql://HOST:PORT/DATABASE URL, not '" + postgres + "'");
+            return 2;
+        }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,
-                configDir, routesDir, process))));
+                configDir, routesDir, process, postgres))));
         return 0;
     }
 }
