@@ -186,6 +186,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     public static SfsyncRuntime start(Options options) {
         SfsyncRuntime rt = new SfsyncRuntime(options);
         try {
+            rt.main.init(); // Camel Main reads the routes while the sync tables migrate
+            rt.awaitMigration(); // no route starts on tables that are not there yet
             rt.main.start();
             rt.checkJobRoutes(options);
             var check = new io.sfsync.monitoring.SalesforceConnectionHealthCheck(rt.connection);
@@ -288,12 +290,6 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
 
     private Main createMain(Path propertiesFile) {
         Main m = new Main();
-        m.addMainListener(new org.apache.camel.main.MainListenerSupport() {
-            @Override
-            public void beforeStart(org.apache.camel.main.BaseMainSupport main) {
-                awaitMigration(); // no route starts on tables that are not there yet
-            }
-        });
         m.setPropertyPlaceholderLocations("file:" + propertiesFile.toAbsolutePath());
         String routes = options.routesDir().toAbsolutePath().toString();
         m.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/*.camel.yaml");
