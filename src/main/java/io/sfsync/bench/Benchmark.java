@@ -58,7 +58,7 @@ public final class Benchmark {
     /** The source of a run: its JDBC URL and credentials, and the database to drop afterwards (PostgreSQL). */
     private record Source(String url, String user, String password, String serverUrl, String database) {
         String label() {
-            return database == null ? "an H2 file" : "PostgreSQL";
+            return database != null ? "PostgreSQL" : url.startsWith("jdbc:h2:mem:") ? "H2 in memory" : "an H2 file";
         }
     }
 

@@ -43,6 +43,23 @@ class BenchmarkTest {
         assertThat(Benchmark.json(out)).contains("\"api_calls_per_1000\": null");
     }
 
+    @Test
+    void onPostgresTheSourceIsAThrowawayDatabaseDroppedAfterwards() throws Exception {
+        try (var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+            String server = pg.getJdbcUrl("postgres", "postgres");
+            Map<String, Object> out = new Benchmark().run(new Benchmark.Settings("idle", 300, 0, 0, Path.of("config"),
+                    Path.of("routes"), false, server));
+            assertThat(out).containsEntry("source", "PostgreSQL").containsEntry("records", 0);
+            assertThat(out.get("salesforce_counted_api_calls")).isEqualTo(1L);
+            try (var c = java.sql.DriverManager.getConnection(server, "postgres", "");
+                    var rs = c.createStatement().executeQuery(
+                            "SELECT count(*) FROM pg_database WHERE datname LIKE 'sfsync_bench_%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("benchmark databases left on the server").isZero();
+            }
+        }
+    }
+
     private static List<Path> scratchDirs(Path tmp) throws Exception {
         try (var s = Files.list(tmp)) {
             return s.filter(p -> p.getFileName().toString().startsWith("sfsync-bench")).toList();
