@@ -70,7 +70,11 @@ public final class ApiRoutes extends RouteBuilder {
                     .to("direct:api-summary");
         rest("/jobs").description("Run a job now")
                 .post("/{job}/run").consumes("application/json").produces("application/json")
-                    .description("Body (optional): {\"segment\": \"valid\", \"dryRun\": true}").to("direct:api-trigger");
+                    .description("Body (optional): {\"segment\": \"valid\", \"dryRun\": true}").to("direct:api-trigger")
+                .post("/{job}/resync").consumes("application/json").produces("application/json")
+                    .description("Reads rows already synced again (unchanged ones cost no call). Body (optional, one of):"
+                            + " {\"since\": \"2026-12-01T00:00:00Z\"}, {\"keys\": [\"42\"]}, {\"reason\": \"NOT_IN_SEGMENT\"};"
+                            + " none: every row").to("direct:api-resync-job");
         rest("/records/{job}/{key}").description("One source row: push, link, unlink, relink, resync, open in Salesforce")
                 .post("/push").description("Body: {\"as\": \"Lead\" | \"Contact\"}").to("direct:api-push")
                 .post("/link").description("Body: {\"sfId\": \"00Q…\"}").to("direct:api-link")
@@ -125,6 +129,14 @@ public final class ApiRoutes extends RouteBuilder {
                     Body body = body(x, "{\"segment\": \"valid\", \"dryRun\": true}", "segment", "dryRun");
                     return api.trigger(p.path("job"), body.text("segment", "a string: the name of a segment of the job"),
                             Boolean.TRUE.equals(body.bool("dryRun")), "api");
+                }));
+        from("direct:api-resync-job").routeId("api-resync-job").process(access.manage())
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    Body body = body(x, "{\"since\": \"2026-12-01T00:00:00Z\"}", "since", "keys", "reason");
+                    return api.resyncJob(p.path("job"), body.text("since", "an ISO-8601 instant such as 2026-12-01T00:00:00Z"),
+                            body.strings("keys", "a list of source keys"), body.text("reason", "a reason code such as NOT_IN_SEGMENT"),
+                            "api");
                 }));
         from("direct:api-conflicts").routeId("api-conflicts").process(access.viewer())
                 .process(e -> json(e, x -> {

@@ -290,6 +290,44 @@ public final class SyncApi {
         return runResult(run);
     }
 
+    /**
+     * Reads a job's rows again now: every row, those changed since {@code since}, those with these keys, or
+     * those whose last outcome had {@code reason} (at most one of the three).
+     */
+    public Map<String, Object> resyncJob(String job, String since, List<String> keys, String reason, String trigger) {
+        JobConfig j = requireJob(job);
+        String problem = j.resyncProblem();
+        if (problem != null) {
+            throw new ApiProblem(409, problem, ApiProblem.details("job", job));
+        }
+        if ((since != null ? 1 : 0) + (keys != null ? 1 : 0) + (reason != null ? 1 : 0) > 1) {
+            throw ApiProblem.badField("since", "at most one of since, keys and reason", "more than one");
+        }
+        java.time.Instant from = null;
+        if (since != null) {
+            try {
+                from = java.time.Instant.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiProblem.badField("since", "an ISO-8601 instant such as 2026-12-01T00:00:00Z", "'" + since + "'");
+            }
+        }
+        if (reason != null) {
+            keys = rt.store().keysWithLatestReason(job, reason);
+            if (keys.isEmpty()) {
+                Map<String, Object> none = new LinkedHashMap<>();
+                none.put("runId", null);
+                none.put("status", "NOTHING_TO_RESYNC");
+                none.put("summary", "no rows of " + job + " whose last outcome was " + reason);
+                return none;
+            }
+        }
+        RunContext run = keys != null ? rt.run(job, RunContext.Mode.RUN, trigger, null, keys, null)
+                : rt.resync(job, trigger, from, null);
+        Map<String, Object> out = runResult(run);
+        out.put("resync", run.resync() != null ? run.resync() : keys != null ? keys.size() + " rows by key" : null);
+        return out;
+    }
+
     private Map<String, Object> runResult(RunContext run) {
         if ("BUSY".equals(run.status())) {
             throw new ApiProblem(409, run.stopReason(), ApiProblem.details("job", run.job().name(), "status", "BUSY"));

@@ -31,6 +31,9 @@ public interface SyncBackend {
     String instanceUrl();
 
     /** Runs one job now and waits for it. */
+    /** Reads the job's rows again, from the start of its source or from {@code since}. */
+    RunContext resync(String job, String trigger, java.time.Instant since, java.util.function.Consumer<String> progress);
+
     RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress);
 

@@ -350,17 +350,27 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
      * in line after an ERROR, those whose person is linked now); never new touchpoints.
      */
     public RunContext retry(String job, String trigger, List<String> keys, Consumer<String> progress) {
-        return run(job, RunContext.Mode.RUN, trigger, null, keys, progress, null, null, true);
+        return run(job, RunContext.Mode.RUN, trigger, null, keys, progress, null, null, true, null);
     }
 
     private RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress, String createAs, Consumer<io.sfsync.sync.RecordWork> planSink) {
-        return run(job, mode, trigger, segment, keys, progress, createAs, planSink, false);
+        return run(job, mode, trigger, segment, keys, progress, createAs, planSink, false, null);
+    }
+
+    /**
+     * A resync: the job's rows read again from the start of its source ({@code since} null) or those changed
+     * at or after {@code since}, whatever its watermark says; rows whose payload is unchanged cost no call.
+     */
+    @Override
+    public RunContext resync(String job, String trigger, java.time.Instant since, Consumer<String> progress) {
+        return run(job, RunContext.Mode.RUN, trigger, null, null, progress, null, null, false,
+                since == null ? "start" : since.toString());
     }
 
     private RunContext run(String job, RunContext.Mode mode, String trigger, String segment, List<String> keys,
             Consumer<String> progress, String createAs, Consumer<io.sfsync.sync.RecordWork> planSink,
-            boolean waitingActivities) {
+            boolean waitingActivities, String resyncFrom) {
         ProducerTemplate template = camel().createProducerTemplate();
         try {
             Map<String, Object> headers = new LinkedHashMap<>();
@@ -378,6 +388,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             }
             if (waitingActivities) {
                 headers.put(io.sfsync.exchange.ExchangeKeys.WITH_WAITING_ACTIVITIES, true);
+            }
+            if (resyncFrom != null) {
+                headers.put(io.sfsync.exchange.ExchangeKeys.RESYNC_FROM, resyncFrom);
             }
             org.apache.camel.Exchange done = template.request(SyncSteps.RUN_JOB, e -> {
                 e.getMessage().setHeaders(headers);

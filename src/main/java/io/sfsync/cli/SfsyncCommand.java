@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 "3:PARTIAL or PAUSED (errors are in sync_log, or the rest waits for the next run)",
                 "4:BUSY (another run holds the job)"},
         subcommands = {ServeCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, CheckCommand.class,
-                RetryCommand.class, ReportCommand.class, ConflictsCommand.class, ReconnectCommand.class, EmulatorCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+                RetryCommand.class, ResyncCommand.class, ReportCommand.class, ConflictsCommand.class, ReconnectCommand.class, EmulatorCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class SfsyncCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SfsyncCommand.class);
 

@@ -79,6 +79,18 @@ public record JobConfig(
         return fields.getOrDefault(object, List.of());
     }
 
+    /** Why a resync of this job has nothing to read again, or null. */
+    public String resyncProblem() {
+        if (!outbound()) {
+            return "resync reads the source's rows again for jobs that send them to Salesforce; job " + name
+                    + " is inbound (its records come again when they change in Salesforce)";
+        }
+        if (!dataSync) {
+            return "job " + name + " has dataSync: false: it sends only activities, which a resync does not read again";
+        }
+        return null;
+    }
+
     public String segmentPredicate(String name) {
         return segments.get(name);
     }

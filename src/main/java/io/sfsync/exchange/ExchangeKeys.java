@@ -27,6 +27,11 @@ public final class ExchangeKeys {
     public static final String WITH_WAITING_ACTIVITIES = "SfsyncWithWaitingActivities";
     /** Header: Lead or Contact, what unmatched rows become instead of the job's createAs. */
     public static final String CREATE_AS = "SfsyncCreateAs";
+    /**
+     * A resync asked for: {@code start} (the whole source) or an ISO-8601 instant (the rows changed at or
+     * after it); the run re-reads those rows whatever its watermark says.
+     */
+    public static final String RESYNC_FROM = "SfsyncResyncFrom";
     /** Property: who follows the run (progress lines, a plan's rows). */
     public static final String OBSERVER = "SfsyncRunObserver";
 

@@ -114,7 +114,9 @@ public final class SourceReader {
          */
         private void open(Watermark resume, int skipInvalid) {
             boolean start = after.equals(Watermark.START);
-            boolean overlap = !start && source.overlapSeconds() > 0;
+            // a watermark without a key: the rows changed at or after its instant (a resync from a time)
+            boolean since = !start && after.key() == null;
+            boolean overlap = !start && !since && source.overlapSeconds() > 0;
             String changed = "src." + source.changedAt();
             String key = "src." + source.key();
             String afterWatermark = "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
@@ -129,7 +131,7 @@ public final class SourceReader {
                             + " ORDER BY " + key + ", " + changed; // an order, so a reopened stream can skip what it had
                 } else {
                     // with an overlap window, the rows up to overlapSeconds before the watermark come again, marked
-                    String window = resume != null ? afterWatermark : start ? "1 = 1" : overlap ? changed + " >= ?"
+                    String window = resume != null ? afterWatermark : start ? "1 = 1" : overlap || since ? changed + " >= ?"
                             : afterWatermark;
                     sql = select + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
                             + " FROM (" + source.query() + ") src WHERE " + validPredicate(types[0]) + " AND " + window
@@ -147,6 +149,8 @@ public final class SourceReader {
                         bindWatermark(ps, i, resume, types);
                     } else if (overlap) {
                         bindChangedAt(ps, i, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
+                    } else if (since) {
+                        bindChangedAt(ps, i, after.changedAt(), types[1]);
                     } else if (!start) {
                         bindWatermark(ps, i, after, types);
                     }

@@ -70,7 +70,8 @@ public final class MapStep {
                 continue;
             }
             MappedRecord m = w.mapped;
-            if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null) {
+            if (w.link != null && m.payloadHash().equals(w.link.payloadHash()) && run.onlyKeys == null
+                    && !run.resyncAsked) {
                 w.settle(new Outcome(w.key(), w.link.sobject(), w.link.sfId(), Action.SKIPPED, "NO_CHANGE",
                         "unchanged since the last sync", null));
             }

@@ -48,6 +48,14 @@ public final class RunContext {
     /** What unmatched rows become (the job's createAs, or a push's "as"). */
     String createAs;
     long runId;
+    /** Why this run re-reads rows already synced; null when it reads from its watermark as usual. */
+    String resync;
+    /**
+     * A resync asked for: each row is compared with its Salesforce record, not with the hash of what was last
+     * sent, so records changed by hand in Salesforce get the source's values back (a resync after a
+     * settings change trusts the hash: unchanged rows cost no call).
+     */
+    boolean resyncAsked;
     /** Maps rows; replaced (on the thread that took the opening call's answers) when the org's describes changed. */
     volatile MappingProcessor mapper;
     /**
@@ -112,6 +120,8 @@ public final class RunContext {
     public String stopReason() { return stopReason; }
     public String status() { return finishedStatus; }
     public String segment() { return segment; }
+    /** Why this run re-reads rows already synced (a resync asked for, or its settings changed); null: it does not. */
+    public String resync() { return resync; }
     public int apiCalls() { return tally.apiCalls(); }
     /** The outcomes of a run of chosen rows (a push, resync or retry); empty for a watermark run, whose
      *  outcomes are in sync_log only — a run of a million rows keeps none of them in memory. */

@@ -21,6 +21,7 @@ import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.salesforce.Soql;
 import io.sfsync.source.SourceReader;
 import io.sfsync.synclog.SyncStore;
+import io.sfsync.synclog.Watermark;
 
 /**
  * Starts and finishes runs. The start reads, in ONE Composite call, the org's limits, the describe of
@@ -48,7 +49,7 @@ public final class RunLifecycle {
 
     public RunContext start(String jobName, RunContext.Mode mode, String trigger, String segment, List<String> onlyKeys,
             Consumer<String> progress, String createAs) {
-        return start(false, jobName, mode, trigger, segment, onlyKeys, progress, createAs);
+        return start(false, jobName, mode, trigger, segment, onlyKeys, progress, createAs, null);
     }
 
     /**
@@ -56,7 +57,7 @@ public final class RunLifecycle {
      * {@code waitingActivities} (a retry): then it sends the touchpoints that wait and may go now, and no new ones.
      */
     public RunContext start(boolean waitingActivities, String jobName, RunContext.Mode mode, String trigger,
-            String segment, List<String> onlyKeys, Consumer<String> progress, String createAs) {
+            String segment, List<String> onlyKeys, Consumer<String> progress, String createAs, String resyncFrom) {
         JobConfig job = services.config().job(jobName);
         String seg = segment == null || segment.isBlank() ? job.segment() : segment;
         if (job.segmentPredicate(seg) == null) {
@@ -109,6 +110,9 @@ public final class RunLifecycle {
                 run.stop("PAUSED", "the job is paused" + (state.brokenReason() == null ? "" : ": " + state.brokenReason()));
                 return run;
             }
+            if (onlyKeys == null && job.outbound() && job.dataSync() && job.source() != null) {
+                resyncIfAskedOrChanged(run, state, resyncFrom);
+            }
             if (job.polls()) {
                 run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
             }
@@ -138,6 +142,44 @@ public final class RunLifecycle {
             LOG.error("Run {} of {} could not start", run.runId, jobName, e);
         }
         return run;
+    }
+
+    /**
+     * A watermark run re-reads rows already synced when asked to ({@code resyncFrom}: "start" or an
+     * instant) or when the job's fingerprint differs from the one its rows were last read with (a mapping,
+     * segment or matching change): from the start of the source, rows whose payload is unchanged cost no
+     * call. A real run moves the job's watermark back and records the new fingerprint in one statement,
+     * so a resync cut short goes on where it got to; a plan or a dry run only reads as if it did. The
+     * first fingerprint a job records (its first run, or the first after an upgrade) starts no resync.
+     */
+    private static void resyncIfAskedOrChanged(RunContext run, SyncStore.State state, String resyncFrom) {
+        io.sfsync.config.JobFingerprint fp = io.sfsync.config.JobFingerprint.of(run.job, run.segment);
+        Watermark from = null;
+        String why = null;
+        if (resyncFrom != null) {
+            from = "start".equals(resyncFrom) ? Watermark.START : new Watermark(java.time.Instant.parse(resyncFrom), null);
+            why = "asked for (" + run.trigger + ")" + (from == Watermark.START ? "" : ": the rows changed since " + resyncFrom);
+            run.resyncAsked = true;
+        } else if (state.fingerprint() != null && !state.fingerprint().equals(fp.value())) {
+            from = Watermark.START;
+            why = String.join(", ", fp.changedFrom(state.fingerprintSections()))
+                    + " changed since the job's rows were last read";
+        }
+        if (from != null) {
+            run.resync = why;
+            run.watermark.cursor = from;
+            if (run.mode == RunContext.Mode.RUN) {
+                run.store.startResync(run.job.name(), from, fp);
+                run.watermark.durable = from;
+            }
+            LOG.info("Run {} of {} re-reads {} ({}): rows whose payload is unchanged cost no call", run.runId,
+                    run.job.name(), from == Watermark.START ? "the whole source" : "the rows changed since " + resyncFrom, why);
+        } else if (run.mode == RunContext.Mode.RUN && !fp.value().equals(state.fingerprint())) {
+            run.store.recordFingerprint(run.job.name(), fp);
+        }
+        if (run.mode != RunContext.Mode.PLAN) {
+            run.store.noteRunFingerprint(run.runId, fp.value(), why);
+        }
     }
 
     /** "job people is running in sfsync on host (pid 123) — run 12, since …; its lease runs until … unless renewed" */

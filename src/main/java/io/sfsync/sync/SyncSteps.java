@@ -287,7 +287,8 @@ public final class SyncSteps {
                 RunContext.Mode.valueOf(e.getMessage().getHeader(MODE, "RUN", String.class)),
                 e.getMessage().getHeader(TRIGGER, "manual", String.class),
                 e.getMessage().getHeader(SEGMENT, String.class), keys(e),
-                observer == null ? null : observer.progress(), e.getMessage().getHeader(CREATE_AS, String.class));
+                observer == null ? null : observer.progress(), e.getMessage().getHeader(CREATE_AS, String.class),
+                e.getMessage().getHeader(io.sfsync.exchange.ExchangeKeys.RESYNC_FROM, String.class));
         if (observer != null && observer.planSink() != null) {
             run.planTo(observer.planSink());
         }

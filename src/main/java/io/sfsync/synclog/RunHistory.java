@@ -67,6 +67,10 @@ public final class RunHistory {
                 summary, runId);
     }
 
+    public void noteFingerprint(long runId, String fingerprint, String resync) {
+        update("UPDATE sync_run SET config_fingerprint = ?, resync = ? WHERE id = ?", fingerprint, resync, runId);
+    }
+
     /**
      * Marks runs left RUNNING by a process that died as ABORTED. Their batches committed are kept, and
      * their counts are what sync_log holds for them (each batch also counted itself as it committed).
@@ -103,7 +107,7 @@ public final class RunHistory {
 
     private List<Run> runs(String where, Object... params) {
         String sql = "SELECT id, job, trigger, segment, dry_run, started_at, finished_at, status, attempted, created, updated,"
-                + " skipped, duplicates, errors, pending, api_calls, summary, unlinked, conflicts, direction FROM sync_run "
+                + " skipped, duplicates, errors, pending, api_calls, summary, unlinked, conflicts, direction, resync FROM sync_run "
                 + where;
         List<Run> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -117,7 +121,7 @@ public final class RunHistory {
                             rs.getObject(6, OffsetDateTime.class).toInstant(), fin == null ? null : fin.toInstant(),
                             rs.getString(8), new RunCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12),
                                     rs.getInt(13), rs.getInt(14), rs.getInt(15), rs.getInt(18), rs.getInt(19)),
-                            rs.getInt(16), rs.getString(17), rs.getString(20)));
+                            rs.getInt(16), rs.getString(17), rs.getString(20), rs.getString(21)));
                 }
             }
         } catch (SQLException e) {

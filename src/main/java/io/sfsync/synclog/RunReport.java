@@ -28,7 +28,11 @@ public final class RunReport {
             out.append(" → ").append(TIME.format(run.finishedAt()));
         }
         out.append(", trigger ").append(run.trigger()).append(", segment ").append(run.segment())
-                .append(", ").append(run.apiCalls()).append(" Salesforce API calls\n\n");
+                .append(", ").append(run.apiCalls()).append(" Salesforce API calls\n");
+        if (run.resync() != null) {
+            out.append("  resync: ").append(run.resync()).append('\n');
+        }
+        out.append('\n');
         out.append(run.summary() == null ? run.counts().summary() : run.summary()).append("\n");
         for (Action action : List.of(Action.CREATED, Action.UPDATED, Action.LINKED, Action.UNLINKED, Action.CONFLICT,
                 Action.SKIPPED, Action.DUPLICATE, Action.ERROR, Action.PENDING)) {

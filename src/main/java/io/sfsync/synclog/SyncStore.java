@@ -79,7 +79,13 @@ public final class SyncStore {
 
     /** A stored run. */
     public record Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
-            Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary, String direction) {
+            Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary, String direction,
+            String resync) {
+        public Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
+                Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary, String direction) {
+            this(id, job, trigger, segment, dryRun, startedAt, finishedAt, status, counts, apiCalls, summary, direction, null);
+        }
+
         public Run(long id, String job, String trigger, String segment, boolean dryRun, Instant startedAt,
                 Instant finishedAt, String status, RunCounts counts, int apiCalls, String summary) {
             this(id, job, trigger, segment, dryRun, startedAt, finishedAt, status, counts, apiCalls, summary, "OUTBOUND");
@@ -92,7 +98,13 @@ public final class SyncStore {
     }
 
     /** sync_state of a job. */
-    public record State(String job, Watermark watermark, boolean paused, String brokenReason, Instant lastSuccessAt) {
+    /**
+     * A job's sync_state: its watermark (a null key: the rows changed at or after that instant, a resync
+     * from a time), pause, last success, and the fingerprint (whole and per section) its rows were last
+     * read with (null before the first run that recorded one).
+     */
+    public record State(String job, Watermark watermark, boolean paused, String brokenReason, Instant lastSuccessAt,
+            String fingerprint, String fingerprintSections) {
     }
 
     /** Opens a run's sync_run row (RUNNING); returns its id. */
@@ -176,6 +188,24 @@ public final class SyncStore {
 
     public void setPaused(String job, boolean paused, String brokenReason) {
         states.setPaused(job, paused, brokenReason);
+    }
+
+    /** Records the fingerprint the job's rows are read with from now on (no resync: the first one recorded). */
+    public void recordFingerprint(String job, io.sfsync.config.JobFingerprint fp) {
+        states.recordFingerprint(job, fp);
+    }
+
+    /**
+     * Starts a resync: the watermark goes back to {@code from} and the fingerprint becomes {@code fp}, in one
+     * statement, so a resync cut short goes on from where it got to in the next run.
+     */
+    public void startResync(String job, Watermark from, io.sfsync.config.JobFingerprint fp) {
+        states.startResync(job, from, fp);
+    }
+
+    /** Notes on the run the fingerprint it ran with and, when it re-read rows, why (null: it did not). */
+    public void noteRunFingerprint(long runId, String fingerprint, String resync) {
+        runs.noteFingerprint(runId, fingerprint, resync);
     }
 
     public void resetWatermark(String job) {
@@ -530,6 +560,17 @@ public final class SyncStore {
      * reason): a row that errored once and has since been created, updated or skipped is not among them.
      * Dry runs and manual link entries do not count as outcomes.
      */
+    /**
+     * The rows whose latest outcome (of real runs) has this reason, whatever its action: a resync of, for
+     * example, the NOT_IN_SEGMENT or OWNED_BY_OTHER_USER rows.
+     */
+    public List<String> keysWithLatestReason(String job, String reason) {
+        return logWhere("WHERE id IN (SELECT MAX(l.id) FROM sync_log l LEFT JOIN sync_run r ON r.id = l.run_id"
+                + " WHERE l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED') AND " + NOT_ACTIVITY.replace("sobject", "l.sobject")
+                + " AND (r.dry_run IS NULL OR r.dry_run = FALSE) GROUP BY l.source_key) AND reason = ? ORDER BY id", job, reason)
+                .stream().map(LogEntry::sourceKey).distinct().toList();
+    }
+
     public List<LogEntry> latestErrors(String job, Long runId, String reason) {
         StringBuilder where = new StringBuilder("WHERE id IN (SELECT MAX(l.id) FROM sync_log l LEFT JOIN sync_run r"
                 + " ON r.id = l.run_id WHERE l.job = ? AND l.action NOT IN ('LINKED', 'UNLINKED') AND "

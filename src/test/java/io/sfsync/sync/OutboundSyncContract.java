@@ -992,4 +992,118 @@ abstract class OutboundSyncContract {
         assertThat(s.records("Lead")).hasSize(1);
         assertThat(s.store().state("people").watermark()).isEqualTo(io.sfsync.synclog.Watermark.START);
     }
+
+    // --- resync: changes reach records already synced -------------------------------------------------------
+
+    @Test
+    void aChangedTransformReachesTheRecordsAlreadySyncedOnTheNextRunAndOnlyOnce() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 3; i++) {
+            s.person(i).with("first_name", "ann" + i).insert();
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(3);
+        assertThat(s.run("people").counts().attempted()).isZero(); // nothing changed: nothing read
+
+        try (var edited = s.withEditedConfig(y -> y.replaceFirst("FirstName: \\{from: first_name\\}",
+                "FirstName: {from: first_name, transform: [uppercase]}"))) {
+            RunContext resync = edited.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+            assertThat(resync.resync()).isEqualTo("fields.Lead changed since the job's rows were last read");
+            assertThat(resync.counts().attempted()).isEqualTo(3);
+            assertThat(resync.counts().updated()).isEqualTo(3);
+            assertThat(s.records("Lead")).extracting(r -> r.get("FirstName"))
+                    .containsExactlyInAnyOrder("ANN1", "ANN2", "ANN3");
+            assertThat(s.store().run(resync.runId()).orElseThrow().resync()).isEqualTo(resync.resync());
+            // the new fingerprint is the job's now: the next run reads from its watermark again
+            RunContext after = edited.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+            assertThat(after.resync()).isNull();
+            assertThat(after.counts().attempted()).isZero();
+        }
+    }
+
+    @Test
+    void aResyncOfRowsWhoseRecordsAreUnchangedWritesNothing() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).insert();
+        assertThat(s.run("people").counts().created()).isEqualTo(2);
+        // a Contact field changes; the rows are Leads: read again, nothing to send
+        try (var edited = s.withEditedConfig(y -> y.replaceFirst("(Contact:\n\\s+FirstName: \\{from: first_name)\\}",
+                "$1, transform: [uppercase]}"))) {
+            RunContext resync = edited.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+            assertThat(resync.resync()).startsWith("fields.Contact changed");
+            assertThat(resync.counts().attempted()).isEqualTo(2);
+            assertThat(resync.counts().skipped()).isEqualTo(2);
+            assertThat(s.store().log(resync.runId())).extracting(SyncStore.LogEntry::reason).containsOnly("NO_CHANGE");
+            assertThat(resync.apiCalls()).isLessThanOrEqualTo(1); // the run's opening call, no write
+        }
+    }
+
+    @Test
+    void widerSegmentBringsInTheRowsItHadSkipped() {
+        SyncHarness s = sync();
+        s.person(1).insert();
+        s.person(2).with("email_status", "invalid").insert();
+        RunContext first = s.run("valid_only");
+        assertThat(s.outcome(first, "2").reason()).isEqualTo("NOT_IN_SEGMENT");
+        assertThat(s.records("Lead")).hasSize(1);
+
+        RunContext wider = s.runtime.run("valid_only", RunContext.Mode.RUN, "cli", "all", null, null);
+        assertThat(wider.resync()).isEqualTo("segment changed since the job's rows were last read");
+        assertThat(s.outcome(wider, "2").action()).isEqualTo("CREATED");
+        assertThat(s.outcome(wider, "1").reason()).isEqualTo("NO_CHANGE");
+        assertThat(s.records("Lead")).hasSize(2);
+    }
+
+    @Test
+    void aPlanAfterAChangeShowsTheUpdatesAndLeavesTheResyncToTheRun() {
+        SyncHarness s = sync();
+        s.person(1).with("first_name", "bo").insert();
+        s.run("people");
+        try (var edited = s.withEditedConfig(y -> y.replaceFirst("FirstName: \\{from: first_name\\}",
+                "FirstName: {from: first_name, transform: [uppercase]}"))) {
+            RunContext plan = edited.run("people", RunContext.Mode.PLAN, "cli", null, null, null);
+            assertThat(plan.resync()).startsWith("fields.Lead changed");
+            assertThat(plan.planned()).extracting(w -> w.outcome().action()).containsExactly(Action.UPDATED);
+            assertThat(s.records("Lead")).extracting(r -> r.get("FirstName")).containsExactly("bo");
+            // the plan recorded nothing: the run still resyncs
+            RunContext run = edited.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+            assertThat(run.resync()).startsWith("fields.Lead changed");
+            assertThat(run.counts().updated()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void resyncOnDemandFromATimeByKeyOrByReason() {
+        SyncHarness s = sync();
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        s.person(1).insertChangedAt(t0);
+        s.person(2).insertChangedAt(t0.plusSeconds(3600));
+        s.person(3).insertChangedAt(t0.plusSeconds(7200));
+        s.run("people");
+        // records edited by hand in Salesforce: a resync puts the source's values back
+        s.records("Lead").forEach(r -> {
+            Map<String, Object> edited = new java.util.LinkedHashMap<>(r);
+            edited.put("LastName", "Hand");
+            s.emulator.org().store().put(null, "Lead", edited);
+        });
+
+        RunContext since = s.runtime.resync("people", "cli", t0.plusSeconds(3600), null);
+        assertThat(since.resync()).isEqualTo("asked for (cli): the rows changed since 2026-01-01T01:00:00Z");
+        assertThat(since.counts().attempted()).isEqualTo(2);
+        assertThat(s.store().log(since.runId())).extracting(SyncStore.LogEntry::sourceKey).containsExactlyInAnyOrder("2", "3");
+        // asked for, a resync compares each row with its record (not with what was last sent): the edits go
+        assertThat(since.counts().updated()).isEqualTo(2);
+        assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).containsExactlyInAnyOrder("Hand", "Last2", "Last3");
+        assertThat(s.run("people").counts().attempted()).isZero(); // the watermark is where it was
+
+        RunContext whole = s.runtime.resync("people", "cli", null, null);
+        assertThat(whole.resync()).isEqualTo("asked for (cli)");
+        assertThat(whole.counts().attempted()).isEqualTo(3);
+        assertThat(whole.counts().updated()).isEqualTo(1); // the one left; the two others match their records now
+        assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).containsOnly("Last1", "Last2", "Last3");
+
+        s.person(4).with("email_status", "invalid").insert();
+        s.run("valid_only");
+        assertThat(s.store().keysWithLatestReason("valid_only", "NOT_IN_SEGMENT")).containsExactly("4");
+    }
 }

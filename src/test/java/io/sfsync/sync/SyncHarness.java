@@ -133,6 +133,23 @@ final class SyncHarness implements AutoCloseable {
         return runtime.store();
     }
 
+    /** Another sfsync instance on the same database and org whose sync.yaml is this one's, edited (close it). */
+    SfsyncRuntime withEditedConfig(java.util.function.UnaryOperator<String> edit) {
+        try {
+            Path dir = Files.createTempDirectory(configDir.getParent(), "edited-config");
+            Files.copy(configDir.resolve("application.properties"), dir.resolve("application.properties"));
+            String yaml = Files.readString(configDir.resolve("sync.yaml"));
+            String edited = edit.apply(yaml);
+            if (edited.equals(yaml)) {
+                throw new IllegalArgumentException("the edit changed nothing in sync.yaml");
+            }
+            Files.writeString(dir.resolve("sync.yaml"), edited);
+            return SfsyncRuntime.start(new SfsyncRuntime.Options(dir, routes, false, false, false, overrides));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Another sfsync instance on the same database and org (as a second pod or host would be). */
     SfsyncRuntime anotherInstance() {
         return SfsyncRuntime.start(new SfsyncRuntime.Options(configDir, routes, false, false, false, overrides));
