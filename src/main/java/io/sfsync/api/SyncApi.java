@@ -298,7 +298,8 @@ public final class SyncApi {
         JobConfig j = requireJob(job);
         String problem = j.resyncProblem();
         if (problem != null) {
-            throw new ApiProblem(409, problem, ApiProblem.details("job", job));
+            throw new ApiProblem(409, problem, ApiProblem.details("job", job, "expected",
+                    "a job that sends rows to Salesforce (direction outbound or both, dataSync on)"));
         }
         if ((since != null ? 1 : 0) + (keys != null ? 1 : 0) + (reason != null ? 1 : 0) > 1) {
             throw ApiProblem.badField("since", "at most one of since, keys and reason", "more than one");

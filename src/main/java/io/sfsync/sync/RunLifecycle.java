@@ -159,6 +159,11 @@ public final class RunLifecycle {
         if (resyncFrom != null) {
             from = "start".equals(resyncFrom) ? Watermark.START : new Watermark(java.time.Instant.parse(resyncFrom), null);
             why = "asked for (" + run.trigger + ")" + (from == Watermark.START ? "" : ": the rows changed since " + resyncFrom);
+            if (from.changedAt().isAfter(state.watermark().changedAt())) {
+                // rows before that instant are not synced yet: they are read too, the watermark never jumps them
+                from = state.watermark();
+                why += ", and those not synced yet before it";
+            }
             run.resyncAsked = true;
         } else if (state.fingerprint() != null && !state.fingerprint().equals(fp.value())) {
             from = Watermark.START;
@@ -173,7 +178,7 @@ public final class RunLifecycle {
                 run.watermark.durable = from;
             }
             LOG.info("Run {} of {} re-reads {} ({}): rows whose payload is unchanged cost no call", run.runId,
-                    run.job.name(), from == Watermark.START ? "the whole source" : "the rows changed since " + resyncFrom, why);
+                    run.job.name(), from == Watermark.START ? "the whole source" : "the rows from " + from.changedAt(), why);
         } else if (run.mode == RunContext.Mode.RUN && !fp.value().equals(state.fingerprint())) {
             run.store.recordFingerprint(run.job.name(), fp);
         }

@@ -110,6 +110,16 @@ class BadRequestTest {
                 new Case("POST", "/jobs/people/run?dryRun=true", OP, "{}", 400, "parameter:dryRun",
                         "parameter dryRun is not known here; this call takes no query parameters"),
                 new Case("POST", "/jobs/nope/run", OP, "{}", 404, "parameter:job", "no job 'nope' (jobs: people, crm)"),
+                // a resync of a job
+                new Case("POST", "/jobs/people/resync", OP, "{\"since\":\"yesterday\"}", 400, "field:since",
+                        "body field since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z, not 'yesterday'"),
+                new Case("POST", "/jobs/people/resync", OP, "{\"since\":\"2026-01-01T00:00:00Z\",\"keys\":[\"1\"]}", 400,
+                        "field:since", "at most one of since, keys and reason"),
+                new Case("POST", "/jobs/people/resync", OP, "{\"keys\":\"1\"}", 400, "field:keys", "body field keys must be"),
+                new Case("POST", "/jobs/people/resync", OP, "{\"all\":true}", 400, "field:all",
+                        "body field all is not known here (known: since, keys, reason)"),
+                new Case("POST", "/jobs/crm/resync", OP, "{}", 409, "job:crm", "job crm is inbound"),
+                new Case("POST", "/jobs/nope/resync", OP, "{}", 404, "parameter:job", "no job 'nope' (jobs: people, crm)"),
                 // per-record actions
                 new Case("POST", "/records/people/5/push", OP, "{\"as\":1}", 400, "field:as",
                         "body field as must be \"Lead\" or \"Contact\", not 1"),

@@ -170,6 +170,29 @@ class ExitCodesTest {
     }
 
     @Test
+    void resyncReadsTheRowsAgainAndRefusesBadOptions() throws Exception {
+        people(1, 3, null);
+        assertThat(sfsync("run", "people").code()).isZero();
+        Cli.Result all = sfsync("resync", "people");
+        assertThat(all.code()).as(all.out()).isZero();
+        assertThat(all.out()).contains("Resyncing every row of people", "resync: asked for (cli)", "3 skipped");
+        Cli.Result keys = sfsync("resync", "people", "--keys", "1,2");
+        assertThat(keys.code()).as(keys.out()).isZero();
+        assertThat(keys.out()).contains("Resyncing 2 rows of people");
+        Cli.Result reason = sfsync("resync", "people", "--reason", "OWNED_BY_OTHER_USER");
+        assertThat(reason.code()).as(reason.out()).isZero();
+        assertThat(reason.out()).contains("No rows of people whose last outcome was OWNED_BY_OTHER_USER.");
+        Cli.Result badSince = sfsync("resync", "people", "--since", "yesterday");
+        assertThat(badSince.code()).isEqualTo(ExitCodes.CONFIG_OR_USAGE);
+        assertThat(badSince.out()).contains("--since: expected an ISO-8601 instant such as 2026-12-01T00:00:00Z, not 'yesterday'")
+                .doesNotContain("\tat ");
+        Cli.Result two = sfsync("resync", "people", "--keys", "1", "--since", "2026-01-01T00:00:00Z");
+        assertThat(two.code()).isEqualTo(ExitCodes.CONFIG_OR_USAGE);
+        assertThat(two.out()).contains("give one of them");
+        assertThat(sfsync("resync", "nope").code()).isEqualTo(ExitCodes.CONFIG_OR_USAGE);
+    }
+
+    @Test
     void aConfigurationErrorExitsTwo() throws Exception {
         Files.writeString(config.resolve("sync.yaml"), Files.readString(config.resolve("sync.yaml"))
                 .replace("batchSize: 50", "batchSize: lots"));

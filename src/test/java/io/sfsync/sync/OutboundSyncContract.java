@@ -1106,4 +1106,18 @@ abstract class OutboundSyncContract {
         s.run("valid_only");
         assertThat(s.store().keysWithLatestReason("valid_only", "NOT_IN_SEGMENT")).containsExactly("4");
     }
+
+    @Test
+    void aResyncFromATimeAfterTheWatermarkStillSyncsTheRowsBeforeIt() {
+        SyncHarness s = sync();
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        s.person(1).insertChangedAt(t0);
+        s.run("people");
+        s.person(2).insertChangedAt(t0.plusSeconds(3600)); // not synced yet
+        RunContext resync = s.runtime.resync("people", "cli", t0.plusSeconds(7200), null);
+        assertThat(resync.resync()).endsWith("and those not synced yet before it");
+        assertThat(s.outcome(resync, "2").action()).isEqualTo("CREATED");
+        assertThat(s.store().state("people").watermark()).isEqualTo(new io.sfsync.synclog.Watermark(t0.plusSeconds(3600), "2"));
+        assertThat(s.run("people").counts().attempted()).isZero();
+    }
 }
