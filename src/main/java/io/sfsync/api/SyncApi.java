@@ -278,6 +278,11 @@ public final class SyncApi {
         return out;
     }
 
+    /** What the last look at sync.yaml found. */
+    public Map<String, Object> configStatus() {
+        return rt.configStatus();
+    }
+
     /** Runs a job now (synchronously: a run is seconds) and returns its summary. */
     public Map<String, Object> trigger(String job, String segment, boolean dryRun, String trigger) {
         JobConfig j = requireJob(job);

@@ -1,6 +1,7 @@
 package io.sfsync.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -31,6 +32,12 @@ public interface SyncBackend {
     String instanceUrl();
 
     /** Runs one job now and waits for it. */
+    /**
+     * What the last look at sync.yaml found: state OK (applied, with what changed and what needs a restart),
+     * INVALID (every problem with its path; the running configuration stays) or NOT_WATCHED.
+     */
+    Map<String, Object> configStatus();
+
     /** Reads the job's rows again, from the start of its source or from {@code since}. */
     RunContext resync(String job, String trigger, java.time.Instant since, java.util.function.Consumer<String> progress);
 

@@ -67,7 +67,10 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     private final Main main;
     private final SalesforceEmulator emulator;
     private final HikariDataSource source;
-    private final SyncConfig config;
+    /** The running configuration: a serving sfsync swaps it when sync.yaml changes (see {@link ConfigReloader}). */
+    private volatile SyncConfig config;
+    /** serve and demo: sync.yaml read again on change; null for one-off commands. */
+    private final ConfigReloader reloader;
     private final SyncStore store;
     private final SyncRoutes syncRoutes;
     private final PrometheusMeterRegistry meterRegistry;
@@ -130,7 +133,10 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.connection = new ConnectionMonitor(degradedBelow);
             this.metrics = new SyncMetrics(meterRegistry);
-            this.syncRoutes = new SyncRoutes(config, source, store, connection, metrics, redeliveryDelay);
+            this.syncRoutes = new SyncRoutes(this::config, source, store, connection, metrics, redeliveryDelay);
+            Path syncYaml = options.configDir().resolve("sync.yaml");
+            this.reloader = options.schedules() ? new ConfigReloader(syncYaml, new SyncConfigLoader(env::get)::load,
+                    this::config, this::jobRouteProblems, this::applyConfig) : null;
             this.main = createMain(propertiesFile);
         } catch (RuntimeException e) {
             // a configuration error (or a database that refuses us) must not leave the emulator or a pool running
@@ -217,6 +223,61 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
 
     /** A job that names a route of its own (jobs.J.route) needs a route in routes/ that consumes from it. */
     private void checkJobRoutes(Options options) {
+        List<String> problems = jobRouteProblems(config);
+        if (!problems.isEmpty()) {
+            throw new io.sfsync.config.SyncConfigLoader.InvalidConfigException(
+                    options.configDir().resolve("sync.yaml").toString(), problems);
+        }
+    }
+
+    /** sync.yaml reloaded: new runs use the new jobs; schedules of jobs added, removed or rescheduled are replaced. */
+    private void applyConfig(SyncConfig before, SyncConfig after) {
+        this.config = after;
+        if (!options.schedules()) {
+            return;
+        }
+        List<io.sfsync.config.JobConfig> schedule = new java.util.ArrayList<>();
+        try {
+            for (String name : before.jobs().keySet()) {
+                io.sfsync.config.JobConfig now = after.jobs().get(name);
+                if (now == null || !now.cron().equals(before.jobs().get(name).cron())) {
+                    String id = JobScheduleRoutes.routeId(name);
+                    camel().getRouteController().stopRoute(id);
+                    camel().removeRoute(id);
+                }
+            }
+            after.jobs().forEach((name, job) -> {
+                io.sfsync.config.JobConfig was = before.jobs().get(name);
+                if (was == null || !was.cron().equals(job.cron())) {
+                    schedule.add(job);
+                }
+            });
+            if (!schedule.isEmpty()) {
+                camel().addRoutes(new JobScheduleRoutes(schedule));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the schedules of the reloaded sync.yaml could not be set up: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the last look at sync.yaml found (a one-off command never reloads: NOT_WATCHED). */
+    @Override
+    public Map<String, Object> configStatus() {
+        if (reloader == null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", options.configDir().resolve("sync.yaml").toString());
+            m.put("state", "NOT_WATCHED");
+            return m;
+        }
+        return reloader.status().toMap();
+    }
+
+    /** serve and demo: looks at sync.yaml now (the timer does every few seconds); true when a new one applies. */
+    public boolean reloadConfigIfChanged() {
+        return reloader != null && reloader.check();
+    }
+
+    private List<String> jobRouteProblems(SyncConfig config) {
         List<String> problems = new java.util.ArrayList<>();
         for (io.sfsync.config.JobConfig job : config.jobs().values()) {
             String uri = job.route();
@@ -231,10 +292,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                         + " (a route with `from: uri: " + uri + "`)");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new io.sfsync.config.SyncConfigLoader.InvalidConfigException(
-                    options.configDir().resolve("sync.yaml").toString(), problems);
-        }
+        return problems;
     }
 
     /** Flyway on a thread of its own, or at once (the demo seeds the source right after). */
@@ -321,6 +379,15 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         }
         if (options.schedules()) {
             m.configure().addRoutesBuilder(new JobScheduleRoutes(config));
+            long period = props.getInt("sfsync.config.reload-period-ms", 2000);
+            m.configure().addRoutesBuilder(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    // sync.yaml read again when it changes; a bad file keeps the running configuration
+                    from("timer:sfsync-config-reload?delay=" + period + "&period=" + period).routeId("config-reload")
+                            .process(e -> reloadConfigIfChanged());
+                }
+            });
         }
         return m;
     }

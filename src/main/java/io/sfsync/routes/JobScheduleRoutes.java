@@ -1,5 +1,7 @@
 package io.sfsync.routes;
 
+import java.util.List;
+
 import org.apache.camel.builder.RouteBuilder;
 
 import io.sfsync.config.JobConfig;
@@ -13,17 +15,27 @@ import io.sfsync.sync.SyncSteps;
  */
 public final class JobScheduleRoutes extends RouteBuilder {
 
-    private final SyncConfig config;
+    private final java.util.Collection<JobConfig> jobs;
 
     public JobScheduleRoutes(SyncConfig config) {
-        this.config = config;
+        this(config.jobs().values());
+    }
+
+    /** The schedule routes of these jobs only (a reloaded sync.yaml replaces those whose schedule changed). */
+    public JobScheduleRoutes(java.util.Collection<JobConfig> jobs) {
+        this.jobs = List.copyOf(jobs);
+    }
+
+    /** The id of a job's schedule route. */
+    public static String routeId(String job) {
+        return job + "-schedule";
     }
 
     @Override
     public void configure() {
-        for (JobConfig job : config.jobs().values()) {
+        for (JobConfig job : jobs) {
             from("quartz:sfsync/" + job.name() + "?cron=" + job.cron().replace(' ', '+') + "&stateful=true")
-                    .routeId(job.name() + "-schedule")
+                    .routeId(routeId(job.name()))
                     .setHeader(io.sfsync.exchange.ExchangeKeys.JOB, constant(job.name()))
                     .setHeader(io.sfsync.exchange.ExchangeKeys.TRIGGER, constant("schedule"))
                     .to(SyncSteps.RUN_JOB);

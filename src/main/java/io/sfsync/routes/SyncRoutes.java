@@ -38,7 +38,7 @@ public final class SyncRoutes extends RouteBuilder {
 
     private static final String REQUEST = io.sfsync.exchange.ExchangeKeys.SALESFORCE_REQUEST;
 
-    private final SyncConfig config;
+    private final java.util.function.Supplier<SyncConfig> configs;
     private final DataSource source;
     private final SyncStore store;
     private final long redeliveryDelayMs;
@@ -48,11 +48,11 @@ public final class SyncRoutes extends RouteBuilder {
     private final ConnectionMonitor connection;
     private final SyncMetrics metrics;
 
-    public SyncRoutes(SyncConfig config, DataSource source, SyncStore store, ConnectionMonitor connection,
-            SyncMetrics metrics, long redeliveryDelayMs) {
+    public SyncRoutes(java.util.function.Supplier<SyncConfig> configs, DataSource source, SyncStore store,
+            ConnectionMonitor connection, SyncMetrics metrics, long redeliveryDelayMs) {
         this.connection = connection;
         this.metrics = metrics;
-        this.config = config;
+        this.configs = configs;
         this.source = source;
         this.store = store;
         this.redeliveryDelayMs = redeliveryDelayMs;
@@ -65,13 +65,14 @@ public final class SyncRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        SyncConfig config = configs.get(); // its salesforce and alerts sections are the ones sfsync started with
         SalesforceClient salesforce = new SalesforceClient(getContext().createProducerTemplate(), new ObjectMapper(),
                 config.salesforce().apiVersion());
         salesforce.onLimitInfo((used, max) -> {
             connection.limits(max, max - used);
             metrics.limitsFromHeader(max, max - used);
         });
-        services = new SyncServices(config, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
+        services = new SyncServices(configs, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
                 connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts()));
         steps = new SyncSteps(services, redeliveryDelayMs, getContext());
         steps.configure(this);

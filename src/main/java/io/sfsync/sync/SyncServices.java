@@ -8,8 +8,16 @@ import io.sfsync.salesforce.ConnectionMonitor;
 import io.sfsync.salesforce.SalesforceClient;
 import io.sfsync.synclog.SyncStore;
 
-/** What the sync steps share across runs: configuration, the source, the sync tables, Salesforce. */
-public record SyncServices(SyncConfig config, DataSource source, SyncStore store, SalesforceClient salesforce,
+/**
+ * What the sync steps share across runs: configuration (the running one: a serving sfsync reloads it),
+ * the source, the sync tables, Salesforce.
+ */
+public record SyncServices(java.util.function.Supplier<SyncConfig> configs, DataSource source, SyncStore store, SalesforceClient salesforce,
         Transforms transforms, ConnectionMonitor connection, SyncMetrics metrics,
         io.sfsync.monitoring.AlertNotifier alerts) {
+
+    /** The configuration runs start with now. */
+    public SyncConfig config() {
+        return configs.get();
+    }
 }
