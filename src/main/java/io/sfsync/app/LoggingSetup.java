@@ -16,6 +16,19 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LoggingSetup extends ContextAwareBase implements Configurator {
+    /** Whether this configuration is the one in use (not an operator's -Dlogback.configurationFile). */
+    private static volatile boolean inUse;
+
+    /**
+     * A one-off command prints its progress and verdict, not the framework's INFO lines: only warnings
+     * and errors are logged (an operator's own logback file is left as it is).
+     */
+    public static void warningsOnly() {
+        if (inUse && org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            context.getLogger("org.apache.camel.component.salesforce").setLevel(Level.WARN);
+        }
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -38,6 +51,9 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
         // the emulator drops connections on purpose (fault injection); Jetty would log each one
         context.getLogger("org.eclipse.jetty.server.Response").setLevel(Level.ERROR);
         context.getLogger("org.apache.camel.component.salesforce").setLevel(Level.INFO);
+        // sfsync sends raw payloads (rawPayload=true): the component's warning about DTO packages does not apply
+        context.getLogger("org.apache.camel.component.salesforce.SalesforceComponent").setLevel(Level.ERROR);
+        inUse = true;
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -21,7 +21,14 @@ final class RuntimeOptions {
             + " (and, with --emulator, the emulator with the demo org).")
     boolean demo;
 
+    @Option(names = "--verbose", description = "One-off commands: print the framework's and sfsync's logs too"
+            + " (by default only warnings, errors, progress and the verdict).")
+    boolean verbose;
+
     SfsyncRuntime.Options toOptions(boolean schedules) {
+        if (!schedules && !verbose) {
+            io.sfsync.app.LoggingSetup.warningsOnly();
+        }
         // a one-off command starts nothing it does not need: no HTTP server (API, console), no Hawtio, no JMX
         // (Hawtio's), no route metrics (nothing scrapes them), no route reloading, no limits timer (its run's
         // opening call reads the limits), so it reaches its first Salesforce call sooner and never clashes

@@ -19,7 +19,7 @@ public final class Hints {
                     + " it is counted created once"),
             Map.entry("AMBIGUOUS_MATCH", "merge the duplicates in Salesforce, or set onAmbiguousMatch: update_most_recent"),
             Map.entry("OWNED_BY_OTHER_USER", "turn on ownership.updateRegardlessOfOwnership to update records other users own"),
-            Map.entry("NOT_IN_SEGMENT", "the row is outside the job's segment; choose another segment to include it"),
+            Map.entry("NOT_IN_SEGMENT", "the row is outside the job's segment; to include it, widen the job's segment (or run --segment all): that run reads the skipped rows again"),
             Map.entry("DO_NOT_CONTACT", "the row is marked do-not-contact in the source"),
             Map.entry("PERSON_NOT_LINKED", "nothing to do: the Task goes in the run after its person is in Salesforce"
                     + " (fix the person's own error, or link it: sfsync link)"),

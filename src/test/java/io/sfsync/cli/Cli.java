@@ -40,6 +40,10 @@ final class Cli {
         } finally {
             System.setOut(out);
             System.setErr(err);
+            // a one-off command leaves only warnings logged (its process then ends); the tests after it log as before
+            var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+            context.getLogger("org.apache.camel.component.salesforce").setLevel(ch.qos.logback.classic.Level.INFO);
         }
         return new Result(code, captured.toString(StandardCharsets.UTF_8) + picocli);
     }

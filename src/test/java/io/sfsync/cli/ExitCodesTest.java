@@ -319,10 +319,20 @@ class ExitCodesTest {
         people(1, 2, null);
         Cli.Result clean = sfsync("plan", "people");
         assertThat(clean.code()).as(clean.out()).isZero();
-        assertThat(clean.out()).contains("Plan: 2 to create");
+        assertThat(clean.out()).contains("would create 2, update 0, skip 0, duplicate 0, fail 0", "2 rows:")
+                .doesNotContain("CREATED", " INFO ");
         people(3, 3, "not-an-email");
         Cli.Result partial = sfsync("plan", "people");
         assertThat(partial.code()).as(partial.out()).isEqualTo(ExitCodes.PARTIAL_OR_PAUSED);
+        // totals first, whole; the rows shown filtered and limited
+        Cli.Result errors = sfsync("plan", "people", "--action", "error");
+        assertThat(errors.out()).contains("would create 2, update 0, skip 0, duplicate 0, fail 1", "1 rows that would error:",
+                "3          would fail").doesNotContain("would create Lead");
+        Cli.Result one = sfsync("plan", "people", "--limit", "1");
+        assertThat(one.out()).contains("showing 1 of 3 rows").containsOnlyOnce("would create Lead");
+        Cli.Result bad = sfsync("plan", "people", "--action", "explode");
+        assertThat(bad.code()).isEqualTo(ExitCodes.CONFIG_OR_USAGE);
+        assertThat(bad.out()).contains("--action: 'explode' is not one of create, update, skip, duplicate, error, pending");
         assertThat(count("SELECT COUNT(*) FROM sync_run")).isZero(); // a plan records nothing
     }
 
