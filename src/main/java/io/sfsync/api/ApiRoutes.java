@@ -71,6 +71,9 @@ public final class ApiRoutes extends RouteBuilder {
         rest("/jobs").description("Run a job now")
                 .post("/{job}/run").consumes("application/json").produces("application/json")
                     .description("Body (optional): {\"segment\": \"valid\", \"dryRun\": true}").to("direct:api-trigger")
+                .post("/{job}/retry").consumes("application/json").produces("application/json")
+                    .description("Runs the rows whose last outcome was an error again (and touchpoints put back in line)."
+                            + " Body (optional): {\"runId\": 12, \"reason\": \"REQUIRED_FIELD_MISSING\"}").to("direct:api-retry-job")
                 .post("/{job}/resync").consumes("application/json").produces("application/json")
                     .description("Reads rows already synced again (unchanged ones cost no call). Body (optional, one of):"
                             + " {\"since\": \"2026-12-01T00:00:00Z\"}, {\"keys\": [\"42\"]}, {\"reason\": \"NOT_IN_SEGMENT\"};"
@@ -134,6 +137,13 @@ public final class ApiRoutes extends RouteBuilder {
                     Body body = body(x, "{\"segment\": \"valid\", \"dryRun\": true}", "segment", "dryRun");
                     return api.trigger(p.path("job"), body.text("segment", "a string: the name of a segment of the job"),
                             Boolean.TRUE.equals(body.bool("dryRun")), "api");
+                }));
+        from("direct:api-retry-job").routeId("api-retry-job").process(access.manage())
+                .process(e -> json(e, x -> {
+                    Params p = new Params(x);
+                    Body body = body(x, "{\"reason\": \"REQUIRED_FIELD_MISSING\"}", "runId", "reason");
+                    return api.retryJob(p.path("job"), body.id("runId", "the id of one of the job's runs"),
+                            body.text("reason", "a reason code such as REQUIRED_FIELD_MISSING"), "api");
                 }));
         from("direct:api-resync-job").routeId("api-resync-job").process(access.manage())
                 .process(e -> json(e, x -> {
@@ -310,6 +320,18 @@ public final class ApiRoutes extends RouteBuilder {
 
         Body(JsonNode node) {
             this.node = node;
+        }
+
+        /** A positive whole-number field (an id); null when absent or JSON null. */
+        Long id(String field, String expected) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() <= 0) {
+                throw SyncApi.ApiProblem.badField(field, expected, shown(v));
+            }
+            return v.asLong();
         }
 
         /** A text field; null when absent or JSON null. */

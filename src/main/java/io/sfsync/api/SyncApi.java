@@ -278,6 +278,28 @@ public final class SyncApi {
         return out;
     }
 
+    /** Runs the rows whose last outcome was an error again (only those of a run, or with a reason, when given). */
+    public Map<String, Object> retryJob(String job, Long runId, String reason, String trigger) {
+        JobConfig j = requireJob(job);
+        if (!j.outbound()) {
+            throw new ApiProblem(409, "retry sends rows that failed again; job " + job + " is inbound",
+                    ApiProblem.details("job", job, "expected", "a job that sends rows to Salesforce (direction outbound or both)"));
+        }
+        List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
+                .distinct().toList();
+        int touchpoints = runId == null && j.syncsActivities() ? rt.store().activities().retryErrors(job, reason) : 0;
+        if (keys.isEmpty() && touchpoints == 0) {
+            Map<String, Object> none = new LinkedHashMap<>();
+            none.put("runId", null);
+            none.put("status", "NOTHING_TO_RETRY");
+            none.put("summary", "no errors to retry for " + job);
+            return none;
+        }
+        Map<String, Object> out = runResult(rt.retry(job, trigger, keys, null));
+        out.put("retried", Map.of("rows", keys.size(), "touchpoints", touchpoints));
+        return out;
+    }
+
     /** What the last look at sync.yaml found. */
     public Map<String, Object> configStatus() {
         return rt.configStatus();

@@ -38,6 +38,9 @@ public interface SyncBackend {
      */
     Map<String, Object> configStatus();
 
+    /** Runs these rows again, and the job's touchpoints that wait and may go now (a retry). */
+    RunContext retry(String job, String trigger, List<String> keys, java.util.function.Consumer<String> progress);
+
     /** Reads the job's rows again, from the start of its source or from {@code since}. */
     RunContext resync(String job, String trigger, java.time.Instant since, java.util.function.Consumer<String> progress);
 

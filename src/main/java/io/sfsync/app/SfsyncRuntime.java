@@ -416,6 +416,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
      * A retry: the rows with these keys, and the job's touchpoints that wait and may go now (those put back
      * in line after an ERROR, those whose person is linked now); never new touchpoints.
      */
+    @Override
     public RunContext retry(String job, String trigger, List<String> keys, Consumer<String> progress) {
         return run(job, RunContext.Mode.RUN, trigger, null, keys, progress, null, null, true, null);
     }

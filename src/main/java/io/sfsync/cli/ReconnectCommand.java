@@ -1,11 +1,5 @@
 package io.sfsync.cli;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -28,36 +22,20 @@ final class ReconnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!user.equals("operator") && !user.equals("admin")) {
-            System.err.println("--user must be operator or admin, not '" + user + "'");
-            return ExitCodes.CONFIG_OR_USAGE;
-        }
-        String password = System.getenv("SFSYNC_" + user.toUpperCase() + "_PASSWORD");
-        if (password == null || password.isEmpty()) {
-            System.err.println("Set SFSYNC_" + user.toUpperCase() + "_PASSWORD to the " + user + "'s password.");
-            return ExitCodes.CONFIG_OR_USAGE;
-        }
-        URI target;
+        ServiceClient.Reply r;
         try {
-            target = URI.create(url.replaceAll("/+$", "") + "/api/connection/reconnect");
-        } catch (IllegalArgumentException e) {
-            System.err.println("--url '" + url + "' is not a URL: " + e.getMessage());
+            r = ServiceClient.post(url, user, "/connection/reconnect", null);
+        } catch (ServiceClient.UsageProblem e) {
+            System.err.println(e.getMessage());
             return ExitCodes.CONFIG_OR_USAGE;
-        }
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r;
-        try {
-            r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(target)
-                    .header("Authorization", "Basic " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            System.err.println("cannot reach sfsync at " + url + " (is it serving?): " + SfsyncCommand.describe(e));
+        } catch (ServiceClient.Unreachable e) {
+            System.err.println(e.getMessage());
             return ExitCodes.FAILED;
         }
         System.out.println(r.body());
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
+        if (r.status() == 401 || r.status() == 403) {
             return ExitCodes.CONFIG_OR_USAGE; // the password or the role is wrong: nothing was tried
         }
-        return r.statusCode() == 200 ? ExitCodes.SUCCEEDED : ExitCodes.FAILED;
+        return r.status() == 200 ? ExitCodes.SUCCEEDED : ExitCodes.FAILED;
     }
 }

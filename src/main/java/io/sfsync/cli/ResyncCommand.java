@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.sfsync.app.SfsyncRuntime;
@@ -41,6 +42,9 @@ final class ResyncCommand implements Callable<Integer> {
             + " (e.g. NOT_IN_SEGMENT, OWNED_BY_OTHER_USER).")
     String reason;
 
+    @Mixin
+    ServiceClient.Options remote;
+
     @Override
     public Integer call() {
         long chosen = Arrays.asList(keys, since, reason).stream().filter(o -> o != null).count();
@@ -57,6 +61,19 @@ final class ResyncCommand implements Callable<Integer> {
                         + since + "'");
                 return ExitCodes.CONFIG_OR_USAGE;
             }
+        }
+        if (remote.remote()) {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            if (keys != null) {
+                body.put("keys", keys);
+            }
+            if (since != null) {
+                body.put("since", since);
+            }
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return ServiceClient.runThrough(remote, "/jobs/" + ServiceClient.segment(job) + "/resync", body);
         }
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
             String problem = RunCommand.usageProblem(rt.config(), job, null);

@@ -1,6 +1,7 @@
 package io.sfsync.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.sfsync.app.SfsyncRuntime;
@@ -29,8 +30,21 @@ final class RetryCommand implements Callable<Integer> {
     @Option(names = "--reason", description = "Only errors with this reason code (e.g. REQUIRED_FIELD_MISSING).")
     String reason;
 
+    @Mixin
+    ServiceClient.Options remote;
+
     @Override
     public Integer call() {
+        if (remote.remote()) {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            if (runId != null) {
+                body.put("runId", runId);
+            }
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return ServiceClient.runThrough(remote, "/jobs/" + ServiceClient.segment(job) + "/retry", body);
+        }
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
             String problem = RunCommand.usageProblem(rt.config(), job, null);
             if (problem != null) {

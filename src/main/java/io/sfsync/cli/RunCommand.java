@@ -1,6 +1,7 @@
 package io.sfsync.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -33,8 +34,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Match and decide, record the run, write nothing to Salesforce.")
     boolean dryRun;
 
+    @Mixin
+    ServiceClient.Options remote;
+
     @Override
     public Integer call() {
+        if (remote.remote()) {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            if (segment != null) {
+                body.put("segment", segment);
+            }
+            if (dryRun) {
+                body.put("dryRun", true);
+            }
+            return ServiceClient.runThrough(remote, "/jobs/" + ServiceClient.segment(job) + "/run", body);
+        }
         try (SfsyncRuntime rt = SfsyncRuntime.start(runtime.toOptions(false))) {
             String problem = usageProblem(rt.config(), job, segment);
             if (problem != null) {

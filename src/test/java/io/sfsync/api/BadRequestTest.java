@@ -110,6 +110,13 @@ class BadRequestTest {
                 new Case("POST", "/jobs/people/run?dryRun=true", OP, "{}", 400, "parameter:dryRun",
                         "parameter dryRun is not known here; this call takes no query parameters"),
                 new Case("POST", "/jobs/nope/run", OP, "{}", 404, "parameter:job", "no job 'nope' (jobs: people, crm)"),
+                // a retry of a job's errors
+                new Case("POST", "/jobs/people/retry", OP, "{\"runId\":\"x\"}", 400, "field:runId",
+                        "body field runId must be the id of one of the job's runs, not \"x\""),
+                new Case("POST", "/jobs/people/retry", OP, "{\"runId\":-1}", 400, "field:runId", "not -1"),
+                new Case("POST", "/jobs/people/retry", OP, "{\"why\":1}", 400, "field:why",
+                        "body field why is not known here (known: runId, reason)"),
+                new Case("POST", "/jobs/crm/retry", OP, "{}", 409, "job:crm", "job crm is inbound"),
                 // a resync of a job
                 new Case("POST", "/jobs/people/resync", OP, "{\"since\":\"yesterday\"}", 400, "field:since",
                         "body field since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z, not 'yesterday'"),
