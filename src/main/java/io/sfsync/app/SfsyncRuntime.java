@@ -67,6 +67,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     private final Main main;
     private final SalesforceEmulator emulator;
     private final HikariDataSource source;
+    /** The API's and console's port (the real one when 0 was asked for); -1 when nothing is served. */
+    private final int httpPort;
     /** The running configuration: a serving sfsync swaps it when sync.yaml changes (see {@link ConfigReloader}). */
     private volatile SyncConfig config;
     /** serve and demo: sync.yaml read again on change; null for one-off commands. */
@@ -106,9 +108,31 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         // read by routes/sync-errors.camel.yaml (route configuration sfsync-salesforce-calls); checked here
         settings.integer("sfsync.salesforce.redeliveries", 4);
         int redeliveryDelay = settings.integer("sfsync.salesforce.redelivery-delay-ms", 250);
-        settings.integer("sfsync.hawtio.port", 8090);
+        int hawtioPort = settings.integer("sfsync.hawtio.port", 8090);
         settings.integer("sfsync.demo.people", 200);
+        int httpPort = settings.integer("camel.server.port", 8080);
         settings.failIfAny();
+        boolean serving = !"false".equals(options.overrides().get(API_ENABLED))
+                && !"false".equals(props.get("camel.server.enabled", "true"));
+        // a port another process holds is one clear line before anything starts (0: any free port)
+        List<String> busy = new java.util.ArrayList<>();
+        if (options.emulator() && emulatorPort != 0) {
+            portInUse(busy, "127.0.0.1", emulatorPort, "sfsync.emulator.port", "the bundled emulator's port; demo takes"
+                    + " --emulator-port 0 for a free one");
+        }
+        if (serving && httpPort != 0) {
+            portInUse(busy, props.get("camel.server.host", "127.0.0.1"), httpPort, "camel.server.port",
+                    "the API and console; SFSYNC_HTTP_PORT or --http-port, 0 for a free one");
+        }
+        if (Boolean.parseBoolean(props.get("sfsync.hawtio.enabled", "true")) && hawtioPort != 0) {
+            portInUse(busy, props.get("sfsync.hawtio.host", "127.0.0.1"), hawtioPort, "sfsync.hawtio.port",
+                    "Hawtio; SFSYNC_HAWTIO_PORT or --hawtio-port, 0 for a free one");
+        }
+        if (!busy.isEmpty()) {
+            throw new SyncConfigLoader.InvalidConfigException(propertiesFile.toString(), busy);
+        }
+        // port 0: a free port chosen now, so the real one is known and printed
+        this.httpPort = !serving ? -1 : httpPort != 0 ? httpPort : freePort();
         SalesforceEmulator emu = null;
         HikariDataSource pool = null;
         try {
@@ -120,6 +144,12 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             this.emulator = emu;
             this.users = new EnvUserDirectory(env::get);
             this.config = new SyncConfigLoader(env::get).load(options.configDir().resolve("sync.yaml"));
+            if (emu == null && props.get("sfsync.salesforce.credentials-file", "").isBlank()) {
+                List<String> missing = missingCredentials(config.salesforce().auth(), props);
+                if (!missing.isEmpty()) {
+                    throw new SyncConfigLoader.InvalidConfigException(propertiesFile.toString(), missing);
+                }
+            }
             pool = Databases.pool("source", sourceUrl, props.get("sfsync.source.user", "sa"),
                     props.get("sfsync.source.password", ""), poolSize);
             this.source = pool;
@@ -196,6 +226,10 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             rt.awaitMigration(); // no route starts on tables that are not there yet
             rt.main.start();
             rt.checkJobRoutes(options);
+            if (rt.httpPort > 0 && rt.users.users().isEmpty()) {
+                LOG.warn("No user can log in to the API, the console or Hawtio: every request will be answered 401."
+                        + " Set SFSYNC_ADMIN_PASSWORD (and SFSYNC_OPERATOR_PASSWORD, SFSYNC_VIEWER_PASSWORD) and restart.");
+            }
             var check = new io.sfsync.monitoring.SalesforceConnectionHealthCheck(rt.connection);
             check.setCamelContext(rt.camel());
             var registry = org.apache.camel.health.HealthCheckRegistry.get(rt.camel());
@@ -295,6 +329,56 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         return problems;
     }
 
+    /**
+     * The credentials the configured OAuth flow needs that are not set, each as one line naming its
+     * environment variable: a login that cannot succeed is refused before anything starts, not retried.
+     */
+    static List<String> missingCredentials(io.sfsync.config.SalesforceSettings.AuthType auth, AppProperties props) {
+        record Need(String property, String variable, String what) {
+        }
+        List<Need> needs = new java.util.ArrayList<>(List.of(new Need("client-id", "SFSYNC_SF_CLIENT_ID",
+                "the connected app's consumer key")));
+        switch (auth) {
+            case CLIENT_CREDENTIALS -> needs.add(new Need("client-secret", "SFSYNC_SF_CLIENT_SECRET", "its consumer secret"));
+            case PASSWORD -> {
+                needs.add(new Need("client-secret", "SFSYNC_SF_CLIENT_SECRET", "its consumer secret"));
+                needs.add(new Need("user-name", "SFSYNC_SF_USERNAME", "the integration user's username"));
+                needs.add(new Need("password", "SFSYNC_SF_PASSWORD", "the user's password and security token"));
+            }
+            case REFRESH_TOKEN -> needs.add(new Need("refresh-token", "SFSYNC_SF_REFRESH_TOKEN", "the refresh token"));
+            case JWT -> {
+                needs.add(new Need("user-name", "SFSYNC_SF_USERNAME", "the integration user's username"));
+                needs.add(new Need("keystore.resource", "SFSYNC_SF_JWT_KEYSTORE", "the keystore with the app's private key"
+                        + " (uncomment the keystore lines in application.properties)"));
+            }
+        }
+        String flow = auth.name().toLowerCase(java.util.Locale.ROOT);
+        List<String> missing = new java.util.ArrayList<>();
+        for (Need n : needs) {
+            String dashed = props.get("camel.component.salesforce." + n.property(), null);
+            String camel = props.get("camel.component.salesforce." + dashedToCamel(n.property()), null);
+            if ((dashed == null || dashed.isBlank()) && (camel == null || camel.isBlank())) {
+                missing.add(n.variable() + " is not set: salesforce.auth " + flow + " needs " + n.what()
+                        + " (camel.component.salesforce." + n.property() + "); to try sfsync without an org, add --emulator");
+            }
+        }
+        return missing;
+    }
+
+    private static String dashedToCamel(String property) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : property.toCharArray()) {
+            if (c == '-') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
     /** Flyway on a thread of its own, or at once (the demo seeds the source right after). */
     private static java.util.concurrent.CompletableFuture<Void> startMigration(HikariDataSource pool, boolean now) {
         if (now) {
@@ -368,6 +452,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                 m.addOverrideProperty(k, v);
             }
         });
+        if (httpPort > 0) {
+            m.addOverrideProperty("camel.server.port", String.valueOf(httpPort));
+        }
         // one registry for Camel's route metrics and sfsync's own (camel.metrics.* uses a bound registry)
         m.bind("prometheusMeterRegistry", meterRegistry);
         m.configure().addRoutesBuilder(syncRoutes);
@@ -557,6 +644,28 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     public EnvUserDirectory users() { return users; }
 
     /** Hawtio's URL, or null when it is not enabled. */
+    /** The port the API and console are served on (the real one when 0 was asked for); -1 when nothing is served. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    private static void portInUse(List<String> problems, String host, int port, String setting, String what) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            problems.add(setting + ": port " + port + " on " + host + " is in use by another process (" + what + ")");
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port for the API: " + e.getMessage(), e);
+        }
+    }
+
     public String hawtioUrl() {
         return hawtio == null ? null : hawtio.url();
     }

@@ -30,7 +30,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--people", defaultValue = "200", description = "Demo people to generate. Default: ${DEFAULT-VALUE}.")
     int people;
 
-    @Option(names = "--emulator-port", defaultValue = "8089", description = "The emulator's port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--emulator-port", defaultValue = "8089", description = "The emulator's port (0 for a free one)."
+            + " Default: ${DEFAULT-VALUE}.")
     int emulatorPort;
 
     @Option(names = "--http-port", defaultValue = "${env:SFSYNC_HTTP_PORT:-8080}",
@@ -71,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(configDir, routesDir, true, true, !exit, overrides);
         SfsyncRuntime rt = SfsyncRuntime.start(options);
-        String port = String.valueOf(httpPort);
+        String port = String.valueOf(rt.httpPort()); // the real port when 0 asked for a free one
         System.out.println("Salesforce emulator: " + rt.emulator().loginUrl() + " (control plane: "
                 + rt.emulator().loginUrl() + "/_emulator)");
         System.out.println("Console:  http://127.0.0.1:" + port + "/console/   API: http://127.0.0.1:" + port
