@@ -6,7 +6,7 @@
 //   SFSYNC_URL (http://127.0.0.1:PORT), EMULATOR_URL (http://127.0.0.1:PORT),
 //   SFSYNC_OPERATOR_PASSWORD, SFSYNC_VIEWER_PASSWORD; optional CHROMIUM (default /usr/bin/chromium),
 //   SCREENSHOT (default /tmp/console.png).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,6 +16,7 @@ const emulator = must('EMULATOR_URL');
 const operator = { username: 'operator', password: must('SFSYNC_OPERATOR_PASSWORD') };
 const viewer = { username: 'viewer', password: must('SFSYNC_VIEWER_PASSWORD') };
 const screenshot = process.env.SCREENSHOT || '/tmp/console.png';
+const configDir = process.env.CONFIG_DIR; // the demo's config: the check breaks sync.yaml and puts it back
 const TIMEOUT = 15000;
 // Without the background-networking flags Chromium's own connections are refused on a closed network.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -158,9 +159,33 @@ async function main() {
       assert(new RegExp(`Page 1 of ${pages} · ${totals.attempted.toLocaleString('en-US')} entries`).test(info)
         || new RegExp(`Page 1 of ${pages} · ${totals.attempted} entries`).test(info), info);
     });
-    await check('the runs table says which runs came from Salesforce', async () => {
+    await check('the runs table says which runs came from Salesforce, what triggered each, in UTC', async () => {
       const jobs = await page.$$eval('#runs-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
       assert(jobs.includes('crm (from Salesforce)') && jobs.includes('people'), jobs.join(', '));
+      const triggers = await page.$$eval('#runs-table tbody tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+      assert(triggers.length > 0 && triggers.every((t) => t === 'cli'), `triggers: ${triggers.join(', ')}`);
+      const started = await text(page, '#runs-table tbody tr td:nth-child(6)');
+      assert(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(started), `started: ${started}`);
+      const logTime = await text(page, '#log-table tbody tr td');
+      assert(/ UTC$/.test(logTime), `log time: ${logTime}`);
+    });
+    await check('a log row in ERROR carries the fix for its reason', async () => {
+      await page.getByLabel('Reason').fill('INVALID_EMAIL_ADDRESS');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await until(page, 'no fix hint under the message', () => {
+        const rows = [...document.querySelectorAll('#log-table tbody tr')];
+        return rows.length > 0 && rows.every((tr) => /Fix: fix the email in the source/.test(tr.children[5].textContent));
+      });
+      await page.getByRole('button', { name: 'Clear' }).click();
+    });
+    await check('every Salesforce Id in a message is a link: an ambiguous match names two Leads', async () => {
+      await page.getByLabel('Reason').fill('AMBIGUOUS_MATCH');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await until(page, 'the ambiguous match does not link both Leads', () => {
+        const rows = [...document.querySelectorAll('#log-table tbody tr')];
+        return rows.length > 0 && rows.every((tr) => tr.children[5].querySelectorAll('a[href*="/00Q"]').length === 2);
+      });
+      await page.getByRole('button', { name: 'Clear' }).click();
     });
     await check('the conflicts card lists the crm job\'s open conflicts with both values', async () => {
       await until(page, 'no conflict rows', () => [...document.querySelectorAll('#conflicts-table tbody tr')]
@@ -186,11 +211,16 @@ async function main() {
       await page.getByRole('button', { name: 'Previous' }).click();
       await until(page, 'page 1 never showed again', () => /^Page 1 of/.test(document.querySelector('#page-info').textContent));
     });
-    await check('a log row links to its Salesforce record', async () => {
-      const href = await page.locator('#log-table tbody a').first().getAttribute('href');
-      assert(/^http:\/\/127\.0\.0\.1:\d+\/lightning\/r\/(Lead|Contact|Account)\/[A-Za-z0-9]{18}\/view$/.test(href || ''), `href ${href}`);
-      const rel = await page.locator('#log-table tbody a').first().getAttribute('rel');
+    await check('a log row links to its Salesforce record, and the link opens it (the emulator\'s record page)', async () => {
+      const link = page.locator('#log-table tbody td:nth-child(7) a').first();
+      const href = await link.getAttribute('href');
+      assert(/^http:\/\/127\.0\.0\.1:\d+\/lightning\/r\/(Lead|Contact|Account|Task)\/[A-Za-z0-9]{18}\/view$/.test(href || ''), `href ${href}`);
+      const rel = await link.getAttribute('rel');
       assert(/noopener/.test(rel || ''), `rel ${rel}`);
+      const id = href.split('/').slice(-2)[0];
+      const res = await fetch(href);
+      const html = await res.text();
+      assert(res.status === 200 && html.includes(id) && /<th scope="row">Id<\/th>/.test(html), `HTTP ${res.status}: ${html.slice(0, 200)}`);
     });
     await check('filtering by status ERROR shows only ERROR rows', async () => {
       await page.getByLabel('Status').selectOption('ERROR');
@@ -232,15 +262,28 @@ async function main() {
       await page.getByRole('button', { name: 'Clear' }).click();
     });
 
-    await check('a broken connection (rotated secret) reads BROKEN after a reload', async () => {
+    await check('the jobs card lists both jobs; Retry errors runs the people job\'s errors again', async () => {
+      await until(page, 'no jobs', () => document.querySelectorAll('#jobs-table tbody tr').length === 2);
+      const rows = await page.$$eval('#jobs-table tbody tr', (trs) => trs.map((tr) => tr.innerText));
+      assert(/people\s+to Salesforce/.test(rows[0]) && /crm\s+from Salesforce/.test(rows[1]), rows.join(' | '));
+      assert(!/Resync/.test(rows[1]), 'an inbound job is offered a resync');
+      await page.getByRole('button', { name: 'Retry the rows of people that ended in error' }).click();
+      await until(page, 'no retry note', () => /^people: run #\d+ PARTIAL/.test(document.querySelector('#job-result').textContent));
+    });
+    await check('a connection that breaks shows BROKEN and a banner saying what to do, with no reload', async () => {
       await post(`${emulator}/_emulator/credentials`, { clientSecret: 'rotated' });
       await post(`${emulator}/_emulator/sessions/expire`);
       await post(`${base}/api/jobs/people/run`, {}, operator); // the run observes the failed login
-      await page.reload();
       await until(page, 'the state never read BROKEN',
         () => document.querySelector('#conn-state').textContent.trim() === 'BROKEN');
       assert(/invalid/i.test(await text(page, '#conn-reason')), `reason: ${await text(page, '#conn-reason')}`);
       assert(/people/.test(await text(page, '#conn-facts')), 'the paused job is not named');
+      assert(await page.locator('#broken-banner').isVisible(), 'no banner');
+      const banner = await text(page, '#broken-banner');
+      assert(/consumer secret: it was rotated or mistyped/.test(banner) && /SFSYNC_SF_CLIENT_SECRET/.test(banner)
+        && /Fix now/.test(banner), banner);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: screenshot.replace(/\.png$/, '-broken.png'), fullPage: false });
     });
     await check('Fix now, with the secret still wrong, says why it failed', async () => {
       await page.getByRole('button', { name: 'Fix now' }).click();
@@ -248,11 +291,27 @@ async function main() {
         .test(document.querySelector('#fix-result').textContent));
     });
     await check('Fix now, with the secret restored, reads UP again', async () => {
-      await post(`${emulator}/_emulator/reset`); // back to the emulator's original credentials
+      await post(`${emulator}/_emulator/credentials`, { restore: true }); // the secret back; the demo org is kept
       await page.getByRole('button', { name: 'Fix now' }).click();
       await until(page, 'no success message', () => /^Reconnected: the connection is UP\. Resumed run #\d+/
         .test(document.querySelector('#fix-result').textContent));
       await until(page, 'the state never read UP', () => document.querySelector('#conn-state').textContent.trim() === 'UP');
+      assert(!(await page.locator('#broken-banner').isVisible()), 'the banner stayed');
+    });
+    await check('a sync.yaml saved with a mistake shows a banner naming it; saved right, the banner goes', async () => {
+      assert(configDir, 'CONFIG_DIR is not set');
+      const file = join(configDir, 'sync.yaml');
+      const good = await readFile(file, 'utf8');
+      await writeFile(file, good.replace('createAs: Lead', 'createAs: Opportunity'));
+      try {
+        await until(page, 'no config banner', () => !document.querySelector('#config-banner').hidden
+          && /jobs\.people\.createAs/.test(document.querySelector('#config-problems').textContent));
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: screenshot.replace(/\.png$/, '-config.png'), fullPage: false });
+      } finally {
+        await writeFile(file, good);
+      }
+      await until(page, 'the config banner stayed', () => document.querySelector('#config-banner').hidden);
     });
     await check('the page holds no password and stores nothing', async () => {
       const html = await page.content();
@@ -268,20 +327,23 @@ async function main() {
   });
 
   await open(viewer, async (page) => {
-    await check('a viewer sees the console; Fix now says the operator role is required', async () => {
+    await check('a viewer sees the console, signed in as viewer, and is offered no action', async () => {
       await page.goto(`${base}/console/`);
       await until(page, 'the state never read UP', () => document.querySelector('#conn-state').textContent.trim() === 'UP');
-      await page.getByRole('button', { name: 'Fix now' }).click();
-      await until(page, 'no 403 message', () => /Fix now failed\. HTTP 403: the operator role is required/
-        .test(document.querySelector('#fix-result').textContent));
-    });
-    await check('a viewer taking a side of a conflict is told the operator role is required', async () => {
+      await until(page, 'not signed in as viewer', () => /Signed in as viewer \(viewer\)/.test(document.querySelector('#whoami').textContent));
       await until(page, 'no conflict rows', () => [...document.querySelectorAll('#conflicts-table tbody tr')]
         .some((tr) => /^#\d+$/.test(tr.children[0].textContent)));
-      const id = (await text(page, '#conflicts-table tbody tr td')).slice(1);
-      await page.getByRole('button', { name: `Keep the source's values for conflict ${id}` }).click();
-      await until(page, 'no 403 message', () => /was not resolved\. HTTP 403: the operator role is required/
-        .test(document.querySelector('#conflict-result').textContent));
+      assert(!(await page.locator('#fix-now').isVisible()), 'Fix now is offered to a viewer');
+      assert(await page.locator('#conflicts-table button').count() === 0, 'conflict buttons for a viewer');
+      assert(await page.locator('#jobs-table button').count() === 0, 'job buttons for a viewer');
+      assert(/operators run jobs/.test(await text(page, '#jobs-table tbody')), 'no word on who runs jobs');
+      await page.screenshot({ path: screenshot.replace(/\.png$/, '-viewer.png'), fullPage: false });
+    });
+    await check('the API still refuses a viewer\'s Fix now and resolve (403), whatever the page shows', async () => {
+      const statuses = await page.evaluate(async () => Promise.all(['connection/reconnect', 'conflicts/1/resolve',
+        'jobs/people/resync'].map(async (p) => (await fetch('../api/' + p, { method: 'POST',
+        headers: { 'Content-Type': 'application/json' }, body: '{"take":"source"}' })).status)));
+      assert(statuses.every((s) => s === 403), statuses.join(', '));
     });
   });
 }

@@ -94,7 +94,7 @@ fi
 echo "sfsync demo up at $base/console/ (emulator on port $emulator_port, pid $app_pid)"
 
 status=0
-SFSYNC_URL="$base" EMULATOR_URL="http://127.0.0.1:$emulator_port" CHROMIUM="$chromium" \
+SFSYNC_URL="$base" EMULATOR_URL="http://127.0.0.1:$emulator_port" CHROMIUM="$chromium" CONFIG_DIR="$work/config" \
   node "$here/console-check.mjs" || status=$?
 if [[ "$status" -ne 0 ]]; then
   echo "--- sfsync demo log (last 40 lines) ---" >&2

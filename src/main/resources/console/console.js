@@ -7,6 +7,12 @@ const PAGE_SIZE = 50;
 const KINDS = ['created', 'updated', 'unlinked', 'conflicts', 'skipped', 'duplicates', 'errors'];
 const $ = (selector) => document.querySelector(selector);
 let logPage = 0;
+// who is signed in and what they may do (GET /api/me): actions are offered only to roles that may use them
+let me = { may: { manage: false, reconnect: false } };
+let instanceUrl = null;
+// the connection and sync.yaml's state are polled every LIVE_MS; the rest every FULL_MS (while the tab is visible)
+const LIVE_MS = 5000;
+const FULL_MS = 30000;
 
 /** An element (tag 'svg:rect' for SVG) with attributes; string children become text nodes. */
 function el(tag, attrs = {}, ...children) {
@@ -36,7 +42,23 @@ async function api(path, options = {}) {
 
 const describe = (e) => (e.status ? `HTTP ${e.status}: ` : '') + e.message;
 const number = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString());
-const when = (iso) => (iso ? el('time', { datetime: iso }, new Date(iso).toLocaleString()) : '–');
+// one time zone on the whole page: UTC, as the Today card and the server's reports
+const utc = (iso) => new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const when = (iso) => (iso ? el('time', { datetime: iso }, utc(iso)) : '–');
+const SF_ID = /\b(?:00Q|003|001|005|00T|00G|00D|500|006)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?\b/g;
+
+/** A message with every Salesforce Id in it made a link to the record (ambiguous matches name several). */
+function linked(text) {
+  const out = [];
+  let last = 0;
+  for (const m of String(text || '').matchAll(SF_ID)) {
+    out.push(text.slice(last, m.index));
+    out.push(instanceUrl ? el('a', { href: `${instanceUrl}/${m[0]}`, target: '_blank', rel: 'noopener noreferrer' }, m[0]) : m[0]);
+    last = m.index + m[0].length;
+  }
+  out.push(String(text || '').slice(last));
+  return out;
+}
 
 function showError(id, e) {
   const p = $(id);
@@ -56,6 +78,16 @@ async function loadConnection() {
   const state = $('#conn-state');
   try {
     const c = await api('connection');
+    instanceUrl = c.instanceUrl && /^https?:\/\//i.test(c.instanceUrl) ? c.instanceUrl.replace(/\/+$/, '') : null;
+    const banner = $('#broken-banner');
+    banner.hidden = c.state !== 'BROKEN';
+    if (c.state === 'BROKEN') {
+      $('#broken-happened').textContent = c.advice ? c.advice.happened : 'Salesforce refused sfsync\'s login.';
+      $('#broken-todo').textContent = (c.advice ? c.advice.todo : 'Check the credentials, then press Fix now.')
+        + (me.may.reconnect ? '' : ' (an operator or admin can press Fix now)');
+      $('#broken-raw').textContent = c.reason || '–';
+    }
+    loadJobs(c.jobs);
     state.textContent = c.state;
     state.className = 'badge state-' + c.state.toLowerCase();
     $('#conn-reason').textContent = c.reason || '';
@@ -185,6 +217,7 @@ async function loadRuns() {
     $('#runs-table tbody').replaceChildren(...runs.map((r) => el('tr', {},
       el('td', {}, '#' + r.id),
       el('td', {}, r.job + (r.direction === 'INBOUND' ? ' (from Salesforce)' : r.direction === 'BOTH' ? ' (both ways)' : '')),
+      el('td', {}, r.trigger || '–'),
       el('td', {}, badge(r.status)),
       el('td', { class: 'summary' }, r.summary), el('td', {}, when(r.startedAt)),
       el('td', { class: 'num' }, number(r.apiCalls)))));
@@ -211,7 +244,9 @@ async function loadLog() {
       el('td', {}, when(i.at)), el('td', {}, i.job),
       // a job's touchpoints are keyed apart from its people: say which a key is
       el('td', {}, i.sobject === 'Task' ? 'touchpoint ' + i.sourceKey : i.sourceKey), el('td', {}, badge(i.action)),
-      el('td', {}, i.reason || ''), el('td', { class: 'message' }, i.message || ''), el('td', {}, recordCell(i)))));
+      el('td', {}, i.reason || ''),
+      el('td', { class: 'message' }, ...linked(i.message), i.hint ? el('span', { class: 'hint' }, 'Fix: ' + i.hint) : null),
+      el('td', {}, recordCell(i)))));
     if (!p.items.length) {
       $('#log-table tbody').append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No entries match.')));
     }
@@ -252,11 +287,12 @@ async function loadConflicts() {
   try {
     const list = await api('conflicts');
     $('#conflicts-table tbody').replaceChildren(...list.map((c) => el('tr', {},
-      el('td', {}, '#' + c.id), el('td', {}, c.job), el('td', {}, `${c.sobject} ${c.sfId}`), el('td', {}, c.sourceKey),
+      el('td', {}, '#' + c.id), el('td', {}, c.job), el('td', {}, `${c.sobject} `, ...linked(c.sfId)), el('td', {}, c.sourceKey),
       el('td', {}, differs(c.fields)),
-      el('td', { class: 'buttons' },
+      el('td', { class: 'buttons' }, ...(me.may.manage ? [
         button(`Take Salesforce`, `Take Salesforce's values for conflict ${c.id}`, () => take(c, 'salesforce')), ' ',
-        button(`Take source`, `Keep the source's values for conflict ${c.id}`, () => take(c, 'source'))))));
+        button(`Take source`, `Keep the source's values for conflict ${c.id}`, () => take(c, 'source'))]
+        : [el('span', { class: 'muted' }, 'an operator decides')])))));
     if (!list.length) {
       $('#conflicts-table tbody').append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No open conflicts.')));
     }
@@ -272,9 +308,72 @@ function button(label, description, onClick) {
   return b;
 }
 
+/** The jobs card: each job's state, and for those who may, Run now / Retry errors / Resync. */
+function loadJobs(jobs) {
+  $('#jobs-table tbody').replaceChildren(...jobs.map((j) => el('tr', {},
+    el('th', { scope: 'row' }, j.job),
+    el('td', {}, j.direction === 'INBOUND' ? 'from Salesforce' : j.direction === 'BOTH' ? 'both ways' : 'to Salesforce'),
+    el('td', {}, el('code', {}, j.schedule || '–')),
+    el('td', {}, j.paused ? badge('PAUSED') : badge('ACTIVE', 'up'), j.paused && j.reason ? ' ' + j.reason : null),
+    el('td', { class: 'actions' }, ...(me.may.manage ? [
+      button('Run now', `Run job ${j.job} now`, () => jobAction(j.job, 'run', 'Running')),
+      j.sendsToSalesforce ? button('Retry errors', `Retry the rows of ${j.job} that ended in error`,
+        () => jobAction(j.job, 'retry', 'Retrying the errors of')) : null,
+      j.sendsToSalesforce ? button('Resync', `Read every row of ${j.job} again and put Salesforce right`,
+        () => jobAction(j.job, 'resync', 'Resyncing')) : null]
+      : [el('span', { class: 'muted' }, 'operators run jobs')])))));
+}
+
+async function jobAction(job, action, doing) {
+  const out = $('#job-result');
+  out.className = 'note';
+  out.textContent = `${doing} ${job}…`;
+  for (const b of document.querySelectorAll('#jobs-table button')) b.disabled = true;
+  try {
+    const r = await api(`jobs/${encodeURIComponent(job)}/${action}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}',
+    });
+    out.className = 'note ok';
+    out.textContent = r.runId === null || r.runId === undefined ? `${job}: ${r.summary}.`
+      : `${job}: run #${r.runId} ${r.status} — ${r.summary}${r.resync ? ' (resync: ' + r.resync + ')' : ''}.`;
+  } catch (e) {
+    out.className = 'note error';
+    out.textContent = `${job}: ${action} failed. ` + describe(e);
+  } finally {
+    for (const b of document.querySelectorAll('#jobs-table button')) b.disabled = false;
+  }
+  await refresh();
+}
+
+async function loadConfigStatus() {
+  try {
+    const s = await api('config/status');
+    $('#config-banner').hidden = s.state !== 'INVALID';
+    $('#config-problems').replaceChildren(...(s.problems || []).map((p) => el('li', {}, el('code', {}, p))));
+  } catch (e) {
+    $('#config-banner').hidden = true;
+  }
+}
+
+async function loadMe() {
+  try {
+    me = await api('me');
+    $('#whoami').textContent = `Signed in as ${me.user} (${me.role})`;
+  } catch (e) {
+    $('#whoami').textContent = describe(e);
+  }
+  $('#fix-now').hidden = !me.may.reconnect;
+}
+
 async function refresh() {
-  await Promise.all([loadConnection(), loadUsage(), loadToday(), loadRuns(), loadConflicts(), loadLog()]);
-  $('#refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
+  await Promise.all([loadConnection(), loadConfigStatus(), loadUsage(), loadToday(), loadRuns(), loadConflicts(), loadLog()]);
+  $('#refreshed').textContent = 'Updated ' + utc(new Date().toISOString()) + ' · live every ' + LIVE_MS / 1000 + ' s';
+}
+
+async function live() {
+  if (document.visibilityState !== 'visible') return;
+  await Promise.all([loadConnection(), loadConfigStatus()]);
+  $('#refreshed').textContent = 'Updated ' + utc(new Date().toISOString()) + ' · live every ' + LIVE_MS / 1000 + ' s';
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -285,5 +384,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#log-filter').addEventListener('reset', () => { logPage = 0; setTimeout(loadLog); });
   $('#prev').addEventListener('click', () => { logPage -= 1; loadLog(); });
   $('#next').addEventListener('click', () => { logPage += 1; loadLog(); });
-  refresh();
+  loadMe().then(refresh);
+  setInterval(live, LIVE_MS);
+  setInterval(() => { if (document.visibilityState === 'visible') refresh(); }, FULL_MS);
 });

@@ -63,7 +63,26 @@ public final class Access {
                 return;
             }
             exchange.setProperty(USER, who.get().name());
+            exchange.setProperty(ROLE, who.get().role());
         };
+    }
+
+    /** The exchange's property with the authenticated user's role. */
+    public static final String ROLE = "SfsyncRole";
+
+    /** Who is asking and what they may do (after {@link #viewer()}), so a page offers only those actions. */
+    public java.util.Map<String, Object> me(Exchange exchange) {
+        Role role = exchange.getProperty(ROLE, Role.class);
+        java.util.Map<String, Object> may = new java.util.LinkedHashMap<>();
+        may.put("manage", role != null && role.ordinal() >= (adminsOnly ? Role.ADMIN : Role.OPERATOR).ordinal());
+        may.put("reconnect", role != null && role.ordinal() >= Role.OPERATOR.ordinal());
+        may.put("admin", role == Role.ADMIN);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("user", exchange.getProperty(USER, String.class));
+        m.put("role", role == null ? null : role.id());
+        m.put("adminsOnly", adminsOnly);
+        m.put("may", may);
+        return m;
     }
 
     private record Identity(String name, Role role) {

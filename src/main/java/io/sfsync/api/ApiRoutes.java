@@ -100,6 +100,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get().produces("application/json").to("direct:api-connection")
                 .post("/reconnect").produces("application/json").to("direct:api-reconnect");
         rest("/usage").description("Daily API usage and sfsync's budget").get().to("direct:api-usage");
+        rest("/me").description("Who is signed in, their role, and what they may do")
+                .get().produces("application/json").to("direct:api-me");
         rest("/config").description("The running configuration")
                 .get("/status").produces("application/json")
                     .description("Whether the last change of sync.yaml applied (OK), was refused (INVALID, every problem with"
@@ -152,6 +154,11 @@ public final class ApiRoutes extends RouteBuilder {
                     return api.resyncJob(p.path("job"), body.text("since", "an ISO-8601 instant such as 2026-12-01T00:00:00Z"),
                             body.strings("keys", "a list of source keys"), body.text("reason", "a reason code such as NOT_IN_SEGMENT"),
                             "api");
+                }));
+        from("direct:api-me").routeId("api-me").process(access.viewer())
+                .process(e -> json(e, x -> {
+                    new Params(x);
+                    return access.me(x);
                 }));
         from("direct:api-config-status").routeId("api-config-status").process(access.viewer())
                 .process(e -> json(e, x -> {

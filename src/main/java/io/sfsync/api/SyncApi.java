@@ -266,6 +266,7 @@ public final class SyncApi {
             m.put("action", e.action());
             m.put("reason", e.reason());
             m.put("message", e.message());
+            m.put("hint", io.sfsync.synclog.Hints.forReason(e.reason()));
             m.put("fields", e.fields());
             m.put("url", e.sfId() == null ? null : recordUrl(e.sobject(), e.sfId()));
             items.add(m);
@@ -539,11 +540,16 @@ public final class SyncApi {
         m.put("auth", rt.config().salesforce().auth().name().toLowerCase(Locale.ROOT));
         m.put("authDeprecated", rt.config().salesforce().auth() == io.sfsync.config.SalesforceSettings.AuthType.PASSWORD);
         m.put("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
+        io.sfsync.salesforce.ConnectionAdvice advice = io.sfsync.salesforce.ConnectionAdvice.of(s.state(), s.reason(),
+                rt.config().salesforce().auth(), rt.loginUrl());
+        m.put("advice", advice == null ? null : Map.of("happened", advice.happened(), "todo", advice.todo()));
+        m.put("instanceUrl", rt.instanceUrl());
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (JobConfig j : rt.config().jobs().values()) {
             SyncStore.State st = rt.store().state(j.name());
             jobs.add(new LinkedHashMap<>(Map.of("job", j.name(), "paused", st.paused(),
-                    "reason", st.brokenReason() == null ? "" : st.brokenReason())));
+                    "reason", st.brokenReason() == null ? "" : st.brokenReason(),
+                    "direction", j.direction().name(), "schedule", j.cron(), "sendsToSalesforce", j.outbound())));
         }
         m.put("jobs", jobs);
         return m;

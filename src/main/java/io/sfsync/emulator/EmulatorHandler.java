@@ -60,6 +60,14 @@ final class EmulatorHandler extends Handler.Abstract {
             send(response, callback, emulator.control().handle(method, path.substring("/_emulator".length()), query, body));
             return true;
         }
+        String recordId = method.equals("GET") ? RecordPage.idOf(path) : null;
+        if (recordId != null) {
+            // a browser following a record link (not an API call: not counted, no latency)
+            Map<String, Object> record = emulator.org().store().get(recordId);
+            send(response, callback, ApiResponse.text(record == null ? 404 : 200, RecordPage.html(recordId, record),
+                    "text/html; charset=utf-8"));
+            return true;
+        }
         sleep(emulator.faults().latencyMs());
         if (path.equals("/services/oauth2/token")) {
             Map<String, List<String>> form = new LinkedHashMap<>(query);

@@ -186,6 +186,11 @@ public final class SalesforceEmulator implements AutoCloseable {
     }
 
     /** Back to the baseline org: records, credentials, counters, faults, latency and Bulk jobs; sessions stay valid. */
+    /** The credentials it started with again (after a rotation), the org and everything else as they are. */
+    public void restoreCredentials() {
+        credentials.set(settings.credentials());
+    }
+
     public void reset() {
         credentials.set(settings.credentials());
         org.reset();

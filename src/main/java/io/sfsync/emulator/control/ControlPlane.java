@@ -25,7 +25,8 @@ import io.sfsync.emulator.rules.FieldValues;
  * POST   /_emulator/faults               {"kind": "SERVER_ERROR", "rate": 0.1, "count": 3, "path": "composite", "method": "POST", "after": 2}
  * DELETE /_emulator/faults               no more faults
  * POST   /_emulator/sessions/expire      every access token becomes invalid (clients must log in again)
- * POST   /_emulator/credentials          {"clientSecret": "...", "password": "...", "refreshToken": "..."} rotate
+ * POST   /_emulator/credentials          {"clientSecret": "...", "password": "...", "refreshToken": "..."} rotate;
+ *                                        {"restore": true}: back to the ones it started with (the org is kept)
  * POST   /_emulator/limits               {"dailyApiLimit": 15000, "used": 14990, "maxConcurrent": 25}
  * POST   /_emulator/seed                 {"Lead": [{...}], ...} or a full org definition {"fields":…,"records":…}
  * POST   /_emulator/fields               {"object": "Lead", "name": "Region__c", "type": "picklist", ...}
@@ -82,6 +83,10 @@ public final class ControlPlane {
                     return ApiResponse.json(200, Map.of("expired", emulator.sessions().expireAll()));
                 }
                 case "POST credentials" -> {
+                    if (Boolean.TRUE.equals(in.get("restore"))) {
+                        emulator.restoreCredentials();
+                        return ApiResponse.json(200, Map.of("restored", true));
+                    }
                     Credentials c = emulator.credentials();
                     if (in.get("clientSecret") != null) {
                         c = c.withClientSecret((String) in.get("clientSecret"));
