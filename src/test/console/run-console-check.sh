@@ -52,7 +52,7 @@ trap stop_app EXIT
 trap 'exit 130' INT TERM
 
 # The repository's config, with the jobs' schedules moved out of the check's way: a run the schedule fires
-# while the check counts the demo's three runs (every 10 and 15 minutes, on the clock) would change them.
+# while the check counts the demo's four runs (every 10 and 15 minutes, on the clock) would change them.
 mkdir -p "$work/config"
 cp "$root/config/application.properties" "$work/config/"
 sed -E 's/^( +)every: [0-9]+m( .*)?$/\1schedule: "0 0 3 1 1 ?"/' "$root/config/sync.yaml" > "$work/config/sync.yaml"

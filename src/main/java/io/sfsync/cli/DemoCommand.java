@@ -102,6 +102,10 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("\nRunning the crm job again, " + settle + " s later …");
             Thread.sleep(settle * 1000L + 500);
             RunCommand.runAndReport(rt, "crm", RunContext.Mode.RUN, "cli", null, null);
+            // the rows crm just wrote into the source are changed rows for people: Salesforce has their values
+            System.out.println("\nRunning the people job again: the rows crm changed in the source read as changed,"
+                    + " and Salesforce already has their values …");
+            RunCommand.runAndReport(rt, "people", RunContext.Mode.RUN, "cli", null, null);
         }
         if (exit) {
             rt.close();

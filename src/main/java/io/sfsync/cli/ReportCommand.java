@@ -27,6 +27,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--job", description = "The latest run of this job.")
     String job;
 
+    @Option(names = "--all", description = "Every row of each reason, not the first five.")
+    boolean all;
+
     @Override
     public Integer call() {
         if (!java.nio.file.Files.isRegularFile(configDir.resolve("application.properties"))) {
@@ -45,7 +48,8 @@ final class ReportCommand implements Callable<Integer> {
                 System.out.println("No such run.");
                 return 1;
             }
-            System.out.print(RunReport.render(run.get(), store.digest(run.get().id(), RunReport.EXAMPLES)));
+            int examples = all ? Integer.MAX_VALUE : RunReport.EXAMPLES;
+            System.out.print(RunReport.render(run.get(), store.digest(run.get().id(), examples), examples));
             return 0;
         }
     }

@@ -20,6 +20,11 @@ public final class RunReport {
     }
 
     public static String render(SyncStore.Run run, SyncStore.RunDigest digest) {
+        return render(run, digest, EXAMPLES);
+    }
+
+    /** The report with up to {@code examples} rows per reason (Integer.MAX_VALUE: every row, {@code report --all}). */
+    public static String render(SyncStore.Run run, SyncStore.RunDigest digest, int examples) {
         StringBuilder out = new StringBuilder();
         out.append("Run ").append(run.id()).append(" of ").append(run.job()).append(" — ").append(run.status())
                 .append(run.dryRun() ? " (dry run: nothing was written to Salesforce)" : "").append('\n');
@@ -55,9 +60,9 @@ public final class RunReport {
                 out.append("  ").append(reason.isEmpty() ? "-" : reason).append(" (").append(count).append(")");
                 String hint = Hints.forReason(reason);
                 out.append(hint == null ? "" : " — fix: " + hint).append('\n');
-                List<SyncStore.LogEntry> examples = digest.examples()
+                List<SyncStore.LogEntry> rows = digest.examples()
                         .getOrDefault(SyncStore.RunDigest.key(action.name(), reason.isEmpty() ? null : reason), List.of());
-                for (SyncStore.LogEntry e : examples.subList(0, Math.min(EXAMPLES, examples.size()))) {
+                for (SyncStore.LogEntry e : rows.subList(0, Math.min(examples, rows.size()))) {
                     out.append("    • ").append(e.sourceKey());
                     if (e.sfId() != null) {
                         out.append(" (").append(e.sobject()).append(' ').append(e.sfId()).append(')');
@@ -67,9 +72,9 @@ public final class RunReport {
                     }
                     out.append('\n');
                 }
-                if (count > EXAMPLES) {
-                    out.append("    … and ").append(count - EXAMPLES).append(" more (sfsync report --run ")
-                            .append(run.id()).append(" or the sync_log table)\n");
+                if (count > examples) {
+                    out.append("    … and ").append(count - examples).append(" more (sfsync report --run ")
+                            .append(run.id()).append(" --all)\n");
                 }
             });
         }

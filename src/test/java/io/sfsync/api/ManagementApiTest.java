@@ -319,7 +319,14 @@ class ManagementApiTest {
         JsonNode broken = call("GET", "/connection", "viewer", null).json();
         assertThat(broken.get("state").asText()).isEqualTo("BROKEN");
         assertThat(broken.get("jobs").get(0).get("paused").asBoolean()).isTrue();
-        assertThat(call("GET", "/health", null, null).status()).isEqualTo(503);
+        Reply health = call("GET", "/health", null, null);
+        assertThat(health.status()).isEqualTo(503);
+        // public: the state only, none of Salesforce's words
+        assertThat(health.json().fieldNames()).toIterable().containsExactly("status");
+        assertThat(health.json().get("status").asText()).isEqualTo("BROKEN");
+        JsonNode advice = broken.get("advice");
+        assertThat(advice.get("happened").asText()).contains("consumer secret");
+        assertThat(advice.get("todo").asText()).contains("SFSYNC_SF_CLIENT_SECRET", "Fix now");
         Reply stillBroken = call("POST", "/connection/reconnect", "operator", null);
         assertThat(stillBroken.status()).isEqualTo(502);
         emulator.credentials(good);

@@ -40,5 +40,8 @@ class DemoCommandTest {
         assertThat(out).containsPattern("Run \\d+ of crm — SUCCEEDED");
         assertThat(out).contains("Unlinked (deleted or merged in Salesforce) (1)", "DELETED_IN_SALESFORCE",
                 "LEAD_CONVERTED", "Updated (");
+        // and people once more: every category shows, NO_CHANGE too; nothing deleted in Salesforce comes back
+        String again = out.substring(out.indexOf("Running the people job again"));
+        assertThat(again).contains("NO_CHANGE (", "Salesforce already has these values").doesNotContain("Created (");
     }
 }

@@ -590,6 +590,12 @@ abstract class OutboundSyncContract {
                 "Errors (7)", "INVALID_EMAIL_ADDRESS (7)", "… and 2 more (sfsync report --run " + run.runId());
         assertThat(report.lines().filter(l -> l.startsWith("    • "))).hasSize(5)
                 .allMatch(l -> l.contains("not-an-email-"));
+        assertThat(report).contains("… and 2 more (sfsync report --run " + run.runId() + " --all)");
+        // report --all: every row of each reason
+        String all = io.sfsync.synclog.RunReport.render(s.store().run(run.runId()).orElseThrow(),
+                s.store().digest(run.runId(), Integer.MAX_VALUE), Integer.MAX_VALUE);
+        assertThat(all.lines().filter(l -> l.startsWith("    • "))).hasSize(7);
+        assertThat(all).doesNotContain("more (sfsync report");
         // created vs attempted, per object: the same ten rows
         List<SyncStore.ObjectTally> tally = s.store().tally("people", java.time.Instant.EPOCH, null);
         assertThat(tally.stream().mapToLong(SyncStore.ObjectTally::attempted).sum()).isEqualTo(10);
