@@ -53,13 +53,15 @@ public final class Access {
         return exchange -> {
             Optional<Identity> who = identify(exchange);
             if (who.isEmpty()) {
-                deny(exchange, 401, "authentication required");
+                deny(exchange, 401, "authentication required",
+                        "HTTP Basic credentials of admin, operator or viewer (SFSYNC_*_PASSWORD)");
                 exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"sfsync\", charset=\"UTF-8\"");
                 return;
             }
             if (who.get().role() == null || who.get().role().ordinal() < needed.ordinal()) {
                 deny(exchange, 403, "the " + needed.id() + " role is required"
-                        + (needed == Role.ADMIN && adminsOnly ? " (management.adminsOnly is on)" : ""));
+                        + (needed == Role.ADMIN && adminsOnly ? " (management.adminsOnly is on)" : ""),
+                        "a user with the " + needed.id() + " role");
                 return;
             }
             exchange.setProperty(USER, who.get().name());
@@ -108,11 +110,11 @@ public final class Access {
         return roles.map(r -> new Identity(name, Role.highest(r)));
     }
 
-    private static void deny(Exchange exchange, int status, String message) {
+    private static void deny(Exchange exchange, int status, String message, String expected) {
         exchange.getMessage().removeHeaders("*"); // the request's headers and parameters are not echoed back
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody("{\"error\":\"" + message + "\"}");
+        exchange.getMessage().setBody("{\"error\":\"" + message + "\",\"expected\":\"" + expected + "\"}");
         exchange.setRouteStop(true);
     }
 }

@@ -27,7 +27,17 @@ public final class ApiRoutes extends RouteBuilder {
     private final PrometheusMeterRegistry metrics;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public ApiRoutes(SyncApi api, Access access, PrometheusMeterRegistry metrics) {
+    private static String binaryName(String canonical) {
+        String nested = ApiModel.class.getCanonicalName() + ".";
+        return canonical != null && canonical.startsWith(nested)
+                ? ApiModel.class.getName() + "$" + canonical.substring(nested.length()) : canonical;
+    }
+
+    /** host:port the OpenAPI document names as its server. */
+    private final String serverHost;
+
+    public ApiRoutes(SyncApi api, Access access, PrometheusMeterRegistry metrics, String serverHost) {
+        this.serverHost = serverHost;
         this.api = api;
         this.access = access;
         this.metrics = metrics;
@@ -37,77 +47,149 @@ public final class ApiRoutes extends RouteBuilder {
     public void configure() {
         restConfiguration().component("platform-http").contextPath("/api").bindingMode(RestBindingMode.off)
                 .apiContextPath("/openapi.json").apiProperty("api.title", "sfsync management API")
-                .apiProperty("api.version", "1");
+                .apiProperty("api.version", "1")
+                .apiProperty("api.description", "Runs, the sync log, jobs, records, conflicts, the Salesforce connection."
+                        + " HTTP Basic; roles viewer (read), operator (run, retry, resync, link, reconnect), admin.")
+                // the servers entry: where this instance really listens (not 0.0.0.0)
+                .apiHost(serverHost).apiProperty("schemes", "http");
+        rest().securityDefinitions().basicAuth("basicAuth", "HTTP Basic: SFSYNC_ADMIN_PASSWORD, SFSYNC_OPERATOR_PASSWORD"
+                + " or SFSYNC_VIEWER_PASSWORD, user admin, operator or viewer").end();
 
         rest("/health").description("Liveness and the Salesforce connection state (no authentication)")
-                .get().produces("application/json").to("direct:api-health");
+                .get().id("health").produces("application/json").outType(ApiModel.Health.class)
+                    .responseMessage().code(503).message("the connection is BROKEN").responseModel(ApiModel.Health.class).endResponseMessage()
+                    .to("direct:api-health");
         rest("/runs").description("Sync runs and their reports")
-                .get().produces("application/json")
-                    .param().name("job").type(RestParamType.query).required(false).endParam()
-                    .param().name("limit").type(RestParamType.query).required(false).endParam()
+                .get().id("listRuns").produces("application/json").outType(ApiModel.Run[].class)
+                    .param().name("job").type(RestParamType.query).required(false).description("only this job's runs").endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
+                        .description("1 to 1000, default 50").endParam()
                     .to("direct:api-runs")
-                .get("/{id}").produces("application/json").to("direct:api-run");
+                .get("/{id}").id("getRun").produces("application/json").outType(ApiModel.RunDetail.class)
+                    .param().name("id").type(RestParamType.path).dataType("integer").endParam()
+                    .to("direct:api-run");
         rest("/log").description("The sync log, newest first, filtered and paged")
-                .get().produces("application/json")
+                .get().id("listLog").produces("application/json").outType(ApiModel.LogPage.class)
                     .param().name("status").type(RestParamType.query).required(false)
-                        .description("CREATED, UPDATED, SKIPPED, DUPLICATE, ERROR, PENDING, LINKED, UNLINKED").endParam()
-                    .param().name("reason").type(RestParamType.query).required(false).endParam()
+                        .allowableValues("CREATED", "UPDATED", "SKIPPED", "DUPLICATE", "ERROR", "PENDING", "LINKED", "UNLINKED",
+                                "CONFLICT").endParam()
+                    .param().name("reason").type(RestParamType.query).required(false).description("a reason code").endParam()
                     .param().name("job").type(RestParamType.query).required(false).endParam()
                     .param().name("sourceKey").type(RestParamType.query).required(false).endParam()
                     .param().name("sfId").type(RestParamType.query).required(false).endParam()
-                    .param().name("runId").type(RestParamType.query).required(false).endParam()
-                    .param().name("from").type(RestParamType.query).required(false).description("ISO instant").endParam()
-                    .param().name("to").type(RestParamType.query).required(false).description("ISO instant").endParam()
-                    .param().name("page").type(RestParamType.query).required(false).endParam()
-                    .param().name("size").type(RestParamType.query).required(false).endParam()
+                    .param().name("runId").type(RestParamType.query).dataType("integer").required(false).endParam()
+                    .param().name("from").type(RestParamType.query).dataFormat("date-time").required(false)
+                        .description("ISO instant").endParam()
+                    .param().name("to").type(RestParamType.query).dataFormat("date-time").required(false)
+                        .description("ISO instant").endParam()
+                    .param().name("page").type(RestParamType.query).dataType("integer").required(false)
+                        .description("from 0").endParam()
+                    .param().name("size").type(RestParamType.query).dataType("integer").required(false)
+                        .description("1 to 500, default 50").endParam()
                     .to("direct:api-log");
         rest("/summary").description("Created vs attempted, per Salesforce object, in a time window (default: today, UTC)")
-                .get().produces("application/json")
+                .get().id("getSummary").produces("application/json").outType(ApiModel.Summary.class)
                     .param().name("job").type(RestParamType.query).required(false).endParam()
-                    .param().name("from").type(RestParamType.query).required(false)
+                    .param().name("from").type(RestParamType.query).dataFormat("date-time").required(false)
                         .description("ISO instant; default midnight UTC today").endParam()
-                    .param().name("to").type(RestParamType.query).required(false).description("ISO instant").endParam()
+                    .param().name("to").type(RestParamType.query).dataFormat("date-time").required(false)
+                        .description("ISO instant").endParam()
                     .to("direct:api-summary");
-        rest("/jobs").description("Run a job now")
-                .post("/{job}/run").consumes("application/json").produces("application/json")
+        rest("/jobs").description("Run, retry or resync a job now")
+                .post("/{job}/run").id("runJob").consumes("application/json").produces("application/json")
+                    .type(ApiModel.RunRequest.class).outType(ApiModel.RunResult.class)
                     .description("Body (optional): {\"segment\": \"valid\", \"dryRun\": true}").to("direct:api-trigger")
-                .post("/{job}/retry").consumes("application/json").produces("application/json")
+                .post("/{job}/retry").id("retryJob").consumes("application/json").produces("application/json")
+                    .type(ApiModel.RetryRequest.class).outType(ApiModel.RunResult.class)
                     .description("Runs the rows whose last outcome was an error again (and touchpoints put back in line)."
                             + " Body (optional): {\"runId\": 12, \"reason\": \"REQUIRED_FIELD_MISSING\"}").to("direct:api-retry-job")
-                .post("/{job}/resync").consumes("application/json").produces("application/json")
+                .post("/{job}/resync").id("resyncJob").consumes("application/json").produces("application/json")
+                    .type(ApiModel.ResyncRequest.class).outType(ApiModel.RunResult.class)
                     .description("Reads rows already synced again (unchanged ones cost no call). Body (optional, one of):"
                             + " {\"since\": \"2026-12-01T00:00:00Z\"}, {\"keys\": [\"42\"]}, {\"reason\": \"NOT_IN_SEGMENT\"};"
                             + " none: every row").to("direct:api-resync-job");
         rest("/records/{job}/{key}").description("One source row: push, link, unlink, relink, resync, open in Salesforce")
-                .post("/push").description("Body: {\"as\": \"Lead\" | \"Contact\"}").to("direct:api-push")
-                .post("/link").description("Body: {\"sfId\": \"00Q…\"}").to("direct:api-link")
-                .post("/unlink").to("direct:api-unlink")
-                .post("/relink").description("Body: {\"sfId\": \"003…\"}").to("direct:api-relink")
-                .post("/resync").to("direct:api-resync")
-                .get("/url").to("direct:api-url");
+                .post("/push").id("pushRecord").consumes("application/json").produces("application/json")
+                    .type(ApiModel.PushRequest.class).outType(ApiModel.RecordResult.class)
+                    .description("Body: {\"as\": \"Lead\" | \"Contact\"}").to("direct:api-push")
+                .post("/link").id("linkRecord").consumes("application/json").produces("application/json")
+                    .type(ApiModel.LinkRequest.class).outType(ApiModel.LinkResult.class)
+                    .description("Body: {\"sfId\": \"00Q…\"}").to("direct:api-link")
+                .post("/unlink").id("unlinkRecord").produces("application/json").outType(ApiModel.UnlinkResult.class)
+                    .to("direct:api-unlink")
+                .post("/relink").id("relinkRecord").consumes("application/json").produces("application/json")
+                    .type(ApiModel.LinkRequest.class).outType(ApiModel.LinkResult.class)
+                    .description("Body: {\"sfId\": \"003…\"}").to("direct:api-relink")
+                .post("/resync").id("resyncRecord").produces("application/json").outType(ApiModel.RecordResult.class)
+                    .to("direct:api-resync")
+                .get("/url").id("recordUrl").produces("application/json").outType(ApiModel.RecordUrl.class)
+                    .to("direct:api-url");
         rest("/conflicts").description("Records of inbound jobs that differed from their row when first linked")
-                .get().produces("application/json")
+                .get().id("listConflicts").produces("application/json").outType(ApiModel.Conflict[].class)
                     .param().name("job").type(RestParamType.query).required(false).description("one job's conflicts").endParam()
                     .param().name("status").type(RestParamType.query).required(false)
-                        .description("open (default), took_salesforce, took_source, merged or all").endParam()
+                        .allowableValues("open", "took_salesforce", "took_source", "merged", "all")
+                        .description("default open").endParam()
                     .to("direct:api-conflicts")
-                .post("/{id}/resolve").consumes("application/json").produces("application/json")
+                .post("/{id}/resolve").id("resolveConflict").consumes("application/json").produces("application/json")
+                    .type(ApiModel.ResolveRequest.class).outType(ApiModel.Conflict.class)
+                    .param().name("id").type(RestParamType.path).dataType("integer").endParam()
                     .description("Body: {\"take\": \"salesforce\" | \"source\"}").to("direct:api-resolve-conflict");
         rest("/lookup").description("Are these emails Leads or Contacts, these domains Accounts? One API call")
-                .post().consumes("application/json").produces("application/json")
+                .post().id("lookup").consumes("application/json").produces("application/json")
+                    .type(ApiModel.LookupRequest.class).outType(ApiModel.LookupAnswer.class)
                     .description("Body: {\"emails\": [...], \"domains\": [...]}").to("direct:api-lookup");
         rest("/connection").description("The Salesforce connection: state and Fix now")
-                .get().produces("application/json").to("direct:api-connection")
-                .post("/reconnect").produces("application/json").to("direct:api-reconnect");
-        rest("/usage").description("Daily API usage and sfsync's budget").get().to("direct:api-usage");
+                .get().id("getConnection").produces("application/json").outType(ApiModel.Connection.class)
+                    .to("direct:api-connection")
+                .post("/reconnect").id("reconnect").produces("application/json").outType(ApiModel.Reconnected.class)
+                    .to("direct:api-reconnect");
+        rest("/usage").description("Daily API usage and sfsync's budget")
+                .get().id("getUsage").produces("application/json").outType(ApiModel.Usage.class).to("direct:api-usage");
         rest("/me").description("Who is signed in, their role, and what they may do")
-                .get().produces("application/json").to("direct:api-me");
+                .get().id("whoAmI").produces("application/json").outType(ApiModel.Me.class).to("direct:api-me");
         rest("/config").description("The running configuration")
-                .get("/status").produces("application/json")
+                .get("/status").id("getConfigStatus").produces("application/json").outType(ApiModel.ConfigStatus.class)
                     .description("Whether the last change of sync.yaml applied (OK), was refused (INVALID, every problem with"
                             + " its path; the running configuration stays), what changed and what needs a restart")
                     .to("direct:api-config-status");
-        rest("/metrics").description("Prometheus metrics").get().produces("text/plain").to("direct:api-metrics");
+        rest("/metrics").description("Prometheus metrics")
+                .get().id("getMetrics").produces("text/plain")
+                    .responseMessage().code(200).message("the metrics in Prometheus' text format").endResponseMessage()
+                    .to("direct:api-metrics");
+        // every operation's errors share one shape: {"error": …, "expected": …, and the parameter or field at fault}
+        for (org.apache.camel.model.rest.RestDefinition rest : getRestCollection().getRests()) {
+            for (org.apache.camel.model.rest.VerbDefinition verb : rest.getVerbs()) {
+                // the REST DSL names classes by their canonical name; the schemas are nested in ApiModel: binary names
+                verb.setType(binaryName(verb.getType()));
+                verb.setOutType(binaryName(verb.getOutType()));
+                if (verb.getResponseMsgs() != null) {
+                    verb.getResponseMsgs().forEach(m -> m.setResponseModel(binaryName(m.getResponseModel())));
+                }
+                if (verb.getResponseMsgs() == null) {
+                    verb.setResponseMsgs(new java.util.ArrayList<>());
+                }
+                boolean open = "health".equals(verb.getId());
+                if (!open) {
+                    // every operation but health asks for HTTP Basic (its role is in the description of the error codes)
+                    org.apache.camel.model.rest.SecurityDefinition basic = new org.apache.camel.model.rest.SecurityDefinition();
+                    basic.setKey("basicAuth");
+                    if (verb.getSecurity() == null) {
+                        verb.setSecurity(new java.util.ArrayList<>());
+                    }
+                    verb.getSecurity().add(basic);
+                }
+                for (String[] r : open ? new String[0][] : new String[][] {{"400", "a bad parameter or body field, named"},
+                        {"401", "no or wrong credentials"}, {"403", "the role is not enough"},
+                        {"404", "no such job, row, run or conflict"}, {"409", "the job is busy, or the action does not apply"}}) {
+                    org.apache.camel.model.rest.ResponseMessageDefinition d = new org.apache.camel.model.rest.ResponseMessageDefinition(verb);
+                    d.setCode(r[0]);
+                    d.setMessage(r[1]);
+                    d.setResponseModel(ApiModel.Problem.class.getName());
+                    verb.getResponseMsgs().add(d);
+                }
+            }
+        }
 
         from("direct:api-health").routeId("api-health").process(e -> {
             Map<String, Object> c = api.connection();

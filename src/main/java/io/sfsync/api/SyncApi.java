@@ -125,7 +125,32 @@ public final class SyncApi {
         SyncStore.Run r = rt.store().run(id).orElseThrow(() -> new ApiProblem(404, "no run " + id,
                 ApiProblem.details("parameter", "id", "expected", "the id of a run (GET /api/runs lists them)")));
         Map<String, Object> m = run(r);
-        m.put("report", RunReport.render(r, rt.store().digest(id, RunReport.EXAMPLES)));
+        SyncStore.RunDigest digest = rt.store().digest(id, RunReport.EXAMPLES);
+        List<Map<String, Object>> outcomes = new ArrayList<>();
+        for (SyncStore.ReportGroup g : digest.groups()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("action", g.action());
+            o.put("reason", g.reason());
+            o.put("sobject", g.sobject());
+            o.put("count", g.count());
+            o.put("hint", io.sfsync.synclog.Hints.forReason(g.reason()));
+            List<Map<String, Object>> examples = new ArrayList<>();
+            for (SyncStore.LogEntry e : digest.examples().getOrDefault(SyncStore.RunDigest.key(g.action(), g.reason()),
+                    List.of())) {
+                if (java.util.Objects.equals(e.sobject(), g.sobject())) {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("sourceKey", e.sourceKey());
+                    x.put("sfId", e.sfId());
+                    x.put("url", e.sfId() == null ? null : recordUrl(e.sobject(), e.sfId()));
+                    x.put("message", e.message());
+                    examples.add(x);
+                }
+            }
+            o.put("examples", examples);
+            outcomes.add(o);
+        }
+        m.put("outcomes", outcomes);
+        m.put("report", RunReport.render(r, digest));
         return m;
     }
 
@@ -151,6 +176,7 @@ public final class SyncApi {
         m.put("direction", r.direction());
         m.put("apiCalls", r.apiCalls());
         m.put("summary", r.summary());
+        m.put("resync", r.resync());
         return m;
     }
 
@@ -267,7 +293,9 @@ public final class SyncApi {
             m.put("reason", e.reason());
             m.put("message", e.message());
             m.put("hint", io.sfsync.synclog.Hints.forReason(e.reason()));
-            m.put("fields", e.fields());
+            // the Salesforce fields the outcome concerns (sent, or at fault), as sync_log keeps them comma-separated
+            m.put("fields", e.fields() == null || e.fields().isBlank() ? null
+                    : java.util.Arrays.stream(e.fields().split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList());
             m.put("url", e.sfId() == null ? null : recordUrl(e.sobject(), e.sfId()));
             items.add(m);
         }
@@ -294,6 +322,8 @@ public final class SyncApi {
             none.put("runId", null);
             none.put("status", "NOTHING_TO_RETRY");
             none.put("summary", "no errors to retry for " + job);
+            none.put("stopReason", null);
+            none.put("apiCalls", 0);
             return none;
         }
         Map<String, Object> out = runResult(rt.retry(job, trigger, keys, null));
@@ -347,6 +377,8 @@ public final class SyncApi {
                 none.put("runId", null);
                 none.put("status", "NOTHING_TO_RESYNC");
                 none.put("summary", "no rows of " + job + " whose last outcome was " + reason);
+                none.put("stopReason", null);
+                none.put("apiCalls", 0);
                 return none;
             }
         }

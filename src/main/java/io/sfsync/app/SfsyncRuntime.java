@@ -301,6 +301,11 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", options.configDir().resolve("sync.yaml").toString());
             m.put("state", "NOT_WATCHED");
+            m.put("checkedAt", null);
+            m.put("appliedAt", null);
+            m.put("problems", List.of());
+            m.put("changes", List.of());
+            m.put("restartNeeded", List.of());
             return m;
         }
         return reloader.status().toMap();
@@ -461,7 +466,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         Access access = new Access(users, config.management().adminsOnly());
         // a one-off command (run, plan, retry, check) serves nothing: no API, no console, no HTTP server
         if (!"false".equals(options.overrides().get(API_ENABLED))) {
-            m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry));
+            String host = props.get("camel.server.host", "127.0.0.1");
+            m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry,
+                    (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + httpPort));
             m.configure().addRoutesBuilder(new ConsoleRoutes(access));
         }
         if (options.schedules()) {
