@@ -111,6 +111,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         int hawtioPort = settings.integer("sfsync.hawtio.port", 8090);
         settings.integer("sfsync.demo.people", 200);
         int httpPort = settings.integer("camel.server.port", 8080);
+        String phoneRegion = settings.phoneRegion("sfsync.phone.default-region", "US");
         settings.failIfAny();
         boolean serving = !"false".equals(options.overrides().get(API_ENABLED))
                 && !"false".equals(props.get("camel.server.enabled", "true"));
@@ -163,7 +164,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.connection = new ConnectionMonitor(degradedBelow);
             this.metrics = new SyncMetrics(meterRegistry);
-            this.syncRoutes = new SyncRoutes(this::config, source, store, connection, metrics, redeliveryDelay);
+            this.syncRoutes = new SyncRoutes(this::config, source, store, connection, metrics, redeliveryDelay, phoneRegion);
             Path syncYaml = options.configDir().resolve("sync.yaml");
             this.reloader = options.schedules() ? new ConfigReloader(syncYaml, new SyncConfigLoader(env::get)::load,
                     this::config, this::jobRouteProblems, this::applyConfig) : null;
@@ -202,6 +203,16 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                 problems.add(key + ": must be a whole number, not '" + v + "'");
                 return def;
             }
+        }
+
+        String phoneRegion(String key, String def) {
+            String v = props.get(key, null);
+            String region = v == null || v.isBlank() ? def : v.trim().toUpperCase(java.util.Locale.ROOT);
+            if (!io.sfsync.mapping.Transforms.knownPhoneRegion(region)) {
+                problems.add(key + ": '" + v + "' is not a region code libphonenumber knows (ISO 3166: US, GB, DE, FR, …)");
+                return def;
+            }
+            return region;
         }
 
         String required(String key, String expected) {
@@ -463,6 +474,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         // one registry for Camel's route metrics and sfsync's own (camel.metrics.* uses a bound registry)
         m.bind("prometheusMeterRegistry", meterRegistry);
         m.configure().addRoutesBuilder(syncRoutes);
+        // alerts go to the webhook through their own route, with redelivery (none without alerts.webhook)
+        m.configure().addRoutesBuilder(io.sfsync.monitoring.AlertNotifier.route(config.alerts(), 3, 500));
         Access access = new Access(users, config.management().adminsOnly());
         // a one-off command (run, plan, retry, check) serves nothing: no API, no console, no HTTP server
         if (!"false".equals(options.overrides().get(API_ENABLED))) {

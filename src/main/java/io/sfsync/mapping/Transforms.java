@@ -17,10 +17,25 @@ public final class Transforms {
 
     private final ExpressionEvaluator expressions;
     private final Map<String, FieldTransform> beans = new ConcurrentHashMap<>();
+    /** The region a phone number without a country code is read in (ISO 3166 code: US, GB, DE, …). */
+    private final String phoneRegion;
 
     public Transforms(ExpressionEvaluator expressions) {
-        this.expressions = expressions;
+        this(expressions, "US");
     }
+
+    public Transforms(ExpressionEvaluator expressions, String phoneRegion) {
+        this.expressions = expressions;
+        this.phoneRegion = phoneRegion;
+    }
+
+    /** Whether libphonenumber knows this region code (for the default-region setting). */
+    public static boolean knownPhoneRegion(String region) {
+        return region != null && PHONES.getSupportedRegions().contains(region);
+    }
+
+    private static final com.google.i18n.phonenumbers.PhoneNumberUtil PHONES =
+            com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
 
     /** Applies one transform; {@code truncate} is handled by the caller, which knows the field length. */
     public Object apply(String name, Object value, Map<String, Object> row) {
@@ -40,7 +55,7 @@ public final class Transforms {
             case "uppercase" -> (v, r) -> v.toUpperCase(Locale.ROOT);
             case "titlecase" -> (v, r) -> titleCase(v);
             case "digits" -> (v, r) -> v.replaceAll("[^0-9]", "");
-            case "e164" -> (v, r) -> e164(v);
+            case "e164" -> (v, r) -> e164(v, phoneRegion);
             case "first_name" -> (v, r) -> splitName(v)[0];
             case "last_name" -> (v, r) -> splitName(v)[1];
             case "domain" -> (v, r) -> domain(v);
@@ -73,22 +88,25 @@ public final class Transforms {
         return out.toString();
     }
 
-    /** +15551234567 from "(555) 123-4567" (10 digits: North America) or from any number with a country code. */
-    static String e164(String s) {
-        String digits = s.replaceAll("[^0-9]", "");
-        if (digits.isEmpty()) {
+    /**
+     * The number in E.164 (+4930123456), parsed by libphonenumber: with its own country code (+49…, 0049…)
+     * or, without one, as a number of {@code region} ("(555) 123-4567" in US → +15551234567, "030 123456"
+     * in DE → +4930123456). Text that holds no phone number at all gives no value.
+     */
+    static String e164(String s, String region) {
+        String t = s.trim();
+        if (t.replaceAll("[^0-9]", "").isEmpty()) {
             return null;
         }
-        if (s.trim().startsWith("+")) {
-            return "+" + digits;
+        if (t.startsWith("00")) {
+            t = "+" + t.substring(2);
         }
-        if (digits.startsWith("00")) {
-            return "+" + digits.substring(2);
+        try {
+            var number = PHONES.parse(t, region);
+            return PHONES.format(number, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            return null;
         }
-        if (digits.length() == 10) {
-            return "+1" + digits;
-        }
-        return "+" + digits;
     }
 
     /** "Ada King Lovelace" → ["Ada King", "Lovelace"]; a single word is a last name. */

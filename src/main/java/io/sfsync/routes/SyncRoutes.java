@@ -48,8 +48,12 @@ public final class SyncRoutes extends RouteBuilder {
     private final ConnectionMonitor connection;
     private final SyncMetrics metrics;
 
+    /** The region of phone numbers without a country code (the e164 transform). */
+    private final String phoneRegion;
+
     public SyncRoutes(java.util.function.Supplier<SyncConfig> configs, DataSource source, SyncStore store,
-            ConnectionMonitor connection, SyncMetrics metrics, long redeliveryDelayMs) {
+            ConnectionMonitor connection, SyncMetrics metrics, long redeliveryDelayMs, String phoneRegion) {
+        this.phoneRegion = phoneRegion;
         this.connection = connection;
         this.metrics = metrics;
         this.configs = configs;
@@ -72,8 +76,8 @@ public final class SyncRoutes extends RouteBuilder {
             connection.limits(max, max - used);
             metrics.limitsFromHeader(max, max - used);
         });
-        services = new SyncServices(configs, source, store, salesforce, new Transforms(new SimpleExpressions(getContext())),
-                connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts()));
+        services = new SyncServices(configs, source, store, salesforce, new Transforms(new SimpleExpressions(getContext()), phoneRegion),
+                connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts(), getContext().createProducerTemplate()));
         steps = new SyncSteps(services, redeliveryDelayMs, getContext());
         steps.configure(this);
 

@@ -29,6 +29,19 @@ class TransformsTest {
         assertThat(apply("e164", "(555) 123-4567")).isEqualTo("+15551234567");
         assertThat(apply("e164", "+44 20 7946 0958")).isEqualTo("+442079460958");
         assertThat(apply("e164", "0044 20 7946 0958")).isEqualTo("+442079460958");
+        assertThat(apply("e164", "555.123.4567 ext. 89")).isEqualTo("+15551234567"); // the extension is not E.164
+        assertThat(apply("e164", "n/a")).isNull(); // no number at all: no value, the field's default applies
+    }
+
+    @Test
+    void aNumberWithoutCountryCodeIsReadInTheDefaultRegion() {
+        Transforms germany = new Transforms((e, v, r) -> v, "DE");
+        assertThat(germany.apply("e164", "030 1234567", Map.of())).isEqualTo("+49301234567");
+        assertThat(germany.apply("e164", "+1 (555) 123-4567", Map.of())).isEqualTo("+15551234567");
+        Transforms uk = new Transforms((e, v, r) -> v, "GB");
+        assertThat(uk.apply("e164", "020 7946 0958", Map.of())).isEqualTo("+442079460958");
+        assertThat(Transforms.knownPhoneRegion("DE")).isTrue();
+        assertThat(Transforms.knownPhoneRegion("XX")).isFalse();
     }
 
     @Test
