@@ -104,6 +104,13 @@ public final class ConfigChecker {
     /** What is valid but risky: reported by {@code sfsync check}, never a failure. */
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        var sf = config.salesforce();
+        if (sf.auth() == io.sfsync.config.SalesforceSettings.AuthType.CLIENT_CREDENTIALS && !myDomain(sf.resolvedLoginUrl())) {
+            warnings.add("salesforce.loginUrl: the client-credentials flow needs your org's My Domain"
+                    + " (https://yourcompany.my.salesforce.com, or …sandbox.my.salesforce.com): Salesforce refuses it at "
+                    + sf.resolvedLoginUrl() + ". Set environment: custom and loginUrl to the My Domain URL"
+                    + " (Setup → My Domain).");
+        }
         for (JobConfig job : config.jobs().values()) {
             if (job.outbound() && job.mode() != JobConfig.Mode.UPDATE_ONLY && job.externalIdField() == null) {
                 boolean email = job.matchBy().contains(JobConfig.MatchKey.EMAIL);
@@ -115,6 +122,20 @@ public final class ConfigChecker {
             }
         }
         return warnings;
+    }
+
+    /**
+     * Whether a login URL can serve the client-credentials flow: anything but Salesforce's shared login hosts
+     * (login.salesforce.com, test.salesforce.com) — a My Domain, or the bundled emulator.
+     */
+    static boolean myDomain(String loginUrl) {
+        String host;
+        try {
+            host = java.net.URI.create(loginUrl).getHost();
+        } catch (IllegalArgumentException e) {
+            return true; // the URL's own problem is reported elsewhere
+        }
+        return host == null || !(host.equalsIgnoreCase("login.salesforce.com") || host.equalsIgnoreCase("test.salesforce.com"));
     }
 
     private static List<String> concat(List<String> list, String one) {
