@@ -59,6 +59,8 @@ public final class ConfigReloader {
     private final Function<SyncConfig, List<String>> moreProblems;
     private final BiConsumer<SyncConfig, SyncConfig> apply;
     private String lastHash;
+    /** A change seen once: applied when the next look finds the same contents (an editor may still be writing). */
+    private String pendingHash;
     private volatile Status status;
 
     /**
@@ -82,12 +84,21 @@ public final class ConfigReloader {
         return status;
     }
 
-    /** Looks at the file; when its contents changed, checks and applies it. True when a new configuration applies. */
+    /**
+     * Looks at the file; when its contents changed and stayed so since the previous look (a file half-written by
+     * an editor is not read as a broken one), checks and applies it. True when a new configuration applies.
+     */
     public synchronized boolean check() {
         String hash = hashOf(file);
         if (Objects.equals(hash, lastHash)) {
+            pendingHash = null;
             return false;
         }
+        if (!Objects.equals(hash, pendingHash)) {
+            pendingHash = hash; // changed since the last look: settled only if the next look finds the same
+            return false;
+        }
+        pendingHash = null;
         lastHash = hash;
         Instant now = Instant.now();
         SyncConfig fresh;

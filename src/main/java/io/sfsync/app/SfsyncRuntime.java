@@ -669,6 +669,15 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         return httpPort;
     }
 
+    /** Where the API and console are served (http://host:port, the real port), or null when nothing is served. */
+    public String httpUrl() {
+        if (httpPort <= 0) {
+            return null;
+        }
+        String host = props.get("camel.server.host", "127.0.0.1");
+        return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + httpPort;
+    }
+
     private static void portInUse(List<String> problems, String host, int port, String setting, String what) {
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {
             s.setReuseAddress(true);

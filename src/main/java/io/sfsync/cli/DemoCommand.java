@@ -72,11 +72,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         SfsyncRuntime.Options options = new SfsyncRuntime.Options(configDir, routesDir, true, true, !exit, overrides);
         SfsyncRuntime rt = SfsyncRuntime.start(options);
-        String port = String.valueOf(rt.httpPort()); // the real port when 0 asked for a free one
+        String url = rt.httpUrl(); // the real port when 0 asked for a free one
         System.out.println("Salesforce emulator: " + rt.emulator().loginUrl() + " (control plane: "
                 + rt.emulator().loginUrl() + "/_emulator)");
-        System.out.println("Console:  http://127.0.0.1:" + port + "/console/   API: http://127.0.0.1:" + port
-                + "/api/openapi.json");
+        System.out.println("Console:  " + url + "/console/   API: " + url + "/api/openapi.json");
         if (rt.hawtioUrl() != null) {
             System.out.println("Hawtio:   " + rt.hawtioUrl() + "  (log in as admin or operator)");
         }

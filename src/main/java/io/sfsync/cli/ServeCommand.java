@@ -23,6 +23,16 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sfsync-shutdown"));
         System.out.println("sfsync is serving jobs " + String.join(", ", rt.config().jobs().keySet()) + " (Ctrl-C to stop)");
+        if (rt.httpUrl() != null) {
+            // the real ports, also when 0 asked for free ones
+            System.out.println("Console:  " + rt.httpUrl() + "/console/   API: " + rt.httpUrl() + "/api/openapi.json");
+        }
+        if (rt.hawtioUrl() != null) {
+            System.out.println("Hawtio:   " + rt.hawtioUrl());
+        }
+        if (rt.emulator() != null) {
+            System.out.println("Salesforce emulator: " + rt.emulator().loginUrl());
+        }
         stopped.await();
         return 0;
     }

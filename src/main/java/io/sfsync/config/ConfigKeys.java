@@ -164,7 +164,10 @@ final class ConfigKeys {
         static final Setting<List<String>> TRANSFORM = new Setting<>("transform", "list of",
                 concat(TRANSFORMS, List.of("simple:<expression>", "bean:<class>")), "[]",
                 "applied in order; a bean: class must be on the classpath, implement"
-                        + " `io.sfsync.mapping.FieldTransform` and have a public no-argument constructor",
+                        + " `io.sfsync.mapping.FieldTransform` and have a public no-argument constructor; `e164` parses"
+                        + " with libphonenumber, reading numbers without a country code in `sfsync.phone.default-region`"
+                        + " (application.properties, `SFSYNC_PHONE_REGION`, default US; an unknown code stops the start"
+                        + " with one line)",
                 n -> n.stringList("transform", List.of()), ConfigKeys::transformProblems, null, null, null);
         static final Setting<FieldRule.Overwrite> OVERWRITE = Setting.choice("overwrite", FieldRule.Overwrite.class,
                 FieldRule.Overwrite.ALWAYS, "when a value replaces the one in Salesforce (when: if `when` holds)");

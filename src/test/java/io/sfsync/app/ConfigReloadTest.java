@@ -79,6 +79,25 @@ class ConfigReloadTest {
     }
 
     @Test
+    void aChangeIsReadOnlyOnceTheFileHoldsStillSoAHalfWrittenFileIsNeverTakenForABrokenOne() throws Exception {
+        Path file = Files.createTempFile(dir, "sync", ".yaml");
+        Files.writeString(file, original);
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        ConfigReloader reloader = new ConfigReloader(file, f -> {
+            loads.incrementAndGet();
+            return rt.config();
+        }, rt::config, c -> List.of(), (before, after) -> { });
+        Files.writeString(file, original.substring(0, original.length() / 2)); // an editor half-way through saving
+        assertThat(reloader.check()).isFalse();
+        Files.writeString(file, original + "\n# saved\n");
+        assertThat(reloader.check()).isFalse();
+        assertThat(loads.get()).as("nothing read while the file changes").isZero();
+        reloader.check(); // the same contents as the previous look: now it is read
+        assertThat(loads.get()).isEqualTo(1);
+        assertThat(reloader.status().state()).isEqualTo("OK");
+    }
+
+    @Test
     void aBadFileKeepsTheRunningConfigurationAndSaysEveryProblemWithItsPath() throws Exception {
         JsonNode bad = write(original.replace("every: 10m", "every: often").replace("createAs: Lead", "createAs: Opportunity"));
         assertThat(bad.get("state").asText()).isEqualTo("INVALID");

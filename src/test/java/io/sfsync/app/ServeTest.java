@@ -51,6 +51,11 @@ class ServeTest {
             assertThat(log.stream().filter(e -> "Task".equals(e.sobject()) && "CREATED".equals(e.action()))).isNotEmpty();
             assertThat(run.counts().attempted()).isEqualTo(log.size());
             assertThat(run.counts().created()).isPositive();
+            // port 0 asked for a free port: the real one is known, and the API answers there
+            assertThat(rt.httpUrl()).matches("http://127\\.0\\.0\\.1:[1-9]\\d*");
+            var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(rt.httpUrl() + "/api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         }
     }
 
