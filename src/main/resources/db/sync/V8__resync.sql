@@ -5,3 +5,6 @@ ALTER TABLE sync_state ADD COLUMN config_fingerprint VARCHAR(64);
 ALTER TABLE sync_state ADD COLUMN config_sections VARCHAR(4000);
 ALTER TABLE sync_run ADD COLUMN config_fingerprint VARCHAR(64);
 ALTER TABLE sync_run ADD COLUMN resync VARCHAR(1000);
+-- An asked-for resync compares each row with its Salesforce record (not with the hash of what was last
+-- sent); kept until a run of the job reads to the end, so a resync cut short goes on comparing.
+ALTER TABLE sync_state ADD COLUMN resync_compare BOOLEAN DEFAULT FALSE NOT NULL;

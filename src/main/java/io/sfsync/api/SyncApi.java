@@ -385,7 +385,8 @@ public final class SyncApi {
         RunContext run = keys != null ? rt.run(job, RunContext.Mode.RUN, trigger, null, keys, null)
                 : rt.resync(job, trigger, from, null);
         Map<String, Object> out = runResult(run);
-        out.put("resync", run.resync() != null ? run.resync() : keys != null ? keys.size() + " rows by key" : null);
+        out.put("resync", run.resync() != null ? run.resync()
+                : keys != null ? run.counts().attempted() + " rows read of the " + keys.size() + " keys asked for" : null);
         return out;
     }
 

@@ -281,6 +281,22 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         if (!options.schedules()) {
             return;
         }
+        // on a thread of its own, one change after the other: stopping a schedule route waits for the run it may
+        // have in progress (called by the reloader, one check at a time)
+        if (rescheduler == null) {
+            rescheduler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "sfsync-reschedule");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        rescheduler.execute(() -> reschedule(before, after));
+    }
+
+    /** Replaces schedule routes after a reload; created by the first reload that changes a job. */
+    private java.util.concurrent.ExecutorService rescheduler;
+
+    private void reschedule(SyncConfig before, SyncConfig after) {
         List<io.sfsync.config.JobConfig> schedule = new java.util.ArrayList<>();
         try {
             for (String name : before.jobs().keySet()) {
@@ -301,7 +317,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                 camel().addRoutes(new JobScheduleRoutes(schedule));
             }
         } catch (Exception e) {
-            throw new IllegalStateException("the schedules of the reloaded sync.yaml could not be set up: " + e.getMessage(), e);
+            LOG.error("The schedules of the reloaded sync.yaml could not be set up: {}", e.getMessage(), e);
         }
     }
 
@@ -702,6 +718,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
 
     @Override
     public void close() {
+        if (rescheduler != null) {
+            rescheduler.shutdownNow();
+        }
         try {
             if (main != null) {
                 main.stop();

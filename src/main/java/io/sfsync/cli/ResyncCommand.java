@@ -92,7 +92,7 @@ final class ResyncCommand implements Callable<Integer> {
                 }
             }
             if (keys != null) {
-                System.out.println("Resyncing " + keys.size() + " rows of " + job + " …");
+                System.out.println("Resyncing the rows of " + job + " with " + keys.size() + " keys …");
                 return RunCommand.runAndReport(rt, job, io.sfsync.sync.RunContext.Mode.RUN, "cli", null, keys);
             }
             System.out.println("Resyncing " + (from == null ? "every row" : "the rows changed since " + from) + " of "

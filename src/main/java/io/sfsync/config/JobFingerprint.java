@@ -42,7 +42,15 @@ public record JobFingerprint(String value, Map<String, String> sections) {
                 String.valueOf(job.contactWinsOverLead())).toString());
         parts.put("ownership", String.valueOf(job.ownership()));
         parts.put("accounts", String.valueOf(job.accounts()));
-        job.fields().forEach((object, rules) -> parts.put("fields." + object, String.valueOf(rules)));
+        // what a rule makes of the row (seen by the payload hash) apart from when it is written (not seen by it)
+        job.fields().forEach((object, rules) -> {
+            parts.put("fields." + object, String.valueOf(rules.stream().map(r -> List.of(String.valueOf(r.field()),
+                    String.valueOf(r.from()), String.valueOf(r.value()), String.valueOf(r.defaultValue()),
+                    String.valueOf(r.transforms()), String.valueOf(r.picklist()), String.valueOf(r.onInvalid()))).toList()));
+            parts.put("rules." + object, String.valueOf(rules.stream().map(r -> List.of(String.valueOf(r.field()),
+                    String.valueOf(r.overwrite()), String.valueOf(r.when()), String.valueOf(r.direction()),
+                    String.valueOf(r.merge()))).toList()));
+        });
         Map<String, String> sections = new LinkedHashMap<>();
         StringBuilder whole = new StringBuilder();
         parts.forEach((name, text) -> {
@@ -51,6 +59,15 @@ public record JobFingerprint(String value, Map<String, String> sections) {
             whole.append(name).append('=').append(h).append('\n');
         });
         return new JobFingerprint(sha256(whole.toString()), sections);
+    }
+
+    /**
+     * Whether a change of this section can alter a record without altering the mapped values the payload hash
+     * covers (overwrite rules, matching, ownership, accounts): a resync for it compares each row with its record.
+     */
+    public static boolean beyondThePayload(String section) {
+        return section.startsWith("rules.") || section.equals("matching") || section.equals("ownership")
+                || section.equals("accounts");
     }
 
     /** The sections as stored (a JSON object). */

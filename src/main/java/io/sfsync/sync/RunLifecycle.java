@@ -154,34 +154,47 @@ public final class RunLifecycle {
      */
     private static void resyncIfAskedOrChanged(RunContext run, SyncStore.State state, String resyncFrom) {
         io.sfsync.config.JobFingerprint fp = io.sfsync.config.JobFingerprint.of(run.job, run.segment);
+        boolean changed = state.fingerprint() != null && !state.fingerprint().equals(fp.value());
+        List<String> sections = changed ? fp.changedFrom(state.fingerprintSections()) : List.of();
+        // compare each row with its record: asked for, a change the payload hash cannot see, or one cut short
+        boolean compare = resyncFrom != null || state.resyncCompare()
+                || sections.stream().anyMatch(io.sfsync.config.JobFingerprint::beyondThePayload);
+        String asked = resyncFrom == null ? null
+                : "asked for (" + run.trigger + ")" + ("start".equals(resyncFrom) ? "" : ": the rows changed since " + resyncFrom);
         Watermark from = null;
         String why = null;
-        if (resyncFrom != null) {
+        if (changed) {
+            // a settings change needs every row, whatever a resync asked for names
+            from = Watermark.START;
+            why = String.join(", ", sections) + " changed since the job's rows were last read"
+                    + (asked == null ? "" : "; " + asked + ", so every row is read");
+        } else if (asked != null) {
             from = "start".equals(resyncFrom) ? Watermark.START : new Watermark(java.time.Instant.parse(resyncFrom), null);
-            why = "asked for (" + run.trigger + ")" + (from == Watermark.START ? "" : ": the rows changed since " + resyncFrom);
+            why = asked;
             if (from.changedAt().isAfter(state.watermark().changedAt())) {
                 // rows before that instant are not synced yet: they are read too, the watermark never jumps them
                 from = state.watermark();
                 why += ", and those not synced yet before it";
             }
-            run.resyncAsked = true;
-        } else if (state.fingerprint() != null && !state.fingerprint().equals(fp.value())) {
-            from = Watermark.START;
-            why = String.join(", ", fp.changedFrom(state.fingerprintSections()))
-                    + " changed since the job's rows were last read";
+        } else if (state.resyncCompare()) {
+            why = "a resync cut short goes on from where it got to";
+        }
+        run.resyncAsked = compare && (from != null || state.resyncCompare());
+        if (run.resyncAsked) {
+            why += " (each row compared with its Salesforce record)";
         }
         if (from != null) {
-            run.resync = why;
             run.watermark.cursor = from;
             if (run.mode == RunContext.Mode.RUN) {
-                run.store.startResync(run.job.name(), from, fp);
+                run.store.startResync(run.job.name(), from, fp, run.resyncAsked);
                 run.watermark.durable = from;
             }
-            LOG.info("Run {} of {} re-reads {} ({}): rows whose payload is unchanged cost no call", run.runId,
-                    run.job.name(), from == Watermark.START ? "the whole source" : "the rows from " + from.changedAt(), why);
+            LOG.info("Run {} of {} re-reads {}: {}", run.runId, run.job.name(),
+                    from == Watermark.START ? "the whole source" : "the rows from " + from.changedAt(), why);
         } else if (run.mode == RunContext.Mode.RUN && !fp.value().equals(state.fingerprint())) {
             run.store.recordFingerprint(run.job.name(), fp);
         }
+        run.resync = why;
         if (run.mode != RunContext.Mode.PLAN) {
             run.store.noteRunFingerprint(run.runId, fp.value(), why);
         }
@@ -554,6 +567,10 @@ public final class RunLifecycle {
             status = "SUCCEEDED";
         }
         String summary = run.tally.counts.summary() + (run.stopReason == null ? "" : " — stopped: " + run.stopReason);
+        if (run.resyncAsked && run.mode == RunContext.Mode.RUN && run.onlyKeys == null && run.stopStatus == null) {
+            // the resync has read to the end: the next run trusts the payload hash again
+            services.store().endResyncCompare(run.job.name(), run.lease.token);
+        }
         if (run.mode != RunContext.Mode.PLAN) {
             services.store().finishRun(run.runId, status, run.tally.counts, run.apiCallsThisRun(), summary);
         }

@@ -37,19 +37,19 @@ public final class JobStates {
     /** The job's watermark and pause (a job never run starts at the beginning). */
     public State state(String job) {
         String sql = "SELECT watermark_changed_at, watermark_key, paused, broken_reason, last_success_at, config_fingerprint,"
-                + " config_sections FROM sync_state WHERE job = ?";
+                + " config_sections, resync_compare FROM sync_state WHERE job = ?";
         return retrying("read the state of " + job, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new State(job, Watermark.START, false, null, null, null, null);
+                        return new State(job, Watermark.START, false, null, null, null, null, false);
                     }
                     OffsetDateTime wm = rs.getObject(1, OffsetDateTime.class);
                     Watermark w = wm == null ? Watermark.START : new Watermark(wm.toInstant(), rs.getString(2));
                     OffsetDateTime last = rs.getObject(5, OffsetDateTime.class);
                     return new State(job, w, rs.getBoolean(3), rs.getString(4), last == null ? null : last.toInstant(),
-                            rs.getString(6), rs.getString(7));
+                            rs.getString(6), rs.getString(7), rs.getBoolean(8));
                 }
             }
         });
@@ -124,12 +124,17 @@ public final class JobStates {
                 fp.sectionsJson(), job);
     }
 
-    public void startResync(String job, Watermark from, io.sfsync.config.JobFingerprint fp) {
+    public void startResync(String job, Watermark from, io.sfsync.config.JobFingerprint fp, boolean compare) {
         ensureState(job);
         boolean start = from.equals(Watermark.START);
         update("UPDATE sync_state SET watermark_changed_at = ?, watermark_key = ?, config_fingerprint = ?,"
-                + " config_sections = ? WHERE job = ?", start ? null : from.changedAt().atOffset(java.time.ZoneOffset.UTC),
-                start ? null : from.key(), fp.value(), fp.sectionsJson(), job);
+                + " config_sections = ?, resync_compare = ? WHERE job = ?",
+                start ? null : from.changedAt().atOffset(java.time.ZoneOffset.UTC), start ? null : from.key(), fp.value(),
+                fp.sectionsJson(), compare, job);
+    }
+
+    public void endResyncCompare(String job, String leaseToken) {
+        update("UPDATE sync_state SET resync_compare = FALSE WHERE job = ? AND lease_token = ?", job, leaseToken);
     }
 
     public void resetWatermark(String job) {

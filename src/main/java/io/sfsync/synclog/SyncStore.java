@@ -101,10 +101,11 @@ public final class SyncStore {
     /**
      * A job's sync_state: its watermark (a null key: the rows changed at or after that instant, a resync
      * from a time), pause, last success, and the fingerprint (whole and per section) its rows were last
-     * read with (null before the first run that recorded one).
+     * read with (null before the first run that recorded one), and whether a resync in progress compares
+     * each row with its Salesforce record.
      */
     public record State(String job, Watermark watermark, boolean paused, String brokenReason, Instant lastSuccessAt,
-            String fingerprint, String fingerprintSections) {
+            String fingerprint, String fingerprintSections, boolean resyncCompare) {
     }
 
     /** Opens a run's sync_run row (RUNNING); returns its id. */
@@ -199,8 +200,13 @@ public final class SyncStore {
      * Starts a resync: the watermark goes back to {@code from} and the fingerprint becomes {@code fp}, in one
      * statement, so a resync cut short goes on from where it got to in the next run.
      */
-    public void startResync(String job, Watermark from, io.sfsync.config.JobFingerprint fp) {
-        states.startResync(job, from, fp);
+    public void startResync(String job, Watermark from, io.sfsync.config.JobFingerprint fp, boolean compare) {
+        states.startResync(job, from, fp, compare);
+    }
+
+    /** A resync that compared rows with their records has read to the end (only by the run holding the lease). */
+    public void endResyncCompare(String job, String leaseToken) {
+        states.endResyncCompare(job, leaseToken);
     }
 
     /** Notes on the run the fingerprint it ran with and, when it re-read rows, why (null: it did not). */

@@ -206,7 +206,8 @@ class ManagementApiTest {
         assertThat(call("POST", "/jobs/people/resync", "viewer", "{}").status()).isEqualTo(403);
         Reply since = call("POST", "/jobs/people/resync", "operator", "{\"since\": \"2999-01-01T00:00:00Z\"}");
         assertThat(since.status()).as(since.body()).isEqualTo(200);
-        assertThat(since.json().get("resync").asText()).isEqualTo("asked for (api): the rows changed since 2999-01-01T00:00:00Z, and those not synced yet before it");
+        assertThat(since.json().get("resync").asText()).isEqualTo("asked for (api): the rows changed since 2999-01-01T00:00:00Z,"
+                + " and those not synced yet before it (each row compared with its Salesforce record)");
         assertThat(since.json().get("summary").asText()).startsWith("0 created");
         Reply none = call("POST", "/jobs/people/resync", "operator", "{\"reason\": \"NO_SUCH_REASON\"}");
         assertThat(none.json().get("status").asText()).isEqualTo("NOTHING_TO_RESYNC");

@@ -1094,7 +1094,8 @@ abstract class OutboundSyncContract {
         });
 
         RunContext since = s.runtime.resync("people", "cli", t0.plusSeconds(3600), null);
-        assertThat(since.resync()).isEqualTo("asked for (cli): the rows changed since 2026-01-01T01:00:00Z");
+        assertThat(since.resync()).isEqualTo("asked for (cli): the rows changed since 2026-01-01T01:00:00Z"
+                + " (each row compared with its Salesforce record)");
         assertThat(since.counts().attempted()).isEqualTo(2);
         assertThat(s.store().log(since.runId())).extracting(SyncStore.LogEntry::sourceKey).containsExactlyInAnyOrder("2", "3");
         // asked for, a resync compares each row with its record (not with what was last sent): the edits go
@@ -1103,7 +1104,7 @@ abstract class OutboundSyncContract {
         assertThat(s.run("people").counts().attempted()).isZero(); // the watermark is where it was
 
         RunContext whole = s.runtime.resync("people", "cli", null, null);
-        assertThat(whole.resync()).isEqualTo("asked for (cli)");
+        assertThat(whole.resync()).isEqualTo("asked for (cli) (each row compared with its Salesforce record)");
         assertThat(whole.counts().attempted()).isEqualTo(3);
         assertThat(whole.counts().updated()).isEqualTo(1); // the one left; the two others match their records now
         assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).containsOnly("Last1", "Last2", "Last3");
@@ -1121,9 +1122,79 @@ abstract class OutboundSyncContract {
         s.run("people");
         s.person(2).insertChangedAt(t0.plusSeconds(3600)); // not synced yet
         RunContext resync = s.runtime.resync("people", "cli", t0.plusSeconds(7200), null);
-        assertThat(resync.resync()).endsWith("and those not synced yet before it");
+        assertThat(resync.resync()).contains("and those not synced yet before it");
         assertThat(s.outcome(resync, "2").action()).isEqualTo("CREATED");
         assertThat(s.store().state("people").watermark()).isEqualTo(new io.sfsync.synclog.Watermark(t0.plusSeconds(3600), "2"));
         assertThat(s.run("people").counts().attempted()).isZero();
+    }
+
+    // found by a review: three ways a resync said it had done what it had not
+
+    private static void handEditLeads(SyncHarness s) {
+        s.records("Lead").forEach(r -> {
+            Map<String, Object> edited = new java.util.LinkedHashMap<>(r);
+            edited.put("LastName", "Hand");
+            s.emulator.org().store().put(null, "Lead", edited);
+        });
+    }
+
+    @Test
+    void anAskedForResyncCutShortGoesOnComparingEveryRowWithItsRecord() {
+        SyncHarness s = sync();
+        for (int i = 1; i <= 120; i++) {
+            s.person(i).insert();
+        }
+        assertThat(s.run("people").counts().created()).isEqualTo(120);
+        handEditLeads(s);
+        s.emulator.limits().set(10L, 0L, null); // the opening call and one batch of 50, then PAUSED
+        RunContext resync = s.runtime.resync("people", "cli", null, null);
+        assertThat(resync.status()).isEqualTo("PAUSED");
+        assertThat(resync.counts().updated()).isEqualTo(50);
+        s.emulator.limits().set(100_000L, 0L, null);
+        RunContext next = s.run("people");
+        assertThat(next.resync()).isEqualTo("a resync cut short goes on from where it got to"
+                + " (each row compared with its Salesforce record)");
+        assertThat(next.counts().updated()).isEqualTo(70);
+        assertThat(s.records("Lead")).extracting(r -> r.get("LastName")).doesNotContain("Hand");
+        // read to the end: the run after it trusts the payload hash again and reads nothing
+        RunContext after = s.run("people");
+        assertThat(after.resync()).isNull();
+        assertThat(after.counts().attempted()).isZero();
+    }
+
+    @Test
+    void aChangedOverwriteRuleReachesTheRecordsAlreadySynced() {
+        SyncHarness s = sync();
+        String lead = s.org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Old", "Company", "C",
+                "Email", "person1@example.com", "Title", "Boss")))).get("l");
+        s.person(1).title("CTO").insert();
+        assertThat(s.outcome(s.run("people"), "1").action()).isEqualTo("UPDATED");
+        assertThat(s.record(lead)).containsEntry("Title", "Boss"); // overwrite: if_blank keeps it
+        try (var edited = s.withEditedConfig(y -> y.replaceFirst("Title:     \\{from: title, overwrite: if_blank\\}",
+                "Title:     {from: title, overwrite: always}"))) {
+            RunContext resync = edited.run("people", RunContext.Mode.RUN, "manual", null, null, null);
+            // the payload hash cannot see an overwrite rule: the rows are compared with their records
+            assertThat(resync.resync()).isEqualTo("rules.Lead changed since the job's rows were last read"
+                    + " (each row compared with its Salesforce record)");
+            assertThat(s.record(lead)).containsEntry("Title", "CTO");
+        }
+    }
+
+    @Test
+    void aResyncFromATimeAfterASettingsChangeStillRemapsEveryRow() {
+        SyncHarness s = sync();
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        s.person(1).with("first_name", "ann").insertChangedAt(t0);
+        s.person(2).with("first_name", "bob").insertChangedAt(t0.plusSeconds(3600));
+        s.person(3).with("first_name", "cy").insertChangedAt(t0.plusSeconds(7200));
+        assertThat(s.run("people").counts().created()).isEqualTo(3);
+        try (var edited = s.withEditedConfig(y -> y.replaceFirst("FirstName: \\{from: first_name\\}",
+                "FirstName: {from: first_name, transform: [uppercase]}"))) {
+            RunContext since = edited.resync("people", "cli", t0.plusSeconds(7200), null);
+            assertThat(since.resync()).startsWith("fields.Lead changed since the job's rows were last read; asked for (cli)")
+                    .contains("so every row is read");
+            assertThat(since.counts().updated()).isEqualTo(3);
+            assertThat(s.records("Lead")).extracting(r -> r.get("FirstName")).containsExactlyInAnyOrder("ANN", "BOB", "CY");
+        }
     }
 }
