@@ -483,8 +483,10 @@ public final class Benchmark {
         }
         // every collection's heap before and after, for the live set
         command.add("-Xlog:gc:file=" + scratch.resolve("gc.log"));
+        // the segment the seeding runs used: another one would make this run a resync (the segment is in the fingerprint)
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sfsync.cli.SfsyncCommand", "run", "people",
-                "--config", configDir.toAbsolutePath().toString(), "--routes", s.routesDir().toAbsolutePath().toString()));
+                "--segment", "all", "--config", configDir.toAbsolutePath().toString(), "--routes",
+                s.routesDir().toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("run.log").toFile());
         pb.environment().put("SFSYNC_SOURCE_URL", source.url());

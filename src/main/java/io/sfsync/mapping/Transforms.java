@@ -29,13 +29,18 @@ public final class Transforms {
         this.phoneRegion = phoneRegion;
     }
 
-    /** Whether libphonenumber knows this region code (for the default-region setting). */
+    /**
+     * Whether this is an ISO 3166 region code (for the default-region setting), checked without loading
+     * libphonenumber: a cold start loads it only when a run first meets an e164 field.
+     */
     public static boolean knownPhoneRegion(String region) {
-        return region != null && PHONES.getSupportedRegions().contains(region);
+        return region != null && java.util.Set.of(Locale.getISOCountries()).contains(region);
     }
 
-    private static final com.google.i18n.phonenumbers.PhoneNumberUtil PHONES =
-            com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+    /** libphonenumber, loaded on first use. */
+    private static final class Phones {
+        static final com.google.i18n.phonenumbers.PhoneNumberUtil UTIL = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+    }
 
     /** Applies one transform; {@code truncate} is handled by the caller, which knows the field length. */
     public Object apply(String name, Object value, Map<String, Object> row) {
@@ -102,8 +107,8 @@ public final class Transforms {
             t = "+" + t.substring(2);
         }
         try {
-            var number = PHONES.parse(t, region);
-            return PHONES.format(number, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
+            var number = Phones.UTIL.parse(t, region);
+            return Phones.UTIL.format(number, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (com.google.i18n.phonenumbers.NumberParseException e) {
             return null;
         }
