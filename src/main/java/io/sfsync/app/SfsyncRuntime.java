@@ -209,7 +209,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             String v = props.get(key, null);
             String region = v == null || v.isBlank() ? def : v.trim().toUpperCase(java.util.Locale.ROOT);
             if (!io.sfsync.mapping.Transforms.knownPhoneRegion(region)) {
-                problems.add(key + ": '" + v + "' is not a region code libphonenumber knows (ISO 3166: US, GB, DE, FR, …)");
+                problems.add(key + ": '" + v + "' is not an ISO 3166 region code (US, GB, DE, FR, …)");
                 return def;
             }
             return region;
