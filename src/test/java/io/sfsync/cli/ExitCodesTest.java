@@ -178,7 +178,7 @@ class ExitCodesTest {
         assertThat(all.out()).contains("Resyncing every row of people", "resync: asked for (cli)", "3 skipped");
         Cli.Result keys = sfsync("resync", "people", "--keys", "1,2");
         assertThat(keys.code()).as(keys.out()).isZero();
-        assertThat(keys.out()).contains("Resyncing 2 rows of people");
+        assertThat(keys.out()).contains("Resyncing the rows of people with 2 keys", "2 skipped");
         Cli.Result reason = sfsync("resync", "people", "--reason", "OWNED_BY_OTHER_USER");
         assertThat(reason.code()).as(reason.out()).isZero();
         assertThat(reason.out()).contains("No rows of people whose last outcome was OWNED_BY_OTHER_USER.");
