@@ -69,6 +69,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     private final HikariDataSource source;
     /** The API's and console's port (the real one when 0 was asked for); -1 when nothing is served. */
     private final int httpPort;
+    /** Serving on PostgreSQL: Quartz's clustered JDBC job store, so each job fires once across instances. */
+    private final boolean clustered;
     /** The running configuration: a serving sfsync swaps it when sync.yaml changes (see {@link ConfigReloader}). */
     private volatile SyncConfig config;
     /** serve and demo: sync.yaml read again on change; null for one-off commands. */
@@ -134,6 +136,8 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         }
         // port 0: a free port chosen now, so the real one is known and printed
         this.httpPort = !serving ? -1 : httpPort != 0 ? httpPort : freePort();
+        this.clustered = options.schedules() && io.sfsync.cluster.ClusteredQuartz.supports(sourceUrl)
+                && Boolean.parseBoolean(props.get("sfsync.cluster.enabled", "true"));
         SalesforceEmulator emu = null;
         HikariDataSource pool = null;
         try {
@@ -499,6 +503,15 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             m.configure().addRoutesBuilder(new ApiRoutes(new SyncApi(this), access, meterRegistry,
                     (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + httpPort));
             m.configure().addRoutesBuilder(new ConsoleRoutes(access));
+        }
+        if (clustered) {
+            // the schedules in Quartz's tables on the sync database: one firing per trigger across all instances
+            awaitMigration();
+            io.sfsync.cluster.ClusteredQuartz.migrate(source);
+            m.bind("quartz", io.sfsync.cluster.ClusteredQuartz.component(source,
+                    props.getInt("sfsync.cluster.checkin-ms", 7500), 5));
+            LOG.info("Schedules clustered through Quartz's JDBC job store on the sync database (check-in every {} ms)",
+                    props.getInt("sfsync.cluster.checkin-ms", 7500));
         }
         if (options.schedules()) {
             m.configure().addRoutesBuilder(new JobScheduleRoutes(config));

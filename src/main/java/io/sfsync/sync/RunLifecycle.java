@@ -88,6 +88,7 @@ public final class RunLifecycle {
                 running.remove(jobName);
                 run.busy = true;
                 run.stop("BUSY", busyReason(store, jobName, "in another sfsync instance"));
+                LOG.info("A {} trigger of {} is skipped: {}", trigger, jobName, run.stopReason);
                 return run;
             }
             try {
