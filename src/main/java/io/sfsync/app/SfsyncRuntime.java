@@ -114,6 +114,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         settings.integer("sfsync.demo.people", 200);
         int httpPort = settings.integer("camel.server.port", 8080);
         String phoneRegion = settings.phoneRegion("sfsync.phone.default-region", "US");
+        settings.integer("sfsync.cluster.checkin-ms", 7500);
         settings.failIfAny();
         boolean serving = !"false".equals(options.overrides().get(API_ENABLED))
                 && !"false".equals(props.get("camel.server.enabled", "true"));
