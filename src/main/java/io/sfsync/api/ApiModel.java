@@ -182,6 +182,18 @@ public final class ApiModel {
             int budgetPercent, long sfsyncCallsToday, long runCallsToday, long lookupCallsToday) {
     }
 
+    @Schema(description = "The instances serving together (Quartz's clustered store on PostgreSQL) and each job's run lease")
+    public record Cluster(boolean clustered, List<ClusterInstance> instances, List<JobLease> jobs) {
+    }
+
+    public record ClusterInstance(String id, @Schema(format = INSTANT) String lastCheckin, long checkinIntervalMs) {
+    }
+
+    @Schema(description = "Who runs the job now (all null: nobody)")
+    public record JobLease(String job, @Schema(nullable = true) String heldBy, @Schema(nullable = true) Long runId,
+            @Schema(nullable = true, format = INSTANT) String since, @Schema(nullable = true, format = INSTANT) String heartbeat) {
+    }
+
     @Schema(description = "Who is signed in and what they may do")
     public record Me(String user, String role, boolean adminsOnly, Permissions may) {
     }

@@ -146,6 +146,9 @@ public final class ApiRoutes extends RouteBuilder {
                     .to("direct:api-reconnect");
         rest("/usage").description("Daily API usage and sfsync's budget")
                 .get().id("getUsage").produces("application/json").outType(ApiModel.Usage.class).to("direct:api-usage");
+        rest("/cluster").description("The instances serving together, and who runs what")
+                .get().id("getCluster").produces("application/json").outType(ApiModel.Cluster.class)
+                    .to("direct:api-cluster");
         rest("/me").description("Who is signed in, their role, and what they may do")
                 .get().id("whoAmI").produces("application/json").outType(ApiModel.Me.class).to("direct:api-me");
         rest("/config").description("The running configuration")
@@ -236,6 +239,11 @@ public final class ApiRoutes extends RouteBuilder {
                     return api.resyncJob(p.path("job"), body.text("since", "an ISO-8601 instant such as 2026-12-01T00:00:00Z"),
                             body.strings("keys", "a list of source keys"), body.text("reason", "a reason code such as NOT_IN_SEGMENT"),
                             "api");
+                }));
+        from("direct:api-cluster").routeId("api-cluster").process(access.viewer())
+                .process(e -> json(e, x -> {
+                    new Params(x);
+                    return api.cluster();
                 }));
         from("direct:api-me").routeId("api-me").process(access.viewer())
                 .process(e -> json(e, x -> {

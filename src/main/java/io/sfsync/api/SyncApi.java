@@ -331,6 +331,34 @@ public final class SyncApi {
         return out;
     }
 
+    /** The cluster: its instances (id, last check-in) and which one holds each job's run lease now. */
+    public Map<String, Object> cluster() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("clustered", rt.clustered());
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (var i : rt.clusterInstances()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", i.id());
+            x.put("lastCheckin", i.lastCheckin().toString());
+            x.put("checkinIntervalMs", i.checkinIntervalMs());
+            instances.add(x);
+        }
+        m.put("instances", instances);
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (JobConfig j : rt.config().jobs().values()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("job", j.name());
+            var lease = rt.store().lease(j.name()).filter(l -> l.token() != null);
+            x.put("heldBy", lease.map(SyncStore.Lease::holder).orElse(null));
+            x.put("runId", lease.map(SyncStore.Lease::runId).orElse(null));
+            x.put("since", lease.map(l -> l.since() == null ? null : l.since().toString()).orElse(null));
+            x.put("heartbeat", lease.map(l -> l.heartbeat() == null ? null : l.heartbeat().toString()).orElse(null));
+            jobs.add(x);
+        }
+        m.put("jobs", jobs);
+        return m;
+    }
+
     /** What the last look at sync.yaml found. */
     public Map<String, Object> configStatus() {
         return rt.configStatus();

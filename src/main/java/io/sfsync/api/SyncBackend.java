@@ -32,6 +32,12 @@ public interface SyncBackend {
     String instanceUrl();
 
     /** Runs one job now and waits for it. */
+    /** Whether the schedules are clustered (Quartz's JDBC job store on PostgreSQL). */
+    boolean clustered();
+
+    /** The cluster's instances as Quartz's table keeps them (none when not clustered). */
+    List<io.sfsync.cluster.ClusteredQuartz.Instance> clusterInstances();
+
     /**
      * What the last look at sync.yaml found: state OK (applied, with what changed and what needs a restart),
      * INVALID (every problem with its path; the running configuration stays) or NOT_WATCHED.

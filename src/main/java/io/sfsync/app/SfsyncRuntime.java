@@ -326,6 +326,16 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         }
     }
 
+    @Override
+    public boolean clustered() {
+        return clustered;
+    }
+
+    @Override
+    public List<io.sfsync.cluster.ClusteredQuartz.Instance> clusterInstances() {
+        return clustered ? io.sfsync.cluster.ClusteredQuartz.instances(source) : List.of();
+    }
+
     /** What the last look at sync.yaml found (a one-off command never reloads: NOT_WATCHED). */
     @Override
     public Map<String, Object> configStatus() {

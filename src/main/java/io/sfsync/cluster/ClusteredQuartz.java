@@ -37,6 +37,27 @@ public final class ClusteredQuartz {
         return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
     }
 
+    /** An instance of the cluster as Quartz's table keeps it: its id, when it last checked in, how often it does. */
+    public record Instance(String id, java.time.Instant lastCheckin, long checkinIntervalMs) {
+    }
+
+    /** The instances that have checked in (those gone stay until another instance recovers their firings). */
+    public static java.util.List<Instance> instances(DataSource ds) {
+        java.util.List<Instance> out = new java.util.ArrayList<>();
+        try (Connection c = ds.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                // the sync database holds one cluster: sfsync's
+                "SELECT instance_name, last_checkin_time, checkin_interval FROM qrtz_scheduler_state ORDER BY instance_name")) {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Instance(rs.getString(1), java.time.Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the cluster's instances: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Creates Quartz's tables once (Quartz's tables_postgres.sql, without its DROP statements). */
     public static void migrate(DataSource ds) {
         Flyway.configure().dataSource(ds).table(HISTORY).locations("classpath:db/none")
@@ -80,6 +101,7 @@ public final class ClusteredQuartz {
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(checkinMs));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         QuartzComponent quartz = new QuartzComponent();
+        quartz.setPrefixInstanceName(false); // the cluster's name is the same on every instance: sfsync
         quartz.setProperties(new java.util.HashMap<>(p));
         return quartz;
     }

@@ -121,6 +121,9 @@ class OpenApiContractTest {
         call("POST", "/connection/reconnect", "", "operator", null, 200);
         call("GET", "/usage", "", "viewer", null, 200);
         call("GET", "/me", "", "viewer", null, 200);
+        JsonNode cluster = call("GET", "/cluster", "", "viewer", null, 200);
+        assertThat(cluster.get("clustered").asBoolean()).as("H2: one in-memory scheduler").isFalse();
+        assertThat(cluster.get("jobs")).extracting(j -> j.get("job").asText()).contains("people");
         call("GET", "/config/status", "", "viewer", null, 200);
         HttpResponse<String> metrics = send("GET", "/api/metrics", "viewer", null);
         assertThat(metrics.statusCode()).isEqualTo(200);

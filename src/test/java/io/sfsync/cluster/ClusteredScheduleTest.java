@@ -51,6 +51,17 @@ class ClusteredScheduleTest {
                     waitFor(log, "sfsync is serving jobs", 90);
                 }
                 assertThat(count(ds, "SELECT COUNT(*) FROM qrtz_scheduler_state")).as("instances checked in").isEqualTo(2);
+                // /api/cluster of either instance lists both
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("Console:  (http://\\S+)/console/")
+                        .matcher(read(logs[1]));
+                assertThat(m.find()).as("the console URL in " + logs[1]).isTrue();
+                var reply = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(m.group(1) + "/api/cluster")).header("Authorization", "Basic " + java.util.Base64
+                                .getEncoder().encodeToString("viewer:viewer-pass".getBytes())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var cluster = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body());
+                assertThat(cluster.get("clustered").asBoolean()).as(reply.body()).isTrue();
+                assertThat(cluster.get("instances")).as(reply.body()).hasSize(2);
                 long before = count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'");
                 waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'") >= before + 5, 40);
                 for (Path log : logs) {
@@ -84,6 +95,7 @@ class ClusteredScheduleTest {
         pb.environment().put("SFSYNC_SF_LOGIN_URL", emulator.loginUrl());
         pb.environment().put("SFSYNC_SF_CLIENT_ID", emulator.credentials().clientId());
         pb.environment().put("SFSYNC_SF_CLIENT_SECRET", emulator.credentials().clientSecret());
+        pb.environment().put("SFSYNC_VIEWER_PASSWORD", "viewer-pass");
         return pb.start();
     }
 
