@@ -40,6 +40,12 @@ class DockerFilesTest {
             assertThat(properties + Files.readString(Path.of("config/sync.yaml"))).as(variable).contains(variable);
         }
         assertThat((List<String>) ((Map<String, Object>) services.get("emulator")).get("profiles")).contains("emulator");
+        // a second instance on the same database (clustered schedules), its own host ports
+        Map<String, Object> second = (Map<String, Object>) services.get("sfsync-2");
+        assertThat(second).as("the second replica").isNotNull();
+        assertThat(second.get("environment")).isEqualTo(env);
+        assertThat((List<String>) second.get("ports")).doesNotContainAnyElementsOf((List<String>) sfsync.get("ports"));
+        assertThat(((Map<String, Object>) second.get("depends_on"))).containsKeys("postgres", "sfsync");
         // secrets are only referenced, never written down
         assertThat(Files.readString(Path.of("docker/docker-compose.yml"))).doesNotContainPattern(
                 "(PASSWORD|SECRET): [A-Za-z0-9]{6,}");
@@ -50,7 +56,7 @@ class DockerFilesTest {
     void everyContainerCommandIsAValidSfsyncCommandLine() throws Exception {
         List<List<String>> commands = new ArrayList<>();
         Map<String, Object> services = (Map<String, Object>) compose().get("services");
-        for (String name : List.of("sfsync", "emulator")) {
+        for (String name : List.of("sfsync", "sfsync-2", "emulator")) {
             Object command = ((Map<String, Object>) services.get(name)).get("command");
             List<String> args = new ArrayList<>();
             if (command instanceof List<?> l) {
