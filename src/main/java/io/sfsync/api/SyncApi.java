@@ -314,10 +314,8 @@ public final class SyncApi {
             throw new ApiProblem(409, "retry sends rows that failed again; job " + job + " is inbound",
                     ApiProblem.details("job", job, "expected", "a job that sends rows to Salesforce (direction outbound or both)"));
         }
-        List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
-                .distinct().toList();
-        int touchpoints = runId == null && j.syncsActivities() ? rt.store().activities().retryErrors(job, reason) : 0;
-        if (keys.isEmpty() && touchpoints == 0) {
+        SyncBackend.RetryWork work = rt.retryWork(job, runId, reason);
+        if (work.none()) {
             Map<String, Object> none = new LinkedHashMap<>();
             none.put("runId", null);
             none.put("status", "NOTHING_TO_RETRY");
@@ -326,8 +324,8 @@ public final class SyncApi {
             none.put("apiCalls", 0);
             return none;
         }
-        Map<String, Object> out = runResult(rt.retry(job, trigger, keys, null));
-        out.put("retried", Map.of("rows", keys.size(), "touchpoints", touchpoints));
+        Map<String, Object> out = runResult(rt.retry(job, trigger, work.keys(), null));
+        out.put("retried", Map.of("rows", work.keys().size(), "touchpoints", work.touchpoints()));
         return out;
     }
 

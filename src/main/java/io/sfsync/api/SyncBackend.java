@@ -44,6 +44,19 @@ public interface SyncBackend {
      */
     Map<String, Object> configStatus();
 
+    /** What a retry of a job's errors takes: the rows whose latest outcome is ERROR, and the touchpoints put back in line. */
+    record RetryWork(List<String> keys, int touchpoints) {
+        public boolean none() {
+            return keys.isEmpty() && touchpoints == 0;
+        }
+    }
+
+    /**
+     * The rows whose latest outcome is ERROR (of that run, with that reason, when given), and the job's touchpoints
+     * in ERROR put back in line (not with a run: a touchpoint's state is not kept per run).
+     */
+    RetryWork retryWork(String job, Long runId, String reason);
+
     /** Runs these rows again, and the job's touchpoints that wait and may go now (a retry). */
     RunContext retry(String job, String trigger, List<String> keys, java.util.function.Consumer<String> progress);
 

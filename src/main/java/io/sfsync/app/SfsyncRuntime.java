@@ -564,6 +564,14 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
      * in line after an ERROR, those whose person is linked now); never new touchpoints.
      */
     @Override
+    public RetryWork retryWork(String job, Long runId, String reason) {
+        List<String> keys = store.latestErrors(job, runId, reason).stream().map(io.sfsync.synclog.SyncStore.LogEntry::sourceKey)
+                .distinct().toList();
+        int touchpoints = runId == null && config.job(job).syncsActivities() ? store.activities().retryErrors(job, reason) : 0;
+        return new RetryWork(keys, touchpoints);
+    }
+
+    @Override
     public RunContext retry(String job, String trigger, List<String> keys, Consumer<String> progress) {
         return run(job, RunContext.Mode.RUN, trigger, null, keys, progress, null, null, true, null);
     }

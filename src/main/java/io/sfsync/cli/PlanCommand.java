@@ -87,7 +87,7 @@ final class PlanCommand implements Callable<Integer> {
             long[] matching = {0};
             RunContext run = rt.plan(job, "cli", segment, w -> {
                 var o = w.outcome();
-                Action action = Action.valueOf(o.action().name());
+                Action action = o.action();
                 if (!only.isEmpty() && !only.contains(action)) {
                     return;
                 }

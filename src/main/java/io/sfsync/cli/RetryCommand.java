@@ -1,12 +1,10 @@
 package io.sfsync.cli;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.sfsync.app.SfsyncRuntime;
 import io.sfsync.sync.RunContext;
-import io.sfsync.synclog.SyncStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,19 +53,14 @@ final class RetryCommand implements Callable<Integer> {
                 System.err.println("retry sends rows that failed again; job " + job + " is inbound: its records are read again when they change in Salesforce (sfsync conflicts " + job + " lists the ones held)");
                 return ExitCodes.CONFIG_OR_USAGE;
             }
-            List<String> keys = rt.store().latestErrors(job, runId, reason).stream().map(SyncStore.LogEntry::sourceKey)
-                    .distinct().toList();
-            // touchpoints that ended in ERROR go back in line; the run of chosen rows sends them (not with --run:
-            // a touchpoint's state is not kept per run)
-            int touchpoints = runId == null && rt.config().jobs().get(job).syncsActivities()
-                    ? rt.store().activities().retryErrors(job, reason) : 0;
-            if (keys.isEmpty() && touchpoints == 0) {
+            var work = rt.retryWork(job, runId, reason);
+            if (work.none()) {
                 System.out.println("No errors to retry for " + job + ".");
                 return ExitCodes.SUCCEEDED;
             }
-            System.out.println("Retrying " + keys.size() + " rows" + (touchpoints > 0 ? " and " + touchpoints
-                    + " touchpoints" : "") + " of " + job + " …");
-            return RunCommand.report(rt, rt.retry(job, "cli", keys, line -> System.out.println("  … " + line)));
+            System.out.println("Retrying " + work.keys().size() + " rows" + (work.touchpoints() > 0 ? " and "
+                    + work.touchpoints() + " touchpoints" : "") + " of " + job + " …");
+            return RunCommand.report(rt, rt.retry(job, "cli", work.keys(), line -> System.out.println("  … " + line)));
         }
     }
 }
