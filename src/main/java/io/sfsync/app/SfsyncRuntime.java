@@ -115,6 +115,17 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
         int httpPort = settings.integer("camel.server.port", 8080);
         String phoneRegion = settings.phoneRegion("sfsync.phone.default-region", "US");
         settings.integer("sfsync.cluster.checkin-ms", 7500);
+        int workers = settings.integer("sfsync.cluster.workers", 2);
+        int unitLease = settings.integer("sfsync.cluster.unit-lease-seconds", 30);
+        int workPoll = settings.integer("sfsync.cluster.work-poll-ms", 500);
+        if (workers < 0 || workers > 32) {
+            settings.problem("sfsync.cluster.workers: " + workers + " is out of range (0 to 32; 0: this instance works"
+                    + " only the units of runs that fire here)");
+        }
+        if (unitLease < 5) {
+            settings.problem("sfsync.cluster.unit-lease-seconds: " + unitLease + " is too short (at least 5: a worker"
+                    + " renews it every third of it)");
+        }
         settings.failIfAny();
         boolean serving = !"false".equals(options.overrides().get(API_ENABLED))
                 && !"false".equals(props.get("camel.server.enabled", "true"));
@@ -170,6 +181,12 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             this.connection = new ConnectionMonitor(degradedBelow);
             this.metrics = new SyncMetrics(meterRegistry);
             this.syncRoutes = new SyncRoutes(this::config, source, store, connection, metrics, redeliveryDelay, phoneRegion);
+            if (options.schedules() && io.sfsync.cluster.ClusteredQuartz.supports(sourceUrl)
+                    && Boolean.parseBoolean(props.get("sfsync.cluster.share-work", "true"))) {
+                // large backlogs cut into units that every instance's workers claim (sync_work)
+                syncRoutes.shareWork(new io.sfsync.sync.SharedWork.Settings(workers, java.time.Duration.ofSeconds(unitLease),
+                        Math.max(50, workPoll)));
+            }
             Path syncYaml = options.configDir().resolve("sync.yaml");
             this.reloader = options.schedules() ? new ConfigReloader(syncYaml, new SyncConfigLoader(env::get)::load,
                     this::config, this::jobRouteProblems, this::applyConfig) : null;
@@ -228,6 +245,10 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             return v;
         }
 
+        void problem(String problem) {
+            problems.add(problem);
+        }
+
         void failIfAny() {
             if (!problems.isEmpty()) {
                 throw new SyncConfigLoader.InvalidConfigException(file.toString(), problems);
@@ -242,6 +263,7 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             rt.awaitMigration(); // no route starts on tables that are not there yet
             rt.main.start();
             rt.checkJobRoutes(options);
+            rt.syncRoutes.steps().startWorkers();
             if (rt.httpPort > 0 && rt.users.users().isEmpty()) {
                 LOG.warn("No user can log in to the API, the console or Hawtio: every request will be answered 401."
                         + " Set SFSYNC_ADMIN_PASSWORD (and SFSYNC_OPERATOR_PASSWORD, SFSYNC_VIEWER_PASSWORD) and restart.");
@@ -752,6 +774,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     public void close() {
         if (rescheduler != null) {
             rescheduler.shutdownNow();
+        }
+        if (syncRoutes != null && syncRoutes.steps() != null) {
+            syncRoutes.steps().stopWorkers();
         }
         try {
             if (main != null) {

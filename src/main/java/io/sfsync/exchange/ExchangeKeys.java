@@ -32,6 +32,8 @@ public final class ExchangeKeys {
      * after it); the run re-reads those rows whatever its watermark says.
      */
     public static final String RESYNC_FROM = "SfsyncResyncFrom";
+    /** Header of a run of one unit of another run's shared backlog (a sync_work row, claimed). */
+    public static final String WORK_UNIT = "SfsyncWorkUnit";
     /** Property: who follows the run (progress lines, a plan's rows). */
     public static final String OBSERVER = "SfsyncRunObserver";
 

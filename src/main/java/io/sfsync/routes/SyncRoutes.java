@@ -62,6 +62,18 @@ public final class SyncRoutes extends RouteBuilder {
         this.redeliveryDelayMs = redeliveryDelayMs;
     }
 
+    /** Shared work across the cluster: set before the routes are configured; null: none. */
+    private volatile io.sfsync.sync.SharedWork.Settings shareWork;
+
+    public void shareWork(io.sfsync.sync.SharedWork.Settings settings) {
+        this.shareWork = settings;
+    }
+
+    /** The sync steps (their workers of shared units); available once the routes are configured. */
+    public SyncSteps steps() {
+        return steps;
+    }
+
     /** The services the steps share; available once the routes are configured. */
     public SyncServices services() {
         return services;
@@ -80,6 +92,9 @@ public final class SyncRoutes extends RouteBuilder {
                 connection, metrics, new io.sfsync.monitoring.AlertNotifier(config.alerts(), getContext().createProducerTemplate()));
         steps = new SyncSteps(services, redeliveryDelayMs, getContext());
         steps.configure(this);
+        if (shareWork != null) {
+            steps.share(shareWork);
+        }
 
         // which failed calls are sent again is declared in routes/sync-errors.camel.yaml (route configuration
         // sfsync-salesforce-calls); it asks the failure policy through this bean

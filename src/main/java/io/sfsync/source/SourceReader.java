@@ -54,9 +54,81 @@ public final class SourceReader {
      * The main query keeps its plain (changedAt, key) range, so an index on those columns still serves it.
      */
     public Cursor open(Watermark after, String segmentPredicate, int fetchSize) {
-        Cursor cursor = new Cursor(after, segmentPredicate, fetchSize);
+        Cursor cursor = new Cursor(after, segmentPredicate, fetchSize, null, true, true);
         cursor.open(null, 0);
         return cursor;
+    }
+
+    /**
+     * The rows of one range of the (changedAt, key) order: after {@code after} up to and with {@code upTo}
+     * (a unit of shared work), with the overlap window only when {@code overlap}, and the invalid rows only
+     * when {@code invalidToo}.
+     */
+    public Cursor open(Watermark after, Watermark upTo, boolean overlap, boolean invalidToo, String segmentPredicate,
+            int fetchSize) {
+        Cursor cursor = new Cursor(after, segmentPredicate, fetchSize, upTo, overlap, invalidToo);
+        cursor.open(null, 0);
+        return cursor;
+    }
+
+    /**
+     * The watermark of every {@code every}-th valid row after {@code after} in (changedAt, key) order, and of
+     * the last one: the upper bounds of ranges of {@code every} rows that cover the backlog as it is now.
+     * Reads the two columns only, streamed.
+     */
+    public List<Watermark> boundaries(Watermark after, int every) {
+        List<Watermark> out = new ArrayList<>();
+        boolean start = after.equals(Watermark.START);
+        boolean since = !start && after.key() == null;
+        String changed = "src." + source.changedAt();
+        String key = "src." + source.key();
+        try (Connection c = ds.getConnection()) {
+            int[] types = columnTypes(c);
+            String window = start ? "1 = 1" : since ? changed + " >= ?"
+                    : "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
+            String sql = "SELECT " + key + ", " + changed + " FROM (" + source.query() + ") src WHERE "
+                    + validPredicate(types[0]) + " AND " + window + " ORDER BY " + changed + ", " + key;
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                ps.setFetchSize(10_000);
+                if (since) {
+                    bindChangedAt(ps, 1, after.changedAt(), types[1]);
+                } else if (!start) {
+                    bindChangedAt(ps, 1, after.changedAt(), types[1]);
+                    bindChangedAt(ps, 2, after.changedAt(), types[1]);
+                    bindKey(ps, 3, after.key(), types[0]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    long n = 0;
+                    Watermark last = null;
+                    while (rs.next()) {
+                        Object changedAt = switch (types[1]) {
+                            case Types.TIMESTAMP -> rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(2, OffsetDateTime.class).toInstant();
+                            default -> value(rs.getObject(2));
+                        };
+                        if (!(changedAt instanceof Instant at)) {
+                            throw new SourceException("the changedAt column " + source.changedAt()
+                                    + " is not a timestamp", null);
+                        }
+                        last = new Watermark(at, keyText(rs.getObject(1)));
+                        if (++n % every == 0) {
+                            out.add(last);
+                        }
+                    }
+                    if (last != null && n % every != 0) {
+                        out.add(last);
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new SourceException("the source query failed: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** The SQL that selects rows no run can sync: a NULL changedAt, a NULL key or (for text keys) a blank one. */
@@ -92,6 +164,10 @@ public final class SourceReader {
         private final Watermark after;
         private final String segmentPredicate;
         private final int fetchSize;
+        /** The last row of the range (inclusive), or null: to the end. */
+        private final Watermark upTo;
+        private final boolean overlapAllowed;
+        private final boolean invalidToo;
         private Connection connection;
         private PreparedStatement statement;
         private ResultSet rs;
@@ -102,10 +178,14 @@ public final class SourceReader {
         private Watermark lastValid;
         private int invalidReturned;
 
-        private Cursor(Watermark after, String segmentPredicate, int fetchSize) {
+        private Cursor(Watermark after, String segmentPredicate, int fetchSize, Watermark upTo, boolean overlapAllowed,
+                boolean invalidToo) {
             this.after = after;
             this.segmentPredicate = segmentPredicate;
             this.fetchSize = fetchSize;
+            this.upTo = upTo;
+            this.overlapAllowed = overlapAllowed;
+            this.invalidToo = invalidToo;
         }
 
         /**
@@ -116,9 +196,10 @@ public final class SourceReader {
             boolean start = after.equals(Watermark.START);
             // a watermark without a key: the rows changed at or after its instant (a resync from a time)
             boolean since = !start && after.key() == null;
-            boolean overlap = !start && !since && source.overlapSeconds() > 0;
+            boolean overlap = !start && !since && overlapAllowed && source.overlapSeconds() > 0;
             String changed = "src." + source.changedAt();
             String key = "src." + source.key();
+            String upToWatermark = upTo == null ? "" : " AND (" + changed + " < ? OR (" + changed + " = ? AND " + key + " <= ?))";
             String afterWatermark = "(" + changed + " > ? OR (" + changed + " = ? AND " + key + " > ?))";
             Connection c = null;
             try {
@@ -135,7 +216,7 @@ public final class SourceReader {
                             : afterWatermark;
                     sql = select + (overlap ? ", CASE WHEN " + afterWatermark + " THEN 0 ELSE 1 END AS " + REPLAY : "")
                             + " FROM (" + source.query() + ") src WHERE " + validPredicate(types[0]) + " AND " + window
-                            + " ORDER BY " + changed + ", " + key;
+                            + upToWatermark + " ORDER BY " + changed + ", " + key;
                 }
                 c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
                 PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
@@ -146,13 +227,16 @@ public final class SourceReader {
                         i = bindWatermark(ps, i, after, types);
                     }
                     if (resume != null) {
-                        bindWatermark(ps, i, resume, types);
+                        i = bindWatermark(ps, i, resume, types);
                     } else if (overlap) {
-                        bindChangedAt(ps, i, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
+                        bindChangedAt(ps, i++, after.changedAt().minusSeconds(source.overlapSeconds()), types[1]);
                     } else if (since) {
-                        bindChangedAt(ps, i, after.changedAt(), types[1]);
+                        bindChangedAt(ps, i++, after.changedAt(), types[1]);
                     } else if (!start) {
-                        bindWatermark(ps, i, after, types);
+                        i = bindWatermark(ps, i, after, types);
+                    }
+                    if (upTo != null) {
+                        bindWatermark(ps, i, upTo, types);
                     }
                 }
                 ResultSet result = ps.executeQuery();
@@ -189,6 +273,10 @@ public final class SourceReader {
                         throw new SQLException("the source stream is closed", "08003");
                     }
                     rows(rs, limit, out, this);
+                    if (!invalidPhase && out.size() < limit && !invalidToo) {
+                        exhausted = true;
+                        return out;
+                    }
                     if (!invalidPhase && out.size() < limit) {
                         // the changed rows are all out: on to the invalid ones, in the same page
                         endQuery();

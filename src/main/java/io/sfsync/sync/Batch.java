@@ -29,6 +29,8 @@ public final class Batch {
     /** The lookup the prepare-batch route started on the lookup thread (its result: null when it was left to match). */
     java.util.concurrent.CompletableFuture<io.sfsync.matching.MatchIndex> lookingUp;
 
+    /** Shared work: the cluster's clock when this batch's lookup began (see SharedWork). */
+    long lookupTicket;
     /** The source stream had no more rows after this batch's. */
     final boolean sourceDone;
     /** The record step wrote this batch to the sync tables. */

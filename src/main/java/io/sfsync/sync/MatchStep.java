@@ -131,6 +131,9 @@ public final class MatchStep {
         if (open.isEmpty()) {
             return index;
         }
+        if (run.unit != null) {
+            batch.lookupTicket = run.store.work().ticket(); // before Salesforce is asked: see SharedWork
+        }
         List<ObjectNode> subs = new ArrayList<>();
         // at most LOOKUP_SLICE rows per query keep each SOQL statement far below Salesforce's 100,000 characters
         for (int from = 0; from < open.size(); from += LOOKUP_SLICE) {

@@ -42,7 +42,22 @@ final class NextBatch {
         } else {
             if (run.source == null) {
                 int size = run.job.batchSize();
-                run.source = run.reader.open(run.watermark.cursor, run.segmentPredicate(), size);
+                if (!run.sharedDone && SharedWork.shares(run)) {
+                    run.sharedDone = true;
+                    if (run.shared.share(run) && run.stopReason != null) {
+                        return new Batch(run.tally.batches, List.of(), true);
+                    }
+                }
+                if (run.unit != null) {
+                    var u = run.unit.unit;
+                    run.source = run.reader.open(u.resume() != null ? u.resume() : u.after(), u.upTo(),
+                            u.first() && u.resume() == null, false, run.segmentPredicate(), size);
+                } else if (run.sharedUnits > 0) {
+                    // after the shared units: what changed meanwhile, and the rows no run can sync
+                    run.source = run.reader.open(run.watermark.cursor, null, false, true, run.segmentPredicate(), size);
+                } else {
+                    run.source = run.reader.open(run.watermark.cursor, run.segmentPredicate(), size);
+                }
                 run.readAhead = new ReadAhead(run.job.name(), size, prepare);
             }
             batch = run.readAhead.take();

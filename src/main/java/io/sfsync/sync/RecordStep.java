@@ -72,6 +72,10 @@ public final class RecordStep {
             run.inFlight = null;
             return;
         }
+        if (run.unit != null) {
+            recordUnitBatch(run, batch, outcomes, links);
+            return;
+        }
         boolean dry = run.mode == RunContext.Mode.DRY_RUN;
         boolean retry = run.onlyKeys != null;
         Map<String, Instant> versions = new HashMap<>();
@@ -93,6 +97,48 @@ public final class RecordStep {
         run.inFlight = null;
         run.batchEnded();
         run.progress.accept("batch " + batch.number() + ": " + batch.works().size() + " rows — " + run.tally.counts.summary());
+    }
+
+    /**
+     * A batch of a unit of shared work: the rows set aside (another unit creates by their keys) go to the
+     * unit's next part instead of sync_log; the unit's last batch ends it. The watermark is the unit's
+     * business (SyncStore#recordUnitBatch), never this batch's.
+     */
+    private static void recordUnitBatch(RunContext run, Batch batch, List<Outcome> outcomes, Map<String, Link> links) {
+        List<String> setAside = new ArrayList<>();
+        List<Outcome> logged = new ArrayList<>();
+        boolean blocked = false;
+        Watermark resume = null;
+        for (RecordWork w : batch.works()) {
+            if (SharedWork.setAside(w)) {
+                setAside.add(w.key());
+                links.remove(w.key());
+                continue;
+            }
+            logged.add(w.outcome());
+            blocked |= w.outcome().action() == Action.PENDING;
+            if (!w.row.replay() && !w.row.isInvalid()) {
+                resume = new Watermark(w.row.changedAt(), w.key());
+            }
+        }
+        Map<String, Instant> versions = new HashMap<>();
+        batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));
+        List<CreateIntents.Change> endIntents = run.intents.isEmpty() ? List.of()
+                : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
+        SharedWork.UnitRun u = run.unit;
+        int calls = run.apiCallsThisRun() - u.callsRecorded;
+        boolean last = batch.sourceDone || run.onlyKeys != null;
+        run.store.recordUnitBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", logged, versions,
+                new ArrayList<>(links.values()), List.of(), null, endIntents, -1, run.lease.token),
+                new SyncStore.UnitWrite(u.unit.id(), u.unit.token(), u.unit.batchesRecorded() + batch.number(), last,
+                        blocked, run.onlyKeys != null ? null : resume, calls, setAside));
+        u.callsRecorded += calls;
+        u.done |= last;
+        run.intents.ended(endIntents);
+        counted(run, logged);
+        batch.recorded = true;
+        run.inFlight = null;
+        run.batchEnded();
     }
 
     /**

@@ -92,6 +92,15 @@ public final class RunContext {
     io.sfsync.activities.ActivityBatch activitiesInFlight;
     /** The source keys with a conflict waiting for an operator: an outbound pass leaves them alone. */
     java.util.Set<String> openConflicts = java.util.Set.of();
+    /** The cluster's shared work, when this instance takes part in it (PostgreSQL, serving); else null. */
+    SharedWork shared;
+    /** A run of one unit of another run's shared backlog: its claim; null for a run of its own. */
+    SharedWork.UnitRun unit;
+    /** How many units this run's backlog was shared in (0: not shared), and the API calls they made. */
+    int sharedUnits;
+    int sharedCalls;
+    /** The shared part of this run is over: it reads on from the last unit's end. */
+    boolean sharedDone;
     final List<Outcome> outcomes = new ArrayList<>();
     final List<RecordWork> planned = new ArrayList<>();
     java.util.function.Consumer<RecordWork> planSink;
@@ -243,6 +252,9 @@ public final class RunContext {
             activities.close();
         }
         lease.stopRenewing();
+        if (unit != null) {
+            unit.stopRenewing();
+        }
         if (source != null) {
             source.close();
             source = null;

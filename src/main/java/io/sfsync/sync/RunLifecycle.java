@@ -1,5 +1,6 @@
 package io.sfsync.sync;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,57 @@ public final class RunLifecycle {
     /** This process, as a lease holder is named to whoever is refused: host and process id. */
     static final String HOLDER = holderName();
 
+    /** The cluster's shared work when this instance takes part in it; null otherwise. */
+    private volatile SharedWork shared;
+
     public RunLifecycle(SyncServices services) {
         this.services = services;
+    }
+
+    void share(SharedWork shared) {
+        this.shared = shared;
+    }
+
+    /**
+     * A run of one claimed unit of another run's backlog: it records into that run (its sync_log rows, links,
+     * counts) while that run holds the job's lease, reads the unit's range (or keys) only, and holds the unit
+     * by a lease of its own. It starts no activities and no resync of its own, and closes nothing but its unit.
+     */
+    public RunContext join(io.sfsync.synclog.WorkStore.Unit unit, Consumer<String> progress) {
+        JobConfig job = services.config().job(unit.job());
+        SyncStore store = services.store();
+        SyncStore.Run of = store.run(unit.runId()).orElseThrow(() -> new IllegalStateException(
+                unit.label() + ": its run is not in sync_run"));
+        RunContext run = new RunContext(job, RunContext.Mode.RUN, "cluster", of.segment(), store,
+                new SourceReader(services.source(), job.source()), services.salesforce(), unit.keys(),
+                progress == null ? s -> { } : progress, services.metrics());
+        run.createAs = job.createAs();
+        run.runId = unit.runId();
+        run.unit = new SharedWork.UnitRun(unit);
+        Duration lease = shared == null ? Duration.ofSeconds(30) : shared.settings().lease();
+        run.unit.keepLease(run, lease);
+        try {
+            var held = store.lease(job.name()).orElse(null);
+            if (held == null || held.runId() == null || held.runId() != unit.runId()) {
+                run.stop("FAILED", "run " + unit.runId() + " no longer holds job " + job.name() + "; " + unit.label()
+                        + " is left to the job's next run");
+                return run;
+            }
+            run.lease.token = held.token(); // checked by each batch's transaction, never renewed or released here
+            SyncStore.State state = store.state(job.name());
+            run.resyncAsked = state.resyncCompare();
+            run.intents = store.openIntents(job.name());
+            run.watermark.cursor = unit.after();
+            run.watermark.durable = state.watermark();
+            loadMetadata(run);
+            run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
+        } catch (SalesforceClient.SalesforceCallException e) {
+            stopOnFailure(run, e);
+        } catch (RuntimeException e) {
+            run.stop("FAILED", unit.label() + " could not start: " + io.sfsync.salesforce.ErrorClassifier.describe(e));
+            LOG.error("{} of {} could not start", unit.label(), job.name(), e);
+        }
+        return run;
     }
 
     public RunContext start(String jobName, RunContext.Mode mode, String trigger, String segment, List<String> onlyKeys,
@@ -69,6 +119,7 @@ public final class RunLifecycle {
                 job.source() == null ? null : new SourceReader(services.source(), job.source()), services.salesforce(), onlyKeys,
                 progress == null ? s -> { } : progress, services.metrics());
         run.createAs = createAs != null ? createAs : job.createAs();
+        run.shared = shared;
         if (!running.add(jobName)) {
             run.busy = true;
             run.stop("BUSY", busyReason(store, jobName, "in this sfsync instance"));
@@ -533,6 +584,9 @@ public final class RunLifecycle {
         if (run.busy) {
             return "BUSY";
         }
+        if (run.unit != null) {
+            return finishUnit(run);
+        }
         try {
             return close(run);
         } finally {
@@ -548,6 +602,20 @@ public final class RunLifecycle {
         }
     }
 
+    /** A unit's run ends: a unit not recorded to its end is ended blocked (its rows are read again next run). */
+    private String finishUnit(RunContext run) {
+        var u = run.unit;
+        if (!u.done) {
+            String why = run.stopReason != null ? run.stopReason : "its flow ended before the unit's last batch";
+            services.store().work().endStopped(u.unit.id(), u.unit.token(), why);
+            LOG.warn("{} of {} stopped: {}", u.unit.label(), run.job.name(), why);
+            return run.stopStatus != null ? run.stopStatus : "FAILED";
+        }
+        LOG.debug("{} of {}: {} ({} API calls)", u.unit.label(), run.job.name(), run.tally.counts.summary(),
+                run.apiCallsThisRun());
+        return "SUCCEEDED";
+    }
+
     private String close(RunContext run) {
         if (run.stopReason == null && run.opening.get() != null) {
             // a run that looked nothing up still reads the limits and checks the describes
@@ -558,6 +626,10 @@ public final class RunLifecycle {
             } catch (ConfigurationProblem e) {
                 run.stop("FAILED", e.getMessage());
             }
+        }
+        if (run.sharedUnits > 0 && run.mode == RunContext.Mode.RUN) {
+            // the units recorded into this run from every instance: its counts are sync_run's, grown batch by batch
+            services.store().run(run.runId).ifPresent(r -> run.tally.counts = r.counts());
         }
         String status;
         if (run.stopStatus != null) {
@@ -573,7 +645,7 @@ public final class RunLifecycle {
             services.store().endResyncCompare(run.job.name(), run.lease.token);
         }
         if (run.mode != RunContext.Mode.PLAN) {
-            services.store().finishRun(run.runId, status, run.tally.counts, run.apiCallsThisRun(), summary);
+            services.store().finishRun(run.runId, status, run.tally.counts, run.apiCallsThisRun() + run.sharedCalls, summary);
         }
         services.metrics().apiCalls(run.job.name(), run.apiCallsThisRun());
         if (run.mode == RunContext.Mode.RUN) {
@@ -583,7 +655,8 @@ public final class RunLifecycle {
         }
         services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.tally.startedNanos));
         LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
-                run.apiCallsThisRun(), run.stepTimes());
+                run.apiCallsThisRun() + run.sharedCalls, run.sharedUnits > 0 ? run.sharedUnits + " units shared by the"
+                        + " cluster's workers" : run.stepTimes());
         return status;
     }
 

@@ -195,6 +195,7 @@ public final class SyncSteps {
     private final InboundSteps inbound;
     private final ActivitySteps activities;
     private ProducerTemplate template;
+    private SharedWork shared;
 
     public SyncSteps(SyncServices services, long retryBackoffMs, CamelContext camel) {
         this.services = services;
@@ -279,7 +280,50 @@ public final class SyncSteps {
                 .process(e -> run(e).timed(name, () -> step.apply(run(e), batch(e))));
     }
 
+    /**
+     * Takes part in the cluster's shared work: runs that fire here share large backlogs, and this instance's
+     * workers (started by {@link #startWorkers}) claim units of any instance's runs.
+     */
+    public void share(SharedWork.Settings settings) {
+        // one name per instance, even for two in one JVM: who worked which unit is told apart
+        shared = new SharedWork(services, settings, RunLifecycle.HOLDER + " #" + java.util.HexFormat.of()
+                .formatHex(java.nio.ByteBuffer.allocate(4).putInt(new java.security.SecureRandom().nextInt()).array()));
+        shared.runner(unit -> {
+            Exchange x = new DefaultExchange(camel);
+            x.getMessage().setHeader(JOB, unit.job());
+            x.getMessage().setHeader(io.sfsync.exchange.ExchangeKeys.WORK_UNIT, unit);
+            Exchange done = template.send(RUN_JOB, x);
+            if (done.getException() != null) {
+                throw new IllegalStateException(done.getException().getMessage(), done.getException());
+            }
+        });
+        lifecycle.share(shared);
+    }
+
+    /** Starts this instance's workers of shared units (a serving instance, once its routes run). */
+    public void startWorkers() {
+        if (shared != null) {
+            shared.startWorkers();
+        }
+    }
+
+    public void stopWorkers() {
+        if (shared != null) {
+            shared.stop();
+        }
+    }
+
     private void startRun(Exchange e) {
+        io.sfsync.synclog.WorkStore.Unit unit = e.getMessage().getHeader(io.sfsync.exchange.ExchangeKeys.WORK_UNIT,
+                io.sfsync.synclog.WorkStore.Unit.class);
+        if (unit != null) {
+            RunContext run = lifecycle.join(unit, null);
+            e.setProperty(RUN, run);
+            e.setProperty(MORE, run.more());
+            e.setProperty(POLL_MORE, false);
+            e.setProperty(ACTIVITIES_MORE, false);
+            return;
+        }
         RunObserver observer = e.getProperty(OBSERVER, RunObserver.class);
         boolean waiting = Boolean.TRUE.equals(e.getMessage().getHeader(
                 io.sfsync.exchange.ExchangeKeys.WITH_WAITING_ACTIVITIES, Boolean.class));

@@ -50,6 +50,7 @@ public final class WriteStep {
             pendAll(batch, run.stopReason);
             return;
         }
+        SharedWork.setAsideContested(run, batch);
         // company first: the accounts lead the batch's first call; the Contacts that wait for a new account
         // go once it is answered, with the people that did not fit beside the accounts
         List<Op> accounts = AccountStep.ops(run, batch);

@@ -30,6 +30,7 @@ public final class SyncStore {
     private final InboundStore inbound;
     private final ActivityStore activities;
     private final DescribeCache describes;
+    private final WorkStore work;
 
     /**
      * The sync_log rows of a job's people and companies, not of its touchpoints: both are keyed by their own
@@ -46,6 +47,12 @@ public final class SyncStore {
         this.inbound = new InboundStore(ds, sql);
         this.activities = new ActivityStore(ds, sql, states);
         this.describes = new DescribeCache(ds, sql);
+        this.work = new WorkStore(ds, sql);
+    }
+
+    /** Units of work shared across a cluster (PostgreSQL). */
+    public WorkStore work() {
+        return work;
     }
 
     /** The describes the last run's opening call found. */
@@ -358,6 +365,128 @@ public final class SyncStore {
                         }
                     }
                 });
+    }
+
+    /**
+     * What a unit's batch adds to {@link BatchWrite}: the unit and its claim, the batch's number in the unit,
+     * whether it is the unit's last (the unit is then DONE), whether a row of it stays PENDING (the job's
+     * watermark then stays before the unit), the last row recorded (where a unit claimed again goes on), the
+     * API calls since the last batch recorded, and the keys of the rows set aside for a later part.
+     */
+    public record UnitWrite(long unitId, String token, int batchNumber, boolean last, boolean blocked, Watermark resume,
+            int apiCalls, List<String> setAside) {
+    }
+
+    /** The unit was claimed by another worker (this one's lease ran out): this worker records nothing more. */
+    public static final class WorkLostException extends RuntimeException {
+        public WorkLostException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Records a batch of a unit of shared work in one transaction, once: its sync_log rows, links, intents and
+     * the run's counts (as {@link #recordBatch(BatchWrite)}, the API calls added to the unit's), the unit's
+     * progress — and, with its last batch, the unit DONE, its create keys released, its set-aside rows as the
+     * unit's next part, and the job's watermark moved to the end of the longest run of finished units from
+     * the plan's start. Only while the run holds the job's lease and this worker the unit's claim.
+     */
+    public void recordUnitBatch(BatchWrite b, UnitWrite u) {
+        sql.retrying("record a batch of " + u.unitId() + " of " + b.job(), () -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    if (b.leaseToken() != null) {
+                        holdsLease(c, b.job(), b.leaseToken());
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("SELECT claim_token, batches_recorded, state, seq, part"
+                            + " FROM sync_work WHERE id = ? FOR UPDATE")) {
+                        ps.setLong(1, u.unitId());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next() || !u.token().equals(rs.getString(1)) || !"CLAIMED".equals(rs.getString(3))) {
+                                throw new WorkLostException("unit " + u.unitId() + " of run " + b.runId() + " is no longer"
+                                        + " this worker's (its lease ran out and another worker claimed it)");
+                            }
+                            if (rs.getInt(2) >= u.batchNumber()) {
+                                c.rollback(); // an earlier attempt committed; only its answer was lost
+                                return null;
+                            }
+                        }
+                    }
+                    insertLog(c, b.runId(), b.job(), b.direction(), b.outcomes(), b.sourceVersions());
+                    upsertLinks(c, b.job(), b.links(), b.unlinkKeys());
+                    endIntents(c, b.endIntents());
+                    countInRun(c, b.runId(), b.outcomes(), -1);
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET batches_recorded = ?,"
+                            + " rows_recorded = rows_recorded + ?, api_calls = api_calls + ?, blocked = blocked OR ?,"
+                            + " resume_changed_at = COALESCE(?, resume_changed_at), resume_key = COALESCE(?, resume_key),"
+                            + " state = CASE WHEN ? THEN 'DONE' ELSE state END,"
+                            + " done_at = CASE WHEN ? THEN CURRENT_TIMESTAMP ELSE done_at END WHERE id = ?")) {
+                        ps.setInt(1, u.batchNumber());
+                        ps.setInt(2, b.outcomes().size());
+                        ps.setInt(3, u.apiCalls());
+                        ps.setBoolean(4, u.blocked());
+                        ps.setObject(5, u.resume() == null ? null : WorkStore.at(u.resume().changedAt()));
+                        ps.setString(6, u.resume() == null ? null : u.resume().key());
+                        ps.setBoolean(7, u.last());
+                        ps.setBoolean(8, u.last());
+                        ps.setLong(9, u.unitId());
+                        ps.executeUpdate();
+                    }
+                    WorkStore.release(c, u.unitId());
+                    if (!u.setAside().isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, part,"
+                                + " fingerprint, after_changed_at, after_key, upto_changed_at, upto_key, source_keys,"
+                                + " planned_rows, not_before) SELECT job, run_id, seq, (SELECT MAX(part) + 1 FROM sync_work"
+                                + " p WHERE p.run_id = w.run_id AND p.seq = w.seq), fingerprint, after_changed_at, after_key,"
+                                + " upto_changed_at, upto_key, ?, ?, CURRENT_TIMESTAMP + INTERVAL '1 seconds'"
+                                + " FROM sync_work w WHERE id = ?")) {
+                            ps.setString(1, WorkStore.json(u.setAside()));
+                            ps.setInt(2, u.setAside().size());
+                            ps.setLong(3, u.unitId());
+                            ps.executeUpdate();
+                        }
+                    }
+                    if (u.last()) {
+                        advanceOverFinishedUnits(c, b.runId(), b.job());
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Moves the job's watermark to the upper bound of the last unit of the longest prefix (in plan order) of
+     * units whose every part is DONE and none blocked. Runs under the lock on the job's state row.
+     */
+    private static void advanceOverFinishedUnits(Connection c, long runId, String job) throws SQLException {
+        OffsetDateTime upTo = null;
+        String upToKey = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, MIN(CASE WHEN state = 'DONE' AND NOT blocked THEN 1"
+                + " ELSE 0 END), MAX(upto_changed_at), MAX(upto_key) FROM sync_work WHERE run_id = ? GROUP BY seq ORDER BY seq")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && rs.getInt(2) == 1) {
+                    upTo = rs.getObject(3, OffsetDateTime.class);
+                    upToKey = rs.getString(4);
+                }
+            }
+        }
+        if (upTo != null) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET watermark_changed_at = ?,"
+                    + " watermark_key = ?, last_success_at = ? WHERE job = ?")) {
+                ps.setObject(1, upTo);
+                ps.setString(2, upToKey);
+                ps.setObject(3, now());
+                ps.setString(4, job);
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** What a batch's transaction writes. */

@@ -1,0 +1,318 @@
+package io.sfsync.sync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.sfsync.config.JobConfig;
+import io.sfsync.synclog.Action;
+import io.sfsync.synclog.WorkStore;
+import io.sfsync.synclog.Watermark;
+
+/**
+ * One job's backlog shared by the instances of a cluster. The run a schedule fires (on one instance: Quartz's
+ * clustered store) cuts a backlog of more than one batch into units — ranges of the source's (changedAt, key)
+ * order of a batch each — in sync_work; every instance's workers, the firing run's own thread among them,
+ * claim units with {@code FOR UPDATE SKIP LOCKED} under a lease they renew, and run each through the job's
+ * flow as a run of its own that records into the fired run (its sync_log rows, links and counts). A worker
+ * that dies leaves its unit to be claimed again when the lease runs out; what it recorded stays, and the unit
+ * goes on after its last recorded row. The job's watermark moves past a contiguous prefix of finished
+ * units only. Two units never create the same record: a create's keys (email, external ID, account) are
+ * claimed first (sync_work_key), and a row whose key another unit holds is set aside to a later part of its
+ * unit, which looks it up again once the holder has recorded.
+ */
+public final class SharedWork {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedWork.class);
+    /** The reason a row set aside carries until its unit's record step moves it to the unit's next part. */
+    static final String SET_ASIDE = "SET_ASIDE";
+    /** How an account to create is named among the rows whose create keys are claimed (no source key starts so). */
+    private static final String ACCOUNT = "\u0000account:";
+
+    /** How a cluster shares work: workers per instance, the units' lease, how often idle workers look. */
+    public record Settings(int workers, Duration lease, long pollMs) {
+    }
+
+    /** How a unit of work is run: through the job's flow (the Camel route), on the caller's thread. */
+    public interface UnitRunner {
+        void run(WorkStore.Unit unit);
+    }
+
+    private final SyncServices services;
+    private final Settings settings;
+    private final String holder;
+    private volatile UnitRunner runner;
+    private ExecutorService workers;
+    private volatile boolean stopped;
+
+    SharedWork(SyncServices services, Settings settings, String holder) {
+        this.services = services;
+        this.settings = settings;
+        this.holder = holder;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    void runner(UnitRunner runner) {
+        this.runner = runner;
+    }
+
+    /** Whether a run shares its backlog: real watermark runs of jobs that only send. */
+    static boolean shares(RunContext run) {
+        JobConfig job = run.job;
+        return run.shared != null && run.unit == null && run.mode == RunContext.Mode.RUN && run.onlyKeys == null
+                && job.outbound() && !job.polls() && job.dataSync() && job.source() != null;
+    }
+
+    /**
+     * The fired run's part: plans the units when its backlog is more than one batch and works them with the
+     * cluster's workers until every one is finished; then the run goes on reading from the last unit's end
+     * (rows changed meanwhile, and the rows no run can sync). False when the backlog fits one batch: the run
+     * reads it as usual.
+     */
+    boolean share(RunContext run) {
+        int size = run.job.batchSize();
+        Watermark from = run.watermark.cursor;
+        List<Watermark> bounds = run.reader.boundaries(from, size);
+        if (bounds.size() < 2) {
+            return false;
+        }
+        String fingerprint = io.sfsync.config.JobFingerprint.of(run.job, run.segment).value();
+        WorkStore work = run.store.work();
+        work.plan(run.job.name(), run.runId, fingerprint, from, bounds, size);
+        run.sharedUnits = bounds.size();
+        LOG.info("Run {} of {}: about {} rows in {} units of {}, shared by the cluster's workers", run.runId,
+                run.job.name(), (long) (bounds.size() - 1) * size, bounds.size(), size);
+        int doneBefore = -1;
+        WorkStore.Progress p;
+        while (true) {
+            Optional<WorkStore.Unit> mine = run.stopReason == null
+                    ? work.claim(holder, Map.of(run.job.name(), fingerprint), run.runId, settings.lease()) : Optional.empty();
+            if (mine.isPresent()) {
+                runUnit(mine.get());
+                continue;
+            }
+            p = work.progress(run.runId);
+            if (p.done() != doneBefore) {
+                doneBefore = p.done();
+                run.progress.accept("units: " + p.done() + " of " + (p.done() + p.unfinished()) + " done");
+            }
+            if (p.unfinished() == 0 || run.stopReason != null && p.claimed() == 0) {
+                break;
+            }
+            sleep(Math.min(settings.pollMs(), 200));
+        }
+        run.sharedCalls = p.apiCalls();
+        run.watermark.cursor = bounds.get(bounds.size() - 1);
+        run.watermark.durable = run.store.state(run.job.name()).watermark();
+        if (p.blocked() > 0 || p.unfinished() > 0) {
+            run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
+        }
+        if (!p.stopReasons().isEmpty() && run.stopReason == null) {
+            run.stop("FAILED", "a unit of the run stopped: " + p.stopReasons().get(0));
+        }
+        return true;
+    }
+
+    /** Runs one unit through the job's flow on this thread; a failure ends the unit (its flow logged it). */
+    void runUnit(WorkStore.Unit unit) {
+        UnitRunner r = runner;
+        try {
+            r.run(unit);
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not run {} of {}: {}", holder, unit.label(), unit.job(), e.getMessage());
+            try {
+                services.store().work().endStopped(unit.id(), unit.token(), e.getMessage());
+            } catch (RuntimeException again) {
+                LOG.warn("Could not end {}: {}; its lease runs out by itself", unit.label(), again.getMessage());
+            }
+        }
+    }
+
+    /** Starts this instance's workers: each claims units of any job it knows with the same settings. */
+    synchronized void startWorkers() {
+        if (workers != null || settings.workers() <= 0) {
+            return;
+        }
+        workers = Executors.newFixedThreadPool(settings.workers(), r -> {
+            Thread t = new Thread(r, "sfsync-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < settings.workers(); i++) {
+            workers.submit(this::workLoop);
+        }
+        LOG.info("{} workers share the cluster's units of work ({})", settings.workers(), holder);
+    }
+
+    private void workLoop() {
+        while (!stopped && !Thread.currentThread().isInterrupted()) {
+            try {
+                Optional<WorkStore.Unit> unit = services.store().work().claim(holder, fingerprints(), null, settings.lease());
+                if (unit.isPresent()) {
+                    runUnit(unit.get());
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Worker could not claim a unit: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(settings.pollMs());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The jobs this instance may work units of, each with its settings' fingerprint (per segment). */
+    private Map<String, String> fingerprints() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JobConfig job : services.config().jobs().values()) {
+            if (job.outbound() && !job.polls() && job.dataSync() && job.source() != null) {
+                out.put(job.name(), io.sfsync.config.JobFingerprint.of(job, job.segment()).value());
+            }
+        }
+        return out;
+    }
+
+    synchronized void stop() {
+        stopped = true;
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+    }
+
+    /** A unit's run: its claim, the thread renewing its lease, what it has recorded. */
+    static final class UnitRun {
+        final WorkStore.Unit unit;
+        ScheduledExecutorService heartbeat;
+        /** API calls already added to the unit's by recorded batches. */
+        int callsRecorded;
+        /** The unit's last batch is recorded (it is DONE). */
+        boolean done;
+
+        UnitRun(WorkStore.Unit unit) {
+            this.unit = unit;
+        }
+
+        void keepLease(RunContext run, Duration lease) {
+            heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sfsync-unit-lease");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1000, lease.toMillis() / 3);
+            heartbeat.scheduleWithFixedDelay(() -> {
+                try {
+                    if (!run.store.work().renew(unit.id(), unit.token(), lease)) {
+                        run.stop("FAILED", unit.label() + " was claimed by another worker (its lease ran out)");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not renew the lease of {}: {}", unit.label(), e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        void stopRenewing() {
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Before a unit's batch is written: claims the keys its creates would use (emails, external IDs, the keys
+     * of the accounts it would create). Rows whose keys another unit holds are set aside (their unit's next
+     * part looks them up again), and so are the accounts to create under such a key with their Contacts.
+     */
+    static void setAsideContested(RunContext run, Batch batch) {
+        if (run.unit == null || run.mode != RunContext.Mode.RUN) {
+            return;
+        }
+        // an account is found by its domain, then its name: an account to create claims both, so two units
+        // never create one company twice under different keys
+        Map<String, Set<String>> accountKeys = new LinkedHashMap<>();
+        batch.newAccounts.keySet().forEach(k -> accountKeys.put(k, new java.util.TreeSet<>(Set.of("a:" + k))));
+        for (RecordWork w : batch.works()) {
+            Set<String> keys = w.accountKey == null || w.mapped == null ? null : accountKeys.get(w.accountKey);
+            if (keys != null) {
+                if (w.mapped.accountDomain() != null) {
+                    keys.add("a:d:" + w.mapped.accountDomain());
+                }
+                if (w.mapped.accountName() != null) {
+                    keys.add("a:n:" + w.mapped.accountName().trim().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        Map<String, Set<String>> keysByRow = new LinkedHashMap<>();
+        Map<String, RecordWork> rows = new LinkedHashMap<>();
+        batch.open().forEach(w -> {
+            Set<String> keys = new java.util.TreeSet<>();
+            if (w.operation == RecordWork.Operation.CREATE && w.mapped != null) {
+                if (w.mapped.email() != null) {
+                    keys.add("e:" + w.mapped.email());
+                }
+                if (w.mapped.externalId() != null) {
+                    keys.add("x:" + w.mapped.externalId().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            if (w.accountKey != null && accountKeys.containsKey(w.accountKey) && w.operation != RecordWork.Operation.NONE) {
+                keys.addAll(accountKeys.get(w.accountKey));
+            }
+            if (!keys.isEmpty()) {
+                keysByRow.put(w.key(), keys);
+                rows.put(w.key(), w);
+            }
+        });
+        if (keysByRow.isEmpty() && accountKeys.isEmpty()) {
+            return;
+        }
+        // every account to create is claimed in its own right too: one whose Contacts all settled otherwise
+        // would still be created
+        accountKeys.forEach((k, keys) -> keysByRow.put(ACCOUNT + k, keys));
+        Set<String> may = run.store.work().claimKeys(run.runId, run.unit.unit.id(), batch.lookupTicket, keysByRow);
+        batch.newAccounts.keySet().removeIf(k -> !may.contains(ACCOUNT + k));
+        List<String> setAside = new ArrayList<>();
+        rows.forEach((key, w) -> {
+            if (!may.contains(key)) {
+                setAside.add(key);
+                w.settle(new io.sfsync.synclog.Outcome(w.key(), w.targetObject, w.currentId(), Action.PENDING, SET_ASIDE,
+                        "another unit of the run is creating a record with the same email, external ID or account;"
+                                + " this row is looked up again once it has", null));
+            }
+        });
+        if (!setAside.isEmpty()) {
+            LOG.debug("{}: {} rows set aside for a create key another unit holds", run.unit.unit.label(), setAside.size());
+        }
+    }
+
+    static boolean setAside(RecordWork w) {
+        return w.outcome() != null && w.outcome().action() == Action.PENDING && SET_ASIDE.equals(w.outcome().reason());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the run's units", e);
+        }
+    }
+
+    static Consumer<String> quiet() {
+        return s -> { };
+    }
+}
