@@ -90,17 +90,26 @@ class SharedWorkTest {
     }
 
     static DataSource database(EmbeddedPostgres pg, String name) throws Exception {
+        return database(pg, name, PEOPLE);
+    }
+
+    static DataSource database(EmbeddedPostgres pg, String name, int people) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
         DataSource ds = pg.getDatabase("postgres", name);
         Databases.migrateDemoSource(ds);
-        DemoData.generate(ds, PEOPLE, 7);
+        DemoData.generate(ds, people, 7);
         return ds;
     }
 
-    /** The shipped configuration with people created as Contacts (accounts too) in batches of 50, no schedule. */
+    /** The shipped configuration with people created as Contacts in batches of 50, no schedule. */
     static Path config(Path dir) throws Exception {
+        return config(dir, 50);
+    }
+
+    /** The shipped configuration with people created as Contacts (accounts too) in batches of this size, no schedule. */
+    static Path config(Path dir, int batchSize) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));
         Files.writeString(config.resolve("application.properties"), Files.readString(Path.of("config/application.properties"))
                 + "\ncamel.server.port = 0\nsfsync.hawtio.enabled = false\ncamel.main.jmx-enabled = false\n"
@@ -108,8 +117,8 @@ class SharedWorkTest {
                 + "sfsync.cluster.work-poll-ms = 100\ncamel.main.routes-reload-enabled = false\n");
         String yaml = Files.readString(Path.of("config/sync.yaml"))
                 .replace("every: 10m ", "schedule: \"0 0 3 1 1 ?\" ").replace("every: 15m", "schedule: \"0 0 3 1 1 ?\"")
-                .replace("    createAs: Lead\n", "    createAs: Contact\n    batchSize: 50\n");
-        assertThat(yaml).contains("batchSize: 50");
+                .replace("    createAs: Lead\n", "    createAs: Contact\n    batchSize: " + batchSize + "\n");
+        assertThat(yaml).contains("batchSize: " + batchSize);
         Files.writeString(config.resolve("sync.yaml"), yaml);
         return config;
     }
