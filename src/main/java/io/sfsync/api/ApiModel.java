@@ -182,8 +182,18 @@ public final class ApiModel {
             int budgetPercent, long sfsyncCallsToday, long runCallsToday, long lookupCallsToday) {
     }
 
-    @Schema(description = "The instances serving together (Quartz's clustered store on PostgreSQL) and each job's run lease")
-    public record Cluster(boolean clustered, List<ClusterInstance> instances, List<JobLease> jobs) {
+    @Schema(description = "The instances serving together (Quartz's clustered store on PostgreSQL), each job's run lease,"
+            + " and the units of shared work of runs in progress and of the last ten minutes")
+    public record Cluster(boolean clustered, @Schema(description = "whether this instance works units of shared runs")
+            boolean sharesWork, @Schema(nullable = true, description = "this instance's name on the units it claims")
+            String worker, List<ClusterInstance> instances, List<JobLease> jobs, List<WorkUnit> units) {
+    }
+
+    @Schema(description = "A unit of a run's shared backlog: a range of a batch of rows (part 0) or rows it set aside")
+    public record WorkUnit(long id, String job, long runId, int seq, int part,
+            @Schema(allowableValues = {"OPEN", "CLAIMED", "DONE", "ABANDONED"}) String state,
+            @Schema(nullable = true) String claimedBy, @Schema(nullable = true, format = INSTANT) String leaseUntil,
+            int claims, int rowsRecorded, int plannedRows) {
     }
 
     public record ClusterInstance(String id, @Schema(format = INSTANT) String lastCheckin, long checkinIntervalMs) {

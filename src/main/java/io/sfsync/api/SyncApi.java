@@ -333,6 +333,9 @@ public final class SyncApi {
     public Map<String, Object> cluster() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clustered", rt.clustered());
+        String worker = rt.worker();
+        m.put("sharesWork", worker != null);
+        m.put("worker", worker);
         List<Map<String, Object>> instances = new ArrayList<>();
         for (var i : rt.clusterInstances()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -354,6 +357,25 @@ public final class SyncApi {
             jobs.add(x);
         }
         m.put("jobs", jobs);
+        List<Map<String, Object>> units = new ArrayList<>();
+        if (worker != null) {
+            for (var u : rt.store().work().recent(200)) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("id", u.id());
+                x.put("job", u.job());
+                x.put("runId", u.runId());
+                x.put("seq", u.seq());
+                x.put("part", u.part());
+                x.put("state", u.state());
+                x.put("claimedBy", u.claimedBy());
+                x.put("leaseUntil", u.leaseUntil() == null ? null : u.leaseUntil().toString());
+                x.put("claims", u.claims());
+                x.put("rowsRecorded", u.rowsRecorded());
+                x.put("plannedRows", u.plannedRows());
+                units.add(x);
+            }
+        }
+        m.put("units", units);
         return m;
     }
 

@@ -35,6 +35,9 @@ public interface SyncBackend {
     /** Whether the schedules are clustered (Quartz's JDBC job store on PostgreSQL). */
     boolean clustered();
 
+    /** This instance's name on the units of shared work it claims; null when it shares no work. */
+    String worker();
+
     /** The cluster's instances as Quartz's table keeps them (none when not clustered). */
     List<io.sfsync.cluster.ClusteredQuartz.Instance> clusterInstances();
 

@@ -349,6 +349,11 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
     }
 
     @Override
+    public String worker() {
+        return syncRoutes.steps() == null ? null : syncRoutes.steps().worker();
+    }
+
+    @Override
     public boolean clustered() {
         return clustered;
     }

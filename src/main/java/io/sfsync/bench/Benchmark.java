@@ -45,9 +45,14 @@ public final class Benchmark {
      * database of its own for the source and the sync tables and drops it at the end.
      */
     public record Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir,
-            boolean process, String postgres) {
+            boolean process, String postgres, int instances) {
         public Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir) {
-            this(scenario, rows, changed, latencyMs, configDir, routesDir, false, null);
+            this(scenario, rows, changed, latencyMs, configDir, routesDir, false, null, 0);
+        }
+
+        public Settings(String scenario, int rows, int changed, long latencyMs, Path configDir, Path routesDir,
+                boolean process, String postgres) {
+            this(scenario, rows, changed, latencyMs, configDir, routesDir, process, postgres, 0);
         }
     }
 
@@ -155,6 +160,9 @@ public final class Benchmark {
                     sql(rt, "UPDATE person SET phone = '+1 555 0199', updated_at = CURRENT_TIMESTAMP WHERE id <= "
                             + measuredRows);
                 }
+                if (s.instances() > 0) {
+                    return instancesRun(s, configDir, overrides, loginUrl, emulator, source);
+                }
                 if (s.process()) {
                     rt.close(); // the measured process opens the H2 file alone
                     return processRun(s, configDir, scratch, loginUrl, secret, measuredRows,
@@ -205,6 +213,66 @@ public final class Benchmark {
             if (pg != null) {
                 dropDatabase(pg);
             }
+        }
+    }
+
+    /**
+     * {@code --instances N}: N serving sfsync instances in this JVM on the one PostgreSQL database, sharing the
+     * run's backlog (units of a batch claimed by every instance's workers); the run fires on the first.
+     */
+    private Map<String, Object> instancesRun(Settings s, Path configDir, Map<String, String> overrides, String loginUrl,
+            Process emulator, Source source) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("sfsync-bench-instances");
+        List<SfsyncRuntime> instances = new java.util.ArrayList<>();
+        try {
+            Path config = java.nio.file.Files.createDirectories(dir.resolve("config"));
+            java.nio.file.Files.copy(configDir.resolve("application.properties"), config.resolve("application.properties"));
+            // no schedule fires during the measurement: the run is started here
+            java.nio.file.Files.writeString(config.resolve("sync.yaml"), java.nio.file.Files.readString(
+                    configDir.resolve("sync.yaml")).replaceAll("every: \\d+[smh]", "schedule: \"0 0 3 1 1 ? 2099\""));
+            Map<String, String> o = new LinkedHashMap<>(overrides);
+            o.put("sfsync.cluster.enabled", "false"); // Quartz in memory: one scheduler per instance in this JVM
+            o.put("sfsync.cluster.share-work", "true");
+            o.put("sfsync.cluster.work-poll-ms", "100");
+            o.put("sfsync.config.reload-period-ms", "600000");
+            for (int i = 0; i < s.instances(); i++) {
+                instances.add(SfsyncRuntime.start(new SfsyncRuntime.Options(config, s.routesDir(), false, false, true, o)));
+            }
+            System.gc();
+            long countedBefore = countedBySalesforce(loginUrl);
+            long cpuStart = cpuNanos(ProcessHandle.current());
+            long emulatorCpuStart = cpuNanos(emulator.toHandle());
+            long start = System.nanoTime();
+            RunContext run = instances.get(0).run("people", RunContext.Mode.RUN, "cli", "all", null, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = (cpuNanos(ProcessHandle.current()) - cpuStart) / 1e9;
+            double emulatorCpu = (cpuNanos(emulator.toHandle()) - emulatorCpuStart) / 1e9;
+            long counted = countedBySalesforce(loginUrl) - countedBefore;
+            var units = instances.get(0).store().work().rowsByWorker(run.runId());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("scenario", s.scenario());
+            out.put("source", source.label());
+            out.put("instances", s.instances());
+            out.put("workers_per_instance", Integer.parseInt(o.getOrDefault("sfsync.cluster.workers", "2")));
+            out.put("records", run.counts().attempted());
+            out.put("seconds", round(seconds));
+            boolean none = run.counts().attempted() == 0;
+            out.put("records_per_s", none ? null : round(run.counts().attempted() / seconds));
+            out.put("api_calls", run.apiCalls());
+            out.put("salesforce_counted_api_calls", counted);
+            out.put("api_calls_per_1000", none ? null : round(counted * 1000.0 / run.counts().attempted()));
+            out.put("rows_by_instance", units.values());
+            out.put("sfsync_cpu_s", round(cpu));
+            out.put("emulator_cpu_s", round(emulatorCpu));
+            out.put("latency_ms", s.latencyMs());
+            out.put("status", run.status());
+            out.put("outcome", run.counts().summary());
+            return out;
+        } finally {
+            for (SfsyncRuntime rt : instances) {
+                rt.close();
+            }
+            deleteTree(dir);
         }
     }
 

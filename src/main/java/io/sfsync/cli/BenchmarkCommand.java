@@ -33,6 +33,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " instead of H2: the benchmark creates a database of its own there and drops it at the end.")
     String postgres;
 
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "0", description = "With --postgres: N serving"
+            + " instances in this JVM share the measured run's backlog (units claimed by every instance's workers):"
+            + " initial and incremental. Default: none (one run, no sharing).")
+    int instances;
+
     @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
     Path configDir;
 
@@ -57,8 +62,14 @@ final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--postgres: expected a jdbc:postgresql://HOST:PORT/DATABASE URL, not '" + postgres + "'");
             return 2;
         }
+        if (instances != 0 && (postgres == null || instances < 1 || instances > 8 || process
+                || !java.util.List.of("initial", "incremental").contains(scenario))) {
+            System.err.println("--instances: 1 to 8 instances share a run on the database of --postgres (scenario initial or"
+                    + " incremental, not --process)");
+            return 2;
+        }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,
-                configDir, routesDir, process, postgres))));
+                configDir, routesDir, process, postgres, instances))));
         return 0;
     }
 }

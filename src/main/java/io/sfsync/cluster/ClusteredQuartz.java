@@ -100,6 +100,8 @@ public final class ClusteredQuartz {
         p.setProperty("org.quartz.jobStore.isClustered", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(checkinMs));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        // the scheduler as an MBean: Hawtio's Quartz view shows the cluster's triggers and this instance's id
+        p.setProperty("org.quartz.scheduler.jmx.export", "true");
         QuartzComponent quartz = new QuartzComponent();
         quartz.setPrefixInstanceName(false); // the cluster's name is the same on every instance: sfsync
         quartz.setProperties(new java.util.HashMap<>(p));

@@ -131,7 +131,8 @@ public final class RunContext {
     public String segment() { return segment; }
     /** Why this run re-reads rows already synced (a resync asked for, or its settings changed); null: it does not. */
     public String resync() { return resync; }
-    public int apiCalls() { return tally.apiCalls(); }
+    /** The run's API calls, those of its shared units on every instance included. */
+    public int apiCalls() { return tally.apiCalls() + sharedCalls; }
     /** The outcomes of a run of chosen rows (a push, resync or retry); empty for a watermark run, whose
      *  outcomes are in sync_log only — a run of a million rows keeps none of them in memory. */
     public List<Outcome> outcomes() { return outcomes; }

@@ -74,6 +74,13 @@ public final class RunLifecycle {
         Duration lease = shared == null ? Duration.ofSeconds(30) : shared.settings().lease();
         run.unit.keepLease(run, lease);
         try {
+            String fingerprint = io.sfsync.config.JobFingerprint.of(job, of.segment()).value();
+            if (!fingerprint.equals(unit.fingerprint())) {
+                // sync.yaml changed since the run planned its units: the job's next run reads these rows again
+                run.stop("FAILED", "the settings of job " + job.name() + " changed since run " + unit.runId()
+                        + " planned " + unit.label() + "; its rows are left to the job's next run");
+                return run;
+            }
             var held = store.lease(job.name()).orElse(null);
             if (held == null || held.runId() == null || held.runId() != unit.runId()) {
                 run.stop("FAILED", "run " + unit.runId() + " no longer holds job " + job.name() + "; " + unit.label()
@@ -607,7 +614,8 @@ public final class RunLifecycle {
         var u = run.unit;
         if (!u.done) {
             String why = run.stopReason != null ? run.stopReason : "its flow ended before the unit's last batch";
-            services.store().work().endStopped(u.unit.id(), u.unit.token(), why);
+            services.store().work().endStopped(u.unit.id(), u.unit.token(),
+                    (run.stopStatus != null ? run.stopStatus : "FAILED") + SharedWork.STATUS_SEPARATOR + why);
             LOG.warn("{} of {} stopped: {}", u.unit.label(), run.job.name(), why);
             return run.stopStatus != null ? run.stopStatus : "FAILED";
         }

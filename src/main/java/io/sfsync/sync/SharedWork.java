@@ -37,6 +37,8 @@ public final class SharedWork {
     private static final Logger LOG = LoggerFactory.getLogger(SharedWork.class);
     /** The reason a row set aside carries until its unit's record step moves it to the unit's next part. */
     static final String SET_ASIDE = "SET_ASIDE";
+    /** Between a stopped unit's status and its reason in sync_work.stop_reason. */
+    static final String STATUS_SEPARATOR = ": ";
     /** How an account to create is named among the rows whose create keys are claimed (no source key starts so). */
     private static final String ACCOUNT = "\u0000account:";
 
@@ -64,6 +66,10 @@ public final class SharedWork {
 
     Settings settings() {
         return settings;
+    }
+
+    String holder() {
+        return holder;
     }
 
     void runner(UnitRunner runner) {
@@ -100,7 +106,8 @@ public final class SharedWork {
         WorkStore.Progress p;
         while (true) {
             Optional<WorkStore.Unit> mine = run.stopReason == null
-                    ? work.claim(holder, Map.of(run.job.name(), fingerprint), run.runId, settings.lease()) : Optional.empty();
+                    ? work.claim(holder, List.of(Map.entry(run.job.name(), fingerprint)), run.runId, settings.lease())
+                    : Optional.empty();
             if (mine.isPresent()) {
                 runUnit(mine.get());
                 continue;
@@ -111,6 +118,9 @@ public final class SharedWork {
                 run.progress.accept("units: " + p.done() + " of " + (p.done() + p.unfinished()) + " done");
             }
             if (p.unfinished() == 0 || run.stopReason != null && p.claimed() == 0) {
+                if (p.unfinished() > 0) {
+                    work.abandonOpen(run.runId); // the run stopped: no worker takes its units any more
+                }
                 break;
             }
             sleep(Math.min(settings.pollMs(), 200));
@@ -122,7 +132,11 @@ public final class SharedWork {
             run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
         }
         if (!p.stopReasons().isEmpty() && run.stopReason == null) {
-            run.stop("FAILED", "a unit of the run stopped: " + p.stopReasons().get(0));
+            // "PAUSED: the run reached its share of the daily API budget …" — the run stops as its unit did
+            String first = p.stopReasons().get(0);
+            int at = first.indexOf(STATUS_SEPARATOR);
+            String status = at > 0 && first.substring(0, at).matches("[A-Z]+") ? first.substring(0, at) : "FAILED";
+            run.stop(status, "a unit of the run stopped: " + (at > 0 ? first.substring(at + STATUS_SEPARATOR.length()) : first));
         }
         return true;
     }
@@ -177,12 +191,17 @@ public final class SharedWork {
         }
     }
 
-    /** The jobs this instance may work units of, each with its settings' fingerprint (per segment). */
-    private Map<String, String> fingerprints() {
-        Map<String, String> out = new LinkedHashMap<>();
+    /**
+     * The jobs this instance may work units of, each with its settings' fingerprint for each segment a run of it
+     * may read: a unit is only worked with the very settings its run planned it with.
+     */
+    private List<Map.Entry<String, String>> fingerprints() {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
         for (JobConfig job : services.config().jobs().values()) {
             if (job.outbound() && !job.polls() && job.dataSync() && job.source() != null) {
-                out.put(job.name(), io.sfsync.config.JobFingerprint.of(job, job.segment()).value());
+                Set<String> segments = new java.util.LinkedHashSet<>(job.segments().keySet());
+                segments.add(job.segment());
+                segments.forEach(seg -> out.add(Map.entry(job.name(), io.sfsync.config.JobFingerprint.of(job, seg).value())));
             }
         }
         return out;

@@ -300,6 +300,11 @@ public final class SyncSteps {
         lifecycle.share(shared);
     }
 
+    /** This instance's name on the units it claims; null when it shares no work. */
+    public String worker() {
+        return shared == null ? null : shared.holder();
+    }
+
     /** Starts this instance's workers of shared units (a serving instance, once its routes run). */
     public void startWorkers() {
         if (shared != null) {

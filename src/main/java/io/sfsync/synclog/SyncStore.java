@@ -403,13 +403,14 @@ public final class SyncStore {
                             + " FROM sync_work WHERE id = ? FOR UPDATE")) {
                         ps.setLong(1, u.unitId());
                         try (ResultSet rs = ps.executeQuery()) {
-                            if (!rs.next() || !u.token().equals(rs.getString(1)) || !"CLAIMED".equals(rs.getString(3))) {
-                                throw new WorkLostException("unit " + u.unitId() + " of run " + b.runId() + " is no longer"
-                                        + " this worker's (its lease ran out and another worker claimed it)");
-                            }
-                            if (rs.getInt(2) >= u.batchNumber()) {
+                            boolean ours = rs.next() && u.token().equals(rs.getString(1));
+                            if (ours && rs.getInt(2) >= u.batchNumber()) {
                                 c.rollback(); // an earlier attempt committed; only its answer was lost
                                 return null;
+                            }
+                            if (!ours || !"CLAIMED".equals(rs.getString(3))) {
+                                throw new WorkLostException("unit " + u.unitId() + " of run " + b.runId() + " is no longer"
+                                        + " this worker's (its lease ran out and another worker claimed it)");
                             }
                         }
                     }

@@ -112,15 +112,16 @@ public final class WorkStore {
 
     /**
      * Claims the next unit this worker may work: open (and due), or claimed by a worker whose lease ran out
-     * (it died or hangs), of a job it knows with the same settings fingerprint; of one run only when
+     * (it died or hangs), of a job it knows with the same settings fingerprint (job and fingerprint pairs:
+     * one per segment a run may read); of one run only when
      * {@code runId} is not null. Rows locked by another claimer are skipped, never waited for.
      */
-    public Optional<Unit> claim(String holder, Map<String, String> fingerprints, Long runId, Duration lease) {
+    public Optional<Unit> claim(String holder, List<Map.Entry<String, String>> fingerprints, Long runId, Duration lease) {
         if (fingerprints.isEmpty()) {
             return Optional.empty();
         }
         StringBuilder jobs = new StringBuilder();
-        fingerprints.forEach((j, f) -> jobs.append(jobs.length() == 0 ? "" : " OR ").append("(job = ? AND fingerprint = ?)"));
+        fingerprints.forEach(f -> jobs.append(jobs.length() == 0 ? "" : " OR ").append("(job = ? AND fingerprint = ?)"));
         String token = java.util.UUID.randomUUID().toString();
         String pick = "SELECT id FROM sync_work WHERE ((state = 'OPEN' AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP))"
                 + " OR (state = 'CLAIMED' AND lease_until < CURRENT_TIMESTAMP)) AND (" + jobs + ")"
@@ -132,7 +133,7 @@ public final class WorkStore {
                     Long id = null;
                     try (PreparedStatement ps = c.prepareStatement(pick)) {
                         int i = 1;
-                        for (Map.Entry<String, String> e : fingerprints.entrySet()) {
+                        for (Map.Entry<String, String> e : fingerprints) {
                             ps.setString(i++, e.getKey());
                             ps.setString(i++, e.getValue());
                         }
@@ -342,6 +343,11 @@ public final class WorkStore {
             }
             return null;
         });
+    }
+
+    /** A run that stopped: its units nobody has claimed are left (the job's next run reads their rows). */
+    public void abandonOpen(long runId) {
+        sql.update("UPDATE sync_work SET state = 'ABANDONED' WHERE run_id = ? AND state = 'OPEN'", runId);
     }
 
     static void release(Connection c, long unitId) throws SQLException {

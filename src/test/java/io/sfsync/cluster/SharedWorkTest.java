@@ -69,6 +69,15 @@ class SharedWorkTest {
                     // both instances worked units (the run's own instance and the other one)
                     assertThat(count(shared, "SELECT COUNT(DISTINCT claimed_by) FROM sync_work WHERE run_id = " + id))
                             .as("instances that worked units").isEqualTo(2);
+                    // /api/cluster (its model, as served): the units and who worked them
+                    Map<String, Object> cluster = new io.sfsync.api.SyncApi(b).cluster();
+                    assertThat(cluster.get("sharesWork")).isEqualTo(true);
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> listed = (List<Map<String, Object>>) cluster.get("units");
+                    assertThat(listed).hasSize((int) count(shared, "SELECT COUNT(*) FROM sync_work"));
+                    assertThat(listed).allSatisfy(u -> assertThat(u.get("state")).isEqualTo("DONE"));
+                    assertThat(listed.stream().map(u -> u.get("claimedBy")).distinct().toList())
+                            .contains(a.worker(), b.worker());
                     // the watermark is at the last row: a second run reads nothing
                     RunContext again = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
                     assertThat(again.counts().attempted()).isZero();
