@@ -86,9 +86,12 @@ final class ConfigKeys {
         static final Setting<Integer> DAILY_API_BUDGET = Setting.custom("dailyApiBudget", "share like 50%", List.of(),
                 "50%", ConfigKeys::percent, "share of the org's daily API requests sfsync may use");
         static final Setting<Integer> MAX_CALLS_PER_SECOND = Setting.integer("maxCallsPerSecond", 0, 0, 1000,
-                "throttle for API calls (0: unthrottled)");
+                "throttle for API calls (0: unthrottled); held for the whole cluster when instances share work");
+        static final Setting<Integer> MAX_CONCURRENT_CALLS = Setting.integer("maxConcurrentCalls", 25, 1, 25,
+                "Salesforce calls in flight at once, across the cluster when instances share work: the org's"
+                        + " concurrent long-running requests limit is 25 (5 on Developer Edition: set 5 there)");
         static final Section SECTION = Section.of(ENVIRONMENT, LOGIN_URL, AUTH, API_VERSION, DAILY_API_BUDGET,
-                MAX_CALLS_PER_SECOND);
+                MAX_CALLS_PER_SECOND, MAX_CONCURRENT_CALLS);
     }
 
     static final class Management {

@@ -6,9 +6,15 @@ package io.sfsync.config;
  *
  * @param dailyApiBudgetPercent never use more than this share of the org's remaining daily API calls
  * @param maxCallsPerSecond throttle for API calls (0 = unthrottled)
+ * @param maxConcurrentCalls calls in flight at once (the org allows 25 long-running ones, 5 on Developer Edition)
  */
 public record SalesforceSettings(Environment environment, String loginUrl, AuthType auth, String apiVersion,
-        int dailyApiBudgetPercent, int maxCallsPerSecond) {
+        int dailyApiBudgetPercent, int maxCallsPerSecond, int maxConcurrentCalls) {
+
+    public SalesforceSettings(Environment environment, String loginUrl, AuthType auth, String apiVersion,
+            int dailyApiBudgetPercent, int maxCallsPerSecond) {
+        this(environment, loginUrl, auth, apiVersion, dailyApiBudgetPercent, maxCallsPerSecond, 25);
+    }
 
     public enum Environment { PRODUCTION, SANDBOX, CUSTOM }
 

@@ -114,7 +114,7 @@ public final class SyncConfigLoader {
         }
         return new SalesforceSettings(environment, loginUrl, v.get(ConfigKeys.Salesforce.AUTH),
                 v.get(ConfigKeys.Salesforce.API_VERSION), v.get(ConfigKeys.Salesforce.DAILY_API_BUDGET),
-                v.get(ConfigKeys.Salesforce.MAX_CALLS_PER_SECOND));
+                v.get(ConfigKeys.Salesforce.MAX_CALLS_PER_SECOND), v.get(ConfigKeys.Salesforce.MAX_CONCURRENT_CALLS));
     }
 
     private static JobConfig job(String name, ConfigNode n) {

@@ -37,6 +37,8 @@ public final class SyncRoutes extends RouteBuilder {
     }
 
     private static final String REQUEST = io.sfsync.exchange.ExchangeKeys.SALESFORCE_REQUEST;
+    /** The call's permit (calls in flight), handed back when the call ends. */
+    private static final String PERMIT = "SfsyncCallPermit";
 
     private final java.util.function.Supplier<SyncConfig> configs;
     private final DataSource source;
@@ -100,12 +102,18 @@ public final class SyncRoutes extends RouteBuilder {
         // sfsync-salesforce-calls); it asks the failure policy through this bean
         getContext().getRegistry().bind("sfsyncCallRetry", new CallRetry());
         // redelivery wraps the whole call: the failure surfaces at the .to() below and is re-sent from there
+        // calls in flight (and, for instances sharing work, calls per second) held for the whole cluster in
+        // PostgreSQL; one instance alone holds them itself
+        int perSecond = config.salesforce().maxCallsPerSecond();
+        boolean cluster = shareWork != null;
+        io.sfsync.synclog.CallPermits permits = cluster
+                ? io.sfsync.synclog.CallPermits.cluster(source, steps.worker(), config.salesforce().maxConcurrentCalls(), perSecond)
+                : io.sfsync.synclog.CallPermits.local(config.salesforce().maxConcurrentCalls());
         from(SalesforceClient.ENDPOINT).routeId("salesforce-call")
                 .routeConfigurationId("sfsync-salesforce-calls")
                 .setProperty(REQUEST, body())
-                .to(config.salesforce().maxCallsPerSecond() > 0 ? "direct:sfsync-salesforce-throttled"
-                        : "direct:sfsync-salesforce-once");
-        if (config.salesforce().maxCallsPerSecond() > 0) {
+                .to(perSecond > 0 && !cluster ? "direct:sfsync-salesforce-throttled" : "direct:sfsync-salesforce-once");
+        if (perSecond > 0 && !cluster) {
             // salesforce.maxCallsPerSecond: calls wait their turn rather than burst past the org's limits
             from("direct:sfsync-salesforce-throttled").routeId("salesforce-call-throttle")
                     .errorHandler(noErrorHandler())
@@ -117,7 +125,12 @@ public final class SyncRoutes extends RouteBuilder {
                 // counts the sends, redeliveries included: a write sent twice may find its own first send
                 .process(e -> e.setProperty(SalesforceClient.SENDS, e.getProperty(SalesforceClient.SENDS, 0, Integer.class) + 1))
                 .setBody(exchangeProperty(REQUEST))
-                .toD("salesforce:${header." + io.sfsync.exchange.ExchangeKeys.SF_OPERATION + "}?rawPayload=true")
-                .process(SalesforceResponses::failOnErrorBody);
+                .process(e -> e.setProperty(PERMIT, permits.acquire()))
+                .doTry()
+                    .toD("salesforce:${header." + io.sfsync.exchange.ExchangeKeys.SF_OPERATION + "}?rawPayload=true")
+                    .process(SalesforceResponses::failOnErrorBody)
+                .doFinally()
+                    .process(e -> permits.release(e.getProperty(PERMIT)))
+                .end();
     }
 }

@@ -30,6 +30,11 @@ final class NextBatch {
             }
             return new Batch(run.tally.batches, List.of(), true);
         }
+        if (run.unit != null && run.mode == RunContext.Mode.RUN && !SharedWork.reserve(run)) {
+            run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                    + " the rest waits for the next run");
+            return new Batch(run.tally.batches, List.of(), true);
+        }
         if (!run.budgetAllowsAnotherBatch()) {
             run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
                     + run.tally.apiAllowance + " calls); the rest waits for the next run");

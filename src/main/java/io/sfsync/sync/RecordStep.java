@@ -127,12 +127,14 @@ public final class RecordStep {
                 : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
         SharedWork.UnitRun u = run.unit;
         int calls = run.apiCallsThisRun() - u.callsRecorded;
-        boolean last = batch.sourceDone || run.onlyKeys != null;
+        // a run that stopped (its budget, its lease) has not read its unit to the end: the unit stays open
+        boolean last = (batch.sourceDone || run.onlyKeys != null) && run.stopReason == null;
         run.store.recordUnitBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", logged, versions,
                 new ArrayList<>(links.values()), List.of(), null, endIntents, -1, run.lease.token),
                 new SyncStore.UnitWrite(u.unit.id(), u.unit.token(), u.unit.batchesRecorded() + batch.number(), last,
-                        blocked, run.onlyKeys != null ? null : resume, calls, setAside));
+                        blocked, run.onlyKeys != null ? null : resume, calls, setAside, u.reserved));
         u.callsRecorded += calls;
+        u.reserved = 0;
         u.done |= last;
         run.intents.ended(endIntents);
         counted(run, logged);

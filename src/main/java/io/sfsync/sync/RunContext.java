@@ -144,6 +144,9 @@ public final class RunContext {
 
     /** Whether another batch, as costly as this run's costliest so far, still fits the budget. */
     boolean budgetAllowsAnotherBatch() {
+        if (unit != null) {
+            return true; // a unit's batches reserve their calls against its run's allowance (see NextBatch)
+        }
         return tally.budgetAllowsAnotherBatch();
     }
 

@@ -93,6 +93,12 @@ public final class RunLifecycle {
             run.intents = store.openIntents(job.name());
             run.watermark.cursor = unit.after();
             run.watermark.durable = state.watermark();
+            // the first batch's calls, the unit's opening call among them, reserved before any is made
+            if (!SharedWork.reserve(run)) {
+                run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                        + " the rest waits for the next run");
+                return run;
+            }
             loadMetadata(run);
             run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
         } catch (SalesforceClient.SalesforceCallException e) {
@@ -612,6 +618,14 @@ public final class RunLifecycle {
     /** A unit's run ends: a unit not recorded to its end is ended blocked (its rows are read again next run). */
     private String finishUnit(RunContext run) {
         var u = run.unit;
+        if (u.reserved > 0) {
+            services.store().work().unreserve(run.runId, u.reserved); // a batch reserved for but never recorded
+            u.reserved = 0;
+        }
+        if ("PAUSED".equals(run.stopStatus)) {
+            // the run's budget (or the org's) is spent, or the connection broke: no more units of it start
+            services.store().work().abandonOpen(run.runId);
+        }
         if (!u.done) {
             String why = run.stopReason != null ? run.stopReason : "its flow ended before the unit's last batch";
             services.store().work().endStopped(u.unit.id(), u.unit.token(),

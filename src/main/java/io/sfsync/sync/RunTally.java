@@ -35,6 +35,10 @@ final class RunTally {
         apiCalls.incrementAndGet();
     }
 
+    int costliestBatch() {
+        return costliestBatch;
+    }
+
     /** Whether another batch, as costly as this run's costliest so far, still fits the budget. */
     boolean budgetAllowsAnotherBatch() {
         return apiAllowance < 0 || apiCalls.get() + costliestBatch <= apiAllowance;

@@ -98,6 +98,10 @@ public final class SharedWork {
         }
         String fingerprint = io.sfsync.config.JobFingerprint.of(run.job, run.segment).value();
         WorkStore work = run.store.work();
+        // the run's share of the daily API budget, known from its opening call, is spent by all its units together
+        run.sendOpening();
+        long allowance = run.tally.apiAllowance;
+        work.allowance(run.runId, allowance < 0 ? null : Math.max(0, allowance - run.apiCallsThisRun()));
         work.plan(run.job.name(), run.runId, fingerprint, from, bounds, size);
         run.sharedUnits = bounds.size();
         LOG.info("Run {} of {}: about {} rows in {} units of {}, shared by the cluster's workers", run.runId,
@@ -126,9 +130,12 @@ public final class SharedWork {
             sleep(Math.min(settings.pollMs(), 200));
         }
         run.sharedCalls = p.apiCalls();
+        if (run.tally.apiAllowance >= 0) {
+            run.tally.apiAllowance = Math.max(0, run.tally.apiAllowance - p.apiCalls()); // what is left for the rest
+        }
         run.watermark.cursor = bounds.get(bounds.size() - 1);
         run.watermark.durable = run.store.state(run.job.name()).watermark();
-        if (p.blocked() > 0 || p.unfinished() > 0) {
+        if (p.blocked() > 0 || p.unfinished() > 0 || p.abandoned() > 0) {
             run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
         }
         if (!p.stopReasons().isEmpty() && run.stopReason == null) {
@@ -222,6 +229,8 @@ public final class SharedWork {
         int callsRecorded;
         /** The unit's last batch is recorded (it is DONE). */
         boolean done;
+        /** The calls reserved for the batch in flight against the run's allowance. */
+        int reserved;
 
         UnitRun(WorkStore.Unit unit) {
             this.unit = unit;
@@ -316,6 +325,22 @@ public final class SharedWork {
         if (!setAside.isEmpty()) {
             LOG.debug("{}: {} rows set aside for a create key another unit holds", run.unit.unit.label(), setAside.size());
         }
+    }
+
+    /**
+     * Before a unit's batch: its calls (as many as the run's costliest batch, at least 4) reserved against the
+     * run's allowance for the whole cluster; false when they do not fit.
+     */
+    static boolean reserve(RunContext run) {
+        if (run.unit.reserved > 0) {
+            return true; // reserved when the unit began (its opening call included)
+        }
+        int calls = Math.max(4, run.tally.costliestBatch());
+        if (!run.store.work().reserve(run.runId, calls)) {
+            return false;
+        }
+        run.unit.reserved = calls;
+        return true;
     }
 
     static boolean setAside(RecordWork w) {

@@ -374,7 +374,11 @@ public final class SyncStore {
      * API calls since the last batch recorded, and the keys of the rows set aside for a later part.
      */
     public record UnitWrite(long unitId, String token, int batchNumber, boolean last, boolean blocked, Watermark resume,
-            int apiCalls, List<String> setAside) {
+            int apiCalls, List<String> setAside, int reserved) {
+        public UnitWrite(long unitId, String token, int batchNumber, boolean last, boolean blocked, Watermark resume,
+                int apiCalls, List<String> setAside) {
+            this(unitId, token, batchNumber, last, blocked, resume, apiCalls, setAside, 0);
+        }
     }
 
     /** The unit was claimed by another worker (this one's lease ran out): this worker records nothing more. */
@@ -435,6 +439,13 @@ public final class SyncStore {
                         ps.executeUpdate();
                     }
                     WorkStore.release(c, u.unitId());
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?"
+                            + " WHERE id = ?")) {
+                        ps.setInt(1, u.apiCalls()); // the batch's reservation becomes what it spent
+                        ps.setInt(2, u.reserved());
+                        ps.setLong(3, b.runId());
+                        ps.executeUpdate();
+                    }
                     if (!u.setAside().isEmpty()) {
                         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, part,"
                                 + " fingerprint, after_changed_at, after_key, upto_changed_at, upto_key, source_keys,"

@@ -274,8 +274,12 @@ public final class WorkStore {
         });
     }
 
-    /** A run's units not finished yet (open, claimed), and whether any is claimed by a lease that ran out. */
-    public record Progress(int unfinished, int claimed, int done, int blocked, int apiCalls, List<String> stopReasons) {
+    /**
+     * A run's units: not finished yet (open or claimed), claimed, done, abandoned (the run stopped before
+     * anyone claimed them), done but blocked (a row pending, a unit stopped); their API calls; why units stopped.
+     */
+    public record Progress(int unfinished, int claimed, int done, int abandoned, int blocked, int apiCalls,
+            List<String> stopReasons) {
     }
 
     public Progress progress(long runId) {
@@ -286,6 +290,7 @@ public final class WorkStore {
                 int unfinished = 0;
                 int claimed = 0;
                 int done = 0;
+                int abandoned = 0;
                 int blocked = 0;
                 int calls = 0;
                 List<String> reasons = new ArrayList<>();
@@ -294,6 +299,8 @@ public final class WorkStore {
                         String state = rs.getString(1);
                         if ("DONE".equals(state)) {
                             done++;
+                        } else if ("ABANDONED".equals(state)) {
+                            abandoned++;
                         } else {
                             unfinished++;
                             if ("CLAIMED".equals(state)) {
@@ -309,7 +316,7 @@ public final class WorkStore {
                         }
                     }
                 }
-                return new Progress(unfinished, claimed, done, blocked, calls, reasons);
+                return new Progress(unfinished, claimed, done, abandoned, blocked, calls, reasons);
             }
         });
     }
@@ -343,6 +350,25 @@ public final class WorkStore {
             }
             return null;
         });
+    }
+
+    /** The API calls a shared run's units may spend together (null: no limit known). */
+    public void allowance(long runId, Long calls) {
+        sql.update("UPDATE sync_run SET api_allowance = ?, api_reserved = 0 WHERE id = ?", calls, runId);
+    }
+
+    /**
+     * Reserves a batch's calls against the run's allowance, for every instance at once: false when they would
+     * not fit (the unit stops PAUSED). {@link SyncStore#recordUnitBatch} settles the reservation with what
+     * the batch spent; {@link #unreserve} hands back one whose batch was never recorded.
+     */
+    public boolean reserve(long runId, int calls) {
+        return sql.update("UPDATE sync_run SET api_reserved = api_reserved + ? WHERE id = ? AND (api_allowance IS NULL"
+                + " OR api_reserved + ? <= api_allowance)", calls, runId, calls) == 1;
+    }
+
+    public void unreserve(long runId, int calls) {
+        sql.update("UPDATE sync_run SET api_reserved = api_reserved - ? WHERE id = ?", calls, runId);
     }
 
     /** A run that stopped: its units nobody has claimed are left (the job's next run reads their rows). */

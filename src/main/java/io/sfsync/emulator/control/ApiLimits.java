@@ -13,6 +13,8 @@ public final class ApiLimits {
     private final AtomicLong dailyMax;
     private final AtomicLong used = new AtomicLong();
     private final AtomicInteger maxConcurrent;
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final AtomicLong refusedConcurrent = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ApiLimits(long dailyMax, int maxConcurrent) {
@@ -51,12 +53,24 @@ public final class ApiLimits {
         while (true) {
             int n = inFlight.get();
             if (n >= maxConcurrent.get()) {
+                refusedConcurrent.incrementAndGet();
                 return false;
             }
             if (inFlight.compareAndSet(n, n + 1)) {
+                peakInFlight.accumulateAndGet(n + 1, Math::max);
                 return true;
             }
         }
+    }
+
+    /** The most requests in flight at once so far. */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    /** Requests refused because the concurrent ceiling was reached. */
+    public long refusedConcurrent() {
+        return refusedConcurrent.get();
     }
 
     public void leave() {
