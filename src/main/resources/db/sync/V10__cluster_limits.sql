@@ -2,7 +2,7 @@
 -- second of the database's clock, counting the calls granted in it. Calls in flight: one row per permit
 -- (added by the first instance that needs them); a permit whose holder died is free once its time is up.
 CREATE TABLE sync_call_second (
-    second  BIGINT PRIMARY KEY,
+    at_second BIGINT PRIMARY KEY,
     calls   INT NOT NULL
 );
 CREATE TABLE sync_call_permit (

@@ -86,7 +86,7 @@ public abstract class CallPermits {
                     throw e;
                 }
                 if (granted.incrementAndGet() % 500 == 0) {
-                    sql.update("DELETE FROM sync_call_second WHERE second < CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()))"
+                    sql.update("DELETE FROM sync_call_second WHERE at_second < CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()))"
                             + " AS BIGINT) - 120");
                 }
             }
@@ -109,9 +109,9 @@ public abstract class CallPermits {
         /** One of this second's calls, when the second has one left (by the database's clock). */
         private boolean turn() throws java.sql.SQLException {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO sync_call_second"
-                    + " (second, calls) VALUES (CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp())) AS BIGINT), 1)"
-                    + " ON CONFLICT (second) DO UPDATE SET calls = sync_call_second.calls + 1"
-                    + " WHERE sync_call_second.calls < ? RETURNING second")) {
+                    + " (at_second, calls) VALUES (CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp())) AS BIGINT), 1)"
+                    + " ON CONFLICT (at_second) DO UPDATE SET calls = sync_call_second.calls + 1"
+                    + " WHERE sync_call_second.calls < ? RETURNING at_second")) {
                 ps.setInt(1, perSecond);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
