@@ -262,6 +262,12 @@ async function main() {
       await page.getByRole('button', { name: 'Clear' }).click();
     });
 
+    await check('the instances card says the demo (H2) keeps its schedules in memory and shares no run', async () => {
+      await until(page, 'no instances summary', () => /in memory/.test(document.querySelector('#cluster-summary').textContent));
+      assert(/Runs are not shared/.test(await text(page, '#cluster-summary')), await text(page, '#cluster-summary'));
+      assert(/No run shared/.test(await text(page, '#units-table tbody')), await text(page, '#units-table tbody'));
+    });
+
     await check('the jobs card lists both jobs; Retry errors runs the people job\'s errors again', async () => {
       await until(page, 'no jobs', () => document.querySelectorAll('#jobs-table tbody tr').length === 2);
       const rows = await page.$$eval('#jobs-table tbody tr', (trs) => trs.map((tr) => tr.innerText));

@@ -324,6 +324,41 @@ function loadJobs(jobs) {
       : [el('span', { class: 'muted' }, 'operators run jobs')])))));
 }
 
+/** The instances card: who serves together, and the runs their workers share, unit by unit. */
+async function loadCluster() {
+  try {
+    const c = await api('cluster');
+    const schedules = c.clustered
+      ? `${c.instances.length} instance${c.instances.length === 1 ? '' : 's'} share the schedules (Quartz's clustered store on PostgreSQL): each job fires once across them.`
+      : 'This instance keeps its schedules in memory (the sync database is not PostgreSQL, or sfsync.cluster.enabled is false).';
+    const work = c.sharesWork
+      ? ` Its workers take units of shared runs, as ${c.worker}.`
+      : ' Runs are not shared: each runs on the instance it fired on.';
+    $('#cluster-summary').textContent = schedules + work;
+    $('#cluster-table tbody').replaceChildren(...(c.instances.length ? c.instances.map((i) => el('tr', {},
+      el('th', { scope: 'row' }, el('code', {}, i.id)), el('td', {}, utc(i.lastCheckin))))
+      : [el('tr', {}, el('td', { colspan: 2, class: 'muted' }, 'No instance in a clustered store.'))]));
+    const runs = new Map();
+    for (const u of c.units) {
+      const r = runs.get(u.runId) || { job: u.job, total: 0, done: 0, claimed: 0, rows: 0, by: new Map() };
+      r.total += 1;
+      if (u.state === 'DONE') r.done += 1;
+      if (u.state === 'CLAIMED') r.claimed += 1;
+      r.rows += u.rowsRecorded;
+      if (u.claimedBy) r.by.set(u.claimedBy, (r.by.get(u.claimedBy) || 0) + 1);
+      runs.set(u.runId, r);
+    }
+    $('#units-table tbody').replaceChildren(...(runs.size ? [...runs.entries()].map(([id, r]) => el('tr', {},
+      el('th', { scope: 'row' }, '#' + id), el('td', {}, r.job), el('td', { class: 'num' }, `${r.done} of ${r.total}`),
+      el('td', { class: 'num' }, String(r.claimed)), el('td', { class: 'num' }, String(r.rows)),
+      el('td', {}, [...r.by.entries()].map(([w, n]) => `${w} (${n})`).join(', ') || '–')))
+      : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No run shared in the last ten minutes.'))]));
+    showError('#cluster-error', null);
+  } catch (e) {
+    showError('#cluster-error', e);
+  }
+}
+
 async function jobAction(job, action, doing) {
   const out = $('#job-result');
   out.className = 'note';
@@ -366,7 +401,8 @@ async function loadMe() {
 }
 
 async function refresh() {
-  await Promise.all([loadConnection(), loadConfigStatus(), loadUsage(), loadToday(), loadRuns(), loadConflicts(), loadLog()]);
+  await Promise.all([loadConnection(), loadConfigStatus(), loadUsage(), loadToday(), loadRuns(), loadConflicts(), loadLog(),
+    loadCluster()]);
   $('#refreshed').textContent = 'Updated ' + utc(new Date().toISOString()) + ' · live every ' + LIVE_MS / 1000 + ' s';
 }
 

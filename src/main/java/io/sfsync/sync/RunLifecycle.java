@@ -626,6 +626,7 @@ public final class RunLifecycle {
             // the run's budget (or the org's) is spent, or the connection broke: no more units of it start
             services.store().work().abandonOpen(run.runId);
         }
+        services.metrics().unit(run.job.name(), u.done, run.tally.counts.attempted(), run.apiCallsThisRun());
         if (!u.done) {
             String why = run.stopReason != null ? run.stopReason : "its flow ended before the unit's last batch";
             services.store().work().endStopped(u.unit.id(), u.unit.token(),

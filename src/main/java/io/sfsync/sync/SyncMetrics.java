@@ -33,6 +33,19 @@ public final class SyncMetrics {
         return registry;
     }
 
+    /**
+     * A unit of shared work this instance worked: finished (its last batch recorded) or stopped, its rows and its
+     * API calls. Each instance counts its own, so the cluster's share per instance is in each one's metrics.
+     */
+    public void unit(String job, boolean finished, int rows, int apiCalls) {
+        Counter.builder("sfsync_work_units").description("Units of shared runs this instance worked, by job and result")
+                .tag("job", job).tag("result", finished ? "finished" : "stopped").register(registry).increment();
+        Counter.builder("sfsync_work_rows").description("Rows of shared runs this instance recorded").tag("job", job)
+                .register(registry).increment(rows);
+        Counter.builder("sfsync_work_api_calls").description("Salesforce API calls of shared runs' units on this instance")
+                .tag("job", job).register(registry).increment(apiCalls);
+    }
+
     void outcome(String job, Outcome o) {
         Counter.builder("sfsync_records").description("Record outcomes by job and action").tag("job", job)
                 .tag("action", o.action().name()).register(registry).increment();

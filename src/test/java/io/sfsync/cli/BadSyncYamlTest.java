@@ -92,7 +92,7 @@ class BadSyncYamlTest {
         v.add(v("maxCallsPerSecond", "dailyApiBudget: 50% ", "maxCallsPerSecond: fast\n  dailyApiBudget: 50% ",
                 "salesforce.maxCallsPerSecond: must be a whole number, not 'fast'"));
         v.add(v("salesforce unknown setting", "  apiVersion: \"62.0\"", "  apiVersion: \"62.0\"\n  colour: blue",
-                "salesforce.colour: unknown setting (known: apiVersion, auth, dailyApiBudget, environment, loginUrl, maxCallsPerSecond)"));
+                "salesforce.colour: unknown setting (known: apiVersion, auth, dailyApiBudget, environment, loginUrl, maxCallsPerSecond, maxConcurrentCalls)"));
         // management: and alerts:
         v.add(v("adminsOnly", "adminsOnly: false ", "adminsOnly: sometimes ", "management.adminsOnly: must be true or false, not 'sometimes'"));
         v.add(v("adminsOnly from env", "adminsOnly: false ", "adminsOnly: \"{{env:SFSYNC_TEST_NEVER_SET:perhaps}}\" ",

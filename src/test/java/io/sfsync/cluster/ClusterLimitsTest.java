@@ -76,8 +76,9 @@ class ClusterLimitsTest {
             long calls = sf.calls().total() - before;
             assertThat(run.status()).isIn("SUCCEEDED", "PARTIAL");
             assertThat(calls).as("enough calls to be held back").isGreaterThan(30);
-            // at 5 a second for the two instances together (each alone would go at 5 a second of its own)
-            assertThat(seconds).as(calls + " calls in " + seconds + " s").isGreaterThanOrEqualTo((calls - 5) / 5.0);
+            // at 5 a second for the two instances together (each alone would go at 5 a second of its own): the calls
+            // span at least calls / 5 seconds of the clock, the first and the last of them maybe only just touched
+            assertThat(seconds).as(calls + " calls in " + seconds + " s").isGreaterThan(calls / 5.0 - 2);
         } finally {
             sf.stop();
         }

@@ -78,6 +78,15 @@ class SharedWorkTest {
                     assertThat(listed).allSatisfy(u -> assertThat(u.get("state")).isEqualTo("DONE"));
                     assertThat(listed.stream().map(u -> u.get("claimedBy")).distinct().toList())
                             .contains(a.worker(), b.worker());
+                    // each instance's metrics count the rows it recorded: together, every row of the run
+                    double rows = 0;
+                    for (SfsyncRuntime rt : List.of(a, b)) {
+                        var c = rt.meterRegistry().find("sfsync_work_rows").tag("job", "people").counter();
+                        assertThat(c).as("sfsync_work_rows of an instance that worked units").isNotNull();
+                        assertThat(c.count()).isPositive();
+                        rows += c.count();
+                    }
+                    assertThat(rows).isEqualTo((double) count(shared, "SELECT SUM(rows_recorded) FROM sync_work WHERE run_id = " + id));
                     // the watermark is at the last row: a second run reads nothing
                     RunContext again = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
                     assertThat(again.counts().attempted()).isZero();
