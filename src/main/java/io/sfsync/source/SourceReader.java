@@ -71,17 +71,22 @@ public final class SourceReader {
         return cursor;
     }
 
+    /** Takes the planned units of a backlog as {@link #plan} reads it: a unit's keys and its last row. */
+    public interface UnitSink {
+        void unit(List<String> keys, Watermark upTo) throws SQLException;
+    }
+
     /**
-     * The watermark of every {@code every}-th valid row after {@code after} in (changedAt, key) order, and of
-     * the last one: the upper bounds of ranges of {@code every} rows that cover the backlog as it is now.
-     * Reads the two columns only, streamed.
+     * Cuts the valid rows after {@code after}, in (changedAt, key) order, into units of {@code every} rows and
+     * hands each to the sink with its keys and its last row (the unit's upper bound), as it reads: the two
+     * columns only, streamed, so a backlog of millions never sits in memory. Returns how many units.
      */
-    public List<Watermark> boundaries(Watermark after, int every) {
-        List<Watermark> out = new ArrayList<>();
+    public int plan(Watermark after, int every, UnitSink sink) {
         boolean start = after.equals(Watermark.START);
         boolean since = !start && after.key() == null;
         String changed = "src." + source.changedAt();
         String key = "src." + source.key();
+        int units = 0;
         try (Connection c = ds.getConnection()) {
             int[] types = columnTypes(c);
             String window = start ? "1 = 1" : since ? changed + " >= ?"
@@ -100,7 +105,7 @@ public final class SourceReader {
                     bindKey(ps, 3, after.key(), types[0]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    long n = 0;
+                    List<String> keys = new ArrayList<>(every);
                     Watermark last = null;
                     while (rs.next()) {
                         Object changedAt = switch (types[1]) {
@@ -113,12 +118,16 @@ public final class SourceReader {
                                     + " is not a timestamp", null);
                         }
                         last = new Watermark(at, keyText(rs.getObject(1)));
-                        if (++n % every == 0) {
-                            out.add(last);
+                        keys.add(last.key());
+                        if (keys.size() == every) {
+                            sink.unit(keys, last);
+                            units++;
+                            keys = new ArrayList<>(every);
                         }
                     }
-                    if (last != null && n % every != 0) {
-                        out.add(last);
+                    if (!keys.isEmpty()) {
+                        sink.unit(keys, last);
+                        units++;
                     }
                 }
             } finally {
@@ -128,7 +137,42 @@ public final class SourceReader {
         } catch (SQLException e) {
             throw new SourceException("the source query failed: " + e.getMessage(), e);
         }
-        return out;
+        return units;
+    }
+
+    /**
+     * The rows of a planned unit, read by their keys (an indexed key lookup, not a scan of the backlog), those
+     * still in the unit's range (after {@code after}, up to and with {@code upTo}: a row changed since the
+     * plan is past it, and read after the units), in (changedAt, key) order.
+     */
+    public Cursor unit(List<String> keys, Watermark after, Watermark upTo, String segmentPredicate) {
+        List<SourceRow> rows = new ArrayList<>(byKeys(keys, segmentPredicate).stream()
+                .filter(r -> !r.isInvalid() && after(r, after) && !after(r, upTo)).toList());
+        rows.sort(java.util.Comparator.comparing(SourceRow::changedAt).thenComparing(SourceReader::keyOrder));
+        Cursor cursor = new Cursor(after, segmentPredicate, keys.size(), upTo, false, false);
+        cursor.preread = rows;
+        return cursor;
+    }
+
+    /** Whether a row comes after a watermark in (changedAt, key) order, keys compared as the database does. */
+    private static boolean after(SourceRow r, Watermark w) {
+        if (w.equals(Watermark.START)) {
+            return true;
+        }
+        int c = r.changedAt().compareTo(w.changedAt());
+        return c > 0 || c == 0 && w.key() != null && compareKeys(r.key(), w.key()) > 0;
+    }
+
+    /** Keys as the database orders them: numbers as numbers, text as text. */
+    private static int compareKeys(String a, String b) {
+        if (a.matches("-?\\d+(\\.\\d+)?") && b.matches("-?\\d+(\\.\\d+)?")) {
+            return new BigDecimal(a).compareTo(new BigDecimal(b));
+        }
+        return a.compareTo(b);
+    }
+
+    private static int keyOrder(SourceRow a, SourceRow b) {
+        return compareKeys(a.key(), b.key());
     }
 
     /** The SQL that selects rows no run can sync: a NULL changedAt, a NULL key or (for text keys) a blank one. */
@@ -168,6 +212,8 @@ public final class SourceReader {
         private final Watermark upTo;
         private final boolean overlapAllowed;
         private final boolean invalidToo;
+        /** The rows of a unit read by key: handed out from memory, no stream. */
+        private List<SourceRow> preread;
         private Connection connection;
         private PreparedStatement statement;
         private ResultSet rs;
@@ -263,6 +309,12 @@ public final class SourceReader {
         public synchronized List<SourceRow> next(int limit) {
             if (exhausted) {
                 return List.of();
+            }
+            if (preread != null) {
+                List<SourceRow> out = new ArrayList<>(preread.subList(0, Math.min(limit, preread.size())));
+                preread = preread.subList(out.size(), preread.size());
+                exhausted = out.size() < limit;
+                return out;
             }
             List<SourceRow> out = new ArrayList<>();
             long giveUpAt = System.currentTimeMillis() + RECONNECT_FOR_MS;

@@ -53,10 +53,16 @@ final class NextBatch {
                         return new Batch(run.tally.batches, List.of(), true);
                     }
                 }
-                if (run.unit != null) {
+                if (run.unit != null && (run.unit.unit.first() || run.unit.unit.keys() == null)) {
+                    // the first unit reads its range, with the overlap window before the job's watermark
                     var u = run.unit.unit;
                     run.source = run.reader.open(u.resume() != null ? u.resume() : u.after(), u.upTo(),
                             u.first() && u.resume() == null, false, run.segmentPredicate(), size);
+                } else if (run.unit != null) {
+                    // the others read their rows by key: no scan of the backlog per unit
+                    var u = run.unit.unit;
+                    run.source = run.reader.unit(u.keys(), u.resume() != null ? u.resume() : u.after(), u.upTo(),
+                            run.segmentPredicate());
                 } else if (run.sharedUnits > 0) {
                     // after the shared units: what changed meanwhile, and the rows no run can sync
                     run.source = run.reader.open(run.watermark.cursor, null, false, true, run.segmentPredicate(), size);

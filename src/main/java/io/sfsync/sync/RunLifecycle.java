@@ -66,7 +66,7 @@ public final class RunLifecycle {
         SyncStore.Run of = store.run(unit.runId()).orElseThrow(() -> new IllegalStateException(
                 unit.label() + ": its run is not in sync_run"));
         RunContext run = new RunContext(job, RunContext.Mode.RUN, "cluster", of.segment(), store,
-                new SourceReader(services.source(), job.source()), services.salesforce(), unit.keys(),
+                new SourceReader(services.source(), job.source()), services.salesforce(), unit.part() > 0 ? unit.keys() : null,
                 progress == null ? s -> { } : progress, services.metrics());
         run.createAs = job.createAs();
         run.runId = unit.runId();

@@ -92,8 +92,19 @@ public final class SharedWork {
     boolean share(RunContext run) {
         int size = run.job.batchSize();
         Watermark from = run.watermark.cursor;
-        List<Watermark> bounds = run.reader.boundaries(from, size);
-        if (bounds.size() < 2) {
+        // more than one batch changed? (read the two columns of two batches at most to tell)
+        int[] seen = {0};
+        Watermark[] end = {null};
+        try {
+            run.reader.plan(from, size, (keys, upTo) -> {
+                if (++seen[0] > 1) {
+                    throw new EnoughToShare();
+                }
+            });
+        } catch (EnoughToShare more) {
+            seen[0] = 2;
+        }
+        if (seen[0] < 2) {
             return false;
         }
         String fingerprint = io.sfsync.config.JobFingerprint.of(run.job, run.segment).value();
@@ -102,10 +113,17 @@ public final class SharedWork {
         run.sendOpening();
         long allowance = run.tally.apiAllowance;
         work.allowance(run.runId, allowance < 0 ? null : Math.max(0, allowance - run.apiCallsThisRun()));
-        work.plan(run.job.name(), run.runId, fingerprint, from, bounds, size);
-        run.sharedUnits = bounds.size();
-        LOG.info("Run {} of {}: about {} rows in {} units of {}, shared by the cluster's workers", run.runId,
-                run.job.name(), (long) (bounds.size() - 1) * size, bounds.size(), size);
+        int units = work.plan(run.job.name(), run.runId, fingerprint, from, size, sink -> run.reader.plan(from, size,
+                (keys, upTo) -> {
+                    sink.unit(keys, upTo);
+                    end[0] = upTo;
+                }));
+        if (units == 0) {
+            return false; // the rows changed again meanwhile: the run reads them as usual
+        }
+        run.sharedUnits = units;
+        LOG.info("Run {} of {}: {} units of up to {} rows, shared by the cluster's workers", run.runId, run.job.name(),
+                units, size);
         int doneBefore = -1;
         WorkStore.Progress p;
         while (true) {
@@ -133,7 +151,7 @@ public final class SharedWork {
         if (run.tally.apiAllowance >= 0) {
             run.tally.apiAllowance = Math.max(0, run.tally.apiAllowance - p.apiCalls()); // what is left for the rest
         }
-        run.watermark.cursor = bounds.get(bounds.size() - 1);
+        run.watermark.cursor = end[0];
         run.watermark.durable = run.store.state(run.job.name()).watermark();
         if (p.blocked() > 0 || p.unfinished() > 0 || p.abandoned() > 0) {
             run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
@@ -358,5 +376,12 @@ public final class SharedWork {
 
     static Consumer<String> quiet() {
         return s -> { };
+    }
+
+    /** The look ahead found more than one batch: stop reading. */
+    private static final class EnoughToShare extends RuntimeException {
+        EnoughToShare() {
+            super(null, null, false, false);
+        }
     }
 }

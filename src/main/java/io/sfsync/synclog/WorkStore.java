@@ -41,8 +41,9 @@ public final class WorkStore {
 
     /**
      * A unit: a range of the source's (changedAt, key) order after {@code after} up to and with {@code upTo}
-     * (the first one from the job's watermark, overlap window and all), or, for a part after 0, the keys of
-     * rows its unit set aside. {@code resume}: the last row it recorded, when it was claimed before.
+     * (the first one from the job's watermark, overlap window and all), read by its {@code keys} (the first by
+     * its range); a part after 0 holds the keys of rows its unit set aside. {@code resume}: the last row it
+     * recorded, when it was claimed before.
      */
     public record Unit(long id, String job, long runId, int seq, int part, String fingerprint, Watermark after,
             Watermark upTo, boolean first, List<String> keys, String token, int batchesRecorded, Watermark resume,
@@ -58,13 +59,19 @@ public final class WorkStore {
             Instant leaseUntil, int claims, int rowsRecorded, int plannedRows) {
     }
 
+    /** Hands a plan's units to {@link #plan} as the source is read. */
+    public interface Planning {
+        int plan(io.sfsync.source.SourceReader.UnitSink sink) throws SQLException;
+    }
+
     /**
-     * Plans a run's units: one per range between the boundaries (the first from {@code start}), each of
-     * {@code rowsPerUnit} rows as the backlog was read. Units of the job's earlier runs not finished (their
-     * run died) are left: the job's watermark stayed before them, so this plan covers their rows again.
+     * Plans a run's units in one transaction: each of {@code rowsPerUnit} rows as the backlog was read, with its
+     * keys (a unit reads its rows by key) and its range (after the unit before it, up to its last row; the first
+     * from {@code start}, the job's watermark). Units of the job's earlier runs not finished (their run died)
+     * are left: the job's watermark stayed before them, so this plan covers their rows again. Returns how many.
      */
-    public void plan(String job, long runId, String fingerprint, Watermark start, List<Watermark> bounds, int rowsPerUnit) {
-        sql.retrying("plan the units of run " + runId, () -> {
+    public int plan(String job, long runId, String fingerprint, Watermark start, int rowsPerUnit, Planning planning) {
+        return sql.retrying("plan the units of run " + runId, () -> {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 try {
@@ -78,35 +85,41 @@ public final class WorkStore {
                         ps.setLong(1, runId); // an earlier attempt whose commit answer was lost
                         ps.executeUpdate();
                     }
+                    int units;
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, fingerprint,"
-                            + " after_changed_at, after_key, upto_changed_at, upto_key, first_unit, planned_rows)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                        Watermark after = start;
-                        for (int i = 0; i < bounds.size(); i++) {
-                            Watermark upTo = bounds.get(i);
+                            + " after_changed_at, after_key, upto_changed_at, upto_key, first_unit, source_keys, planned_rows)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        Watermark[] after = {start};
+                        int[] seq = {0};
+                        units = planning.plan((keys, upTo) -> {
+                            seq[0]++;
                             ps.setString(1, job);
                             ps.setLong(2, runId);
-                            ps.setInt(3, i + 1);
+                            ps.setInt(3, seq[0]);
                             ps.setString(4, fingerprint);
-                            boolean fromStart = after.equals(Watermark.START);
-                            ps.setObject(5, fromStart ? null : at(after.changedAt()));
-                            ps.setString(6, fromStart ? null : after.key());
+                            boolean fromStart = after[0].equals(Watermark.START);
+                            ps.setObject(5, fromStart ? null : at(after[0].changedAt()));
+                            ps.setString(6, fromStart ? null : after[0].key());
                             ps.setObject(7, at(upTo.changedAt()));
                             ps.setString(8, upTo.key());
-                            ps.setBoolean(9, i == 0);
-                            ps.setInt(10, rowsPerUnit);
+                            ps.setBoolean(9, seq[0] == 1);
+                            ps.setString(10, json(keys));
+                            ps.setInt(11, keys.size());
                             ps.addBatch();
-                            after = upTo;
-                        }
+                            if (seq[0] % 50 == 0) {
+                                ps.executeBatch();
+                            }
+                            after[0] = upTo;
+                        });
                         ps.executeBatch();
                     }
                     c.commit();
+                    return units;
                 } catch (SQLException | RuntimeException e) {
                     SqlSupport.rollbackQuietly(c);
                     throw e;
                 }
             }
-            return null;
         });
     }
 

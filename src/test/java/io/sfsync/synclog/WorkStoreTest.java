@@ -51,7 +51,17 @@ class WorkStoreTest {
         assertThat(store.claim(job, token, Duration.ofSeconds(60), "test")).isTrue();
         long run = store.startRun(job, "test", "all", false);
         store.leaseRun(job, token, run);
-        store.work().plan(job, run, "fp", Watermark.START, List.of(at(10, "10"), at(20, "20"), at(30, "30")), 10);
+        int units = store.work().plan(job, run, "fp", Watermark.START, 10, sink -> {
+            for (int u = 1; u <= 3; u++) {
+                List<String> keys = new java.util.ArrayList<>();
+                for (int k = u * 10 - 9; k <= u * 10; k++) {
+                    keys.add(String.valueOf(k));
+                }
+                sink.unit(keys, at(u * 10, String.valueOf(u * 10)));
+            }
+            return 3;
+        });
+        assertThat(units).isEqualTo(3);
         return run;
     }
 
@@ -75,6 +85,7 @@ class WorkStoreTest {
         assertThat(first.first()).isTrue();
         assertThat(second.after()).isEqualTo(at(10, "10"));
         assertThat(second.upTo()).isEqualTo(at(20, "20"));
+        assertThat(second.keys()).hasSize(10).startsWith("11").endsWith("20");
         // another fingerprint (other settings) never gets a unit
         assertThat(store.work().claim("c", List.of(Map.entry("claims", "other")), run, Duration.ofSeconds(60))).isEmpty();
         // a lease that ran out: the unit goes to the next claimer, and the old claimer can no longer record it
