@@ -122,6 +122,11 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             settings.problem("sfsync.cluster.workers: " + workers + " is out of range (0 to 32; 0: this instance works"
                     + " only the units of runs that fire here)");
         }
+        if (workers >= 0 && poolSize < 2 * (workers + 1) + 2) {
+            settings.problem("sfsync.cluster.workers: " + workers + " workers need sfsync.source.pool-size of at least "
+                    + (2 * (workers + 1) + 2) + " (it is " + poolSize + "): each unit a worker runs reads, records and"
+                    + " renews its lease on connections of its own; raise the pool or lower the workers");
+        }
         if (unitLease < 5) {
             settings.problem("sfsync.cluster.unit-lease-seconds: " + unitLease + " is too short (at least 5: a worker"
                     + " renews it every third of it)");

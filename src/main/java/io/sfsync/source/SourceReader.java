@@ -313,7 +313,7 @@ public final class SourceReader {
             if (preread != null) {
                 List<SourceRow> out = new ArrayList<>(preread.subList(0, Math.min(limit, preread.size())));
                 preread = preread.subList(out.size(), preread.size());
-                exhausted = out.size() < limit;
+                exhausted = preread.isEmpty();
                 return out;
             }
             List<SourceRow> out = new ArrayList<>();
@@ -387,6 +387,11 @@ public final class SourceReader {
             rs = null;
             statement = null;
             connection = null;
+        }
+
+        /** Whether the stream is known to hold no more rows (a unit's rows all handed out, say). */
+        public synchronized boolean exhausted() {
+            return exhausted;
         }
 
         @Override

@@ -67,7 +67,7 @@ public final class DeadLetterStep {
             }
             try {
                 record.apply(run, batch);
-            } catch (SyncStore.LeaseLostException lost) {
+            } catch (SyncStore.LeaseLostException | SyncStore.WorkLostException lost) {
                 LOG.warn("Run {} of {} lost its lease before its failed batch was recorded: {}", run.runId,
                         run.job.name(), lost.getMessage());
             } catch (RuntimeException recordFailed) {
@@ -120,7 +120,8 @@ public final class DeadLetterStep {
 
     private static boolean leaseLost(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SyncStore.LeaseLostException) {
+            // a lost job lease, or a unit of shared work another worker claimed: the new holder accounts for the rows
+            if (c instanceof SyncStore.LeaseLostException || c instanceof SyncStore.WorkLostException) {
                 return true;
             }
         }

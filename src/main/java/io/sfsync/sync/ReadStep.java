@@ -29,7 +29,7 @@ public final class ReadStep {
         while (kept.size() < size && !done) {
             int want = size - kept.size();
             List<SourceRow> rows = run.source.next(want);
-            done = rows.size() < want;
+            done = rows.size() < want || run.source.exhausted();
             kept.addAll(withoutInvalidAlreadyReported(run, withoutReplaysAlreadySettled(run, withLinks(run, rows))));
         }
         return Batch.ofRows(number, kept, done);

@@ -110,6 +110,10 @@ public final class RecordStep {
         boolean blocked = false;
         Watermark resume = null;
         for (RecordWork w : batch.works()) {
+            // a unit claimed again goes on after this batch's last row, set aside or not (its part has those)
+            if (!w.row.replay() && !w.row.isInvalid()) {
+                resume = new Watermark(w.row.changedAt(), w.key());
+            }
             if (SharedWork.setAside(w)) {
                 setAside.add(w.key());
                 links.remove(w.key());
@@ -117,9 +121,6 @@ public final class RecordStep {
             }
             logged.add(w.outcome());
             blocked |= w.outcome().action() == Action.PENDING;
-            if (!w.row.replay() && !w.row.isInvalid()) {
-                resume = new Watermark(w.row.changedAt(), w.key());
-            }
         }
         Map<String, Instant> versions = new HashMap<>();
         batch.works().forEach(w -> versions.put(w.key(), w.row.changedAt()));

@@ -44,6 +44,15 @@ public final class RunLifecycle {
     /** This process, as a lease holder is named to whoever is refused: host and process id. */
     static final String HOLDER = holderName();
 
+    /** Kept describes as parsed, by object and JSON (a few entries: a new one only when an org's describe changes). */
+    private final Map<String, ObjectInfo> parsedDescribes = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ObjectInfo> eldest) {
+                    return size() > 32;
+                }
+            });
+
     /** The cluster's shared work when this instance takes part in it; null otherwise. */
     private volatile SharedWork shared;
 
@@ -403,7 +412,9 @@ public final class RunLifecycle {
         Map<String, ObjectInfo> kept = new LinkedHashMap<>();
         try {
             services.store().describes().read(objects).forEach((o, json) -> {
-                ObjectInfo info = ObjectInfo.fromJson(run.salesforce.mapper(), json);
+                // the units of a shared run each start with the same kept describes: parsed once
+                ObjectInfo info = parsedDescribes.computeIfAbsent(o + "\u0000" + json,
+                        k -> ObjectInfo.fromJson(run.salesforce.mapper(), json));
                 if (info != null) {
                     kept.put(o, info);
                 }

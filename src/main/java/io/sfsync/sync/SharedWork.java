@@ -134,18 +134,22 @@ public final class SharedWork {
                 runUnit(mine.get());
                 continue;
             }
+            if (run.stopReason != null) {
+                // stopped: nobody takes up the units no one works now; then wait for those being worked
+                work.abandonOpen(run.runId);
+            }
             p = work.progress(run.runId);
             if (p.done() != doneBefore) {
                 doneBefore = p.done();
                 run.progress.accept("units: " + p.done() + " of " + (p.done() + p.unfinished()) + " done");
             }
             if (p.unfinished() == 0 || run.stopReason != null && p.claimed() == 0) {
-                if (p.unfinished() > 0) {
-                    work.abandonOpen(run.runId); // the run stopped: no worker takes its units any more
-                }
                 break;
             }
             sleep(Math.min(settings.pollMs(), 200));
+        }
+        if (p.claimed() == 0) {
+            work.forgetKeys(run.runId); // no unit of the run is worked any more
         }
         run.sharedCalls = p.apiCalls();
         if (run.tally.apiAllowance >= 0) {
@@ -254,7 +258,11 @@ public final class SharedWork {
             this.unit = unit;
         }
 
+        /** The unit's lease, renewed every third of it. */
+        Duration lease = Duration.ofSeconds(30);
+
         void keepLease(RunContext run, Duration lease) {
+            this.lease = lease;
             heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sfsync-unit-lease");
                 t.setDaemon(true);
@@ -359,6 +367,20 @@ public final class SharedWork {
         }
         run.unit.reserved = calls;
         return true;
+    }
+
+    /**
+     * Right before a unit's batch is written: the unit is still this worker's, and its lease runs a whole lease
+     * from now. A worker that stalled past its lease (a long pause) stops here instead of writing what the
+     * unit's new claimer writes too.
+     */
+    static void holdBeforeWrite(RunContext run) {
+        if (run.unit == null || run.mode != RunContext.Mode.RUN) {
+            return;
+        }
+        if (!run.store.work().renew(run.unit.unit.id(), run.unit.unit.token(), run.unit.lease)) {
+            run.stop("FAILED", run.unit.unit.label() + " was claimed by another worker (this one's lease ran out)");
+        }
     }
 
     static boolean setAside(RecordWork w) {

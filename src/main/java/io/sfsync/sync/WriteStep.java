@@ -51,6 +51,11 @@ public final class WriteStep {
             return;
         }
         SharedWork.setAsideContested(run, batch);
+        SharedWork.holdBeforeWrite(run);
+        if (run.stopReason != null) {
+            pendAll(batch, run.stopReason);
+            return;
+        }
         // company first: the accounts lead the batch's first call; the Contacts that wait for a new account
         // go once it is answered, with the people that did not fit beside the accounts
         List<Op> accounts = AccountStep.ops(run, batch);

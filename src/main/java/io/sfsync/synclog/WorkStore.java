@@ -85,6 +85,19 @@ public final class WorkStore {
                         ps.setLong(1, runId); // an earlier attempt whose commit answer was lost
                         ps.executeUpdate();
                     }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_key k WHERE k.run_id < ? AND"
+                            + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = k.run_id AND w.job = ?)")) {
+                        ps.setLong(1, runId); // the create keys of the job's earlier runs (one that died kept them)
+                        ps.setString(2, job);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE job = ? AND state IN"
+                            + " ('DONE', 'ABANDONED') AND run_id < ? AND (done_at IS NULL OR done_at < CURRENT_TIMESTAMP"
+                            + " - INTERVAL '1 days')")) {
+                        ps.setString(1, job); // the job's units of runs over a day old
+                        ps.setLong(2, runId);
+                        ps.executeUpdate();
+                    }
                     int units;
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, fingerprint,"
                             + " after_changed_at, after_key, upto_changed_at, upto_key, first_unit, source_keys, planned_rows)"
@@ -298,7 +311,7 @@ public final class WorkStore {
     public Progress progress(long runId) {
         return sql.retrying("read the units of run " + runId, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT state, blocked,"
-                    + " api_calls, stop_reason FROM sync_work WHERE run_id = ?")) {
+                    + " api_calls, stop_reason, lease_until >= CURRENT_TIMESTAMP FROM sync_work WHERE run_id = ?")) {
                 ps.setLong(1, runId);
                 int unfinished = 0;
                 int claimed = 0;
@@ -316,8 +329,8 @@ public final class WorkStore {
                             abandoned++;
                         } else {
                             unfinished++;
-                            if ("CLAIMED".equals(state)) {
-                                claimed++;
+                            if ("CLAIMED".equals(state) && rs.getBoolean(5)) {
+                                claimed++; // held by a worker whose lease runs: a lapsed claim is no one's
                             }
                         }
                         if (rs.getBoolean(2)) {
@@ -384,9 +397,21 @@ public final class WorkStore {
         sql.update("UPDATE sync_run SET api_reserved = api_reserved - ? WHERE id = ?", calls, runId);
     }
 
-    /** A run that stopped: its units nobody has claimed are left (the job's next run reads their rows). */
+    /** The run is over: its create keys are of no more use. */
+    public void forgetKeys(long runId) {
+        sql.update("DELETE FROM sync_work_key WHERE run_id = ?", runId);
+    }
+
+    /**
+     * A run that stopped: its units nobody works now — open, or claimed by a worker whose lease ran out — are
+     * left (the job's next run reads their rows); their create keys are released.
+     */
     public void abandonOpen(long runId) {
-        sql.update("UPDATE sync_work SET state = 'ABANDONED' WHERE run_id = ? AND state = 'OPEN'", runId);
+        sql.update("UPDATE sync_work_key SET released = nextval('sync_work_clock') WHERE released IS NULL AND unit_id IN"
+                + " (SELECT id FROM sync_work WHERE run_id = ? AND (state = 'OPEN' OR state = 'CLAIMED' AND lease_until"
+                + " < CURRENT_TIMESTAMP))", runId);
+        sql.update("UPDATE sync_work SET state = 'ABANDONED' WHERE run_id = ? AND (state = 'OPEN' OR state = 'CLAIMED'"
+                + " AND lease_until < CURRENT_TIMESTAMP)", runId);
     }
 
     static void release(Connection c, long unitId) throws SQLException {
