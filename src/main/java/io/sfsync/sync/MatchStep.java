@@ -79,7 +79,9 @@ public final class MatchStep {
                 failed[0] = e;
             }
         }
-        if (failed[0] == null && run.opening.get() != null) {
+        // a unit of a shared run with nothing left to decide skips its opening call: its run made one already
+        boolean unitWithNothingOpen = run.unit != null && batch.open().findAny().isEmpty();
+        if (failed[0] == null && run.opening.get() != null && !unitWithNothingOpen) {
             // the lookup made no call (no open rows, or none with a key to look up): the opening call goes alone
             // now, so the batch is judged (unchanged payloads), owned (the fallback owner) and written with
             // what it tells

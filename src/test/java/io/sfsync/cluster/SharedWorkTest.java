@@ -90,6 +90,23 @@ class SharedWorkTest {
                     // the watermark is at the last row: a second run reads nothing
                     RunContext again = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
                     assertThat(again.counts().attempted()).isZero();
+                    // one record per link: no two rows were linked to one record by the shared run
+                    assertThat(count(shared, "SELECT COUNT(*) FROM sync_link WHERE job = 'people'"))
+                            .isEqualTo(count(shared, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people'"));
+                    // every row touched, none changed: a shared re-read whose units skip their calls (NO_CHANGE); rows
+                    // of one email in two units now match the one record, as in one instance's batches
+                    try (Connection c = shared.getConnection(); Statement st = c.createStatement()) {
+                        st.executeUpdate("UPDATE person SET updated_at = CURRENT_TIMESTAMP");
+                        st.executeUpdate("UPDATE company SET updated_at = CURRENT_TIMESTAMP");
+                    }
+                    RunContext touched = b.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    long touchedUnits = count(shared, "SELECT COUNT(DISTINCT seq) FROM sync_work WHERE run_id = "
+                            + touched.runId());
+                    assertThat(touched.counts().attempted()).isEqualTo(PEOPLE);
+                    assertThat(touched.counts().created()).isZero();
+                    assertThat(touchedUnits).isGreaterThanOrEqualTo(PEOPLE / 50);
+                    assertThat(touched.apiCalls()).as("calls of a re-read of " + touchedUnits + " units finding nothing new")
+                            .isLessThan((int) touchedUnits / 2);
                 }
                 // Salesforce, counted on its own: the same records, no email twice, no account twice
                 assertThat(duplicates(sfAlone, "Account", "Name")).as("one instance's accounts").isEmpty();
@@ -98,8 +115,6 @@ class SharedWorkTest {
                 assertThat(duplicates(sfShared, "Contact", "Email")).isEmpty();
                 assertThat(duplicates(sfShared, "Lead", "Email")).isEmpty();
                 assertThat(duplicates(sfShared, "Account", "Name")).isEmpty();
-                assertThat(count(shared, "SELECT COUNT(*) FROM sync_link WHERE job = 'people'"))
-                        .isEqualTo(count(shared, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people'"));
             } finally {
                 sfShared.stop();
                 sfAlone.stop();
