@@ -86,7 +86,7 @@ public final class RecordStep {
                 : run.intents.changesFor(intentsToEnd(batch, links.keySet()));
         run.store.recordBatch(new SyncStore.BatchWrite(run.runId, run.job.name(), "OUTBOUND", outcomes,
                 versions, dry ? List.of() : new ArrayList<>(links.values()), List.of(), dry || retry ? null : watermark,
-                endIntents, run.apiCallsThisRun(), run.lease.token));
+                endIntents, run.apiCallsThisRun() + run.sharedCalls, run.lease.token));
         run.intents.ended(endIntents);
         if (watermark != null && !dry && !retry) {
             run.watermark.durable = watermark;

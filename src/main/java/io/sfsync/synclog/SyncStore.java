@@ -439,11 +439,12 @@ public final class SyncStore {
                         ps.executeUpdate();
                     }
                     WorkStore.release(c, u.unitId());
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?"
-                            + " WHERE id = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?,"
+                            + " api_calls = api_calls + ? WHERE id = ?")) {
                         ps.setInt(1, u.apiCalls()); // the batch's reservation becomes what it spent
                         ps.setInt(2, u.reserved());
-                        ps.setLong(3, b.runId());
+                        ps.setInt(3, u.apiCalls()); // the run's calls true even if it never finishes (its instance died)
+                        ps.setLong(4, b.runId());
                         ps.executeUpdate();
                     }
                     if (!u.setAside().isEmpty()) {

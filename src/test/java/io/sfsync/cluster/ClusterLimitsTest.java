@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -45,9 +46,11 @@ class ClusterLimitsTest {
     private static int peakInFlight(Path dir, String db, int maxConcurrentCalls) throws Exception {
         SharedWorkTest.database(pg, db, 400);
         SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(150).build().start();
+        // four workers an instance: eight units could be in flight at once, so the free run overlaps well past two
+        Map<String, String> workers = Map.of("sfsync.cluster.workers", "4", "sfsync.source.pool-size", "12");
         try (SfsyncRuntime a = SharedWorkTest.runtime(config(dir.resolve(db), 20, "  maxConcurrentCalls: "
-                + maxConcurrentCalls + "\n"), pg, db, sf, true);
-                SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve(db).resolve("config"), pg, db, sf, true)) {
+                + maxConcurrentCalls + "\n"), pg, db, sf, true, workers);
+                SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve(db).resolve("config"), pg, db, sf, true, workers)) {
             RunContext run = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
             assertThat(run.status()).isIn("SUCCEEDED", "PARTIAL");
             assertThat(sf.limits().refusedConcurrent()).as("calls Salesforce refused as one too many at once").isZero();

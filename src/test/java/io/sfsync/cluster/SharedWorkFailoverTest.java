@@ -91,6 +91,9 @@ class SharedWorkFailoverTest {
                 assertThat(run.body()).as(run.body()).containsPattern("\"status\" ?: ?\"(SUCCEEDED|PARTIAL)\"");
                 assertThat(count(ds, "SELECT COUNT(*) FROM sync_run WHERE id = 1 AND status = 'ABORTED'"))
                         .as("the dead instance's run, closed by the run that took over").isEqualTo(1);
+                assertThat(count(ds, "SELECT api_calls FROM sync_run WHERE id = 1"))
+                        .as("the dead run's calls: at least those of its units").isGreaterThanOrEqualTo(
+                                count(ds, "SELECT SUM(api_calls) FROM sync_work WHERE run_id = 1"));
 
                 // every row once per run in sync_log; every source row accounted for
                 assertThat(count(ds, "SELECT COUNT(*) FROM (SELECT run_id, source_key FROM sync_log GROUP BY run_id,"

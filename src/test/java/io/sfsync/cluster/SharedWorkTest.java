@@ -157,6 +157,11 @@ class SharedWorkTest {
     }
 
     static SfsyncRuntime runtime(Path config, EmbeddedPostgres pg, String db, SalesforceEmulator sf, boolean share) {
+        return runtime(config, pg, db, sf, share, Map.of());
+    }
+
+    static SfsyncRuntime runtime(Path config, EmbeddedPostgres pg, String db, SalesforceEmulator sf, boolean share,
+            Map<String, String> more) {
         Map<String, String> o = new HashMap<>();
         o.put("sfsync.source.url", pg.getJdbcUrl("postgres", db));
         o.put("sfsync.source.user", "postgres");
@@ -165,6 +170,7 @@ class SharedWorkTest {
         o.put("env.SFSYNC_SF_CLIENT_ID", sf.credentials().clientId());
         o.put("camel.component.salesforce.clientId", sf.credentials().clientId());
         o.put("camel.component.salesforce.clientSecret", sf.credentials().clientSecret());
+        o.putAll(more);
         return SfsyncRuntime.start(new SfsyncRuntime.Options(config, Path.of("routes"), false, false, true, o));
     }
 
