@@ -68,7 +68,10 @@ final class EmulatorHandler extends Handler.Abstract {
                     "text/html; charset=utf-8"));
             return true;
         }
-        sleep(emulator.faults().latencyMs());
+        Matcher m = DATA_PATH.matcher(path);
+        if (!m.matches()) {
+            sleep(emulator.faults().latencyMs()); // an API call's latency is spent in flight, below
+        }
         if (path.equals("/services/oauth2/token")) {
             Map<String, List<String>> form = new LinkedHashMap<>(query);
             if (body != null && !body.isBlank()) {
@@ -106,7 +109,6 @@ final class EmulatorHandler extends Handler.Abstract {
             }
             return true;
         }
-        Matcher m = DATA_PATH.matcher(path);
         if (!m.matches()) {
             send(response, callback, error(ApiException.notFound()));
             return true;
@@ -115,28 +117,37 @@ final class EmulatorHandler extends Handler.Abstract {
         return true;
     }
 
+    /** An API call refused before the org takes it up: it takes its round trip all the same. */
+    private void refuse(Response response, Callback callback, ApiResponse answer) {
+        sleep(emulator.faults().latencyMs());
+        send(response, callback, answer);
+    }
+
     private void api(Request request, Response response, Callback callback, String method, String version,
             String rest, Map<String, List<String>> query, Map<String, String> headers, String body, Session session) {
         if (session == null) {
-            send(response, callback, error(new ApiException(401, "INVALID_SESSION_ID", "Session expired or invalid")));
+            refuse(response, callback, error(new ApiException(401, "INVALID_SESSION_ID", "Session expired or invalid")));
             return;
         }
         double v = Double.parseDouble(version);
         if (v < MIN_VERSION || v > MAX_VERSION) {
-            send(response, callback, error(ApiException.notFound()));
+            refuse(response, callback, error(ApiException.notFound()));
             return;
         }
         if (emulator.limits().exhausted()) {
-            send(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
+            refuse(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
                     "TotalRequests Limit exceeded."))));
             return;
         }
         if (!emulator.limits().enter()) {
-            send(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
+            refuse(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
                     "ConcurrentPerOrgLongTxn Limit exceeded."))));
             return;
         }
         try {
+            // the latency is the time the org spends on the call: the call is in flight (counted against the
+            // concurrent limit) through it, as a long-running request is at Salesforce
+            sleep(emulator.faults().latencyMs());
             emulator.limits().count(emulator.router().callsCounted(method, rest, body));
             emulator.calls().record(method, rest);
             String faultPath = "data/v" + version + "/" + rest;

@@ -85,8 +85,8 @@ public final class SalesforceEmulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.router = new RestRouter(org, limits, json, bulkWorker);
         this.oauth = new OAuthEndpoints(org, sessions, credentials);
+        this.router = new RestRouter(org, limits, json, bulkWorker, userId -> oauth.identityUrl(instanceUrl(), userId));
         this.control = new ControlPlane(this);
     }
 

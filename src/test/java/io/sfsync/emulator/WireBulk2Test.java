@@ -144,6 +144,36 @@ class WireBulk2Test {
         assertThat(count("Lead")).isZero();
     }
 
+    @Test
+    void backquoteDelimitedUploadIsParsedWithItsDelimiterAndAnsweredInIt() {
+        RestClient.Reply created = sf.post(V + "/jobs/ingest", map("object", "Lead", "operation", "insert",
+                "contentType", "CSV", "lineEnding", "CRLF", "columnDelimiter", "BACKQUOTE"));
+        assertThat(created.json().get("columnDelimiter").asText()).isEqualTo("BACKQUOTE");
+        JsonNode job = created.json();
+        // a comma inside a value is only a comma when the columns are split on backquotes
+        upload(job, "LastName`Company`Email\r\nTuring`Bletchley, Park`alan@bletchley.example\r\nNoCompany``x@y.example\r\n");
+        sf.patch(jobPath(job), map("state", "UploadComplete"));
+
+        JsonNode done = awaitFinished(job);
+        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("JobComplete");
+        assertThat(done.get("numberRecordsFailed").asInt()).isEqualTo(1);
+        assertThat(sf.query("SELECT Company FROM Lead").json().get("records").findValuesAsText("Company"))
+                .containsExactly("Bletchley, Park");
+        List<String> ok = csvLines(sf.get(jobPath(job) + "/successfulResults"));
+        assertThat(ok.get(0)).isEqualTo("\"sf__Id\"`\"sf__Created\"`\"LastName\"`\"Company\"`\"Email\"");
+        assertThat(ok.get(1)).endsWith("`\"true\"`\"Turing\"`\"Bletchley, Park\"`\"alan@bletchley.example\"");
+        assertThat(csvLines(sf.get(jobPath(job) + "/failedResults")).get(1)).contains("`\"NoCompany\"`");
+    }
+
+    @Test
+    void unknownColumnDelimiterIsRefusedWhenTheJobIsCreated() {
+        RestClient.Reply r = sf.post(V + "/jobs/ingest", map("object", "Lead", "operation", "insert",
+                "contentType", "CSV", "columnDelimiter", "COLON"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.raw().body()).contains("columnDelimiter COLON");
+    }
+
     // ---- builders and helpers ----
 
     private static Map<String, Object> job(String object, String operation) {

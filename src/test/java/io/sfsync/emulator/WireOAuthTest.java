@@ -174,6 +174,18 @@ class WireOAuthTest {
         assertThat(client().get(idPath).status()).isEqualTo(403);
     }
 
+    @Test
+    void versionResourceListsTheCallersIdentityUrl() {
+        JsonNode issued = client().token(clientCredentials(secret())).json();
+
+        RestClient.Reply r = withToken(issued.get("access_token").asText(), "GET", RestClient.V);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("sobjects").asText()).isEqualTo(RestClient.V + "/sobjects");
+        // what jsforce's identity() follows: the same identity URL the token answer gave
+        assertThat(r.json().get("identity").asText()).isEqualTo(issued.get("id").asText());
+    }
+
     // ---- session lifetime ----
 
     @Test

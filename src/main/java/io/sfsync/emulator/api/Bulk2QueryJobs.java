@@ -36,9 +36,9 @@ import io.sfsync.emulator.soql.SoqlResult;
  */
 final class Bulk2QueryJobs {
     private static final List<String> OPERATIONS = List.of("query", "queryAll");
-    private static final Map<String, Character> DELIMITERS = Map.of("BACKQUOTE", '`', "CARET", '^', "COMMA", ',',
+    static final Map<String, Character> DELIMITERS = Map.of("BACKQUOTE", '`', "CARET", '^', "COMMA", ',',
             "PIPE", '|', "SEMICOLON", ';', "TAB", '\t');
-    private static final Map<String, String> LINE_ENDINGS = Map.of("LF", "\n", "CRLF", "\r\n");
+    static final Map<String, String> LINE_ENDINGS = Map.of("LF", "\n", "CRLF", "\r\n");
     private static final List<String> TERMINAL = List.of("JobComplete", "Failed", "Aborted");
     /** The keys Salesforce answers a create or an abort with; a GET has the counters too. */
     private static final List<String> SUMMARY = List.of("id", "operation", "object", "createdById", "createdDate",
@@ -168,7 +168,7 @@ final class Bulk2QueryJobs {
     }
 
     /** A value among Salesforce's names for it, such as a columnDelimiter; the default when absent. */
-    private static String enumValue(Map<String, Object> body, String key, String fallback, List<String> allowed) {
+    static String enumValue(Map<String, Object> body, String key, String fallback, List<String> allowed) {
         Object v = body.get(key);
         if (v == null) {
             return fallback;

@@ -167,8 +167,10 @@ final class Bulk2Resource {
         job.info.put("contentType", "CSV");
         job.info.put("apiVersion", Double.valueOf(req.apiVersion()));
         job.info.put("contentUrl", "services/data/v" + req.apiVersion() + "/jobs/ingest/" + id + "/batches");
-        job.info.put("lineEnding", body.getOrDefault("lineEnding", "LF"));
-        job.info.put("columnDelimiter", body.getOrDefault("columnDelimiter", "COMMA"));
+        job.info.put("lineEnding", Bulk2QueryJobs.enumValue(body, "lineEnding", "LF",
+                List.copyOf(Bulk2QueryJobs.LINE_ENDINGS.keySet())));
+        job.info.put("columnDelimiter", Bulk2QueryJobs.enumValue(body, "columnDelimiter", "COMMA",
+                List.copyOf(Bulk2QueryJobs.DELIMITERS.keySet())));
         job.info.put("jobType", "V2Ingest");
         job.info.put("numberRecordsProcessed", 0);
         job.info.put("numberRecordsFailed", 0);
@@ -261,7 +263,9 @@ final class Bulk2Resource {
         String operation;
         String extField;
         String csv;
+        char delimiter;
         synchronized (job) {
+            delimiter = Bulk2QueryJobs.DELIMITERS.get((String) job.info.get("columnDelimiter"));
             object = (String) job.info.get("object");
             operation = (String) job.info.get("operation");
             extField = (String) job.info.get("externalIdFieldName");
@@ -270,8 +274,8 @@ final class Bulk2Resource {
         SObjectDef def = org.schema().object(object);
         List<CSVRecord> rows;
         List<String> header;
-        try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                .parse(new StringReader(csv))) {
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
+                .get().parse(new StringReader(csv))) {
             header = parser.getHeaderNames();
             rows = parser.getRecords();
         } catch (IOException | RuntimeException e) {
@@ -286,11 +290,11 @@ final class Bulk2Resource {
             }
         }
         int failed = 0;
-        try (CSVPrinter ok = new CSVPrinter(job.successful, resultFormat(List.of("sf__Id", "sf__Created"), header));
-                CSVPrinter bad = new CSVPrinter(job.failed, resultFormat(List.of("sf__Id", "sf__Error"), header))) {
+        try (CSVPrinter ok = new CSVPrinter(job.successful, resultFormat(List.of("sf__Id", "sf__Created"), header, delimiter));
+                CSVPrinter bad = new CSVPrinter(job.failed, resultFormat(List.of("sf__Id", "sf__Error"), header, delimiter))) {
             for (CSVRecord row : rows) {
                 if (job.state().equals("Aborted")) {
-                    job.unprocessed = unprocessed(header, rows.subList((int) row.getRecordNumber() - 1, rows.size()));
+                    job.unprocessed = unprocessed(header, rows.subList((int) row.getRecordNumber() - 1, rows.size()), delimiter);
                     break;
                 }
                 Map<String, Object> values = new LinkedHashMap<>();
@@ -364,17 +368,18 @@ final class Bulk2Resource {
         return id.toString();
     }
 
-    private static CSVFormat resultFormat(List<String> first, List<String> header) {
+    /** The results are written with the job's column delimiter, as its data came. */
+    private static CSVFormat resultFormat(List<String> first, List<String> header, char delimiter) {
         List<String> all = new ArrayList<>(first);
         all.addAll(header);
-        return CSVFormat.RFC4180.builder().setHeader(all.toArray(String[]::new)).setQuoteMode(QuoteMode.ALL)
-                .setRecordSeparator("\n").get();
+        return CSVFormat.RFC4180.builder().setDelimiter(delimiter).setHeader(all.toArray(String[]::new))
+                .setQuoteMode(QuoteMode.ALL).setRecordSeparator("\n").get();
     }
 
-    private static String unprocessed(List<String> header, List<CSVRecord> rows) {
+    private static String unprocessed(List<String> header, List<CSVRecord> rows, char delimiter) {
         StringWriter out = new StringWriter();
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new))
-                .setRecordSeparator("\n").get())) {
+        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.RFC4180.builder().setDelimiter(delimiter)
+                .setHeader(header.toArray(String[]::new)).setRecordSeparator("\n").get())) {
             for (CSVRecord r : rows) {
                 p.printRecord(r.toList());
             }

@@ -22,9 +22,15 @@ public final class RestRouter {
     private final CollectionsResource collections;
     private final CompositeResource composite;
     private final Bulk2Resource bulk2;
+    private final java.util.function.UnaryOperator<String> identityUrl;
 
-    public RestRouter(EmulatedOrg org, ApiLimits limits, Json json, ExecutorService bulkWorker) {
+    /**
+     * @param identityUrl the identity URL of a user (by Id), which the version resource lists for the caller
+     */
+    public RestRouter(EmulatedOrg org, ApiLimits limits, Json json, ExecutorService bulkWorker,
+            java.util.function.UnaryOperator<String> identityUrl) {
         this.org = org;
+        this.identityUrl = identityUrl;
         this.limits = limits;
         RecordSaver saver = new RecordSaver(org);
         this.sobjects = new SObjectResource(org, saver, json);
@@ -55,7 +61,9 @@ public final class RestRouter {
         String[] s = req.segments();
         if (s.length == 0) {
             SObjectResource.requireMethod(req.method(), "GET");
-            return ApiResponse.json(200, resources(req.apiVersion()));
+            Map<String, Object> r = resources(req.apiVersion());
+            r.put("identity", identityUrl.apply(req.session().userId()));
+            return ApiResponse.json(200, r);
         }
         return switch (s[0]) {
             case "sobjects" -> sobjects.handle(req, options);
