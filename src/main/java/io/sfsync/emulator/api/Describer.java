@@ -133,7 +133,7 @@ final class Describer {
         m.put("controllerName", null);
         m.put("createable", f.createable());
         m.put("custom", f.custom());
-        m.put("defaultValue", f.type().equals("boolean") ? Boolean.FALSE : null);
+        m.put("defaultValue", f.type().equals("boolean") ? Boolean.valueOf(Boolean.parseBoolean(f.defaultValue())) : null);
         m.put("defaultValueFormula", null);
         m.put("defaultedOnCreate", f.defaultedOnCreate());
         m.put("dependentPicklist", false);
@@ -155,7 +155,8 @@ final class Describer {
         m.put("mask", null);
         m.put("maskType", null);
         m.put("name", f.name());
-        m.put("nameField", f.name().equals("Name"));
+        // an object without a Name names its records by number (Case's CaseNumber)
+        m.put("nameField", f.name().equals("Name") || def.field("Name") == null && f.autoNumber());
         m.put("namePointing", f.referenceTo().size() > 1);
         m.put("nillable", f.nillable());
         m.put("permissionable", f.nillable() && !f.calculated() && f.createable());

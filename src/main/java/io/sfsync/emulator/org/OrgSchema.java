@@ -45,6 +45,7 @@ public final class OrgSchema {
         s.add(task());
         s.add(user());
         s.add(group());
+        StandardFields.addTo(s);
         return s;
     }
 
@@ -130,7 +131,7 @@ public final class OrgSchema {
         throw new IllegalStateException("no custom-object key prefix left");
     }
 
-    private static void system(SObjectDef o) {
+    static void system(SObjectDef o) {
         o.put(FieldDef.builder("Id", "id").label(o.label() + " ID").readOnly().required().build());
         o.put(FieldDef.builder("IsDeleted", "boolean").label("Deleted").readOnly().build());
         o.put(FieldDef.builder("CreatedDate", "datetime").readOnly().required().defaultedOnCreate().build());
@@ -260,7 +261,7 @@ public final class OrgSchema {
                 .references("Owner", "Group", "User").build());
         o.put(FieldDef.builder("WhoId", "reference").label("Name ID").references("Who", "Contact", "Lead")
                 .childRelationship("Tasks").build());
-        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account")
+        o.put(FieldDef.builder("WhatId", "reference").label("Related To ID").references("What", "Account", "Opportunity", "Case")
                 .childRelationship("Tasks").build());
         o.put(FieldDef.builder("Subject", "combobox").length(255).build());
         o.put(FieldDef.builder("ActivityDate", "date").label("Due Date Only").build());
@@ -290,7 +291,8 @@ public final class OrgSchema {
         o.put(FieldDef.builder("Name", "string").label("Full Name").length(121).calculated().build());
         o.put(FieldDef.builder("Email", "email").length(128).required().build());
         o.put(FieldDef.builder("Alias", "string").length(8).required().build());
-        o.put(FieldDef.builder("IsActive", "boolean").label("Active").build());
+        // a user created without it is active, as in Salesforce
+        o.put(FieldDef.builder("IsActive", "boolean").label("Active").defaultValue("true").build());
         text(o, "Title", "Title", 80);
         text(o, "CompanyName", "Company Name", 80);
         o.put(FieldDef.builder("UserType", "picklist").label("User Type").length(40)

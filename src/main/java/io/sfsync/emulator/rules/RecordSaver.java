@@ -86,7 +86,7 @@ public final class RecordSaver {
                 // numbered in creation order; a deleted record keeps its number, as in Salesforce
                 record.put(f.name(), f.autoNumberValue(org.store().count(def.name()) + 1L));
             } else if (f.type().equals("boolean")) {
-                record.put(f.name(), false);
+                record.put(f.name(), Boolean.parseBoolean(f.defaultValue())); // unchecked unless it defaults to true
             } else if (f.defaultValue() != null) {
                 record.put(f.name(), f.defaultValue());
             }
