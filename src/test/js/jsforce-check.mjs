@@ -180,6 +180,13 @@ await check('identity()', async () => {
   eq(id.active, true, 'active');
 });
 
+await check('identity() of a connection made from an access token alone (the version resource)', async () => {
+  const bare = new jsforce.Connection({ instanceUrl: loginUrl, accessToken: conn.accessToken, version });
+  const id = await bare.identity();
+  eq(id.user_id, state.userId, 'user_id');
+  eq(id.organization_id, state.orgId, 'organization_id');
+});
+
 await check('describeGlobal()', async () => {
   const g = await conn.describeGlobal();
   assert(typeof g.encoding === 'string' && typeof g.maxBatchSize === 'number', 'encoding / maxBatchSize');
@@ -473,6 +480,40 @@ await check('bulk2.loadAndWaitForResults insert with one failing row', async () 
   eq(f.Email, rows[1].Email, 'failed row Email');
   const n = await conn.sobject('Lead').count({ Company: 'Bulk Co' });
   eq(n, 2, 'Leads saved by the job');
+});
+
+await check('bulk2 upsert on Id with columnDelimiter BACKQUOTE, Account standard fields', async () => {
+  const csv = 'Name`Type`Fax`AccountNumber`Sic`Ownership`TickerSymbol`Rating`Site`AccountSource\n'
+    + `Backquote 1, Inc.\`Prospect\`(512) 757-6000\`CD-1\`6576\`Public\`BQ1\`Hot\`Austin\`Web\n`
+    + `Backquote 2, Inc.\`Prospect\`(512) 757-6001\`CD-2\`6577\`Private\`BQ2\`Warm\`Boston\`Other\n`;
+  const res = await conn.bulk2.loadAndWaitForResults({
+    object: 'Account', operation: 'upsert', externalIdFieldName: 'Id', columnDelimiter: 'BACKQUOTE',
+    lineEnding: 'LF', input: csv, pollInterval: 200, pollTimeout: 60000,
+  });
+  eq(res.failedResults.length, 0, `failedResults ${JSON.stringify(res.failedResults)}`);
+  eq(res.successfulResults.length, 2, 'successfulResults');
+  const rows = await conn.query("SELECT Name, Fax, TickerSymbol, Ownership FROM Account WHERE Name LIKE 'Backquote %' ORDER BY Name");
+  eq(rows.records.map((r) => r.Name).join('|'), 'Backquote 1, Inc.|Backquote 2, Inc.', 'names, commas kept');
+  eq(rows.records[1].Fax, '(512) 757-6001', 'Fax');
+  eq(rows.records[0].TickerSymbol, 'BQ1', 'TickerSymbol');
+});
+
+await check('Opportunity: create on an Account, read back through the Opportunities subquery', async () => {
+  const account = await conn.sobject('Account').create({ Name: `Opportunity check ${RUN}` });
+  const missing = await conn.sobject('Opportunity').create({ Name: 'No stage', AccountId: account.id })
+    .then(() => null, (e) => e);
+  assert(missing && missing.errorCode === 'REQUIRED_FIELD_MISSING', `without StageName and CloseDate: ${describeError(missing)}`);
+  const opp = await conn.sobject('Opportunity').create({
+    Name: 'Big deal', AccountId: account.id, StageName: 'Prospecting', CloseDate: '2027-03-31', Amount: 12000,
+  });
+  assert(is18CharId(opp.id, '006'), `Opportunity id ${opp.id}`);
+  const res = await conn.query(`SELECT Name, (SELECT Name, StageName FROM Opportunities) FROM Account WHERE Id = '${account.id}'`);
+  eq(res.records[0].Opportunities.totalSize, 1, 'Opportunities.totalSize');
+  eq(res.records[0].Opportunities.records[0].StageName, 'Prospecting', 'StageName');
+  const d = await conn.sobject('Opportunity').describe();
+  const stage = d.fields.find((f) => f.name === 'StageName');
+  eq(stage.restrictedPicklist, true, 'StageName restricted');
+  eq(stage.nillable, false, 'StageName required');
 });
 
 await check('expired session: jsforce logs in again by itself', async () => {

@@ -166,6 +166,21 @@ class WireBulk2Test {
     }
 
     @Test
+    void upsertOnIdInsertsTheRowsWithoutOneAndUpdatesTheOthers() {
+        String id = sf.post(V + "/sobjects/Account", map("Name", "Old")).json().get("id").asText();
+        RestClient.Reply created = sf.post(V + "/jobs/ingest", map("object", "Account", "operation", "upsert",
+                "externalIdFieldName", "Id", "contentType", "CSV"));
+        JsonNode job = created.json();
+        upload(job, "Id,Name\n" + id + ",Renamed\n,Brand new\n");
+        sf.patch(jobPath(job), map("state", "UploadComplete"));
+
+        JsonNode done = awaitFinished(job);
+        assertThat(done.get("numberRecordsFailed").asInt()).as(done.toString()).isZero();
+        assertThat(sf.query("SELECT Name FROM Account ORDER BY Name").json().get("records").findValuesAsText("Name"))
+                .containsExactly("Brand new", "Renamed");
+    }
+
+    @Test
     void unknownColumnDelimiterIsRefusedWhenTheJobIsCreated() {
         RestClient.Reply r = sf.post(V + "/jobs/ingest", map("object", "Lead", "operation", "insert",
                 "contentType", "CSV", "columnDelimiter", "COLON"));

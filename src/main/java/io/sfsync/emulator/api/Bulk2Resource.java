@@ -350,6 +350,9 @@ final class Bulk2Resource {
             case "update" -> saver.update(def.name(), requireId(values), values, o);
             case "upsert" -> {
                 Object key = values.get(extField);
+                if (key == null && extField.equals("Id")) {
+                    yield saver.create(def.name(), values, o); // an upsert on Id without one inserts
+                }
                 yield saver.upsert(def.name(), extField, key == null ? null : key.toString(), values, o, false);
             }
             default -> {
