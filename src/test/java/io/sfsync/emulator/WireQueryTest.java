@@ -75,6 +75,32 @@ class WireQueryTest {
     }
 
     @Test
+    void explainAnswersPlansCheapestFirstWithTheIndexesAndTheTableScan() {
+        seedLeads(50);
+        String soql = "SELECT Id FROM Lead WHERE Email = 'l1@x.example' AND Title = 'CTO' ORDER BY CreatedDate";
+
+        RestClient.Reply r = sf.get(V + "/query?explain=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        JsonNode plans = r.json().get("plans");
+        assertThat(plans.findValuesAsText("leadingOperationType")).containsExactly("Index", "Index", "TableScan");
+        assertThat(List.of(plans.get(0).get("fields").get(0).asText(), plans.get(1).get("fields").get(0).asText()))
+                .containsExactlyInAnyOrder("Email", "CreatedDate");
+        for (JsonNode p : plans) {
+            assertThat(p.get("sobjectType").asText()).isEqualTo("Lead");
+            assertThat(p.get("sobjectCardinality").asInt()).isEqualTo(50);
+            assertThat(p.get("cardinality").asInt()).isZero(); // no Lead is a CTO
+        }
+        assertThat(plans.get(0).get("relativeCost").asDouble()).isLessThanOrEqualTo(plans.get(2).get("relativeCost").asDouble());
+        JsonNode note = plans.get(2).get("notes").get(0);
+        assertThat(note.get("description").asText()).isEqualTo("Not considering filter for optimization because unindexed");
+        assertThat(note.get("fields").get(0).asText()).isEqualTo("Title");
+        assertThat(r.json().get("sourceQuery").asText()).isEqualTo(soql);
+        assertThat(sf.get(V + "/query?explain=" + URLEncoder.encode("SELECT Nope FROM Lead", StandardCharsets.UTF_8))
+                .raw().body()).contains("INVALID_FIELD");
+    }
+
+    @Test
     void queryOptionsBatchSizeSetsThePageSize() {
         seedLeads(1_200);
 

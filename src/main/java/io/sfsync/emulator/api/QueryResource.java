@@ -39,6 +39,10 @@ final class QueryResource {
         if (s.length == 2) {
             return ApiResponse.json(200, nextPage(req.apiVersion(), s[0], s[1]));
         }
+        String explain = req.param("explain");
+        if (explain != null && !explain.isBlank()) {
+            return ApiResponse.json(200, explain(explain, req.apiVersion()));
+        }
         String q = req.param("q");
         if (q == null || q.isBlank()) {
             throw ApiException.badRequest("MALFORMED_QUERY", "A query string has to be specified");
@@ -58,6 +62,80 @@ final class QueryResource {
             throw ApiException.badRequest(e.errorCode(), e.getMessage());
         }
         return page(result.records(), result.totalSize(), 0, pageSize, version, resource);
+    }
+
+    /**
+     * {@code ?explain=SOQL}: the query plans Salesforce's optimizer would weigh, cheapest first — one for each
+     * indexed field the query filters or sorts on (Id, Name, OwnerId, CreatedDate, SystemModstamp, lookups,
+     * external IDs, unique fields, Lead's and Contact's Email) and the table scan, with the rows each returns
+     * (the query's own count), the object's records and a cost relative to the selectivity threshold (below 1:
+     * selective, a tenth of the records for an index, a third for a scan), and a note for each unindexed
+     * filter. A plausible plan in Salesforce's shape, not its optimizer's figures.
+     */
+    private Map<String, Object> explain(String soql, String version) {
+        SoqlQuery query;
+        SoqlResult result;
+        try {
+            query = SoqlQuery.parse(soql);
+            result = query.execute(new OrgDataSource(org, version), false);
+        } catch (SoqlException e) {
+            throw ApiException.badRequest(e.errorCode(), e.getMessage());
+        }
+        io.sfsync.emulator.org.SObjectDef def = org.schema().object(query.objectName());
+        int rows = result.totalSize();
+        int all = org.store().count(def.name());
+        List<Map<String, Object>> plans = new java.util.ArrayList<>();
+        List<Map<String, Object>> notes = new java.util.ArrayList<>();
+        java.util.Set<String> indexed = new java.util.LinkedHashSet<>();
+        for (String f : query.filterFields()) {
+            if (indexed(def, f)) {
+                indexed.add(def.field(f).name());
+            } else {
+                Map<String, Object> note = new LinkedHashMap<>();
+                note.put("description", "Not considering filter for optimization because unindexed");
+                note.put("fields", List.of(f));
+                note.put("tableEnumOrId", def.name());
+                notes.add(note);
+            }
+        }
+        for (String f : query.orderFields()) {
+            if (indexed(def, f)) {
+                indexed.add(def.field(f).name());
+            }
+        }
+        for (String f : indexed) {
+            plans.add(plan("Index", List.of(f), rows, all, rows / Math.max(1.0, all * 0.1), def.name(), List.of()));
+        }
+        plans.add(plan("TableScan", List.of(), rows, all, all == 0 ? 0.0 : Math.max(0.65, rows / (all / 3.0)),
+                def.name(), notes));
+        plans.sort(java.util.Comparator.comparingDouble(p -> (Double) p.get("relativeCost")));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plans", plans);
+        out.put("sourceQuery", soql);
+        return out;
+    }
+
+    private static boolean indexed(io.sfsync.emulator.org.SObjectDef def, String field) {
+        io.sfsync.emulator.org.FieldDef f = field.contains(".") ? null : def.field(field);
+        if (f == null) {
+            return false;
+        }
+        return List.of("Id", "Name", "OwnerId", "CreatedDate", "SystemModstamp").contains(f.name())
+                || f.type().equals("reference") || f.externalId() || f.unique()
+                || f.name().equals("Email") && List.of("Lead", "Contact").contains(def.name());
+    }
+
+    private static Map<String, Object> plan(String operation, List<String> fields, int rows, int all, double cost,
+            String object, List<Map<String, Object>> notes) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("cardinality", rows);
+        p.put("fields", fields);
+        p.put("leadingOperationType", operation);
+        p.put("notes", notes);
+        p.put("relativeCost", Math.round(cost * 1e6) / 1e6);
+        p.put("sobjectCardinality", all);
+        p.put("sobjectType", object);
+        return p;
     }
 
     /** {@code ?columns=true}: the query's column metadata instead of its rows (the Salesforce CLI asks for it). */

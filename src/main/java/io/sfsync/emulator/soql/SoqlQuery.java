@@ -112,6 +112,34 @@ public final class SoqlQuery {
         return out;
     }
 
+    /** The fields the WHERE clause filters on (each once, as written: {@code Email}, {@code Account.Name}). */
+    public List<String> filterFields() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        filterFields(where, out);
+        return List.copyOf(out);
+    }
+
+    private static void filterFields(Condition c, java.util.Set<String> out) {
+        if (c instanceof Condition.And a) {
+            a.operands().forEach(o -> filterFields(o, out));
+        } else if (c instanceof Condition.Or o) {
+            o.operands().forEach(x -> filterFields(x, out));
+        } else if (c instanceof Condition.Not n) {
+            filterFields(n.operand(), out);
+        } else if (c instanceof Condition.Comparison cmp) {
+            out.add(String.join(".", cmp.path().segments()));
+        } else if (c instanceof Condition.In in) {
+            out.add(String.join(".", in.path().segments()));
+        } else if (c instanceof Condition.Like like) {
+            out.add(String.join(".", like.path().segments()));
+        }
+    }
+
+    /** The fields of the ORDER BY clause, as written. */
+    public List<String> orderFields() {
+        return orderBy.stream().map(o -> String.join(".", o.path().segments())).toList();
+    }
+
     List<SelectItem> select() {
         return select;
     }
