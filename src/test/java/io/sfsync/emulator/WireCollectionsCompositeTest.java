@@ -141,6 +141,25 @@ class WireCollectionsCompositeTest {
     }
 
     @Test
+    void upsertAllOrNoneRolledBackSaysOfEachRecordThatItWouldHaveBeenCreated() {
+        RestClient.Reply r = sf.call("PATCH", V + "/composite/sobjects/Lead/Sfsync_Person_Id__c", records(true,
+                typed("Lead", "Sfsync_Person_Id__c", "u-1", "LastName", "One", "Company", "C"),
+                typed("Lead", "Sfsync_Person_Id__c", "u-2", "LastName", "Two", "Company", "C", "OwnerId", "INVALID_OWNER"),
+                typed("Lead", "Sfsync_Person_Id__c", "u-3", "LastName", "Three", "Company", "C")), Map.of());
+
+        assertThat(r.status()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            JsonNode result = r.json().get(i);
+            assertThat(result.get("success").asBoolean()).isFalse();
+            assertThat(result.get("created").asBoolean()).as(result.toString()).isTrue();
+            assertThat(result.get("id").isNull()).as("a rolled-back create has no id: " + result).isTrue();
+            assertThat(result.get("errors").get(0).get("statusCode").asText())
+                    .isEqualTo(i == 1 ? "MALFORMED_ID" : "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+        }
+        assertThat(count("Lead")).isZero();
+    }
+
+    @Test
     void moreThan200RecordsIsRejectedWith400() {
         List<Map<String, Object>> many = new ArrayList<>();
         for (int i = 0; i < 201; i++) {

@@ -67,9 +67,18 @@ final class CollectionsResource {
                     throw ApiException.badRequest("INVALID_TYPE", "Record type " + type(r) + " does not match "
                             + def.name());
                 }
-                RecordSaver.Saved saved = saver.upsert(def.name(), ext.name(), value == null ? null : value.toString(),
-                        r, options, false);
-                return result(saved.id(), saved.created());
+                // an upsert's result says whether the record was (or, failing, would have been) created
+                boolean exists = value != null && (ext.name().equals("Id") || !org.store().find(def.name(), ext.name(),
+                        value.toString()).isEmpty());
+                try {
+                    RecordSaver.Saved saved = saver.upsert(def.name(), ext.name(), value == null ? null
+                            : value.toString(), r, options, false);
+                    return result(saved.id(), saved.created());
+                } catch (ApiException e) {
+                    Map<String, Object> failed = failure(idOrNull(r), e);
+                    failed.put("created", !exists);
+                    return failed;
+                }
             });
         }
         throw ApiException.notFound();
@@ -93,7 +102,9 @@ final class CollectionsResource {
         for (Object item : records) {
             Map<String, Object> r = (Map<String, Object>) item;
             try {
-                results.add(op.apply(r));
+                Map<String, Object> result = op.apply(r);
+                failed |= !Boolean.TRUE.equals(result.get("success"));
+                results.add(result);
             } catch (ApiException e) {
                 failed = true;
                 results.add(failure(idOrNull(r), e));
@@ -102,9 +113,16 @@ final class CollectionsResource {
         if (allOrNone && failed) {
             org.store().rollback(options.tx(), mark);
             for (int i = 0; i < results.size(); i++) {
-                if (Boolean.TRUE.equals(results.get(i).get("success"))) {
+                Map<String, Object> done = results.get(i);
+                if (Boolean.TRUE.equals(done.get("success"))) {
                     // a rolled-back create has no record any more, so no id either
-                    results.set(i, rolledBack(creating ? null : (String) results.get(i).get("id")));
+                    Object created = done.get("created");
+                    boolean wasCreate = creating || Boolean.TRUE.equals(created);
+                    Map<String, Object> back = rolledBack(wasCreate ? null : (String) done.get("id"));
+                    if (created != null) {
+                        back.put("created", created);
+                    }
+                    results.set(i, back);
                 }
             }
         }
