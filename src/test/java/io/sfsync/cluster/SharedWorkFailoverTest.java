@@ -2,19 +2,13 @@ package io.sfsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -52,26 +46,25 @@ class SharedWorkFailoverTest {
                 String url = pg.getJdbcUrl("postgres", "shared");
                 Path logA = dir.resolve("a.log");
                 Path logB = dir.resolve("b.log");
-                Process a = serve(config, url, sf, logA);
-                Process b = serve(config, url, sf, logB);
+                Process a = ServeProcess.start(config, url, sf, logA);
+                Process b = ServeProcess.start(config, url, sf, logB);
                 processes.add(a);
                 processes.add(b);
-                String apiA = consoleUrl(logA);
-                consoleUrl(logB);
+                String apiA = ServeProcess.apiUrl(logA);
+                ServeProcess.apiUrl(logB);
                 // the run fires on a; b's workers take units of it
-                var reply = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(apiA + "/api/jobs/people/run"))
-                        .header("Authorization", auth()).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                var reply = HttpClient.newHttpClient().sendAsync(ServeProcess.post(apiA + "/api/jobs/people/run"),
+                        HttpResponse.BodyHandlers.ofString());
                 String bHolder = "%(pid " + b.pid() + ",%";
-                waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
+                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
                         + bHolder + "'") > 0 && count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE'") >= 3, 60);
                 long claimedByB = count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
                         + bHolder + "'");
                 b.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // a worker dies mid-unit
                 long units = count(ds, "SELECT COUNT(*) FROM sync_work WHERE part = 0");
                 // its units are claimed again once their lease (5 s) runs out, and redone
-                waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE claims > 1") >= claimedByB, 60);
-                waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE' AND part = 0") >= units / 2, 120);
+                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE claims > 1") >= claimedByB, 60);
+                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE' AND part = 0") >= units / 2, 120);
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the run's own instance dies mid-run
                 assertThat(reply.isDone() && !reply.isCompletedExceptionally()).as("the run was still going when a died")
                         .isFalse();
@@ -79,13 +72,11 @@ class SharedWorkFailoverTest {
                 assertThat(doneAtKill).isLessThan(count(ds, "SELECT COUNT(*) FROM sync_work"));
                 // a third instance: its workers finish the dead run's units, then its own run takes the job over
                 Path logC = dir.resolve("c.log");
-                Process c = serve(config, url, sf, logC);
+                Process c = ServeProcess.start(config, url, sf, logC);
                 processes.add(c);
-                String apiC = consoleUrl(logC);
-                waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'") == 0, 120);
-                HttpResponse<String> run = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(apiC + "/api/jobs/people/run")).header("Authorization", auth())
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                String apiC = ServeProcess.apiUrl(logC);
+                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'") == 0, 120);
+                HttpResponse<String> run = HttpClient.newHttpClient().send(ServeProcess.post(apiC + "/api/jobs/people/run"),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
                 assertThat(run.body()).as(run.body()).containsPattern("\"status\" ?: ?\"(SUCCEEDED|PARTIAL)\"");
@@ -118,30 +109,8 @@ class SharedWorkFailoverTest {
         }
     }
 
-    private static String auth() {
-        return "Basic " + Base64.getEncoder().encodeToString("operator:operator-pass".getBytes());
-    }
 
-    private static Process serve(Path config, String url, SalesforceEmulator emulator, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.sfsync.cli.SfsyncCommand", "serve", "--config", config.toString(),
-                "--routes", Path.of("routes").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("SFSYNC_SOURCE_URL", url);
-        pb.environment().put("SFSYNC_SOURCE_USER", "postgres");
-        pb.environment().put("SFSYNC_SF_LOGIN_URL", emulator.loginUrl());
-        pb.environment().put("SFSYNC_SF_CLIENT_ID", emulator.credentials().clientId());
-        pb.environment().put("SFSYNC_SF_CLIENT_SECRET", emulator.credentials().clientSecret());
-        pb.environment().put("SFSYNC_OPERATOR_PASSWORD", "operator-pass");
-        return pb.start();
-    }
 
-    private static String consoleUrl(Path log) throws Exception {
-        waitUntil(() -> read(log).contains("sfsync is serving jobs"), 90);
-        Matcher m = Pattern.compile("Console:  (http://\\S+)/console/").matcher(read(log));
-        assertThat(m.find()).as("the console URL in " + log + ":\n" + read(log)).isTrue();
-        return m.group(1);
-    }
 
     private static long count(DataSource ds, String sql) {
         try {
@@ -151,21 +120,5 @@ class SharedWorkFailoverTest {
         }
     }
 
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("not within " + seconds + " s");
-            }
-            Thread.sleep(100);
-        }
-    }
 }

@@ -1,0 +1,127 @@
+package io.sfsync.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sfsync.db.Databases;
+import io.sfsync.emulator.SalesforceEmulator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Salesforce → source on a cluster: the `sfsync serve` process polling Salesforce into the shared PostgreSQL
+ * dies (kill -9) mid-run, a page half written; another instance's run takes the job over from the cursor the
+ * last committed page left and finishes it. The source, counted on its own, holds every Contact and Account
+ * of the org once, every one linked once, and no record is logged as created twice.
+ */
+class InboundFailoverTest {
+    private static final int CONTACTS = 1500;
+    private static final int ACCOUNTS = 40;
+
+    @Test
+    void thePollingInstanceDiesMidRunAndTheNextInstanceFinishesWithNothingLostOrDoubled(@TempDir Path dir)
+            throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+                st.execute("CREATE DATABASE inbound");
+            }
+            DataSource ds = pg.getDatabase("postgres", "inbound");
+            Databases.migrateDemoSource(ds); // the tables, empty: everything comes from Salesforce
+            SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(100).build().start();
+            seed(sf);
+            List<Process> processes = new ArrayList<>();
+            try {
+                Path config = SharedWorkTest.config(dir, 20);
+                Path yaml = config.resolve("sync.yaml");
+                String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",
+                        "      settleSeconds: 0\n      pageSize: 50\n      bulkFirstLoad: false ");
+                assertThat(inbound).contains("pageSize: 50");
+                Files.writeString(yaml, inbound);
+                String url = pg.getJdbcUrl("postgres", "inbound");
+                Path logA = dir.resolve("a.log");
+                Process a = ServeProcess.start(config, url, sf, logA);
+                processes.add(a);
+                String apiA = ServeProcess.apiUrl(logA);
+                var reply = HttpClient.newHttpClient().sendAsync(ServeProcess.post(apiA + "/api/jobs/crm/run"),
+                        HttpResponse.BodyHandlers.ofString());
+                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'") >= 300, 90);
+                a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // mid-run, mid-page
+                assertThat(reply.isDone() && !reply.isCompletedExceptionally()).as("the run was still going").isFalse();
+                long loggedAtKill = count(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'");
+                assertThat(loggedAtKill).isLessThan(CONTACTS);
+
+                Path logB = dir.resolve("b.log");
+                Process b = ServeProcess.start(config, url, sf, logB);
+                processes.add(b);
+                String apiB = ServeProcess.apiUrl(logB);
+                HttpResponse<String> run = HttpClient.newHttpClient().send(ServeProcess.post(apiB + "/api/jobs/crm/run"),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+                assertThat(run.body()).containsPattern("\"status\" ?: ?\"(SUCCEEDED|PARTIAL)\"");
+                assertThat(count(ds, "SELECT COUNT(*) FROM sync_run WHERE id = 1 AND status = 'ABORTED'"))
+                        .as("the dead instance's run, closed by the run that took over").isEqualTo(1);
+
+                // the source on its own: each record of the org once
+                assertThat(count(ds, "SELECT COUNT(*) FROM person")).isEqualTo(CONTACTS);
+                assertThat(count(ds, "SELECT COUNT(DISTINCT email) FROM person")).isEqualTo(CONTACTS);
+                assertThat(count(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
+                assertThat(count(ds, "SELECT COUNT(*) FROM person WHERE company_id IS NULL")).as("Contacts without their company")
+                        .isZero();
+                // linked once each, and no record logged as created twice (the cut page was redone, not doubled)
+                assertThat(count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                        .isEqualTo(CONTACTS);
+                assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                        .isEqualTo(CONTACTS);
+                assertThat(count(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm' AND action = 'CREATED'"
+                        + " GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
+                assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'"))
+                        .as("every Contact logged").isEqualTo(CONTACTS);
+            } finally {
+                for (Process p : processes) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                sf.stop();
+            }
+        }
+    }
+
+    /** The org: Accounts, and Contacts spread over them, each with its own email. */
+    private static void seed(SalesforceEmulator sf) {
+        List<Map<String, Object>> accounts = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            accounts.add(new HashMap<>(Map.of("_ref", "a" + i, "Name", "Company " + i, "BillingCity", "Town " + i)));
+        }
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < CONTACTS; i++) {
+            contacts.add(new HashMap<>(Map.of("FirstName", "First" + i, "LastName", "Last" + i, "Email",
+                    "person" + i + "@inbound.example", "AccountId", "@a" + (i % ACCOUNTS))));
+        }
+        sf.seed(Map.of("Account", accounts, "Contact", contacts)); // parents first
+    }
+
+
+
+
+    private static long count(DataSource ds, String sql) {
+        try {
+            return SharedWorkTest.count(ds, sql);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+
+}
