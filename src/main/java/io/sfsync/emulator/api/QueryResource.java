@@ -41,7 +41,8 @@ final class QueryResource {
         }
         String explain = req.param("explain");
         if (explain != null && !explain.isBlank()) {
-            return ApiResponse.json(200, explain(explain, req.apiVersion()));
+            String listView = explain.startsWith("00B") ? LayoutsResource.listViewQuery(org, explain) : null;
+            return ApiResponse.json(200, explain(listView != null ? listView : explain, req.apiVersion()));
         }
         String q = req.param("q");
         if (q == null || q.isBlank()) {

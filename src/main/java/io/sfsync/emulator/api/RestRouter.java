@@ -33,8 +33,8 @@ public final class RestRouter {
         this.identityUrl = identityUrl;
         this.limits = limits;
         RecordSaver saver = new RecordSaver(org);
-        this.sobjects = new SObjectResource(org, saver, json);
         this.query = new QueryResource(org);
+        this.sobjects = new SObjectResource(org, saver, json, new LayoutsResource(org, query));
         this.collections = new CollectionsResource(org, saver, json);
         this.composite = new CompositeResource(org, json, this::dispatch);
         this.bulk2 = new Bulk2Resource(org, saver, json, bulkWorker);

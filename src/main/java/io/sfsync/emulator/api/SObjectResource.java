@@ -20,8 +20,10 @@ final class SObjectResource {
     private final Describer describer;
     private final ReplicationResource replication;
     private final Json json;
+    private final LayoutsResource layouts;
 
-    SObjectResource(EmulatedOrg org, RecordSaver saver, Json json) {
+    SObjectResource(EmulatedOrg org, RecordSaver saver, Json json, LayoutsResource layouts) {
+        this.layouts = layouts;
         this.org = org;
         this.saver = saver;
         this.describer = new Describer(org.schema());
@@ -50,6 +52,14 @@ final class SObjectResource {
         if (s.length == 3 && s[2].equals("describe")) {
             requireMethod(m, "GET");
             return ApiResponse.json(200, describer.describe(def, req.apiVersion()));
+        }
+        if (s.length > 3 && s[2].equals("describe")) {
+            requireMethod(m, "GET");
+            return layouts.describe(def, java.util.Arrays.copyOfRange(s, 3, s.length), req.apiVersion());
+        }
+        if (s[2].equals("listviews")) {
+            requireMethod(m, "GET");
+            return layouts.listViews(def, java.util.Arrays.copyOfRange(s, 3, s.length), req.apiVersion());
         }
         if (s.length == 3 && (s[2].equals("updated") || s[2].equals("deleted"))) {
             requireMethod(m, "GET");

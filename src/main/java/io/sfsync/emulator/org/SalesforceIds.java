@@ -34,6 +34,15 @@ public final class SalesforceIds {
         return to18(keyPrefix + pod + body.reverse());
     }
 
+    /**
+     * The same Id every time for metadata named by {@code name} (a layout, a list view): the key prefix, this
+     * pod, then the name padded with zeros to ten characters (base-62 characters only).
+     */
+    public String fixed(String keyPrefix, String name) {
+        String body = ("0000000000" + name.replaceAll("[^0-9A-Za-z]", ""));
+        return to18(keyPrefix + pod + body.substring(body.length() - 10));
+    }
+
     /** Makes sure Ids issued from now on never repeat one of this generator's earlier Ids (e.g. restored from a file). */
     public void ensureAbove(String id) {
         if (id == null || id.length() < 15 || !id.startsWith(pod, 3)) {
