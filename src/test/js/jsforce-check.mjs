@@ -516,6 +516,22 @@ await check('Opportunity: create on an Account, read back through the Opportunit
   eq(stage.nillable, false, 'StageName required');
 });
 
+await check('conn.search (SOSL) and describe layouts / list views', async () => {
+  await conn.sobject('Account').create({ Name: `Searchable ${RUN}` });
+  const { searchRecords } = await conn.search(`FIND {Searchable} IN NAME FIELDS RETURNING Account(Id, Name)`);
+  assert(searchRecords.some((r) => r.Name === `Searchable ${RUN}` && r.attributes.type === 'Account'),
+    `searchRecords ${JSON.stringify(searchRecords)}`);
+  const layouts = await conn.sobject('Account').layouts();
+  assert(Array.isArray(layouts.layouts) && layouts.layouts[0].relatedLists.some((l) => l.name === 'Contacts'),
+    'Account layout with its Contacts related list');
+  const views = await conn.sobject('Account').listviews();
+  const all = views.listviews.find((v) => v.developerName === 'All');
+  const results = await conn.sobject('Account').listview(all.id).results();
+  assert(results.size > 0 && Array.isArray(results.records), `list view results ${results.size}`);
+  const plan = await conn.sobject('Account').listview(all.id).explain();
+  assert(plan.plans.every((p) => p.sobjectType === 'Account'), 'list view plan');
+});
+
 await check('expired session: jsforce logs in again by itself', async () => {
   const before = conn.accessToken;
   await control('POST', '/sessions/expire');

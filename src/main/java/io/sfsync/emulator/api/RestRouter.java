@@ -19,6 +19,7 @@ public final class RestRouter {
     private final ApiLimits limits;
     private final SObjectResource sobjects;
     private final QueryResource query;
+    private final SearchResource search;
     private final CollectionsResource collections;
     private final CompositeResource composite;
     private final Bulk2Resource bulk2;
@@ -35,6 +36,7 @@ public final class RestRouter {
         RecordSaver saver = new RecordSaver(org);
         this.query = new QueryResource(org);
         this.sobjects = new SObjectResource(org, saver, json, new LayoutsResource(org, query));
+        this.search = new SearchResource(org, query);
         this.collections = new CollectionsResource(org, saver, json);
         this.composite = new CompositeResource(org, json, this::dispatch);
         this.bulk2 = new Bulk2Resource(org, saver, json, bulkWorker);
@@ -68,6 +70,7 @@ public final class RestRouter {
         return switch (s[0]) {
             case "sobjects" -> sobjects.handle(req, options);
             case "query", "queryAll" -> query.handle(req);
+            case "search" -> search.handle(req);
             case "composite" -> {
                 if (s.length == 1) {
                     yield composite.composite(req, options);
@@ -90,7 +93,7 @@ public final class RestRouter {
     private static Map<String, Object> resources(String v) {
         Map<String, Object> r = new LinkedHashMap<>();
         String base = "/services/data/v" + v;
-        for (String name : List.of("sobjects", "query", "queryAll", "composite", "limits", "jobs/ingest")) {
+        for (String name : List.of("sobjects", "query", "queryAll", "search", "composite", "limits", "jobs/ingest")) {
             r.put(name.equals("jobs/ingest") ? "jobs" : name, base + "/" + name);
         }
         return r;
