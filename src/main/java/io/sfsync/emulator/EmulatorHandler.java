@@ -36,6 +36,7 @@ import io.sfsync.emulator.store.Transaction;
  */
 final class EmulatorHandler extends Handler.Abstract {
     private static final Pattern DATA_PATH = Pattern.compile("^/services/data/v(\\d+\\.\\d)(?:/(.*))?$");
+    private static final Pattern ASYNC_PATH = Pattern.compile("^/services/async/(\\d+\\.\\d)(?:/(.*))?$");
     private static final double MIN_VERSION = 31.0;
     private static final double MAX_VERSION = 65.0;
 
@@ -69,7 +70,8 @@ final class EmulatorHandler extends Handler.Abstract {
             return true;
         }
         Matcher m = DATA_PATH.matcher(path);
-        if (!m.matches()) {
+        Matcher async = ASYNC_PATH.matcher(path);
+        if (!m.matches() && !async.matches()) {
             sleep(emulator.faults().latencyMs()); // an API call's latency is spent in flight, below
         }
         if (path.equals("/services/oauth2/token")) {
@@ -107,6 +109,12 @@ final class EmulatorHandler extends Handler.Abstract {
                         ? emulator.oauth().userinfo(session, emulator.instanceUrl(), SalesforceEmulator.DEFAULT_API_VERSION)
                         : emulator.oauth().identity(session, emulator.instanceUrl(), SalesforceEmulator.DEFAULT_API_VERSION)));
             }
+            return true;
+        }
+        if (async.matches()) {
+            String token = headers.get("x-sfdc-session");
+            bulk1(response, callback, method, async.group(1), trimSlashes(async.group(2)), body,
+                    token != null ? emulator.sessions().find(token) : session);
             return true;
         }
         if (!m.matches()) {
@@ -165,6 +173,39 @@ final class EmulatorHandler extends Handler.Abstract {
             if (fault == Faults.Kind.LOSE_RESPONSE) {
                 drop(request, callback); // committed, but the client never hears of it
                 return;
+            }
+            send(response, callback, withLimitInfo(out));
+        } finally {
+            emulator.limits().leave();
+        }
+    }
+
+    /**
+     * A Bulk API 1.0 call: counted and limited as any API call, latency in flight; its answers (errors too)
+     * are XML. Faults injected through the control plane are for the REST API and leave it alone.
+     */
+    private void bulk1(Response response, Callback callback, String method, String version, String rest, String body,
+            Session session) {
+        if (session == null) {
+            refuse(response, callback, io.sfsync.emulator.api.Bulk1Resource.invalidSession());
+            return;
+        }
+        boolean exhausted = emulator.limits().exhausted();
+        if (exhausted || !emulator.limits().enter()) {
+            refuse(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
+                    exhausted ? "TotalRequests Limit exceeded." : "ConcurrentPerOrgLongTxn Limit exceeded."))));
+            return;
+        }
+        try {
+            sleep(emulator.faults().latencyMs());
+            emulator.limits().count(1);
+            emulator.calls().record(method, "async/" + rest);
+            emulator.org().store().lock().lock();
+            ApiResponse out;
+            try {
+                out = emulator.router().bulk1().handle(method, version, rest, body, session.userId());
+            } finally {
+                emulator.org().store().lock().unlock();
             }
             send(response, callback, withLimitInfo(out));
         } finally {

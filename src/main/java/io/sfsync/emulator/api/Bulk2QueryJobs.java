@@ -288,23 +288,53 @@ final class Bulk2QueryJobs {
             state(job, "InProgress");
             all = "queryAll".equals(job.info.get("operation"));
         }
+        Table table;
+        try {
+            table = table(org, job.soql, all, apiVersion, "Bulk API 2.0 query jobs");
+        } catch (SoqlException e) {
+            fail(job, "InvalidBatch : Failed to process query: " + e.errorCode() + ": " + e.getMessage());
+            return;
+        } catch (UnsupportedOperationException e) {
+            fail(job, "InvalidBatch : Failed to process query: FUNCTIONALITY_NOT_ENABLED: " + e.getMessage());
+            return;
+        }
+        List<String> header = table.header();
+        List<List<String>> rows = table.rows();
+        synchronized (job) {
+            if (!"InProgress".equals(job.state())) {
+                return; // aborted while it ran: its rows are dropped
+            }
+            job.header = header;
+            job.rows = List.copyOf(rows);
+            job.info.put("numberRecordsProcessed", rows.size());
+            job.info.put("totalProcessingTime", System.currentTimeMillis() - start);
+            state(job, "JobComplete");
+        }
+    }
+
+    /** A query's result flattened as the Bulk APIs write it: the header of its columns, then a row per record. */
+    record Table(List<String> header, List<List<String>> rows) {
+    }
+
+    /**
+     * Runs the query once, under the store's lock (a snapshot), flattened for CSV.
+     *
+     * @throws SoqlException when the query does not run
+     * @throws UnsupportedOperationException naming what the Bulk APIs do not take (GROUP BY, OFFSET, …)
+     */
+    static Table table(EmulatedOrg org, String soql, boolean all, String apiVersion, String api) {
         List<FlatColumns.Column> columns;
         SoqlResult result;
         org.store().lock().lock();
         try {
-            SoqlQuery query = SoqlQuery.parse(job.soql);
+            SoqlQuery query = SoqlQuery.parse(soql);
             String unsupported = FlatColumns.unsupported(query);
             if (unsupported != null) {
-                fail(job, "InvalidBatch : Failed to process query: FUNCTIONALITY_NOT_ENABLED: " + unsupported
-                        + " is not supported by Bulk API 2.0 query jobs");
-                return;
+                throw new UnsupportedOperationException(unsupported + " is not supported by " + api);
             }
             OrgDataSource ds = new OrgDataSource(org, apiVersion);
             result = query.execute(ds, all);
             columns = FlatColumns.of(query, ds);
-        } catch (SoqlException e) {
-            fail(job, "InvalidBatch : Failed to process query: " + e.errorCode() + ": " + e.getMessage());
-            return;
         } finally {
             org.store().lock().unlock();
         }
@@ -317,16 +347,7 @@ final class Bulk2QueryJobs {
             }
             rows.add(row);
         }
-        synchronized (job) {
-            if (!"InProgress".equals(job.state())) {
-                return; // aborted while it ran: its rows are dropped
-            }
-            job.header = header;
-            job.rows = List.copyOf(rows);
-            job.info.put("numberRecordsProcessed", rows.size());
-            job.info.put("totalProcessingTime", System.currentTimeMillis() - start);
-            state(job, "JobComplete");
-        }
+        return new Table(header, rows);
     }
 
     /** A value as Bulk API writes it in CSV: text as it is, date-times in UTC with a Z, null as null. */

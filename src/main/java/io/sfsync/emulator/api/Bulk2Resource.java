@@ -310,7 +310,7 @@ final class Bulk2Resource {
                 try {
                     RecordSaver.Options o = new RecordSaver.Options(job.userId, false, "FALSE", new Transaction(), false,
                             job.faults);
-                    RecordSaver.Saved saved = apply(def, operation, extField, values, o);
+                    RecordSaver.Saved saved = save(saver, def, operation, extField, values, o);
                     List<Object> line = new ArrayList<>(List.of(saved.id(), String.valueOf(saved.created())));
                     line.addAll(cells);
                     ok.printRecord(line);
@@ -343,8 +343,9 @@ final class Bulk2Resource {
         }
     }
 
-    private RecordSaver.Saved apply(SObjectDef def, String operation, String extField, Map<String, Object> values,
-            RecordSaver.Options o) {
+    /** One row of a Bulk API job (2.0 or 1.0): inserted, updated, upserted or deleted; errors as ApiException. */
+    static RecordSaver.Saved save(RecordSaver saver, SObjectDef def, String operation, String extField,
+            Map<String, Object> values, RecordSaver.Options o) {
         return switch (operation) {
             case "insert" -> saver.create(def.name(), values, o);
             case "update" -> saver.update(def.name(), requireId(values), values, o);
@@ -363,7 +364,7 @@ final class Bulk2Resource {
         };
     }
 
-    private static String requireId(Map<String, Object> values) {
+    static String requireId(Map<String, Object> values) {
         Object id = values.get("Id");
         if (id == null) {
             throw ApiException.badRequest("MISSING_ARGUMENT", "Id not specified in an update call", "Id");

@@ -23,6 +23,7 @@ public final class RestRouter {
     private final CollectionsResource collections;
     private final CompositeResource composite;
     private final Bulk2Resource bulk2;
+    private final Bulk1Resource bulk1;
     private final java.util.function.UnaryOperator<String> identityUrl;
 
     /**
@@ -40,11 +41,13 @@ public final class RestRouter {
         this.collections = new CollectionsResource(org, saver, json);
         this.composite = new CompositeResource(org, json, this::dispatch);
         this.bulk2 = new Bulk2Resource(org, saver, json, bulkWorker);
+        this.bulk1 = new Bulk1Resource(org, saver, bulkWorker);
     }
 
     /** Forgets Bulk jobs (the control plane's reset). */
     public void reset() {
         bulk2.clear();
+        bulk1.clear();
     }
 
     /** How many API calls this request counts for: one, or one per subrequest of a Composite Batch. */
@@ -97,6 +100,11 @@ public final class RestRouter {
             r.put(name.equals("jobs/ingest") ? "jobs" : name, base + "/" + name);
         }
         return r;
+    }
+
+    /** Bulk API 1.0, under /services/async/XX.X/ (a path of its own, with its own XML answers). */
+    public Bulk1Resource bulk1() {
+        return bulk1;
     }
 
     public EmulatedOrg org() {
