@@ -53,6 +53,28 @@ class WireStandardObjectsTest {
     }
 
     @Test
+    void compoundAddressFieldsHoldTheirPartsAndAreReadOnly() {
+        String id = sf.post(V + "/sobjects/Account", map("Name", "Edge", "BillingStreet", "312 Constitution Place",
+                "BillingCity", "Austin", "BillingState", "TX", "BillingPostalCode", "78767")).json().get("id").asText();
+        sf.post(V + "/sobjects/Contact", map("LastName", "Doe", "MailingCity", "Paris"));
+
+        JsonNode a = sf.query("SELECT BillingAddress, ShippingAddress FROM Account WHERE Id = '" + id + "'").json()
+                .get("records").get(0);
+        assertThat(a.get("BillingAddress").get("city").asText()).isEqualTo("Austin");
+        assertThat(a.get("BillingAddress").get("street").asText()).isEqualTo("312 Constitution Place");
+        assertThat(a.get("BillingAddress").get("country").isNull()).isTrue();
+        assertThat(a.get("ShippingAddress").isNull()).isTrue();
+        sf.patch(V + "/sobjects/Account/" + id, map("BillingCity", "Dallas"));
+        assertThat(sf.get(V + "/sobjects/Account/" + id).json().get("BillingAddress").get("city").asText()).isEqualTo("Dallas");
+        assertThat(sf.query("SELECT MailingAddress FROM Contact").json().get("records").get(0).get("MailingAddress")
+                .get("city").asText()).isEqualTo("Paris");
+        JsonNode describe = field(describe("Account"), "BillingAddress");
+        assertThat(describe.get("type").asText()).isEqualTo("address");
+        assertThat(describe.get("soapType").asText()).isEqualTo("urn:address");
+        assertThat(sf.patch(V + "/sobjects/Account/" + id, map("BillingAddress", map("city", "Waco"))).status()).isEqualTo(400);
+    }
+
+    @Test
     void aUserCreatedWithoutIsActiveIsActiveAndHasItsLocaleFields() {
         String id = sf.post(V + "/sobjects/User", map("Username", "new@example.com", "LastName", "New", "Email",
                 "new@example.com", "Alias", "new")).json().get("id").asText();

@@ -355,6 +355,9 @@ final class Bulk2QueryJobs {
         if (value == null) {
             return null;
         }
+        if (value instanceof Map) {
+            throw new UnsupportedOperationException("Selecting compound data (an address field) not supported in Bulk Query");
+        }
         if (dateTime) {
             try {
                 return CSV_DATETIME.format(EmulatedOrg.DATETIME.parse(value.toString(), Instant::from));

@@ -102,6 +102,7 @@ public record FieldDef(
             case "double", "currency", "percent" -> "xsd:double";
             case "date" -> "xsd:date";
             case "datetime" -> "xsd:dateTime";
+            case "address" -> "urn:address";
             default -> "xsd:string";
         };
     }

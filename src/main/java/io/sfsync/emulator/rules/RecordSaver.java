@@ -98,6 +98,7 @@ public final class RecordSaver {
             applyAssignmentRule(record);
         }
         computeName(def, record);
+        computeAddresses(def, record);
         List<ApiError> errors = validateValues(def, values);
         errors.addAll(requiredMissing(def, record));
         failIfAny(errors);
@@ -133,6 +134,7 @@ public final class RecordSaver {
             applyAssignmentRule(record);
         }
         computeName(def, record);
+        computeAddresses(def, record);
         List<ApiError> errors = validateValues(def, values);
         errors.addAll(requiredMissing(def, record));
         failIfAny(errors);
@@ -356,6 +358,29 @@ public final class RecordSaver {
             Object last = record.get("LastName");
             String full = ((first == null ? "" : first + " ") + (last == null ? "" : last)).trim();
             record.put("Name", full.isEmpty() ? null : full);
+        }
+    }
+
+    /**
+     * A compound address field (BillingAddress, MailingAddress, Lead's Address …) is read-only and holds its
+     * parts as one value, as Salesforce answers it: street, city, state, postalCode, country, latitude,
+     * longitude, geocodeAccuracy; null while they all are.
+     */
+    private static void computeAddresses(SObjectDef def, Map<String, Object> record) {
+        for (FieldDef f : def.fields()) {
+            if (!f.type().equals("address")) {
+                continue;
+            }
+            String prefix = f.name().substring(0, f.name().length() - "Address".length());
+            Map<String, Object> address = new LinkedHashMap<>();
+            boolean any = false;
+            for (String part : List.of("City", "Country", "GeocodeAccuracy", "Latitude", "Longitude", "PostalCode",
+                    "State", "Street")) {
+                Object v = record.get(prefix + part);
+                any |= v != null;
+                address.put(Character.toLowerCase(part.charAt(0)) + part.substring(1), v);
+            }
+            record.put(f.name(), any ? address : null);
         }
     }
 
