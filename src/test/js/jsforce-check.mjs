@@ -532,6 +532,19 @@ await check('conn.search (SOSL) and describe layouts / list views', async () => 
   assert(plan.plans.every((p) => p.sobjectType === 'Account'), 'list view plan');
 });
 
+await check('bulk (API 1.0) load insert then query', async () => {
+  const rows = [1, 2, 3].map((i) => ({ Name: `Bulk1 ${RUN} ${i}` }));
+  const res = await conn.bulk.load('Account', 'insert', rows);
+  eq(res.length, 3, 'results');
+  assert(res.every((r) => r.success && is18CharId(r.id, '001')), `results ${JSON.stringify(res)}`);
+  const stream = await conn.bulk.query(`SELECT Id, Name FROM Account WHERE Name LIKE 'Bulk1 ${RUN} %'`);
+  const found = await new Promise((resolve, reject) => {
+    const records = [];
+    stream.on('record', (r) => records.push(r)).on('error', reject).on('end', () => resolve(records));
+  });
+  eq(found.length, 3, 'records the bulk query read');
+});
+
 await check('expired session: jsforce logs in again by itself', async () => {
   const before = conn.accessToken;
   await control('POST', '/sessions/expire');
