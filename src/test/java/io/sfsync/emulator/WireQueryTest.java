@@ -101,6 +101,28 @@ class WireQueryTest {
     }
 
     @Test
+    void forViewMarksTheRecordsRecentlyViewedWithoutChangingThem() {
+        String old = sf.post(V + "/sobjects/Account", map("Name", "Old")).json().get("id").asText();
+        String seen = sf.post(V + "/sobjects/Account", map("Name", "Seen")).json().get("id").asText();
+        String modstamp = sf.get(V + "/sobjects/Account/" + seen).json().get("SystemModstamp").asText();
+
+        sf.query("SELECT Id, Name FROM Account WHERE Name = 'Seen' FOR VIEW");
+
+        JsonNode recent = sf.get(V + "/recent?limit=5").json();
+        assertThat(recent.findValuesAsText("Id")).containsExactly(seen);
+        assertThat(recent.get(0).get("Name").asText()).isEqualTo("Seen");
+        assertThat(recent.get(0).get("attributes").get("type").asText()).isEqualTo("Account");
+        JsonNode record = sf.get(V + "/sobjects/Account/" + seen).json();
+        assertThat(record.get("LastViewedDate").isNull()).isFalse();
+        assertThat(record.get("SystemModstamp").asText()).isEqualTo(modstamp);
+        assertThat(sf.get(V + "/sobjects/Account").json().get("recentItems").findValuesAsText("Id")).containsExactly(seen);
+        assertThat(sf.get(V + "/sobjects/Account/" + old).json().get("LastViewedDate").isNull()).isTrue();
+        sf.query("SELECT Id FROM Account WHERE Name = 'Old' FOR REFERENCE");
+        assertThat(sf.get(V + "/sobjects/Account/" + old).json().get("LastReferencedDate").isNull()).isFalse();
+        assertThat(sf.get(V + "/recent?limit=x").status()).isEqualTo(400);
+    }
+
+    @Test
     void queryOptionsBatchSizeSetsThePageSize() {
         seedLeads(1_200);
 

@@ -57,10 +57,15 @@ final class QueryResource {
     /** Runs a query and returns its first page; used by Composite subrequests too. */
     Map<String, Object> query(String soql, boolean all, int pageSize, String version, String resource) {
         SoqlResult result;
+        SoqlQuery parsed;
         try {
-            result = SoqlQuery.parse(soql).execute(new OrgDataSource(org, version), all);
+            parsed = SoqlQuery.parse(soql);
+            result = parsed.execute(new OrgDataSource(org, version), all);
         } catch (SoqlException e) {
             throw ApiException.badRequest(e.errorCode(), e.getMessage());
+        }
+        if (parsed.purpose() != null) {
+            markViewed(parsed, result.records());
         }
         return page(result.records(), result.totalSize(), 0, pageSize, version, resource);
     }
@@ -137,6 +142,58 @@ final class QueryResource {
         p.put("sobjectCardinality", all);
         p.put("sobjectType", object);
         return p;
+    }
+
+    /**
+     * FOR VIEW sets the records' LastViewedDate and LastReferencedDate, FOR REFERENCE the latter: the bookkeeping
+     * behind recently viewed lists, which changes neither LastModifiedDate nor SystemModstamp.
+     */
+    private void markViewed(SoqlQuery parsed, List<Map<String, Object>> records) {
+        io.sfsync.emulator.org.SObjectDef def = org.schema().object(parsed.objectName());
+        if (def == null || def.field("LastReferencedDate") == null) {
+            return;
+        }
+        String now = org.now();
+        org.store().atomically(tx -> {
+            for (Map<String, Object> r : records) {
+                Map<String, Object> stored = org.store().get(String.valueOf(r.get("Id")));
+                if (stored != null) {
+                    Map<String, Object> marked = new LinkedHashMap<>(stored);
+                    if (parsed.purpose().equals("VIEW") && def.field("LastViewedDate") != null) {
+                        marked.put("LastViewedDate", now);
+                    }
+                    marked.put("LastReferencedDate", now);
+                    org.store().put(tx, def.name(), marked);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@code /recent}: the records last viewed (FOR VIEW), newest first, of every object or of one, as
+     * {@code [{attributes, Id, Name}]}.
+     */
+    List<Map<String, Object>> recent(io.sfsync.emulator.org.SObjectDef only, int limit, String version) {
+        List<Map<String, Object>> viewed = new java.util.ArrayList<>();
+        for (io.sfsync.emulator.org.SObjectDef def : org.schema().objects()) {
+            if ((only == null || only == def) && def.field("LastViewedDate") != null) {
+                for (Map<String, Object> r : org.store().list(def.name(), false)) {
+                    if (r.get("LastViewedDate") != null) {
+                        Map<String, Object> item = new LinkedHashMap<>();
+                        item.put("attributes", Map.of("type", def.name(), "url",
+                                "/services/data/v" + version + "/sobjects/" + def.name() + "/" + r.get("Id")));
+                        item.put("Id", r.get("Id"));
+                        item.put("Name", r.get(def.field("Name") != null ? "Name" : "Id"));
+                        item.put("LastViewedDate", r.get("LastViewedDate"));
+                        viewed.add(item);
+                    }
+                }
+            }
+        }
+        viewed.sort(java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("LastViewedDate")).reversed());
+        viewed.forEach(m -> m.remove("LastViewedDate"));
+        return viewed.size() > limit ? viewed.subList(0, limit) : viewed;
     }
 
     /** {@code ?columns=true}: the query's column metadata instead of its rows (the Salesforce CLI asks for it). */

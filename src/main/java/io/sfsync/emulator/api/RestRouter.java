@@ -36,7 +36,7 @@ public final class RestRouter {
         this.limits = limits;
         RecordSaver saver = new RecordSaver(org);
         this.query = new QueryResource(org);
-        this.sobjects = new SObjectResource(org, saver, json, new LayoutsResource(org, query));
+        this.sobjects = new SObjectResource(org, saver, json, query);
         this.search = new SearchResource(org, query);
         this.collections = new CollectionsResource(org, saver, json);
         this.composite = new CompositeResource(org, json, this::dispatch);
@@ -74,6 +74,17 @@ public final class RestRouter {
             case "sobjects" -> sobjects.handle(req, options);
             case "query", "queryAll" -> query.handle(req);
             case "search" -> search.handle(req);
+            case "recent" -> {
+                SObjectResource.requireMethod(req.method(), "GET");
+                String limit = req.param("limit");
+                int n;
+                try {
+                    n = limit == null ? 200 : Math.max(1, Math.min(200, Integer.parseInt(limit.trim())));
+                } catch (NumberFormatException e) {
+                    throw ApiException.badRequest("INVALID_QUERY_PARAMETER_VALUE", "limit: not a number: " + limit);
+                }
+                yield ApiResponse.json(200, query.recent(null, n, req.apiVersion()));
+            }
             case "composite" -> {
                 if (s.length == 1) {
                     yield composite.composite(req, options);
@@ -96,7 +107,7 @@ public final class RestRouter {
     private static Map<String, Object> resources(String v) {
         Map<String, Object> r = new LinkedHashMap<>();
         String base = "/services/data/v" + v;
-        for (String name : List.of("sobjects", "query", "queryAll", "search", "composite", "limits", "jobs/ingest")) {
+        for (String name : List.of("sobjects", "query", "queryAll", "search", "recent", "composite", "limits", "jobs/ingest")) {
             r.put(name.equals("jobs/ingest") ? "jobs" : name, base + "/" + name);
         }
         return r;

@@ -21,9 +21,11 @@ final class SObjectResource {
     private final ReplicationResource replication;
     private final Json json;
     private final LayoutsResource layouts;
+    private final QueryResource query;
 
-    SObjectResource(EmulatedOrg org, RecordSaver saver, Json json, LayoutsResource layouts) {
-        this.layouts = layouts;
+    SObjectResource(EmulatedOrg org, RecordSaver saver, Json json, QueryResource query) {
+        this.query = query;
+        this.layouts = new LayoutsResource(org, query);
         this.org = org;
         this.saver = saver;
         this.describer = new Describer(org.schema());
@@ -41,7 +43,11 @@ final class SObjectResource {
         SObjectDef def = saver.requireObject(s[1]);
         if (s.length == 2) {
             return switch (m) {
-                case "GET" -> ApiResponse.json(200, describer.basicInfo(def, req.apiVersion()));
+                case "GET" -> {
+                    Map<String, Object> info = describer.basicInfo(def, req.apiVersion());
+                    info.put("recentItems", query.recent(def, 200, req.apiVersion()));
+                    yield ApiResponse.json(200, info);
+                }
                 case "POST" -> {
                     RecordSaver.Saved saved = saver.create(def.name(), json.object(req.body()), options);
                     yield ApiResponse.json(201, saveResult(saved.id(), null));

@@ -75,16 +75,21 @@ final class SoqlParser {
         }
         Integer limit = limit();
         Integer offset = offset();
-        // FOR VIEW / FOR REFERENCE only update "last viewed" bookkeeping; accept and ignore.
+        // FOR VIEW / FOR REFERENCE: the records' "last viewed" / "last referenced" bookkeeping
+        String purpose = null;
         if (acceptKeyword("FOR")) {
-            if (!acceptKeyword("VIEW") && !acceptKeyword("REFERENCE")) {
+            if (acceptKeyword("VIEW")) {
+                purpose = "VIEW";
+            } else if (acceptKeyword("REFERENCE")) {
+                purpose = "REFERENCE";
+            } else {
                 throw unexpected(peek());
             }
         }
         if (peek().type() != Token.Type.EOF) {
             throw unexpected(peek());
         }
-        return new SoqlQuery(soql, select, object, alias, where, groupBy, orderBy, limit, offset);
+        return new SoqlQuery(soql, select, object, alias, where, groupBy, orderBy, limit, offset, purpose);
     }
 
     /** An alias after the FROM object or relationship, if one follows. */

@@ -20,9 +20,11 @@ public final class SoqlQuery {
     private final List<OrderItem> orderBy;
     private final Integer limit;
     private final Integer offset;
+    private final String purpose;
 
     SoqlQuery(String soql, List<SelectItem> select, String objectName, String alias, Condition where,
-              List<FieldPath> groupBy, List<OrderItem> orderBy, Integer limit, Integer offset) {
+              List<FieldPath> groupBy, List<OrderItem> orderBy, Integer limit, Integer offset, String purpose) {
+        this.purpose = purpose;
         this.soql = soql;
         this.select = List.copyOf(select);
         this.objectName = objectName;
@@ -110,6 +112,11 @@ public final class SoqlQuery {
             }
         }
         return out;
+    }
+
+    /** VIEW or REFERENCE for a query ending in FOR VIEW / FOR REFERENCE (the records are marked so), else null. */
+    public String purpose() {
+        return purpose;
     }
 
     /** The fields the WHERE clause filters on (each once, as written: {@code Email}, {@code Account.Name}). */
