@@ -80,6 +80,7 @@ class FailurePolicyTest {
             INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,     400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_QUERY_FILTER_OPERATOR,               400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_QUERY_LOCATOR,                       400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
+            INVALID_QUERY_PARAMETER_VALUE,               400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_REPLICATION_DATE,                    400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALID_TYPE,                                400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             INVALIDJOB,                                  400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
@@ -88,6 +89,7 @@ class FailurePolicyTest {
             LIMIT_EXCEEDED,                              400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             MALFORMED_ID,                                400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             MALFORMED_QUERY,                             400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
+            MALFORMED_SEARCH,                            400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             METHOD_NOT_ALLOWED,                          400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             MISSING_ARGUMENT,                            400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
             NOT_FOUND,                                   400, false, ERROR,   SALESFORCE_ERROR, CONTINUE,     false, ERROR
