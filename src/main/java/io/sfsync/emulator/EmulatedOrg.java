@@ -66,6 +66,10 @@ public final class EmulatedOrg {
             user.put("Alias", "integ");
             user.put("IsActive", true);
             user.put("UserType", "Standard");
+            user.put("TimeZoneSidKey", "America/Los_Angeles");
+            user.put("LocaleSidKey", "en_US");
+            user.put("EmailEncodingKey", "UTF-8");
+            user.put("LanguageLocaleKey", "en_US");
             store.put(null, "User", systemFields(user, integrationUserId, now));
             inboundQueueId = ids.next("00G");
             Map<String, Object> queue = new LinkedHashMap<>();

@@ -192,8 +192,8 @@ final class EmulatorHandler extends Handler.Abstract {
         }
         boolean exhausted = emulator.limits().exhausted();
         if (exhausted || !emulator.limits().enter()) {
-            refuse(response, callback, withLimitInfo(error(new ApiException(403, "REQUEST_LIMIT_EXCEEDED",
-                    exhausted ? "TotalRequests Limit exceeded." : "ConcurrentPerOrgLongTxn Limit exceeded."))));
+            refuse(response, callback, withLimitInfo(io.sfsync.emulator.api.Bulk1Resource.xmlError(403,
+                    "ExceededQuota", exhausted ? "TotalRequests Limit exceeded." : "ConcurrentPerOrgLongTxn Limit exceeded.")));
             return;
         }
         try {

@@ -54,6 +54,7 @@ class WireBulk1Test {
         assertThat(results.get(2)).startsWith("\"\",\"false\",\"false\",\"REQUIRED_FIELD_MISSING:Required fields are missing: [Company]");
         String jobInfo = sf.get(ASYNC + "/job/" + job).raw().body();
         assertThat(tag(jobInfo, "state")).isEqualTo("Closed");
+        assertThat(tag(jobInfo, "createdDate")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(tag(jobInfo, "numberBatchesCompleted")).isEqualTo("1");
         assertThat(sf.query("SELECT COUNT() FROM Lead").json().get("totalSize").asInt()).isEqualTo(1);
     }
@@ -89,6 +90,8 @@ class WireBulk1Test {
         String failed = awaitBatch(job, bad);
         assertThat(tag(failed, "state")).isEqualTo("Failed");
         assertThat(tag(failed, "stateMessage")).contains("Shoe_Size__c");
+        assertThat(failed.indexOf("<stateMessage>")).as("right after state, as the schema orders it")
+                .isEqualTo(failed.indexOf("</state>") + "</state>".length());
         List<String> results = sf.get(ASYNC + "/job/" + job + "/batch/" + good + "/result").raw().body().lines().toList();
         assertThat(results.get(1)).contains("\"true\",\"true\"");
         assertThat(results.get(2)).contains("\"true\",\"false\""); // the second row updated the first one's record
@@ -116,7 +119,7 @@ class WireBulk1Test {
 
     private String open(String operation, String object, String externalId) {
         RestClient.Reply r = sf.call("POST", ASYNC + "/job", jobXml(operation, object, externalId), XML);
-        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
         assertThat(tag(r.raw().body(), "state")).isEqualTo("Open");
         return tag(r.raw().body(), "id");
     }

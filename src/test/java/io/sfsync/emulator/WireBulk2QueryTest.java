@@ -224,7 +224,8 @@ class WireBulk2QueryTest {
         for (String soql : List.of("SELECT COUNT() FROM Lead", "SELECT MAX(LastName) FROM Lead",
                 "SELECT LastName FROM Lead GROUP BY LastName",
                 "SELECT LastName FROM Lead ORDER BY LastName OFFSET 1",
-                "SELECT Name, (SELECT LastName FROM Contacts) FROM Account")) {
+                "SELECT Name, (SELECT LastName FROM Contacts) FROM Account",
+                "SELECT BillingAddress FROM Account")) { // compound data, even with no Account to read
             JsonNode job = runToEnd("query", soql);
             assertThat(job.get("state").asText()).as(soql).isEqualTo("Failed");
             assertThat(job.get("errorMessage").asText()).as(soql).contains("not supported");

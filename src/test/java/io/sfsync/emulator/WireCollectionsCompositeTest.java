@@ -141,22 +141,29 @@ class WireCollectionsCompositeTest {
     }
 
     @Test
-    void upsertAllOrNoneRolledBackSaysOfEachRecordThatItWouldHaveBeenCreated() {
+    void upsertAllOrNoneRolledBackSaysOfEachRecordWhetherItWouldHaveBeenCreated() {
+        String existing = sf.call("PATCH", V + "/sobjects/Lead/Sfsync_Person_Id__c/u-0", map("LastName", "Zero",
+                "Company", "C"), Map.of()).json().get("id").asText();
+
         RestClient.Reply r = sf.call("PATCH", V + "/composite/sobjects/Lead/Sfsync_Person_Id__c", records(true,
                 typed("Lead", "Sfsync_Person_Id__c", "u-1", "LastName", "One", "Company", "C"),
                 typed("Lead", "Sfsync_Person_Id__c", "u-2", "LastName", "Two", "Company", "C", "OwnerId", "INVALID_OWNER"),
-                typed("Lead", "Sfsync_Person_Id__c", "u-3", "LastName", "Three", "Company", "C")), Map.of());
+                typed("Lead", "Sfsync_Person_Id__c", "u-0", "LastName", "Renamed", "Company", "C"),
+                typed("Lead", "Sfsync_Person_Id__c", "u-0", "LastName", "Bad", "Company", "C", "OwnerId", "INVALID_OWNER")),
+                Map.of());
 
         assertThat(r.status()).isEqualTo(200);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             JsonNode result = r.json().get(i);
             assertThat(result.get("success").asBoolean()).isFalse();
-            assertThat(result.get("created").asBoolean()).as(result.toString()).isTrue();
-            assertThat(result.get("id").isNull()).as("a rolled-back create has no id: " + result).isTrue();
+            assertThat(result.get("created").asBoolean()).as(result.toString()).isEqualTo(i < 2);
             assertThat(result.get("errors").get(0).get("statusCode").asText())
-                    .isEqualTo(i == 1 ? "MALFORMED_ID" : "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+                    .isEqualTo(i % 2 == 1 ? "MALFORMED_ID" : "ALL_OR_NONE_OPERATION_ROLLED_BACK");
         }
-        assertThat(count("Lead")).isZero();
+        assertThat(r.json().get(0).get("id").isNull()).as("a rolled-back create has no id").isTrue();
+        assertThat(r.json().get(2).get("id").asText()).as("a rolled-back update keeps its record's").isEqualTo(existing);
+        assertThat(count("Lead")).isEqualTo(1);
+        assertThat(sf.get(V + "/sobjects/Lead/" + existing).json().get("LastName").asText()).isEqualTo("Zero");
     }
 
     @Test

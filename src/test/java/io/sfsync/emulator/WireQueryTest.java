@@ -106,7 +106,9 @@ class WireQueryTest {
         String seen = sf.post(V + "/sobjects/Account", map("Name", "Seen")).json().get("id").asText();
         String modstamp = sf.get(V + "/sobjects/Account/" + seen).json().get("SystemModstamp").asText();
 
-        sf.query("SELECT Id, Name FROM Account WHERE Name = 'Seen' FOR VIEW");
+        String modified = sf.get(V + "/sobjects/Account/" + seen).json().get("LastModifiedDate").asText();
+
+        sf.query("SELECT Name FROM Account WHERE Name = 'Seen' FOR VIEW"); // the Id not even selected
 
         JsonNode recent = sf.get(V + "/recent?limit=5").json();
         assertThat(recent.findValuesAsText("Id")).containsExactly(seen);
@@ -115,6 +117,11 @@ class WireQueryTest {
         JsonNode record = sf.get(V + "/sobjects/Account/" + seen).json();
         assertThat(record.get("LastViewedDate").isNull()).isFalse();
         assertThat(record.get("SystemModstamp").asText()).isEqualTo(modstamp);
+        assertThat(record.get("LastModifiedDate").asText()).isEqualTo(modified);
+        // change capture still pages over it once
+        JsonNode page = sf.query("SELECT Id FROM Account WHERE SystemModstamp <= " + modstamp.replace("+0000", "Z")
+                + " ORDER BY SystemModstamp, Id LIMIT 10").json();
+        assertThat(page.get("records").findValuesAsText("Id")).containsExactly(old, seen);
         assertThat(sf.get(V + "/sobjects/Account").json().get("recentItems").findValuesAsText("Id")).containsExactly(seen);
         assertThat(sf.get(V + "/sobjects/Account/" + old).json().get("LastViewedDate").isNull()).isTrue();
         sf.query("SELECT Id FROM Account WHERE Name = 'Old' FOR REFERENCE");

@@ -72,6 +72,16 @@ class WireStandardObjectsTest {
         assertThat(describe.get("type").asText()).isEqualTo("address");
         assertThat(describe.get("soapType").asText()).isEqualTo("urn:address");
         assertThat(sf.patch(V + "/sobjects/Account/" + id, map("BillingAddress", map("city", "Waco"))).status()).isEqualTo(400);
+        assertThat(describe.get("filterable").asBoolean()).isFalse();
+        assertThat(describe.get("sortable").asBoolean()).isFalse();
+        assertThat(field(describe("Account"), "BillingCity").get("compoundFieldName").asText()).isEqualTo("BillingAddress");
+        for (String soql : List.of("SELECT Id FROM Account WHERE BillingAddress != null",
+                "SELECT Id FROM Account ORDER BY BillingAddress", "SELECT COUNT(Id) FROM Account GROUP BY BillingAddress",
+                "SELECT Id FROM Account WHERE BillingAddress LIKE '%Austin%'")) {
+            RestClient.Reply refused = sf.query(soql);
+            assertThat(refused.status()).as(soql).isEqualTo(400);
+            assertThat(refused.raw().body()).as(soql).contains("INVALID_FIELD").contains("BillingAddress");
+        }
     }
 
     @Test

@@ -38,6 +38,10 @@ import io.sfsync.emulator.store.Transaction;
  */
 public final class Bulk1Resource {
     private static final String NS = "http://www.force.com/2009/06/asyncapi/dataload";
+    /** batchInfo's elements in the order of Bulk API 1.0's schema. */
+    private static final List<String> BATCH_ORDER = List.of("id", "jobId", "state", "stateMessage", "createdDate",
+            "systemModstamp", "numberRecordsProcessed", "numberRecordsFailed", "totalProcessingTime",
+            "apiActiveProcessingTime", "apexProcessingTime");
     private static final List<String> OPERATIONS = List.of("insert", "update", "upsert", "delete", "hardDelete",
             "query", "queryAll");
 
@@ -78,7 +82,7 @@ public final class Bulk1Resource {
             }
             if (s.length == 1) {
                 requireMethod(method, "POST");
-                return xml(200, jobInfo(create(body == null ? "" : body, version, userId)));
+                return xml(201, jobInfo(create(body == null ? "" : body, version, userId)));
             }
             Job job = jobs.get(s[1]);
             if (job == null) {
@@ -97,12 +101,15 @@ public final class Bulk1Resource {
             }
             if (s.length == 3) {
                 if (method.equals("POST")) {
-                    return xml(201, batchInfo(addBatch(job, body == null ? "" : body, version)));
+                    Batch added = addBatch(job, body == null ? "" : body, version);
+                    synchronized (job) {
+                        return xml(201, batchInfo(added));
+                    }
                 }
                 requireMethod(method, "GET");
                 StringBuilder list = new StringBuilder("<batchInfoList xmlns=\"" + NS + "\">");
                 synchronized (job) {
-                    job.batches.values().forEach(b -> list.append(element("batchInfo", b.info)));
+                    job.batches.values().forEach(b -> list.append(element("batchInfo", b.info, BATCH_ORDER)));
                 }
                 return xml(200, list.append("</batchInfoList>").toString());
             }
@@ -115,7 +122,9 @@ public final class Bulk1Resource {
                 throw error(400, "InvalidBatch", "Unable to find batch: " + s[3]);
             }
             if (s.length == 4) {
-                return xml(200, batchInfo(batch));
+                synchronized (job) {
+                    return xml(200, batchInfo(batch));
+                }
             }
             return switch (s[4]) {
                 case "request" -> ApiResponse.text(200, batch.request, "text/csv");
@@ -124,15 +133,21 @@ public final class Bulk1Resource {
             };
         } catch (ApiException e) {
             ApiError err = e.errors().get(0);
-            return xml(e.status(), "<error xmlns=\"" + NS + "\"><exceptionCode>" + esc(err.errorCode())
-                    + "</exceptionCode><exceptionMessage>" + esc(err.message()) + "</exceptionMessage></error>");
+            return xmlError(e.status(), err.errorCode(), err.message());
+        } catch (RuntimeException e) {
+            return xmlError(500, "InternalServerError", "An unexpected error occurred: " + e);
         }
     }
 
     /** The answer to a request without a valid session (what jsforce recognises to log in again). */
     public static ApiResponse invalidSession() {
-        return xml(400, "<error xmlns=\"" + NS + "\"><exceptionCode>InvalidSessionId</exceptionCode>"
-                + "<exceptionMessage>Invalid session id</exceptionMessage></error>");
+        return xmlError(400, "InvalidSessionId", "Invalid session id");
+    }
+
+    /** An error as Bulk API 1.0 writes it. */
+    public static ApiResponse xmlError(int status, String code, String message) {
+        return xml(status, "<error xmlns=\"" + NS + "\"><exceptionCode>" + esc(code) + "</exceptionCode><exceptionMessage>"
+                + esc(message) + "</exceptionMessage></error>");
     }
 
     private Job create(String body, String version, String userId) {
@@ -397,18 +412,28 @@ public final class Bulk1Resource {
 
     private String jobInfo(Job job) {
         synchronized (job) {
-            return element("jobInfo", job.info).replaceFirst("<jobInfo>", "<jobInfo xmlns=\"" + NS + "\">");
+            return element("jobInfo", job.info, List.copyOf(job.info.keySet()))
+                    .replaceFirst("<jobInfo>", "<jobInfo xmlns=\"" + NS + "\">");
         }
     }
 
+    /** The caller holds the job's monitor: the worker changes the batch's info under it. */
     private static String batchInfo(Batch batch) {
-        return element("batchInfo", batch.info).replaceFirst("<batchInfo>", "<batchInfo xmlns=\"" + NS + "\">");
+        return element("batchInfo", batch.info, BATCH_ORDER).replaceFirst("<batchInfo>", "<batchInfo xmlns=\"" + NS + "\">");
     }
 
-    private static String element(String name, Map<String, Object> fields) {
+    /** The elements in the schema's order (the ones a map lacks left out); date-times in UTC with a Z. */
+    private static String element(String name, Map<String, Object> fields, List<String> order) {
         StringBuilder sb = new StringBuilder("<").append(name).append('>');
-        fields.forEach((k, v) -> sb.append('<').append(k).append('>').append(esc(String.valueOf(v))).append("</")
-                .append(k).append('>'));
+        for (String k : order) {
+            if (fields.containsKey(k)) {
+                String v = String.valueOf(fields.get(k));
+                if (k.endsWith("Date") || k.equals("systemModstamp")) {
+                    v = v.replaceFirst("\\+0000$", "Z");
+                }
+                sb.append('<').append(k).append('>').append(esc(v)).append("</").append(k).append('>');
+            }
+        }
         return sb.append("</").append(name).append('>').toString();
     }
 

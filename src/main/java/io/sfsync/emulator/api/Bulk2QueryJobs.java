@@ -333,8 +333,13 @@ final class Bulk2QueryJobs {
                 throw new UnsupportedOperationException(unsupported + " is not supported by " + api);
             }
             OrgDataSource ds = new OrgDataSource(org, apiVersion);
-            result = query.execute(ds, all);
             columns = FlatColumns.of(query, ds);
+            for (FlatColumns.Column c : columns) {
+                if (c.path().size() == 1 && "address".equals(ds.fieldType(query.objectName(), c.path().get(0)))) {
+                    throw new UnsupportedOperationException("Selecting compound data (" + c.name() + ") not supported");
+                }
+            }
+            result = query.execute(ds, all);
         } finally {
             org.store().lock().unlock();
         }

@@ -119,6 +119,25 @@ final class Describer {
         return out;
     }
 
+    private static final List<String> ADDRESS_PARTS = List.of("Street", "City", "State", "PostalCode", "Country",
+            "Latitude", "Longitude", "GeocodeAccuracy");
+
+    /** The compound field a field is part of: Name for a person's names, BillingAddress for BillingCity …; or null. */
+    private static String compoundOf(SObjectDef def, FieldDef f) {
+        if ((f.name().equals("FirstName") || f.name().equals("LastName")) && def.field("Name") != null
+                && def.field("Name").calculated()) {
+            return "Name";
+        }
+        for (String part : ADDRESS_PARTS) {
+            if (f.name().endsWith(part)) {
+                String compound = f.name().substring(0, f.name().length() - part.length()) + "Address";
+                FieldDef c = def.field(compound);
+                return c != null && c.type().equals("address") ? c.name() : null;
+            }
+        }
+        return null;
+    }
+
     private static Map<String, Object> field(SObjectDef def, FieldDef f) {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean text = f.isText();
@@ -129,7 +148,7 @@ final class Describer {
         m.put("calculatedFormula", null);
         m.put("cascadeDelete", false);
         m.put("caseSensitive", false);
-        m.put("compoundFieldName", f.name().equals("FirstName") || f.name().equals("LastName") ? "Name" : null);
+        m.put("compoundFieldName", compoundOf(def, f));
         m.put("controllerName", null);
         m.put("createable", f.createable());
         m.put("custom", f.custom());
@@ -143,9 +162,11 @@ final class Describer {
         m.put("encrypted", false);
         m.put("externalId", f.externalId());
         m.put("extraTypeInfo", f.type().equals("textarea") ? (f.length() > 255 ? "plaintextarea" : null) : null);
-        m.put("filterable", !f.type().equals("textarea") || f.length() <= 255);
+        boolean compound = f.type().equals("address");
+        m.put("filterable", !compound && (!f.type().equals("textarea") || f.length() <= 255));
         m.put("filteredLookupInfo", null);
-        m.put("groupable", !f.type().equals("double") && !f.type().equals("currency") && !f.type().equals("datetime"));
+        m.put("groupable", !compound && !f.type().equals("double") && !f.type().equals("currency")
+                && !f.type().equals("datetime"));
         m.put("highScaleNumber", false);
         m.put("htmlFormatted", false);
         m.put("idLookup", f.name().equals("Id") || f.externalId() || f.autoNumber() || f.type().equals("email"));
@@ -183,7 +204,7 @@ final class Describer {
         m.put("scale", f.type().equals("currency") || f.type().equals("double") ? 2 : 0);
         m.put("searchPrefilterable", f.type().equals("reference"));
         m.put("soapType", f.soapType());
-        m.put("sortable", !f.type().equals("textarea") || f.length() <= 255);
+        m.put("sortable", !compound && (!f.type().equals("textarea") || f.length() <= 255));
         m.put("type", f.type());
         m.put("unique", f.unique());
         m.put("updateable", f.updateable());

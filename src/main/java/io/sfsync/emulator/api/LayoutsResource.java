@@ -244,8 +244,10 @@ final class LayoutsResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("columns", columns(def));
         out.put("id", listViewId(def, name));
-        out.put("orderBy", List.of(Map.of("fieldNameOrPath", nameField(def).name(), "nullsPosition", "first",
-                "sortDirection", "ascending")));
+        boolean recent = name.equals(RECENT) && def.field("LastViewedDate") != null;
+        out.put("orderBy", List.of(recent
+                ? Map.of("fieldNameOrPath", "LastViewedDate", "nullsPosition", "last", "sortDirection", "descending")
+                : Map.of("fieldNameOrPath", nameField(def).name(), "nullsPosition", "first", "sortDirection", "ascending")));
         out.put("query", soql(def, name));
         out.put("scope", name.equals(ALL) ? "everything" : "mru");
         out.put("sobjectType", def.name());
@@ -307,8 +309,8 @@ final class LayoutsResource {
     private static String soql(SObjectDef def, String name) {
         String field = nameField(def).name();
         boolean recent = name.equals(RECENT) && def.field("LastViewedDate") != null;
-        return "SELECT " + field + ", Id FROM " + def.name() + (recent ? " WHERE LastViewedDate != null" : "")
-                + " ORDER BY " + field + " ASC NULLS FIRST, Id ASC";
+        return "SELECT " + field + ", Id FROM " + def.name() + (recent ? " WHERE LastViewedDate != null"
+                + " ORDER BY LastViewedDate DESC, Id ASC" : " ORDER BY " + field + " ASC NULLS FIRST, Id ASC");
     }
 
     /** The record name field: Name, or the auto-number an object without one is named by (Case's CaseNumber). */

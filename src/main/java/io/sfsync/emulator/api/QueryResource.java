@@ -156,7 +156,13 @@ final class QueryResource {
         String now = org.now();
         org.store().atomically(tx -> {
             for (Map<String, Object> r : records) {
-                Map<String, Object> stored = org.store().get(String.valueOf(r.get("Id")));
+                // the Id, selected or not: every record's attributes carry its URL, which ends in it
+                Object id = r.get("Id");
+                if (id == null && r.get("attributes") instanceof Map<?, ?> a && a.get("url") != null) {
+                    String url = a.get("url").toString();
+                    id = url.substring(url.lastIndexOf('/') + 1);
+                }
+                Map<String, Object> stored = id == null ? null : org.store().get(id.toString());
                 if (stored != null) {
                     Map<String, Object> marked = new LinkedHashMap<>(stored);
                     if (parsed.purpose().equals("VIEW") && def.field("LastViewedDate") != null) {

@@ -42,7 +42,8 @@ final class Aggregator {
         FieldKind kind = column.path() == null ? null : column.path().kind();
         boolean numericOnly = fn == AggregateFunction.SUM || fn == AggregateFunction.AVG;
         boolean ordered = fn == AggregateFunction.MAX || fn == AggregateFunction.MIN;
-        if ((numericOnly && kind != FieldKind.NUMBER) || (ordered && kind == FieldKind.BOOLEAN)) {
+        if ((numericOnly && kind != FieldKind.NUMBER) || (ordered && kind == FieldKind.BOOLEAN)
+                || kind == FieldKind.COMPOUND) {
             throw SoqlException.malformed("field " + column.path().fieldName()
                     + " does not support aggregate operator " + fn);
         }

@@ -69,7 +69,8 @@ final class ChildQuery implements Projection {
         RowPredicate where = sub.where() == null ? null : new PredicateCompiler(resolver, ctx).compile(sub.where());
         List<RowSorter.SortKey> sortKeys = new ArrayList<>();
         for (OrderItem item : sub.orderBy()) {
-            sortKeys.add(new RowSorter.SortKey(resolver.resolve(item.path()), item.descending(), item.nullsFirst()));
+            sortKeys.add(new RowSorter.SortKey(resolver.resolve(item.path()).requireScalar("sorted"), item.descending(),
+                    item.nullsFirst()));
         }
         return new ChildQuery(relationship, ds, where, List.copyOf(sortKeys), sub.limit(), sub.offset(),
                 new RecordProjector(select.projection(), ctx));

@@ -12,7 +12,9 @@ enum FieldKind {
     BOOLEAN("boolean", false),
     NUMBER("double", false),
     DATE("date", false),
-    DATETIME("dateTime", false);
+    DATETIME("dateTime", false),
+    /** A compound field (an address): selected whole, never filtered, sorted, grouped or aggregated. */
+    COMPOUND("address", false);
 
     /** Type name Salesforce uses in "must be of type X" messages. */
     final String soqlTypeName;
@@ -44,6 +46,8 @@ enum FieldKind {
                 return DATE;
             case "datetime":
                 return DATETIME;
+            case "address":
+                return COMPOUND;
             default:
                 // string, email, phone, url, textarea, picklist, multipicklist, combobox, ...
                 return TEXT;

@@ -73,7 +73,7 @@ final class PredicateCompiler {
     }
 
     private RowPredicate comparison(Condition.Comparison cmp) {
-        ResolvedPath path = resolver.resolve(cmp.path());
+        ResolvedPath path = resolver.resolve(cmp.path()).requireScalar("filtered");
         Operator op = cmp.operator();
         if (path.kind() == FieldKind.BOOLEAN && op != Operator.EQ && op != Operator.NE) {
             throw new SoqlException(SoqlException.INVALID_QUERY_FILTER_OPERATOR,
@@ -101,7 +101,7 @@ final class PredicateCompiler {
     }
 
     private RowPredicate in(Condition.In in) {
-        ResolvedPath path = resolver.resolve(in.path());
+        ResolvedPath path = resolver.resolve(in.path()).requireScalar("filtered");
         Set<Object> keys = new HashSet<>();
         List<Bounds> ranges = new ArrayList<>();
         for (Literal literal : in.values()) {
@@ -123,7 +123,7 @@ final class PredicateCompiler {
     }
 
     private RowPredicate like(Condition.Like like) {
-        ResolvedPath path = resolver.resolve(like.path());
+        ResolvedPath path = resolver.resolve(like.path()).requireScalar("filtered");
         if (path.kind() != FieldKind.TEXT) {
             throw new SoqlException(SoqlException.INVALID_QUERY_FILTER_OPERATOR,
                     "invalid operator on " + path.kind().soqlTypeName + " field: LIKE is only valid on text fields,"

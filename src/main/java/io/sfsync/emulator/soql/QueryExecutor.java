@@ -41,11 +41,12 @@ final class QueryExecutor {
                 : new PredicateCompiler(resolver, ctx).compile(query.where());
         List<ResolvedPath> groupBy = new ArrayList<>();
         for (FieldPath path : query.groupBy()) {
-            groupBy.add(resolver.resolve(path));
+            groupBy.add(resolver.resolve(path).requireScalar("grouped"));
         }
         List<RowSorter.SortKey> sortKeys = new ArrayList<>();
         for (OrderItem item : query.orderBy()) {
-            sortKeys.add(new RowSorter.SortKey(resolver.resolve(item.path()), item.descending(), item.nullsFirst()));
+            sortKeys.add(new RowSorter.SortKey(resolver.resolve(item.path()).requireScalar("sorted"), item.descending(),
+                    item.nullsFirst()));
         }
         boolean aggregate = select.hasAggregates() || !groupBy.isEmpty();
         if (select.countOnly() && !groupBy.isEmpty()) {

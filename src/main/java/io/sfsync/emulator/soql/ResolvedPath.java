@@ -13,6 +13,19 @@ record ResolvedPath(List<Hop> hops, Map<String, String> fieldByObject, String fi
                     FieldKind kind, String dotted) implements Projection {
 
     /**
+     * Refuses a compound field (an address) where a query filters, sorts or groups on it, as Salesforce does.
+     *
+     * @param use "filtered", "sorted" or "grouped"
+     */
+    ResolvedPath requireScalar(String use) {
+        if (kind == FieldKind.COMPOUND) {
+            throw new SoqlException(SoqlException.INVALID_FIELD, "field '" + fieldName + "' can not be " + use
+                    + " in a query call");
+        }
+        return this;
+    }
+
+    /**
      * One parent-relationship step. {@code name} is the canonical relationship name used as
      * the key of the nested map in results; {@code referenceFieldByObject} maps each possible
      * source object to its reference field.

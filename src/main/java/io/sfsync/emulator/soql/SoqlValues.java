@@ -47,6 +47,8 @@ final class SoqlValues {
             }
             case DATETIME:
                 return parseDateTime(raw.toString());
+            case COMPOUND:
+                return raw.toString(); // never filtered, sorted or grouped on (the query is refused first)
             default:
                 throw new IllegalStateException("unknown kind " + kind);
         }
