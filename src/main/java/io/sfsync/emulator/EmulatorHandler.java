@@ -152,6 +152,7 @@ final class EmulatorHandler extends Handler.Abstract {
                     "ConcurrentPerOrgLongTxn Limit exceeded."))));
             return;
         }
+        ApiResponse answer = null; // null: the connection is dropped instead
         try {
             // the latency is the time the org spends on the call: the call is in flight (counted against the
             // concurrent limit) through it, as a long-running request is at Salesforce
@@ -160,23 +161,23 @@ final class EmulatorHandler extends Handler.Abstract {
             emulator.calls().record(method, rest);
             String faultPath = "data/v" + version + "/" + rest;
             Faults.Kind fault = emulator.faults().decide(method, faultPath);
-            if (fault == Faults.Kind.DROP_CONNECTION) {
-                drop(request, callback);
-                return;
+            if (fault != null && fault != Faults.Kind.LOSE_RESPONSE && fault != Faults.Kind.DROP_CONNECTION) {
+                answer = withLimitInfo(error(injected(fault)));
+            } else if (fault != Faults.Kind.DROP_CONNECTION) {
+                ApiResponse out = process(new ApiRequest(method, version, rest, query, headers, body, session),
+                        emulator.faults().recordFaults(method, faultPath));
+                // LOSE_RESPONSE: committed, but the client never hears of it
+                answer = fault == Faults.Kind.LOSE_RESPONSE ? null : withLimitInfo(out);
             }
-            if (fault != null && fault != Faults.Kind.LOSE_RESPONSE) {
-                send(response, callback, withLimitInfo(error(injected(fault))));
-                return;
-            }
-            ApiResponse out = process(new ApiRequest(method, version, rest, query, headers, body, session),
-                    emulator.faults().recordFaults(method, faultPath));
-            if (fault == Faults.Kind.LOSE_RESPONSE) {
-                drop(request, callback); // committed, but the client never hears of it
-                return;
-            }
-            send(response, callback, withLimitInfo(out));
         } finally {
+            // the org is done with the call before its answer leaves: the client, once answered, may start
+            // another without finding this one still counted
             emulator.limits().leave();
+        }
+        if (answer == null) {
+            drop(request, callback);
+        } else {
+            send(response, callback, answer);
         }
     }
 
@@ -196,21 +197,21 @@ final class EmulatorHandler extends Handler.Abstract {
                     "ExceededQuota", exhausted ? "TotalRequests Limit exceeded." : "ConcurrentPerOrgLongTxn Limit exceeded.")));
             return;
         }
+        ApiResponse out;
         try {
             sleep(emulator.faults().latencyMs());
             emulator.limits().count(1);
             emulator.calls().record(method, "async/" + rest);
             emulator.org().store().lock().lock();
-            ApiResponse out;
             try {
-                out = emulator.router().bulk1().handle(method, version, rest, body, session.userId());
+                out = withLimitInfo(emulator.router().bulk1().handle(method, version, rest, body, session.userId()));
             } finally {
                 emulator.org().store().lock().unlock();
             }
-            send(response, callback, withLimitInfo(out));
         } finally {
-            emulator.limits().leave();
+            emulator.limits().leave(); // done before the answer leaves, as above
         }
+        send(response, callback, out);
     }
 
     /** Runs the request as one transaction: an error answer leaves nothing written. */
