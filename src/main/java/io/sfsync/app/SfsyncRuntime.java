@@ -337,6 +337,9 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
                     String id = JobScheduleRoutes.routeId(name);
                     camel().getRouteController().stopRoute(id);
                     camel().removeRoute(id);
+                    if (now == null) {
+                        unscheduleClustered(name);
+                    }
                 }
             }
             after.jobs().forEach((name, job) -> {
@@ -350,6 +353,25 @@ public final class SfsyncRuntime implements AutoCloseable, io.sfsync.api.SyncBac
             }
         } catch (Exception e) {
             LOG.error("The schedules of the reloaded sync.yaml could not be set up: {}", e.getMessage(), e);
+        }
+    }
+
+    /**
+     * camel-quartz leaves a trigger of the clustered store in place when its route stops (other instances may
+     * still fire it): a job removed from sync.yaml has its trigger removed from the cluster here, or it would
+     * go on firing with no route to run. (A changed schedule replaces the trigger when its new route starts.)
+     */
+    private void unscheduleClustered(String job) {
+        try {
+            org.apache.camel.component.quartz.QuartzComponent quartz = camel().getComponent("quartz",
+                    org.apache.camel.component.quartz.QuartzComponent.class);
+            org.quartz.Scheduler scheduler = quartz == null ? null : quartz.getScheduler();
+            if (scheduler != null && scheduler.getMetaData().isJobStoreClustered()
+                    && scheduler.unscheduleJob(org.quartz.TriggerKey.triggerKey(job, JobScheduleRoutes.GROUP))) {
+                LOG.info("The schedule of job {} is removed from the cluster's Quartz store", job);
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.warn("The trigger of removed job {} could not be unscheduled: {}", job, e.getMessage());
         }
     }
 

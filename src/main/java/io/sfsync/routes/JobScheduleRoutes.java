@@ -14,6 +14,8 @@ import io.sfsync.sync.SyncSteps;
  * outbound flow of routes/outbound-sync.camel.yaml).
  */
 public final class JobScheduleRoutes extends RouteBuilder {
+    /** The Quartz group of the jobs' triggers (each trigger is named after its job). */
+    public static final String GROUP = "sfsync";
 
     private final java.util.Collection<JobConfig> jobs;
 
@@ -34,7 +36,7 @@ public final class JobScheduleRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (JobConfig job : jobs) {
-            from("quartz:sfsync/" + job.name() + "?cron=" + job.cron().replace(' ', '+') + "&stateful=true")
+            from("quartz:" + GROUP + "/" + job.name() + "?cron=" + job.cron().replace(' ', '+') + "&stateful=true")
                     .routeId(routeId(job.name()))
                     .setHeader(io.sfsync.exchange.ExchangeKeys.JOB, constant(job.name()))
                     .setHeader(io.sfsync.exchange.ExchangeKeys.TRIGGER, constant("schedule"))

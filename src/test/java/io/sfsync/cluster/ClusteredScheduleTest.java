@@ -72,7 +72,29 @@ class ClusteredScheduleTest {
                 processes.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 long afterKill = count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'");
                 waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'") >= afterKill + 4, 60);
+                // a rolling restart: a new instance joins, then the one left stops gracefully (SIGTERM); its
+                // routes stopping must not pause the cluster's triggers, so the new one goes on firing
+                Path logC = dir.resolve("c.log");
+                processes.add(serve(config, url, emulator, logC));
+                waitFor(logC, "sfsync is serving jobs", 90);
+                processes.get(1).destroy();
+                assertThat(processes.get(1).waitFor(60, TimeUnit.SECONDS)).as("b stopped on SIGTERM").isTrue();
+                assertThat(count(ds, "SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_state = 'PAUSED'"))
+                        .as("triggers paused for the whole cluster by b's stop").isZero();
+                long afterStop = count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'");
+                waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule'") >= afterStop + 3, 60);
                 assertThat(count(ds, "SELECT COUNT(*) FROM sync_run WHERE status = 'FAILED'")).isZero();
+                // the job removed from sync.yaml: its trigger leaves the cluster's store, and no firing follows
+                String yaml = Files.readString(config.resolve("sync.yaml"));
+                Files.writeString(config.resolve("sync.yaml"), yaml.substring(0, yaml.indexOf("  people:"))
+                        + yaml.substring(yaml.indexOf("  crm:")));
+                waitFor(logC, "The schedule of job people is removed from the cluster's Quartz store", 30);
+                assertThat(count(ds, "SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_name = 'people'")).isZero();
+                long afterRemoval = count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule' AND job = 'people'");
+                Thread.sleep(5_000); // two and a half of its periods
+                assertThat(count(ds, "SELECT COUNT(*) FROM sync_run WHERE trigger = 'schedule' AND job = 'people'"))
+                        .isLessThanOrEqualTo(afterRemoval + 1); // one may have been in progress
+                assertThat(read(logC)).doesNotContain("JobExecutionException");
                 // every person once in Salesforce: no firing ran twice into a duplicate
                 assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people'"))
                         .isEqualTo(count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'people'"));
