@@ -57,7 +57,7 @@ class InboundFailoverTest {
                 String apiA = ServeProcess.apiUrl(logA);
                 var reply = HttpClient.newHttpClient().sendAsync(ServeProcess.post(apiA + "/api/jobs/crm/run"),
                         HttpResponse.BodyHandlers.ofString());
-                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'") >= 600, 90);
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'") >= 600, 90);
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // mid-run, mid-page
                 assertThat(reply.isDone() && !reply.isCompletedExceptionally()).as("the run was still going").isFalse();
                 long loggedAtKill = SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'");
@@ -81,19 +81,19 @@ class InboundFailoverTest {
                         .isLessThanOrEqualTo((CONTACTS - loggedAtKill) / 50 + 6).isLessThan(CONTACTS / 50);
 
                 // the source on its own: each record of the org once
-                assertThat(count(ds, "SELECT COUNT(*) FROM person")).isEqualTo(CONTACTS);
-                assertThat(count(ds, "SELECT COUNT(DISTINCT email) FROM person")).isEqualTo(CONTACTS);
-                assertThat(count(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
-                assertThat(count(ds, "SELECT COUNT(*) FROM person WHERE company_id IS NULL")).as("Contacts without their company")
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person")).isEqualTo(CONTACTS);
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT email) FROM person")).isEqualTo(CONTACTS);
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person WHERE company_id IS NULL")).as("Contacts without their company")
                         .isZero();
                 // linked once each, and no record logged as created twice (the cut page was redone, not doubled)
-                assertThat(count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
                         .isEqualTo(CONTACTS);
-                assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
                         .isEqualTo(CONTACTS);
-                assertThat(count(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm' AND action = 'CREATED'"
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm' AND action = 'CREATED'"
                         + " GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
-                assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'"))
                         .as("every Contact logged").isEqualTo(CONTACTS);
             } finally {
                 for (Process p : processes) {
@@ -121,13 +121,6 @@ class InboundFailoverTest {
 
 
 
-    private static long count(DataSource ds, String sql) {
-        try {
-            return SharedWorkTest.count(ds, sql);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
 
 }

@@ -29,12 +29,13 @@ final class ServeProcess {
         pb.environment().put("SFSYNC_SF_CLIENT_ID", emulator.credentials().clientId());
         pb.environment().put("SFSYNC_SF_CLIENT_SECRET", emulator.credentials().clientSecret());
         pb.environment().put("SFSYNC_OPERATOR_PASSWORD", "operator-pass");
+        pb.environment().put("SFSYNC_VIEWER_PASSWORD", "viewer-pass");
         return pb.start();
     }
 
     /** The base URL the process serves its API and console on, once it serves jobs. */
     static String apiUrl(Path log) throws Exception {
-        waitUntil(() -> read(log).contains("sfsync is serving jobs"), 90);
+        waitFor(log, "sfsync is serving jobs", 90);
         Matcher m = Pattern.compile("Console:  (http://\\S+)/console/").matcher(read(log));
         assertThat(m.find()).as("the console URL in " + log + ":\n" + read(log)).isTrue();
         return m.group(1);
@@ -57,7 +58,27 @@ final class ServeProcess {
         }
     }
 
-    private static String read(Path log) {
+    /** Waits until the log holds the text; failing, shows how the log ends. */
+    static void waitFor(Path log, String text, int seconds) throws InterruptedException {
+        try {
+            waitUntil(() -> read(log).contains(text), seconds);
+        } catch (AssertionError e) {
+            String all = read(log);
+            throw new AssertionError("'" + text + "' not in " + log + " within " + seconds + " s; it ends:\n"
+                    + all.substring(Math.max(0, all.length() - 3000)));
+        }
+    }
+
+    /** A count while the processes work: -1 while the query cannot run yet (a table not there). */
+    static long countSoFar(javax.sql.DataSource ds, String sql) {
+        try {
+            return SharedWorkTest.count(ds, sql);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static String read(Path log) {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (java.io.IOException e) {

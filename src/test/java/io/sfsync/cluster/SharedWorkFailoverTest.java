@@ -56,49 +56,49 @@ class SharedWorkFailoverTest {
                 var reply = HttpClient.newHttpClient().sendAsync(ServeProcess.post(apiA + "/api/jobs/people/run"),
                         HttpResponse.BodyHandlers.ofString());
                 String bHolder = "%(pid " + b.pid() + ",%";
-                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
-                        + bHolder + "'") > 0 && count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE'") >= 3, 60);
-                long claimedByB = count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
+                        + bHolder + "'") > 0 && ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE'") >= 3, 60);
+                long claimedByB = ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'CLAIMED' AND claimed_by LIKE '"
                         + bHolder + "'");
                 b.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // a worker dies mid-unit
-                long units = count(ds, "SELECT COUNT(*) FROM sync_work WHERE part = 0");
+                long units = ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE part = 0");
                 // its units are claimed again once their lease (5 s) runs out, and redone
-                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE claims > 1") >= claimedByB, 60);
-                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE' AND part = 0") >= units / 2, 120);
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE claims > 1") >= claimedByB, 60);
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE' AND part = 0") >= units / 2, 120);
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the run's own instance dies mid-run
                 assertThat(reply.isDone() && !reply.isCompletedExceptionally()).as("the run was still going when a died")
                         .isFalse();
-                long doneAtKill = count(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE'");
-                assertThat(doneAtKill).isLessThan(count(ds, "SELECT COUNT(*) FROM sync_work"));
+                long doneAtKill = ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state = 'DONE'");
+                assertThat(doneAtKill).isLessThan(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work"));
                 // a third instance: its workers finish the dead run's units, then its own run takes the job over
                 Path logC = dir.resolve("c.log");
                 Process c = ServeProcess.start(config, url, sf, logC);
                 processes.add(c);
                 String apiC = ServeProcess.apiUrl(logC);
-                ServeProcess.waitUntil(() -> count(ds, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'") == 0, 120);
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'") == 0, 120);
                 HttpResponse<String> run = HttpClient.newHttpClient().send(ServeProcess.post(apiC + "/api/jobs/people/run"),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
                 assertThat(run.body()).as(run.body()).containsPattern("\"status\" ?: ?\"(SUCCEEDED|PARTIAL)\"");
-                assertThat(count(ds, "SELECT COUNT(*) FROM sync_run WHERE id = 1 AND status = 'ABORTED'"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_run WHERE id = 1 AND status = 'ABORTED'"))
                         .as("the dead instance's run, closed by the run that took over").isEqualTo(1);
-                assertThat(count(ds, "SELECT api_calls FROM sync_run WHERE id = 1"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT api_calls FROM sync_run WHERE id = 1"))
                         .as("the dead run's calls: at least those of its units").isGreaterThanOrEqualTo(
-                                count(ds, "SELECT SUM(api_calls) FROM sync_work WHERE run_id = 1"));
+                                ServeProcess.countSoFar(ds, "SELECT SUM(api_calls) FROM sync_work WHERE run_id = 1"));
 
                 // every row once per run in sync_log; every source row accounted for
-                assertThat(count(ds, "SELECT COUNT(*) FROM (SELECT run_id, source_key FROM sync_log GROUP BY run_id,"
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM (SELECT run_id, source_key FROM sync_log GROUP BY run_id,"
                         + " source_key HAVING COUNT(*) > 1) d")).as("a row logged twice in one run").isZero();
-                assertThat(count(ds, "SELECT COUNT(DISTINCT source_key) FROM sync_log WHERE job = 'people'")).isEqualTo(PEOPLE);
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT source_key) FROM sync_log WHERE job = 'people'")).isEqualTo(PEOPLE);
                 // Salesforce on its own: no person or company twice, every record linked, the same as one instance
                 assertThat(SharedWorkTest.duplicates(sf, "Contact", "Email")).isEmpty();
                 assertThat(SharedWorkTest.duplicates(sf, "Account", "Name")).isEmpty();
                 Map<String, Integer> records = SharedWorkTest.records(sf);
                 assertThat(records).isEqualTo(SharedWorkTest.records(sfAlone));
-                assertThat(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people' AND sobject = 'Contact'"))
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people' AND sobject = 'Contact'"))
                         .as("Contacts linked").isEqualTo((long) records.get("Contact"));
-                assertThat(count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'people'"))
-                        .isEqualTo(count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people'"));
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'people'"))
+                        .isEqualTo(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'people'"));
             } finally {
                 for (Process p : processes) {
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -112,13 +112,6 @@ class SharedWorkFailoverTest {
 
 
 
-    private static long count(DataSource ds, String sql) {
-        try {
-            return SharedWorkTest.count(ds, sql);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
 
 }

@@ -323,8 +323,7 @@ public final class Bulk1Resource {
             } catch (ApiException e) {
                 ApiError err = e.errors().get(0);
                 Object id = values.get("Id");
-                out.add(List.of(id == null ? "" : id.toString(), "false", "false", err.errorCode() + ":" + err.message()
-                        + ":" + String.join(",", err.fields()) + (err.fields().isEmpty() ? "" : " ") + "--"));
+                out.add(List.of(id == null ? "" : id.toString(), "false", "false", Bulk2Resource.rowError(err)));
             } finally {
                 org.store().lock().unlock();
             }

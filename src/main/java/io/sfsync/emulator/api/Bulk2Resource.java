@@ -318,9 +318,7 @@ final class Bulk2Resource {
                     failed++;
                     ApiError err = e.errors().get(0);
                     Object id = values.get("Id");
-                    List<Object> line = new ArrayList<>(List.of(id == null ? "" : id,
-                            err.errorCode() + ":" + err.message() + ":" + String.join(",", err.fields())
-                                    + (err.fields().isEmpty() ? "" : " ") + "--"));
+                    List<Object> line = new ArrayList<>(List.of(id == null ? "" : id, rowError(err)));
                     line.addAll(cells);
                     bad.printRecord(line);
                 } finally {
@@ -341,6 +339,12 @@ final class Bulk2Resource {
                 job.info.put("state", "JobComplete");
             }
         }
+    }
+
+    /** A failed row's error as both Bulk APIs write it: {@code CODE:message:fields --}. */
+    static String rowError(ApiError err) {
+        return err.errorCode() + ":" + err.message() + ":" + String.join(",", err.fields())
+                + (err.fields().isEmpty() ? "" : " ") + "--";
     }
 
     /** One row of a Bulk API job (2.0 or 1.0): inserted, updated, upserted or deleted; errors as ApiException. */

@@ -119,16 +119,13 @@ final class Describer {
         return out;
     }
 
-    private static final List<String> ADDRESS_PARTS = List.of("Street", "City", "State", "PostalCode", "Country",
-            "Latitude", "Longitude", "GeocodeAccuracy");
-
     /** The compound field a field is part of: Name for a person's names, BillingAddress for BillingCity …; or null. */
     private static String compoundOf(SObjectDef def, FieldDef f) {
         if ((f.name().equals("FirstName") || f.name().equals("LastName")) && def.field("Name") != null
                 && def.field("Name").calculated()) {
             return "Name";
         }
-        for (String part : ADDRESS_PARTS) {
+        for (String part : FieldDef.ADDRESS_PARTS) {
             if (f.name().endsWith(part)) {
                 String compound = f.name().substring(0, f.name().length() - part.length()) + "Address";
                 FieldDef c = def.field(compound);

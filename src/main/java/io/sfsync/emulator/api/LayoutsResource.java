@@ -31,10 +31,10 @@ final class LayoutsResource {
     }
 
     /** /sobjects/{type}/describe/layouts[/…], describe/namedLayouts/{name}, describe/compactLayouts, describe/approvalLayouts. */
-    ApiResponse describe(SObjectDef def, String[] rest, String version) {
+    ApiResponse describe(SObjectDef def, String[] rest) {
         String kind = rest[0];
         return switch (kind) {
-            case "layouts", "namedLayouts" -> ApiResponse.json(200, layouts(def, version));
+            case "layouts", "namedLayouts" -> ApiResponse.json(200, layouts(def));
             case "compactLayouts" -> ApiResponse.json(200, compactLayouts(def));
             case "approvalLayouts" -> ApiResponse.json(200, Map.of("approvalLayouts", List.of()));
             default -> throw ApiException.notFound();
@@ -79,7 +79,7 @@ final class LayoutsResource {
         return null;
     }
 
-    private Map<String, Object> layouts(SObjectDef def, String version) {
+    private Map<String, Object> layouts(SObjectDef def) {
         Map<String, Object> layout = new LinkedHashMap<>();
         layout.put("buttonLayoutSection", Map.of("detailButtons", List.of(button("Edit"), button("Delete"))));
         layout.put("detailLayoutSections", List.of(section(def, false)));
@@ -91,7 +91,7 @@ final class LayoutsResource {
         layout.put("offlineLinks", List.of());
         layout.put("quickActionList", Map.of("quickActionListItems", List.of()));
         layout.put("relatedContent", null);
-        layout.put("relatedLists", relatedLists(def, version));
+        layout.put("relatedLists", relatedLists(def));
         layout.put("saveOptions", List.of());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("layouts", List.of(layout));
@@ -136,19 +136,8 @@ final class LayoutsResource {
         for (int i = 0; i < fields.size(); i += 2) {
             List<Map<String, Object>> items = new ArrayList<>();
             for (FieldDef f : fields.subList(i, Math.min(i + 2, fields.size()))) {
-                Map<String, Object> component = new LinkedHashMap<>();
-                component.put("displayLines", 1);
-                component.put("tabOrder", items.size() + 1);
-                component.put("type", "Field");
-                component.put("value", f.name());
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("editableForNew", edit && f.createable());
-                item.put("editableForUpdate", edit && f.updateable());
-                item.put("label", f.label());
-                item.put("layoutComponents", List.of(component));
-                item.put("placeholder", false);
-                item.put("required", !f.nillable() && f.createable() && !f.defaultedOnCreate());
-                items.add(item);
+                items.add(item(f, items.size() + 1, edit && f.createable(), edit && f.updateable(),
+                        !f.nillable() && f.createable() && !f.defaultedOnCreate()));
             }
             rows.add(Map.of("layoutItems", items, "numItems", items.size()));
         }
@@ -166,7 +155,25 @@ final class LayoutsResource {
         return s;
     }
 
-    private List<Map<String, Object>> relatedLists(SObjectDef def, String version) {
+    /** A layout item showing one field. */
+    private static Map<String, Object> item(FieldDef f, int tabOrder, boolean editableForNew, boolean editableForUpdate,
+            boolean required) {
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("displayLines", 1);
+        component.put("tabOrder", tabOrder);
+        component.put("type", "Field");
+        component.put("value", f.name());
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("editableForNew", editableForNew);
+        item.put("editableForUpdate", editableForUpdate);
+        item.put("label", f.label());
+        item.put("layoutComponents", List.of(component));
+        item.put("placeholder", false);
+        item.put("required", required);
+        return item;
+    }
+
+    private List<Map<String, Object>> relatedLists(SObjectDef def) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (OrgSchema.ChildRelationship r : org.schema().childRelationships(def.name())) {
             if (r.name() == null) {
@@ -199,21 +206,9 @@ final class LayoutsResource {
 
     private Map<String, Object> compactLayouts(SObjectDef def) {
         FieldDef name = nameField(def);
-        Map<String, Object> component = new LinkedHashMap<>();
-        component.put("displayLines", 1);
-        component.put("tabOrder", 1);
-        component.put("type", "Field");
-        component.put("value", name.name());
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("editableForNew", name.createable());
-        item.put("editableForUpdate", name.updateable());
-        item.put("label", name.label());
-        item.put("layoutComponents", List.of(component));
-        item.put("placeholder", false);
-        item.put("required", false);
         Map<String, Object> layout = new LinkedHashMap<>();
         layout.put("actions", List.of());
-        layout.put("fieldItems", List.of(item));
+        layout.put("fieldItems", List.of(item(name, 1, name.createable(), name.updateable(), false)));
         layout.put("id", null);
         layout.put("imageItems", List.of());
         layout.put("label", "System Default");
@@ -244,8 +239,7 @@ final class LayoutsResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("columns", columns(def));
         out.put("id", listViewId(def, name));
-        boolean recent = name.equals(RECENT) && def.field("LastViewedDate") != null;
-        out.put("orderBy", List.of(recent
+        out.put("orderBy", List.of(byLastViewed(def, name)
                 ? Map.of("fieldNameOrPath", "LastViewedDate", "nullsPosition", "last", "sortDirection", "descending")
                 : Map.of("fieldNameOrPath", nameField(def).name(), "nullsPosition", "first", "sortDirection", "ascending")));
         out.put("query", soql(def, name));
@@ -308,9 +302,13 @@ final class LayoutsResource {
 
     private static String soql(SObjectDef def, String name) {
         String field = nameField(def).name();
-        boolean recent = name.equals(RECENT) && def.field("LastViewedDate") != null;
-        return "SELECT " + field + ", Id FROM " + def.name() + (recent ? " WHERE LastViewedDate != null"
+        return "SELECT " + field + ", Id FROM " + def.name() + (byLastViewed(def, name) ? " WHERE LastViewedDate != null"
                 + " ORDER BY LastViewedDate DESC, Id ASC" : " ORDER BY " + field + " ASC NULLS FIRST, Id ASC");
+    }
+
+    /** Whether the list view is Recently Viewed on an object that keeps LastViewedDate (others list all). */
+    private static boolean byLastViewed(SObjectDef def, String name) {
+        return name.equals(RECENT) && def.field("LastViewedDate") != null;
     }
 
     /** The record name field: Name, or the auto-number an object without one is named by (Case's CaseNumber). */

@@ -56,18 +56,25 @@ final class QueryResource {
 
     /** Runs a query and returns its first page; used by Composite subrequests too. */
     Map<String, Object> query(String soql, boolean all, int pageSize, String version, String resource) {
-        SoqlResult result;
-        SoqlQuery parsed;
+        Ran ran = run(soql, all, version);
+        if (ran.query().purpose() != null) {
+            markViewed(ran.query(), ran.result().records());
+        }
+        return page(ran.result().records(), ran.result().totalSize(), 0, pageSize, version, resource);
+    }
+
+    /** A query parsed and run. */
+    private record Ran(SoqlQuery query, SoqlResult result) {
+    }
+
+    /** Parses and runs the SOQL; what does not parse or run is answered as Salesforce does (400, its code). */
+    private Ran run(String soql, boolean all, String version) {
         try {
-            parsed = SoqlQuery.parse(soql);
-            result = parsed.execute(new OrgDataSource(org, version), all);
+            SoqlQuery parsed = SoqlQuery.parse(soql);
+            return new Ran(parsed, parsed.execute(new OrgDataSource(org, version), all));
         } catch (SoqlException e) {
             throw ApiException.badRequest(e.errorCode(), e.getMessage());
         }
-        if (parsed.purpose() != null) {
-            markViewed(parsed, result.records());
-        }
-        return page(result.records(), result.totalSize(), 0, pageSize, version, resource);
     }
 
     /**
@@ -79,14 +86,9 @@ final class QueryResource {
      * filter. A plausible plan in Salesforce's shape, not its optimizer's figures.
      */
     private Map<String, Object> explain(String soql, String version) {
-        SoqlQuery query;
-        SoqlResult result;
-        try {
-            query = SoqlQuery.parse(soql);
-            result = query.execute(new OrgDataSource(org, version), false);
-        } catch (SoqlException e) {
-            throw ApiException.badRequest(e.errorCode(), e.getMessage());
-        }
+        Ran ran = run(soql, false, version);
+        SoqlQuery query = ran.query();
+        SoqlResult result = ran.result();
         io.sfsync.emulator.org.SObjectDef def = org.schema().object(query.objectName());
         int rows = result.totalSize();
         int all = org.store().count(def.name());

@@ -61,7 +61,7 @@ final class SObjectResource {
         }
         if (s.length > 3 && s[2].equals("describe")) {
             requireMethod(m, "GET");
-            return layouts.describe(def, java.util.Arrays.copyOfRange(s, 3, s.length), req.apiVersion());
+            return layouts.describe(def, java.util.Arrays.copyOfRange(s, 3, s.length));
         }
         if (s[2].equals("listviews")) {
             requireMethod(m, "GET");

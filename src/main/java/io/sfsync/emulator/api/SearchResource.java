@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
 import io.sfsync.emulator.EmulatedOrg;
 import io.sfsync.emulator.org.FieldDef;
 import io.sfsync.emulator.org.SObjectDef;
-import io.sfsync.emulator.soql.SoqlException;
-import io.sfsync.emulator.soql.SoqlQuery;
 
 /**
  * SOSL basics, {@code GET /search?q=}: {@code FIND {terms} [IN ALL|NAME|EMAIL|PHONE FIELDS]
@@ -31,6 +29,10 @@ final class SearchResource {
     private static final Pattern OBJECT = Pattern.compile("^\\s*(\\w+)\\s*(?:\\((.*)\\))?\\s*$", Pattern.DOTALL);
     private static final Pattern CLAUSE = Pattern.compile("\\s(WHERE|ORDER\\s+BY|LIMIT|OFFSET)\\s", Pattern.CASE_INSENSITIVE);
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+");
+    /** A search term: a word, maybe ending in * (a prefix). */
+    private static final Pattern TERM = Pattern.compile("[\\p{L}\\p{N}_]+\\*?");
+    private static final Pattern SPEC_WHERE = Pattern.compile("^WHERE\\s+(.*?)(\\s+(?:ORDER\\s+BY|LIMIT|OFFSET)\\s.*)?$",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final EmulatedOrg org;
     private final QueryResource query;
@@ -98,18 +100,12 @@ final class SearchResource {
         }
         String in = "Id IN ('" + String.join("','", ids) + "')";
         String soql;
-        Matcher where = Pattern.compile("^WHERE\\s+(.*?)(\\s+(?:ORDER\\s+BY|LIMIT|OFFSET)\\s.*)?$",
-                Pattern.CASE_INSENSITIVE | Pattern.DOTALL).matcher(tail);
+        Matcher where = SPEC_WHERE.matcher(tail);
         if (where.matches()) {
             soql = "SELECT " + fields + " FROM " + def.name() + " WHERE " + in + " AND (" + where.group(1) + ")"
                     + (where.group(2) == null ? "" : where.group(2));
         } else {
             soql = "SELECT " + fields + " FROM " + def.name() + " WHERE " + in + (tail.isEmpty() ? "" : " " + tail);
-        }
-        try {
-            SoqlQuery.parse(soql);
-        } catch (SoqlException e) {
-            throw ApiException.badRequest(e.errorCode(), e.getMessage());
         }
         Map<String, Object> page = query.query(soql, false, MAX_RECORDS, version, "query");
         return (List<Map<String, Object>>) page.get("records");
@@ -169,7 +165,7 @@ final class SearchResource {
                 if (token.equalsIgnoreCase("OR")) {
                     any = true;
                 } else if (!token.equalsIgnoreCase("AND") && !token.isBlank()) {
-                    Matcher w = Pattern.compile("[\\p{L}\\p{N}_]+\\*?").matcher(token.toLowerCase(Locale.ROOT));
+                    Matcher w = TERM.matcher(token.toLowerCase(Locale.ROOT));
                     while (w.find()) {
                         words.add(w.group());
                     }

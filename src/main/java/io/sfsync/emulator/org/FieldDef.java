@@ -30,6 +30,10 @@ public record FieldDef(
         String childRelationshipName,
         String autoNumberFormat) {
 
+    /** The parts of a compound address field (BillingAddress: BillingCity …), in the order its value lists them. */
+    public static final List<String> ADDRESS_PARTS = List.of("City", "Country", "GeocodeAccuracy", "Latitude",
+            "Longitude", "PostalCode", "State", "Street");
+
     /** The number's place in an auto-number display format: {0}, {00}, {000} … (zero-padded to that width). */
     public static final java.util.regex.Pattern AUTO_NUMBER_DIGITS = java.util.regex.Pattern.compile("\\{(0+)}");
 

@@ -374,8 +374,7 @@ public final class RecordSaver {
             String prefix = f.name().substring(0, f.name().length() - "Address".length());
             Map<String, Object> address = new LinkedHashMap<>();
             boolean any = false;
-            for (String part : List.of("City", "Country", "GeocodeAccuracy", "Latitude", "Longitude", "PostalCode",
-                    "State", "Street")) {
+            for (String part : FieldDef.ADDRESS_PARTS) {
                 Object v = record.get(prefix + part);
                 any |= v != null;
                 address.put(Character.toLowerCase(part.charAt(0)) + part.substring(1), v);
