@@ -101,10 +101,7 @@ public final class Bulk1Resource {
             }
             if (s.length == 3) {
                 if (method.equals("POST")) {
-                    Batch added = addBatch(job, body == null ? "" : body, version);
-                    synchronized (job) {
-                        return xml(201, batchInfo(added));
-                    }
+                    return xml(201, addBatch(job, body == null ? "" : body, version));
                 }
                 requireMethod(method, "GET");
                 StringBuilder list = new StringBuilder("<batchInfoList xmlns=\"" + NS + "\">");
@@ -218,11 +215,13 @@ public final class Bulk1Resource {
         }
     }
 
-    private Batch addBatch(Job job, String data, String version) {
+    /** Adds the batch and answers its batchInfo as it was added. */
+    private String addBatch(Job job, String data, String version) {
         if (data.isBlank()) {
             throw error(400, "ClientInputError", "Failed to read the batch: the request has no content");
         }
         Batch batch = new Batch();
+        String answer;
         synchronized (job) {
             if (!"Open".equals(job.info.get("state"))) {
                 throw error(400, "InvalidJobState", "Job " + job.info.get("id") + " is " + job.info.get("state")
@@ -242,9 +241,10 @@ public final class Bulk1Resource {
             batch.request = data;
             job.batches.put((String) batch.info.get("id"), batch);
             count(job);
+            answer = batchInfo(batch); // Queued: the answer is written before the worker may take the batch
         }
         worker.submit(() -> run(job, batch, version));
-        return batch;
+        return answer;
     }
 
     private void run(Job job, Batch batch, String version) {
