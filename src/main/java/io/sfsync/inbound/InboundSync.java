@@ -77,6 +77,20 @@ public final class InboundSync {
          * read through {@code connection} when it is not null (inside the page's transaction).
          */
         Map<String, String> outboundHashes(java.sql.Connection connection, Collection<String> keys);
+
+        /**
+         * Whether the Accounts of the page's Contacts that no row is linked to may be read by Id now; false while
+         * pages polled before this one are still being applied (they may bring those Accounts): the Contacts
+         * then wait for them.
+         */
+        default boolean readsMissingAccounts() {
+            return true;
+        }
+
+        /** The unit of shared work this page is a part of, when one of the cluster's workers applies it; else null. */
+        default InboundStore.UnitPage unitPage() {
+            return null;
+        }
     }
 
     /** Where a run's polls stand. */
@@ -333,6 +347,175 @@ public final class InboundSync {
         }
     }
 
+    // --- shared pages --------------------------------------------------------------------------------
+
+    /**
+     * A page's records as a unit of shared work carries them (object, read out of band or not, the record),
+     * with what the run knew when it began that a page applied later must not learn anew: whether the job had
+     * people linked to Leads (whose conversions an unlinked Contact is looked up for).
+     */
+    public static String payload(List<InboundWork> works, State s) {
+        ObjectNode out = JSON.createObjectNode();
+        if (s.leadLinks != null) {
+            out.put("leadLinks", s.leadLinks);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode records = out.putArray("records");
+        for (InboundWork w : works) {
+            ObjectNode n = records.addObject();
+            n.put("object", w.object);
+            n.put("outOfBand", w.outOfBand);
+            n.set("record", w.record);
+        }
+        return out.toString();
+    }
+
+    /** The records of a unit's payload, as the poll read them; {@code s} learns what the run knew. */
+    public static List<InboundWork> fromPayload(JobConfig job, String payload, State s) {
+        List<InboundWork> out = new ArrayList<>();
+        try {
+            JsonNode root = JSON.readTree(payload);
+            if (root.has("leadLinks")) {
+                s.leadLinks = root.path("leadLinks").asBoolean();
+            }
+            for (JsonNode n : root.path("records")) {
+                String object = n.path("object").asText();
+                InboundConfig.Target target = job.inbound().targets().get(object);
+                if (target == null) {
+                    throw new IllegalStateException("a shared page holds " + object + " records, which job " + job.name()
+                            + " no longer polls");
+                }
+                out.add(new InboundWork(object, target, n.path("record"), n.path("outOfBand").asBoolean()));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a shared page's records are unreadable: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Before a run hands its pages to the cluster: what its pages must know of the job as it began. */
+    public static void beforeSharing(Context ctx, State s) {
+        JobConfig job = ctx.job();
+        if (s.leadLinks == null && job.inbound().targets().containsKey("Lead") && job.inbound().targets().containsKey("Contact")) {
+            s.leadLinks = ctx.store().hasPeopleLinks(job.name(), "Lead");
+        }
+    }
+
+    /** Where each object's cursor stands once the page is applied, as JSON (object → modstamp, lastId). */
+    public static String cursorsJson(InboundPage page) {
+        ObjectNode out = JSON.createObjectNode();
+        cursorsOf(page).forEach((o, c) -> {
+            if (c.modstamp() != null) {
+                ObjectNode n = out.putObject(o);
+                n.put("modstamp", c.modstamp().toString());
+                n.put("lastId", c.lastId());
+            }
+        });
+        return out.toString();
+    }
+
+    /**
+     * What a record of a shared page could depend on in an earlier page, or an earlier page's record on it: its
+     * Id, the Ids it names (a converted Lead's Contact, a merge's survivor) and its matchOn values; asked for
+     * ({@code asking}) also its Account (a Contact's company row comes from the page that brings the Account).
+     */
+    public static Set<String> refs(JobConfig job, InboundWork w, boolean asking) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add("i:" + w.sfId);
+        if (w.masterId != null) {
+            out.add("i:" + w.masterId);
+        }
+        Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
+        if (converted != null) {
+            out.add("i:" + converted);
+        }
+        Object account = asking && w.object.equals("Contact") ? w.value("AccountId") : null;
+        if (account != null) {
+            out.add("i:" + account);
+        }
+        for (Map.Entry<String, String> m : w.target.matchOn().entrySet()) {
+            Object v = w.value(m.getKey());
+            if (v != null && !v.toString().isBlank()) {
+                String value = m.getKey().equalsIgnoreCase("Email") ? v.toString().toLowerCase(Locale.ROOT) : v.toString();
+                String ref = "m:" + w.target.table().toLowerCase(Locale.ROOT) + "|" + m.getValue().toLowerCase(Locale.ROOT)
+                        + "|" + value;
+                out.add(ref.length() > 300 ? ref.substring(0, 300) : ref);
+            }
+        }
+        return out;
+    }
+
+    /** Records of a page that are applied together or not at all, and the keys they claim. */
+    public record KeyGroup(List<InboundWork> works, Set<String> keys) {
+    }
+
+    /**
+     * The keys by which the page's records could collide with another page applied at the same time: each
+     * record's own Id and the Ids it relinks to (a merge's survivor, a converted Lead's Contact), the source
+     * row it writes or links, and a Contact's Account when the page holds that Account (it is inserted or
+     * read with the page). Records that share a key form one group: a conversion, a merge, an Account with
+     * its Contacts go through together.
+     */
+    public static List<KeyGroup> keyGroups(InboundPage page) {
+        Set<String> accounts = new HashSet<>();
+        page.works().forEach(w -> {
+            if (w.object.equals("Account")) {
+                accounts.add(w.sfId);
+            }
+        });
+        // union-find over the page's records by their keys
+        List<InboundWork> works = page.works();
+        int[] parent = new int[works.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<String, Integer> firstHolder = new HashMap<>();
+        List<Set<String>> keysOf = new ArrayList<>();
+        for (int i = 0; i < works.size(); i++) {
+            InboundWork w = works.get(i);
+            Set<String> keys = new java.util.TreeSet<>();
+            keys.add("i:" + w.sfId);
+            if (w.masterId != null) {
+                keys.add("i:" + w.masterId);
+            }
+            if (w.relinkTo != null) {
+                keys.add("i:" + w.relinkTo);
+            }
+            Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
+            if (converted != null) {
+                keys.add("i:" + converted);
+            }
+            if (w.sourceKey != null) {
+                keys.add("r:" + w.target.table().toLowerCase(Locale.ROOT) + "|" + w.sourceKey);
+            }
+            Object account = w.object.equals("Contact") ? w.value("AccountId") : null;
+            if (account != null && accounts.contains(account.toString())) {
+                keys.add("i:" + account);
+            }
+            keysOf.add(keys);
+            for (String k : keys) {
+                Integer j = firstHolder.putIfAbsent(k, i);
+                if (j != null) {
+                    parent[find(parent, i)] = find(parent, j);
+                }
+            }
+        }
+        Map<Integer, KeyGroup> groups = new LinkedHashMap<>();
+        for (int i = 0; i < works.size(); i++) {
+            KeyGroup g = groups.computeIfAbsent(find(parent, i), r -> new KeyGroup(new ArrayList<>(), new java.util.TreeSet<>()));
+            g.works().add(works.get(i));
+            g.keys().addAll(keysOf.get(i));
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
     // --- match ----------------------------------------------------------------------------------------
 
     /** Each record's row; records whose version was recorded before, or that concern no row, are set aside. */
@@ -556,6 +739,15 @@ public final class InboundSync {
             records.computeIfAbsent("Account", k -> new HashMap<>()).putAll(known);
             wanted.removeAll(known.keySet());
             missingAccounts.addAll(wanted);
+            if (!missingAccounts.isEmpty() && !ctx.readsMissingAccounts()) {
+                for (InboundWork w : works) {
+                    Object acc = w.object.equals("Contact") && !w.deleted ? w.value("AccountId") : null;
+                    if (acc != null && missingAccounts.contains(acc.toString())) {
+                        w.waitsForAccount = true;
+                    }
+                }
+                missingAccounts.clear();
+            }
             if (!missingAccounts.isEmpty()) {
                 subs.add(soql(ctx, ChangeQueries.byIds("Account", ChangeQueries.fields(job, "Account",
                         ctx.describe().get("Account")), missingAccounts), "accounts"));
@@ -1166,7 +1358,9 @@ public final class InboundSync {
             }
         }
         List<InboundStore.Cursor> cursors = new ArrayList<>();
-        page.cursors().forEach((o, c) -> cursors.add(new InboundStore.Cursor(o, c.modstamp(), c.lastId())));
+        if (ctx.unitPage() == null) { // a unit's page moves no cursor itself (see InboundStore.UnitPage)
+            page.cursors().forEach((o, c) -> cursors.add(new InboundStore.Cursor(o, c.modstamp(), c.lastId())));
+        }
         // one row, one link: a converted Lead and its Contact in one page link the row once, to the Contact
         Map<String, Link> linkByKey = new LinkedHashMap<>();
         links.forEach(l -> linkByKey.put(l.sourceKey(), l));
@@ -1181,7 +1375,7 @@ public final class InboundSync {
         });
         return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, new ArrayList<>(linkByKey.values()),
                 unlinkPeople, new ArrayList<>(recordByKey.values()), unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar(),
-                inserted);
+                inserted, ctx.unitPage());
     }
 
     /**

@@ -57,6 +57,8 @@ public final class InboundWork {
     /** Drop the link (deleted in Salesforce). */
     boolean unlink;
     Outcome outcome;
+    /** A Contact whose Account an earlier page of a shared run may still bring: it waits for that page. */
+    boolean waitsForAccount;
 
     InboundWork(String object, InboundConfig.Target target, JsonNode record, boolean outOfBand) {
         this.object = object;
@@ -73,6 +75,10 @@ public final class InboundWork {
 
     public boolean isSettled() {
         return outcome != null;
+    }
+
+    public boolean waitsForAccount() {
+        return waitsForAccount;
     }
 
     public Outcome outcome() {

@@ -29,44 +29,60 @@ import static io.sfsync.exchange.ExchangeKeys.RUN;
  * inbound-apply, on the poll page in the body ({@link InboundPage}) and the run in {@code SfsyncRun}.
  */
 final class InboundSteps {
+    private final SyncServices services;
     private final SourceTables tables;
 
     InboundSteps(SyncServices services) {
+        this.services = services;
         this.tables = new SourceTables(services.source());
     }
 
     void configure(RouteBuilder rb) {
         rb.from("direct:sfsync-poll").routeId("sync-poll").errorHandler(rb.noErrorHandler()).process(e -> {
             RunContext run = run(e);
+            if (run.unit != null) {
+                unitPart(e, run);
+                return;
+            }
             if (run.inbound == null) {
                 throw new IllegalStateException("job " + run.job.name() + " polls nothing (direction "
                         + run.job.direction().name().toLowerCase(java.util.Locale.ROOT) + "): direct:sfsync-poll is for"
                         + " jobs with direction inbound or both");
             }
-            if (run.finishedStatus != null || run.stopReason != null || !run.inbound.more(run.job)) {
+            InboundPage page = nextPage(run);
+            if (page == null) {
                 e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
                 e.setProperty(POLL_MORE, false);
                 return;
             }
-            if (!run.budgetAllowsAnotherBatch()) {
-                run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
-                        + run.tally.apiAllowance + " calls); the rest waits for the next run");
+            boolean more = run.inbound.more(run.job) && run.stopReason == null;
+            if (more && SharedWork.sharesInbound(run) && RunLifecycle.keep(services, run, run.org.describe)) {
+                // more than one page: the cluster's workers apply them, this run polls on
+                run.pagesShared = true;
+                InboundSync.beforeSharing(context(run), run.inbound);
+                run.shared.sharePages(run, page, () -> nextPage(run));
+                if (run.job.outbound()) {
+                    run.openConflicts = run.store.inbound().openConflictKeys(run.job.name());
+                }
                 e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
                 e.setProperty(POLL_MORE, false);
                 return;
             }
-            run.batchStarted();
-            if (run.tally.batches == 0) {
-                tables.refresh();
-            }
-            run.timed("poll", () -> e.getMessage().setBody(InboundSync.poll(context(run), run.inbound)));
-            e.setProperty(POLL_MORE, run.inbound.more(run.job) && run.stopReason == null);
+            e.getMessage().setBody(page);
+            e.setProperty(POLL_MORE, more);
         });
         step(rb, "inbound-match", (run, page) -> InboundSync.match(context(run), run.inbound, page));
         step(rb, "inbound-merge", (run, page) -> InboundSync.merge(context(run), run.inbound, page));
         rb.from("direct:sfsync-inbound-apply").routeId("sync-inbound-apply").errorHandler(rb.noErrorHandler()).process(e -> {
             RunContext run = run(e);
             InboundPage page = e.getMessage().getBody(InboundPage.class);
+            if (run.unit != null) {
+                applyUnitPart(e, run, page);
+                return;
+            }
+            if (run.pagesShared) {
+                return; // the cluster's workers applied the run's pages
+            }
             long start = System.nanoTime();
             run.tally.timed("inbound-apply", () -> {
                 try {
@@ -88,6 +104,132 @@ final class InboundSteps {
         });
     }
 
+    /** The run's next poll page, or null when every object is caught up, the run stopped or its budget is spent. */
+    private InboundPage nextPage(RunContext run) {
+        if (run.finishedStatus != null || run.stopReason != null || !run.inbound.more(run.job)) {
+            return null;
+        }
+        if (!run.budgetAllowsAnotherBatch()) {
+            run.stop("PAUSED", "the run reached its share of the daily API budget (" + run.apiCallsThisRun() + " of "
+                    + run.tally.apiAllowance + " calls); the rest waits for the next run");
+            return null;
+        }
+        run.batchStarted();
+        if (run.tally.batches == 0) {
+            tables.refresh();
+        }
+        InboundPage[] page = {null};
+        run.timed("poll", () -> page[0] = InboundSync.poll(context(run), run.inbound));
+        if (run.pagesShared) {
+            run.batchEnded();
+            run.tally.batches++;
+        }
+        return page[0];
+    }
+
+    /** How many parts a shared page may take (a part: the records the one before set aside) before it stops. */
+    static final int MAX_PARTS = 1000;
+
+    /**
+     * A unit of a shared inbound run (one of its poll pages): its records the first time, then the records
+     * each part set aside because another page held a key of theirs, looked up again once it has recorded.
+     */
+    private void unitPart(Exchange e, RunContext run) {
+        SharedWork.UnitRun u = run.unit;
+        if (!u.unit.inbound() || run.stopReason != null || u.done) {
+            e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
+            e.setProperty(POLL_MORE, false);
+            return;
+        }
+        u.parts++;
+        List<io.sfsync.inbound.InboundWork> works;
+        if (u.parts == 1) {
+            works = InboundSync.fromPayload(run.job, u.unit.payload(), run.inbound);
+        } else {
+            if (u.parts > MAX_PARTS) {
+                run.stop("FAILED", u.setAside.size() + " records of " + u.unit.label() + " waited for other pages through "
+                        + MAX_PARTS + " tries; the job's next run reads them again");
+                e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
+                e.setProperty(POLL_MORE, false);
+                return;
+            }
+            SharedWork.sleep(Math.min(1000, 50L * u.parts)); // the page holding their keys records meanwhile
+            if (!SharedWork.reserve(run, 1)) {
+                run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                        + " the rest waits for the next run");
+                e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
+                e.setProperty(POLL_MORE, false);
+                return;
+            }
+            works = u.setAside;
+        }
+        // records that belong with a record of an earlier page still being applied wait for it: they go in poll order
+        Map<io.sfsync.inbound.InboundWork, java.util.Set<String>> asks = new java.util.LinkedHashMap<>();
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (io.sfsync.inbound.InboundWork w : works) {
+            java.util.Set<String> refs = InboundSync.refs(run.job, w, true);
+            asks.put(w, refs);
+            all.addAll(refs);
+        }
+        java.util.Set<String> held = run.store.work().heldByEarlier(run.runId, u.unit.seq(), all);
+        u.waiting = works.stream().filter(w -> asks.get(w).stream().anyMatch(held::contains)).toList();
+        if (!u.waiting.isEmpty()) {
+            works = works.stream().filter(w -> asks.get(w).stream().noneMatch(held::contains)).toList();
+        }
+        u.ticket = run.store.work().ticket(); // before the part looks anything up
+        run.batchStarted();
+        e.getMessage().setBody(new InboundPage(u.parts, works, Map.of()));
+        e.setProperty(POLL_MORE, true);
+    }
+
+    /**
+     * A shared page's part is applied: the keys of its records claimed first; a group of records a key of
+     * which another page holds is set aside for the next part, the rest recorded on the unit (the last part
+     * ends it, and the job's cursors move past the finished pages).
+     */
+    private void applyUnitPart(Exchange e, RunContext run, InboundPage page) {
+        SharedWork.UnitRun u = run.unit;
+        SharedWork.holdBeforeWrite(run);
+        if (run.stopReason != null) {
+            e.setProperty(POLL_MORE, false);
+            return;
+        }
+        List<InboundSync.KeyGroup> groups = InboundSync.keyGroups(page);
+        Map<String, java.util.Set<String>> keysByGroup = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).works().stream().noneMatch(io.sfsync.inbound.InboundWork::waitsForAccount)) {
+                keysByGroup.put(Integer.toString(i), groups.get(i).keys()); // a group that waits claims nothing
+            }
+        }
+        java.util.Set<String> may = run.store.work().claimKeys(run.runId, u.unit.id(), u.ticket, keysByGroup);
+        List<io.sfsync.inbound.InboundWork> granted = new java.util.ArrayList<>();
+        List<io.sfsync.inbound.InboundWork> denied = new java.util.ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            (may.contains(Integer.toString(i)) ? granted : denied).addAll(groups.get(i).works());
+        }
+        denied.addAll(u.waiting);
+        boolean last = denied.isEmpty();
+        int calls = run.apiCallsThisRun() - u.callsRecorded;
+        InboundStore.UnitPage part = new InboundStore.UnitPage(new io.sfsync.synclog.SyncStore.UnitWrite(u.unit.id(),
+                u.unit.token(), u.parts, last, false, null, calls, List.of(), u.reserved), run.lease.token);
+        InboundPage applied = new InboundPage(page.number(), granted, page.cursors());
+        run.tally.timed("inbound-apply", () -> {
+            try {
+                InboundSync.apply(context(run, part), run.inbound, applied);
+            } catch (java.sql.SQLException ex) {
+                throw new IllegalStateException("could not write " + u.unit.label() + " to the source: " + ex.getMessage(), ex);
+            }
+        });
+        u.callsRecorded += calls;
+        u.reserved = 0;
+        u.done = last;
+        // the records set aside are read afresh from what the poll brought: nothing of this part's decisions stays
+        u.setAside = last ? null : InboundSync.fromPayload(run.job, InboundSync.payload(denied, run.inbound), run.inbound);
+        run.batchEnded();
+        run.tally.batches++;
+        e.setProperty(POLL_MORE, !last && run.stopReason == null);
+    }
+
     private interface PageStep {
         InboundPage apply(RunContext run, InboundPage page);
     }
@@ -104,7 +246,22 @@ final class InboundSteps {
 
     /** The run as the inbound engine sees it. */
     private InboundSync.Context context(RunContext run) {
+        return context(run, null);
+    }
+
+    private InboundSync.Context context(RunContext run, InboundStore.UnitPage unitPage) {
         return new InboundSync.Context() {
+            @Override
+            public InboundStore.UnitPage unitPage() {
+                return unitPage;
+            }
+
+            @Override
+            public boolean readsMissingAccounts() {
+                // a page of a shared run reads them only once every page polled before it is applied
+                return run.unit == null || run.store.work().unfinishedBefore(run.runId, run.unit.unit.seq()) == 0;
+            }
+
             @Override
             public JobConfig job() {
                 return run.job;

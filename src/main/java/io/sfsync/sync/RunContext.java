@@ -99,6 +99,8 @@ public final class RunContext {
     /** How many units this run's backlog was shared in (0: not shared), and the API calls they made. */
     int sharedUnits;
     int sharedCalls;
+    /** This inbound run handed its poll pages to the cluster's workers: it applies none itself. */
+    boolean pagesShared;
     /** The shared part of this run is over: it reads on from the last unit's end. */
     boolean sharedDone;
     final List<Outcome> outcomes = new ArrayList<>();

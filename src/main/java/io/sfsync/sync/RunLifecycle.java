@@ -102,13 +102,32 @@ public final class RunLifecycle {
             run.intents = store.openIntents(job.name());
             run.watermark.cursor = unit.after();
             run.watermark.durable = state.watermark();
+            if (job.polls() && job.outbound()) {
+                run.openConflicts = store.inbound().openConflictKeys(job.name());
+            }
+            if (unit.inbound()) {
+                // a poll page: matched, merged and applied here; nothing of the source is read to send
+                run.inbound = io.sfsync.inbound.InboundSync.start(store.inbound(), job);
+                run.more = false;
+            }
             // the first batch's calls, the unit's opening call among them, reserved before any is made
-            if (!SharedWork.reserve(run)) {
+            if (!(unit.inbound() ? SharedWork.reserve(run, 1) : SharedWork.reserve(run))) {
                 run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
                         + " the rest waits for the next run");
                 return run;
             }
-            loadMetadata(run);
+            if (unit.inbound()) {
+                // a page makes no opening call: its run made one and kept the describes for its pages
+                Map<String, ObjectInfo> kept = keptDescribes(run);
+                if (kept == null) {
+                    run.stop("FAILED", unit.label() + " could not start: the describes its run read are not kept"
+                            + " (sync_describe); the job's next run reads its records again");
+                    return run;
+                }
+                run.org.describe = kept;
+            } else {
+                loadMetadata(run);
+            }
             run.mapper = new MappingProcessor(job, run.org.describe, services.transforms());
         } catch (SalesforceClient.SalesforceCallException e) {
             stopOnFailure(run, e);
@@ -526,12 +545,22 @@ public final class RunLifecycle {
 
     /** Keeps the describes for the next run's first batch; a failure to keep them costs that run one call. */
     private void keep(RunContext run, Map<String, ObjectInfo> describe) {
+        keep(services, run, describe);
+    }
+
+    /**
+     * Keeps the describes the run read (for the units of its shared work, and the next run's first batch);
+     * false when they could not be kept.
+     */
+    static boolean keep(SyncServices services, RunContext run, Map<String, ObjectInfo> describe) {
         Map<String, String> json = new LinkedHashMap<>();
         describe.forEach((o, info) -> json.put(o, info.toJson(run.salesforce.mapper())));
         try {
             services.store().describes().save(json);
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("Could not keep the describes of job {} for its next run: {}", run.job.name(), e.getMessage());
+            return false;
         }
     }
 

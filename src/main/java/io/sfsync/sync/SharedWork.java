@@ -76,11 +76,11 @@ public final class SharedWork {
         this.runner = runner;
     }
 
-    /** Whether a run shares its backlog: real watermark runs of jobs that only send. */
+    /** Whether a run shares its backlog: real watermark runs of jobs that send (the outbound half of a two-way one too). */
     static boolean shares(RunContext run) {
         JobConfig job = run.job;
         return run.shared != null && run.unit == null && run.mode == RunContext.Mode.RUN && run.onlyKeys == null
-                && job.outbound() && !job.polls() && job.dataSync() && job.source() != null;
+                && job.outbound() && job.dataSync() && job.source() != null;
     }
 
     /**
@@ -121,9 +121,25 @@ public final class SharedWork {
         if (units == 0) {
             return false; // the rows changed again meanwhile: the run reads them as usual
         }
-        run.sharedUnits = units;
+        run.sharedUnits += units;
         LOG.info("Run {} of {}: {} units of up to {} rows, shared by the cluster's workers", run.runId, run.job.name(),
                 units, size);
+        WorkStore.Progress p = workUntilFinished(run, fingerprint, WorkStore.Unit.OUT);
+        run.watermark.cursor = end[0];
+        run.watermark.durable = run.store.state(run.job.name()).watermark();
+        if (p.blocked() > 0 || p.unfinished() > 0 || p.abandoned() > 0) {
+            run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
+        }
+        return true;
+    }
+
+    /**
+     * Works the run's units of one kind with the cluster's workers, on this thread too, until none is left
+     * unfinished (or, once the run stopped, none is worked any more); then counts what they spent in the run
+     * and stops the run as a unit of it stopped, if one did.
+     */
+    private WorkStore.Progress workUntilFinished(RunContext run, String fingerprint, String kind) {
+        WorkStore work = run.store.work();
         int doneBefore = -1;
         WorkStore.Progress p;
         while (true) {
@@ -138,10 +154,11 @@ public final class SharedWork {
                 // stopped: nobody takes up the units no one works now; then wait for those being worked
                 work.abandonOpen(run.runId);
             }
-            p = work.progress(run.runId);
+            p = work.progress(run.runId, kind);
             if (p.done() != doneBefore) {
                 doneBefore = p.done();
-                run.progress.accept("units: " + p.done() + " of " + (p.done() + p.unfinished()) + " done");
+                run.progress.accept((kind.equals(WorkStore.Unit.IN) ? "pages: " : "units: ") + p.done() + " of "
+                        + (p.done() + p.unfinished()) + " done");
             }
             if (p.unfinished() == 0 || run.stopReason != null && p.claimed() == 0) {
                 break;
@@ -151,14 +168,9 @@ public final class SharedWork {
         if (p.claimed() == 0) {
             work.forgetKeys(run.runId); // no unit of the run is worked any more
         }
-        run.sharedCalls = p.apiCalls();
+        run.sharedCalls += p.apiCalls();
         if (run.tally.apiAllowance >= 0) {
             run.tally.apiAllowance = Math.max(0, run.tally.apiAllowance - p.apiCalls()); // what is left for the rest
-        }
-        run.watermark.cursor = end[0];
-        run.watermark.durable = run.store.state(run.job.name()).watermark();
-        if (p.blocked() > 0 || p.unfinished() > 0 || p.abandoned() > 0) {
-            run.watermark.blocked = true; // the rows of a unit that stopped are read again next run
         }
         if (!p.stopReasons().isEmpty() && run.stopReason == null) {
             // "PAUSED: the run reached its share of the daily API budget …" — the run stops as its unit did
@@ -167,7 +179,62 @@ public final class SharedWork {
             String status = at > 0 && first.substring(0, at).matches("[A-Z]+") ? first.substring(0, at) : "FAILED";
             run.stop(status, "a unit of the run stopped: " + (at > 0 ? first.substring(at + STATUS_SEPARATOR.length()) : first));
         }
-        return true;
+        return p;
+    }
+
+    /** Whether an inbound run shares its poll pages: a real run of all the job's changes, on a cluster. */
+    static boolean sharesInbound(RunContext run) {
+        return run.shared != null && run.unit == null && run.mode == RunContext.Mode.RUN && run.onlyKeys == null
+                && run.inbound != null;
+    }
+
+    /**
+     * An inbound run's part when its changes are more than one poll page: it goes on polling (the API calls
+     * stay with it, one Composite call a page as before) and hands each page to the cluster as a unit; the
+     * cluster's workers, this thread among them whenever more pages wait than the workers of one instance
+     * could take, match, merge and apply them. A page's records are applied with the keys they could collide
+     * by (their Ids, the source rows they write) claimed, so two pages applied at once never insert one
+     * record twice nor write one row from two records; the job's cursors move past finished pages only.
+     *
+     * @param next the run's next poll page, or null when every object is caught up (or the run stopped)
+     */
+    void sharePages(RunContext run, io.sfsync.inbound.InboundPage first,
+            java.util.function.Supplier<io.sfsync.inbound.InboundPage> next) {
+        String fingerprint = io.sfsync.config.JobFingerprint.of(run.job, run.segment).value();
+        WorkStore work = run.store.work();
+        long allowance = run.tally.apiAllowance;
+        work.allowance(run.runId, allowance < 0 ? null : Math.max(0, allowance - run.apiCallsThisRun()));
+        int ahead = Math.max(2, 2 * settings.workers());
+        int pages = 0;
+        io.sfsync.inbound.InboundPage page = first;
+        while (page != null) {
+            pages++;
+            Set<String> refs = new java.util.HashSet<>();
+            page.works().forEach(w -> refs.addAll(io.sfsync.inbound.InboundSync.refs(run.job, w, false)));
+            work.addPage(run.job.name(), run.runId, fingerprint, pages, io.sfsync.inbound.InboundSync.payload(page.works(),
+                    run.inbound), io.sfsync.inbound.InboundSync.cursorsJson(page), page.works().size(), refs);
+            if (pages == 1) {
+                LOG.info("Run {} of {}: its poll pages are shared by the cluster's workers", run.runId, run.job.name());
+            }
+            // more pages waiting than one instance's workers take: this thread applies one before polling on
+            while (run.stopReason == null && work.progress(run.runId, WorkStore.Unit.IN).unfinished() > ahead) {
+                Optional<WorkStore.Unit> mine = work.claim(holder, List.of(Map.entry(run.job.name(), fingerprint)),
+                        run.runId, settings.lease());
+                if (mine.isPresent()) {
+                    runUnit(mine.get());
+                } else {
+                    sleep(Math.min(settings.pollMs(), 100));
+                }
+            }
+            if (run.stopReason == null && !work.reserve(run.runId, 1)) {
+                run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                        + " the rest waits for the next run");
+            }
+            page = run.stopReason == null ? next.get() : null;
+        }
+        run.sharedUnits += pages;
+        run.progress.accept("polled " + pages + " pages; the cluster's workers apply them");
+        workUntilFinished(run, fingerprint, WorkStore.Unit.IN);
     }
 
     /** Runs one unit through the job's flow on this thread; a failure ends the unit (its flow logged it). */
@@ -227,7 +294,7 @@ public final class SharedWork {
     private List<Map.Entry<String, String>> fingerprints() {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (JobConfig job : services.config().jobs().values()) {
-            if (job.outbound() && !job.polls() && job.dataSync() && job.source() != null) {
+            if (job.dataSync() && (job.polls() || job.outbound() && job.source() != null)) {
                 Set<String> segments = new java.util.LinkedHashSet<>(job.segments().keySet());
                 segments.add(job.segment());
                 segments.forEach(seg -> out.add(Map.entry(job.name(), io.sfsync.config.JobFingerprint.of(job, seg).value())));
@@ -253,6 +320,14 @@ public final class SharedWork {
         boolean done;
         /** The calls reserved for the batch in flight against the run's allowance. */
         int reserved;
+        /** A shared poll page: the parts applied so far (a part: the records not set aside by the one before). */
+        int parts;
+        /** The cluster clock's reading before the part's lookups (see {@link WorkStore#claimKeys}). */
+        long ticket;
+        /** The records the last part set aside (another page held a key of theirs), for the next part. */
+        List<io.sfsync.inbound.InboundWork> setAside;
+        /** The records of this part that wait for an earlier page (it holds their Id, Account or matchOn value). */
+        List<io.sfsync.inbound.InboundWork> waiting = List.of();
 
         UnitRun(WorkStore.Unit unit) {
             this.unit = unit;
@@ -358,10 +433,14 @@ public final class SharedWork {
      * run's allowance for the whole cluster; false when they do not fit.
      */
     static boolean reserve(RunContext run) {
+        return reserve(run, Math.max(4, run.tally.costliestBatch()));
+    }
+
+    /** Before a unit's batch (or a shared page's part): {@code calls} reserved, as {@link #reserve(RunContext)}. */
+    static boolean reserve(RunContext run, int calls) {
         if (run.unit.reserved > 0) {
             return true; // reserved when the unit began (its opening call included)
         }
-        int calls = Math.max(4, run.tally.costliestBatch());
         if (!run.store.work().reserve(run.runId, calls)) {
             return false;
         }
@@ -387,7 +466,7 @@ public final class SharedWork {
         return w.outcome() != null && w.outcome().action() == Action.PENDING && SET_ASIDE.equals(w.outcome().reason());
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -325,7 +325,7 @@ public final class SyncSteps {
             RunContext run = lifecycle.join(unit, null);
             e.setProperty(RUN, run);
             e.setProperty(MORE, run.more());
-            e.setProperty(POLL_MORE, false);
+            e.setProperty(POLL_MORE, unit.inbound() && run.stopReason == null);
             e.setProperty(ACTIVITIES_MORE, false);
             return;
         }

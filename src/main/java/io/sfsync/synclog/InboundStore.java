@@ -23,6 +23,7 @@ import javax.sql.DataSource;
  * the caller's, so the source rows it wrote commit with it when both live in one database.
  */
 public final class InboundStore {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final DataSource ds;
     private final SqlSupport sql;
 
@@ -52,7 +53,15 @@ public final class InboundStore {
     public record PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
             List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
             List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
-            java.util.Set<String> newRows) {
+            java.util.Set<String> newRows, UnitPage unit) {
+
+        public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
+                List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
+                List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
+                java.util.Set<String> newRows) {
+            this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
+                    apiCallsSoFar, newRows, null);
+        }
 
         /** newRows: the source keys of rows this page inserted (their links are new: nothing to replace). */
         public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
@@ -61,6 +70,14 @@ public final class InboundStore {
             this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
                     apiCallsSoFar, java.util.Set.of());
         }
+    }
+
+    /**
+     * A part of a shared run's poll page, applied by one of the cluster's workers: its unit's claim (the part's
+     * number, whether it is the unit's last, its calls) and the lease of the run it records into. It writes no
+     * cursor: the job's cursors move once the pages before it are finished too.
+     */
+    public record UnitPage(SyncStore.UnitWrite write, String leaseToken) {
     }
 
     public Map<String, Cursor> cursors(String job) {
@@ -281,6 +298,14 @@ public final class InboundStore {
 
     /** Records a poll page: log rows (direction INBOUND), links, conflicts, cursors and the run's counts. */
     public static void record(Connection c, PageWrite p) throws SQLException {
+        if (p.unit() != null) {
+            // the run's lease first: its lock on the job's state row also orders the units' cursor moves
+            SyncStore.holdsLease(c, p.job(), p.unit().leaseToken());
+            if (!SyncStore.unitStillOurs(c, p.unit().write(), p.runId())) {
+                throw new IllegalStateException("part " + p.unit().write().batchNumber() + " of unit "
+                        + p.unit().write().unitId() + " was recorded before");
+            }
+        }
         SyncStore.insertLog(c, p.runId(), p.job(), "INBOUND", p.outcomes(), p.versions());
         SyncStore.upsertLinks(c, p.job(), p.personLinks(), p.unlinkPeople(), p.newRows());
         upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords(), p.newRows());
@@ -310,21 +335,32 @@ public final class InboundStore {
                 ps.executeUpdate();
             }
         }
-        for (Cursor k : p.cursors()) {
+        writeCursors(c, p.job(), p.cursors());
+        SyncStore.countInRun(c, p.runId(), p.outcomes(), p.unit() != null ? -1 : p.apiCallsSoFar());
+        if (p.unit() != null) {
+            SyncStore.unitRecorded(c, p.unit().write(), p.runId(), p.outcomes().size());
+            if (p.unit().write().last()) {
+                advanceOverFinishedPages(c, p.runId(), p.job());
+            }
+        }
+    }
+
+    private static void writeCursors(Connection c, String job, List<Cursor> cursors) throws SQLException {
+        for (Cursor k : cursors) {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE sync_cursor SET modstamp = ?, last_id = ?, polled_at = ?"
                     + " WHERE job = ? AND sobject = ?")) {
                 ps.setObject(1, offset(k.modstamp()));
                 ps.setString(2, k.lastId());
                 ps.setObject(3, SqlSupport.now());
-                ps.setString(4, p.job());
+                ps.setString(4, job);
                 ps.setString(5, k.sobject());
                 n = ps.executeUpdate();
             }
             if (n == 0) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_cursor (job, sobject, modstamp, last_id,"
                         + " polled_at) VALUES (?, ?, ?, ?, ?)")) {
-                    ps.setString(1, p.job());
+                    ps.setString(1, job);
                     ps.setString(2, k.sobject());
                     ps.setObject(3, offset(k.modstamp()));
                     ps.setString(4, k.lastId());
@@ -333,7 +369,48 @@ public final class InboundStore {
                 }
             }
         }
-        SyncStore.countInRun(c, p.runId(), p.outcomes(), p.apiCallsSoFar());
+    }
+
+    /**
+     * Moves the job's cursors to where the longest prefix of a shared run's pages (in poll order) whose every
+     * page is finished leaves each object: a page not applied yet holds every cursor before it.
+     */
+    private static void advanceOverFinishedPages(Connection c, long runId, String job) throws SQLException {
+        Map<String, Cursor> upTo = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, state, blocked, cursors FROM sync_work WHERE run_id = ?"
+                + " AND kind = 'IN' ORDER BY seq")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                int expected = 1;
+                while (rs.next() && rs.getInt(1) == expected && "DONE".equals(rs.getString(2)) && !rs.getBoolean(3)) {
+                    expected++;
+                    String json = rs.getString(4);
+                    if (json == null) {
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode cursors;
+                    try {
+                        cursors = JSON.readTree(json);
+                    } catch (java.io.IOException e) {
+                        throw new SQLException("sync_work of run " + runId + " has unreadable cursors: " + e.getMessage(), e);
+                    }
+                    cursors.fields().forEachRemaining(f -> {
+                        Cursor k = new Cursor(f.getKey(), Instant.parse(f.getValue().path("modstamp").asText()),
+                                f.getValue().path("lastId").asText());
+                        Cursor had = upTo.get(k.sobject());
+                        if (had == null || later(k, had)) {
+                            upTo.put(k.sobject(), k);
+                        }
+                    });
+                }
+            }
+        }
+        writeCursors(c, job, new ArrayList<>(upTo.values()));
+    }
+
+    private static boolean later(Cursor a, Cursor b) {
+        int byTime = a.modstamp().compareTo(b.modstamp());
+        return byTime > 0 || byTime == 0 && a.lastId().compareTo(b.lastId()) > 0;
     }
 
     /** Writes one person link in the caller's transaction (replacing the row's link, if any). */

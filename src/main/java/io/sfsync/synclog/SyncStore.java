@@ -403,50 +403,15 @@ public final class SyncStore {
                     if (b.leaseToken() != null) {
                         holdsLease(c, b.job(), b.leaseToken());
                     }
-                    try (PreparedStatement ps = c.prepareStatement("SELECT claim_token, batches_recorded, state, seq, part"
-                            + " FROM sync_work WHERE id = ? FOR UPDATE")) {
-                        ps.setLong(1, u.unitId());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            boolean ours = rs.next() && u.token().equals(rs.getString(1));
-                            if (ours && rs.getInt(2) >= u.batchNumber()) {
-                                c.rollback(); // an earlier attempt committed; only its answer was lost
-                                return null;
-                            }
-                            if (!ours || !"CLAIMED".equals(rs.getString(3))) {
-                                throw new WorkLostException("unit " + u.unitId() + " of run " + b.runId() + " is no longer"
-                                        + " this worker's (its lease ran out and another worker claimed it)");
-                            }
-                        }
+                    if (!unitStillOurs(c, u, b.runId())) {
+                        c.rollback(); // an earlier attempt committed; only its answer was lost
+                        return null;
                     }
                     insertLog(c, b.runId(), b.job(), b.direction(), b.outcomes(), b.sourceVersions());
                     upsertLinks(c, b.job(), b.links(), b.unlinkKeys());
                     endIntents(c, b.endIntents());
                     countInRun(c, b.runId(), b.outcomes(), -1);
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET batches_recorded = ?,"
-                            + " rows_recorded = rows_recorded + ?, api_calls = api_calls + ?, blocked = blocked OR ?,"
-                            + " resume_changed_at = COALESCE(?, resume_changed_at), resume_key = COALESCE(?, resume_key),"
-                            + " state = CASE WHEN ? THEN 'DONE' ELSE state END,"
-                            + " done_at = CASE WHEN ? THEN CURRENT_TIMESTAMP ELSE done_at END WHERE id = ?")) {
-                        ps.setInt(1, u.batchNumber());
-                        ps.setInt(2, b.outcomes().size());
-                        ps.setInt(3, u.apiCalls());
-                        ps.setBoolean(4, u.blocked());
-                        ps.setObject(5, u.resume() == null ? null : WorkStore.at(u.resume().changedAt()));
-                        ps.setString(6, u.resume() == null ? null : u.resume().key());
-                        ps.setBoolean(7, u.last());
-                        ps.setBoolean(8, u.last());
-                        ps.setLong(9, u.unitId());
-                        ps.executeUpdate();
-                    }
-                    WorkStore.release(c, u.unitId());
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?,"
-                            + " api_calls = api_calls + ? WHERE id = ?")) {
-                        ps.setInt(1, u.apiCalls()); // the batch's reservation becomes what it spent
-                        ps.setInt(2, u.reserved());
-                        ps.setInt(3, u.apiCalls()); // the run's calls true even if it never finishes (its instance died)
-                        ps.setLong(4, b.runId());
-                        ps.executeUpdate();
-                    }
+                    unitRecorded(c, u, b.runId(), b.outcomes().size());
                     if (!u.setAside().isEmpty()) {
                         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, part,"
                                 + " fingerprint, after_changed_at, after_key, upto_changed_at, upto_key, source_keys,"
@@ -474,6 +439,61 @@ public final class SyncStore {
     }
 
     /**
+     * In a unit's transaction, under the lock on its row: true when the unit is still this worker's claim; false
+     * when an earlier attempt of this very batch committed (only its answer was lost). Throws when another worker
+     * claimed the unit meanwhile (this one's lease ran out).
+     */
+    static boolean unitStillOurs(Connection c, UnitWrite u, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT claim_token, batches_recorded, state FROM sync_work"
+                + " WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, u.unitId());
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean ours = rs.next() && u.token().equals(rs.getString(1));
+                if (ours && rs.getInt(2) >= u.batchNumber()) {
+                    return false;
+                }
+                if (!ours || !"CLAIMED".equals(rs.getString(3))) {
+                    throw new WorkLostException("unit " + u.unitId() + " of run " + runId + " is no longer"
+                            + " this worker's (its lease ran out and another worker claimed it)");
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * In a unit's transaction: the batch is recorded on the unit (DONE with its last), its keys released, and
+     * its calls counted in the run, its reservation settled with what it spent.
+     */
+    static void unitRecorded(Connection c, UnitWrite u, long runId, int rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET batches_recorded = ?,"
+                + " rows_recorded = rows_recorded + ?, api_calls = api_calls + ?, blocked = blocked OR ?,"
+                + " resume_changed_at = COALESCE(?, resume_changed_at), resume_key = COALESCE(?, resume_key),"
+                + " state = CASE WHEN ? THEN 'DONE' ELSE state END,"
+                + " done_at = CASE WHEN ? THEN CURRENT_TIMESTAMP ELSE done_at END WHERE id = ?")) {
+            ps.setInt(1, u.batchNumber());
+            ps.setInt(2, rows);
+            ps.setInt(3, u.apiCalls());
+            ps.setBoolean(4, u.blocked());
+            ps.setObject(5, u.resume() == null ? null : WorkStore.at(u.resume().changedAt()));
+            ps.setString(6, u.resume() == null ? null : u.resume().key());
+            ps.setBoolean(7, u.last());
+            ps.setBoolean(8, u.last());
+            ps.setLong(9, u.unitId());
+            ps.executeUpdate();
+        }
+        WorkStore.release(c, u.unitId());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?,"
+                + " api_calls = api_calls + ? WHERE id = ?")) {
+            ps.setInt(1, u.apiCalls()); // the batch's reservation becomes what it spent
+            ps.setInt(2, u.reserved());
+            ps.setInt(3, u.apiCalls()); // the run's calls true even if it never finishes (its instance died)
+            ps.setLong(4, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
      * Moves the job's watermark to the upper bound of the last unit of the longest prefix (in plan order) of
      * units whose every part is DONE and none blocked. Runs under the lock on the job's state row.
      */
@@ -481,7 +501,8 @@ public final class SyncStore {
         OffsetDateTime upTo = null;
         String upToKey = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, MIN(CASE WHEN state = 'DONE' AND NOT blocked THEN 1"
-                + " ELSE 0 END), MAX(upto_changed_at), MAX(upto_key) FROM sync_work WHERE run_id = ? GROUP BY seq ORDER BY seq")) {
+                + " ELSE 0 END), MAX(upto_changed_at), MAX(upto_key) FROM sync_work WHERE run_id = ? AND kind = 'OUT' GROUP BY seq"
+                + " ORDER BY seq")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && rs.getInt(2) == 1) {
@@ -538,7 +559,7 @@ public final class SyncStore {
     }
 
     /** Locks the job's state row and checks the lease is still this run's. */
-    private static void holdsLease(Connection c, String job, String token) throws SQLException {
+    static void holdsLease(Connection c, String job, String token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lease_token FROM sync_state WHERE job = ? FOR UPDATE")) {
             ps.setString(1, job);
             try (ResultSet rs = ps.executeQuery()) {

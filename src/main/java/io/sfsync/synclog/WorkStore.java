@@ -47,7 +47,16 @@ public final class WorkStore {
      */
     public record Unit(long id, String job, long runId, int seq, int part, String fingerprint, Watermark after,
             Watermark upTo, boolean first, List<String> keys, String token, int batchesRecorded, Watermark resume,
-            int claims) {
+            int claims, String kind, String payload) {
+        /** Units of outbound runs: ranges of the source. */
+        public static final String OUT = "OUT";
+        /** Units of inbound runs: poll pages, their records in {@code payload}. */
+        public static final String IN = "IN";
+
+        public boolean inbound() {
+            return IN.equals(kind);
+        }
+
         /** "unit 3 of run 12" (with its part when it has one). */
         public String label() {
             return "unit " + seq + (part > 0 ? "." + part : "") + " of run " + runId;
@@ -75,27 +84,9 @@ public final class WorkStore {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET state = 'ABANDONED' WHERE job = ?"
-                            + " AND run_id <> ? AND state <> 'DONE'")) {
-                        ps.setString(1, job);
-                        ps.setLong(2, runId);
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE run_id = ?")) {
+                    leaveEarlierRuns(c, job, runId);
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE run_id = ? AND kind = 'OUT'")) {
                         ps.setLong(1, runId); // an earlier attempt whose commit answer was lost
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_key k WHERE k.run_id < ? AND"
-                            + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = k.run_id AND w.job = ?)")) {
-                        ps.setLong(1, runId); // the create keys of the job's earlier runs (one that died kept them)
-                        ps.setString(2, job);
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE job = ? AND state IN"
-                            + " ('DONE', 'ABANDONED') AND run_id < ? AND (done_at IS NULL OR done_at < CURRENT_TIMESTAMP"
-                            + " - INTERVAL '1 days')")) {
-                        ps.setString(1, job); // the job's units of runs over a day old
-                        ps.setLong(2, runId);
                         ps.executeUpdate();
                     }
                     int units;
@@ -128,6 +119,93 @@ public final class WorkStore {
                     }
                     c.commit();
                     return units;
+                } catch (SQLException | RuntimeException e) {
+                    SqlSupport.rollbackQuietly(c);
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /**
+     * The job's units of earlier runs not finished (their run died) are left, their create keys and page
+     * references dropped (one that died kept them), and the units of runs over a day old deleted.
+     */
+    private static void leaveEarlierRuns(Connection c, String job, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET state = 'ABANDONED' WHERE job = ?"
+                + " AND run_id <> ? AND state <> 'DONE'")) {
+            ps.setString(1, job);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_key k WHERE k.run_id < ? AND"
+                + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = k.run_id AND w.job = ?)")) {
+            ps.setLong(1, runId);
+            ps.setString(2, job);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_ref r WHERE r.run_id < ? AND"
+                + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = r.run_id AND w.job = ?)")) {
+            ps.setLong(1, runId);
+            ps.setString(2, job);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE job = ? AND state IN"
+                + " ('DONE', 'ABANDONED') AND run_id < ? AND (done_at IS NULL OR done_at < CURRENT_TIMESTAMP"
+                + " - INTERVAL '1 days')")) {
+            ps.setString(1, job);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Hands one poll page of an inbound run to the cluster: a unit of kind IN, next in the run's order, holding
+     * the page's records ({@code payload}) and where each object's cursor stands after it ({@code cursors}).
+     * The first page of a run also leaves the job's units of earlier runs that never finished: the job's
+     * cursors stayed before them, so this run polls their records again.
+     */
+    public void addPage(String job, long runId, String fingerprint, int seq, String payload, String cursors, int records,
+            Collection<String> refs) {
+        sql.retrying("hand page " + seq + " of run " + runId + " to the cluster", () -> {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    if (seq == 1) {
+                        leaveEarlierRuns(c, job, runId);
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE run_id = ? AND kind = 'IN'"
+                            + " AND seq = ?")) {
+                        ps.setLong(1, runId); // an earlier attempt whose commit answer was lost
+                        ps.setInt(2, seq);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_ref WHERE run_id = ? AND seq = ?")) {
+                        ps.setLong(1, runId);
+                        ps.setInt(2, seq);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work_ref (run_id, seq, ref)"
+                            + " SELECT ?, ?, r FROM unnest(?::text[]) AS r")) {
+                        ps.setLong(1, runId);
+                        ps.setInt(2, seq);
+                        ps.setArray(3, c.createArrayOf("text", refs.toArray()));
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work (job, run_id, seq, fingerprint,"
+                            + " first_unit, planned_rows, kind, payload, cursors) VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?)")) {
+                        ps.setString(1, job);
+                        ps.setLong(2, runId);
+                        ps.setInt(3, seq);
+                        ps.setString(4, fingerprint);
+                        ps.setBoolean(5, seq == 1);
+                        ps.setInt(6, records);
+                        ps.setString(7, payload);
+                        ps.setString(8, cursors);
+                        ps.executeUpdate();
+                    }
+                    c.commit();
+                    return null;
                 } catch (SQLException | RuntimeException e) {
                     SqlSupport.rollbackQuietly(c);
                     throw e;
@@ -198,7 +276,7 @@ public final class WorkStore {
     private static Unit read(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT job, run_id, seq, part, fingerprint, after_changed_at,"
                 + " after_key, upto_changed_at, upto_key, first_unit, source_keys, claim_token, batches_recorded,"
-                + " resume_changed_at, resume_key, claims FROM sync_work WHERE id = ?")) {
+                + " resume_changed_at, resume_key, claims, kind, payload FROM sync_work WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -216,7 +294,8 @@ public final class WorkStore {
                         after == null ? Watermark.START : new Watermark(after.toInstant(), rs.getString(7)),
                         upTo == null ? null : new Watermark(upTo.toInstant(), rs.getString(9)), rs.getBoolean(10), keyList,
                         rs.getString(12), rs.getInt(13),
-                        resume == null ? null : new Watermark(resume.toInstant(), rs.getString(15)), rs.getInt(16));
+                        resume == null ? null : new Watermark(resume.toInstant(), rs.getString(15)), rs.getInt(16),
+                        rs.getString(17), rs.getString(18));
             }
         }
     }
@@ -308,11 +387,13 @@ public final class WorkStore {
             List<String> stopReasons) {
     }
 
-    public Progress progress(long runId) {
+    /** The progress of a run's units of one kind ({@link Unit#OUT} or {@link Unit#IN}). */
+    public Progress progress(long runId, String kind) {
         return sql.retrying("read the units of run " + runId, () -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT state, blocked,"
-                    + " api_calls, stop_reason, lease_until >= CURRENT_TIMESTAMP FROM sync_work WHERE run_id = ?")) {
+                    + " api_calls, stop_reason, lease_until >= CURRENT_TIMESTAMP FROM sync_work WHERE run_id = ? AND kind = ?")) {
                 ps.setLong(1, runId);
+                ps.setString(2, kind);
                 int unfinished = 0;
                 int claimed = 0;
                 int done = 0;
@@ -378,6 +459,44 @@ public final class WorkStore {
         });
     }
 
+    /** Which of {@code refs} pages of an inbound run polled before page {@code seq}, not applied yet, hold. */
+    public Set<String> heldByEarlier(long runId, int seq, Collection<String> refs) {
+        if (refs.isEmpty() || seq <= 1) {
+            return Set.of();
+        }
+        return sql.retrying("read the pages of run " + runId, () -> {
+            Set<String> out = new HashSet<>();
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT r.ref"
+                    + " FROM sync_work_ref r JOIN sync_work w ON w.run_id = r.run_id AND w.seq = r.seq AND w.kind = 'IN'"
+                    + " WHERE r.run_id = ? AND r.seq < ? AND w.state IN ('OPEN', 'CLAIMED') AND r.ref = ANY(?::text[])")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, seq);
+                ps.setArray(3, c.createArrayOf("text", refs.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** How many pages of an inbound run polled before page {@code seq} are not applied yet (open or claimed). */
+    public int unfinishedBefore(long runId, int seq) {
+        return sql.retrying("read the pages of run " + runId, () -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sync_work"
+                    + " WHERE run_id = ? AND kind = 'IN' AND seq < ? AND state IN ('OPEN', 'CLAIMED')")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     /** The API calls a shared run's units may spend together (null: no limit known). */
     public void allowance(long runId, Long calls) {
         sql.update("UPDATE sync_run SET api_allowance = ?, api_reserved = 0 WHERE id = ?", calls, runId);
@@ -397,9 +516,10 @@ public final class WorkStore {
         sql.update("UPDATE sync_run SET api_reserved = api_reserved - ? WHERE id = ?", calls, runId);
     }
 
-    /** The run is over: its create keys are of no more use. */
+    /** The run is over: its create keys (and its pages' references) are of no more use. */
     public void forgetKeys(long runId) {
         sql.update("DELETE FROM sync_work_key WHERE run_id = ?", runId);
+        sql.update("DELETE FROM sync_work_ref WHERE run_id = ?", runId);
     }
 
     /**

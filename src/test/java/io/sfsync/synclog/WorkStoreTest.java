@@ -114,13 +114,13 @@ class WorkStoreTest {
         assertThat(store.state("prefix").watermark()).isEqualTo(at(20, "20"));
         finish(u3, true);
         assertThat(store.state("prefix").watermark()).as("unit 3 left a row pending").isEqualTo(at(20, "20"));
-        var p = store.work().progress(run);
+        var p = store.work().progress(run, WorkStore.Unit.OUT);
         assertThat(p.unfinished()).isZero();
         assertThat(p.blocked()).isEqualTo(1);
         assertThat(p.apiCalls()).isEqualTo(6);
         // a batch recorded again (its commit's answer was lost) is not recorded twice
         finish(u3, true);
-        assertThat(store.work().progress(run).apiCalls()).isEqualTo(6);
+        assertThat(store.work().progress(run, WorkStore.Unit.OUT).apiCalls()).isEqualTo(6);
     }
 
     @Test

@@ -1,0 +1,249 @@
+package io.sfsync.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sfsync.app.SfsyncRuntime;
+import io.sfsync.db.Databases;
+import io.sfsync.emulator.EmulatedOrg;
+import io.sfsync.emulator.SalesforceEmulator;
+import io.sfsync.emulator.rules.RecordSaver;
+import io.sfsync.sync.RunContext;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Salesforce → source on two instances sharing one PostgreSQL: the run that fires on one polls, and both
+ * instances' workers apply its poll pages. The same org and source given to one instance alone must end
+ * the same: the same outcomes per action and reason, the same rows, links and calls, through a first load
+ * (rows found by email, Contacts in pages after their Accounts') and a second run of edits, moves to
+ * another Account, deletes, Lead conversions (the Lead and its Contact in different pages) and merges.
+ * Counted on the source's side on its own: every record of the org once, every row linked once.
+ */
+class InboundSharedWorkTest {
+    private static final int ACCOUNTS = 30;
+    private static final int CONTACTS = 700;
+    private static final int LEADS = 300;
+    /** Source rows that exist before the first run; Contacts c0 … c39 find theirs by email. */
+    private static final int EXISTING = 40;
+
+    @Test
+    void twoInstancesApplyOneInboundRunsPagesAndEndAsOneInstanceAlone(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource shared = database(pg, "shared");
+            DataSource alone = database(pg, "alone");
+            SalesforceEmulator sfShared = SalesforceEmulator.builder().latencyMs(20).build().start();
+            SalesforceEmulator sfAlone = SalesforceEmulator.builder().latencyMs(20).build().start();
+            try {
+                Map<String, String> idsShared = seed(sfShared);
+                Map<String, String> idsAlone = seed(sfAlone);
+                Path config = config(dir);
+
+                RunContext a1;
+                RunContext a2;
+                long aloneCalls1;
+                long aloneCalls2;
+                Map<String, Long> aloneSource1;
+                Map<String, Long> aloneSource2;
+                try (SfsyncRuntime one = SharedWorkTest.runtime(config, pg, "alone", sfAlone, false)) {
+                    long before = sfAlone.calls().total();
+                    a1 = one.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                    aloneCalls1 = sfAlone.calls().total() - before;
+                    aloneSource1 = source(alone);
+                    change(sfAlone, idsAlone);
+                    before = sfAlone.calls().total();
+                    a2 = one.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                    aloneCalls2 = sfAlone.calls().total() - before;
+                    aloneSource2 = source(alone);
+                }
+                assertThat(SharedWorkTest.count(alone, "SELECT COUNT(*) FROM sync_work")).as("one instance, sharing off").isZero();
+                assertThat(a1.status()).isEqualTo("SUCCEEDED");
+
+                try (SfsyncRuntime a = SharedWorkTest.runtime(config, pg, "shared", sfShared, true);
+                        SfsyncRuntime b = SharedWorkTest.runtime(config, pg, "shared", sfShared, true)) {
+                    long before = sfShared.calls().total();
+                    RunContext s1 = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                    long sharedCalls1 = sfShared.calls().total() - before;
+                    assertThat(s1.status()).isEqualTo("SUCCEEDED");
+                    long pages = SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND run_id = "
+                            + s1.runId());
+                    assertThat(pages).as("poll pages of 50 handed to the cluster").isGreaterThanOrEqualTo(CONTACTS / 50);
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'")).isZero();
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(DISTINCT claimed_by) FROM sync_work WHERE run_id = "
+                            + s1.runId())).as("instances that applied pages").isEqualTo(2);
+                    assertThat(SharedWorkTest.actions(shared, s1.runId())).as("first load: outcomes shared vs alone")
+                            .isEqualTo(SharedWorkTest.actions(alone, a1.runId()));
+                    assertThat(s1.counts()).isEqualTo(a1.counts());
+                    assertThat(sharedCalls1).as(sfShared.calls().snapshot() + " calls of the first load, shared vs alone (" + aloneCalls1 + ")")
+                            .isEqualTo(aloneCalls1);
+                    assertThat(s1.apiCalls()).isEqualTo(a1.apiCalls());
+                    assertThat(source(shared)).as("the source after the first load, shared vs alone").isEqualTo(aloneSource1);
+
+                    change(sfShared, idsShared);
+                    before = sfShared.calls().total();
+                    RunContext s2 = b.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                    long sharedCalls2 = sfShared.calls().total() - before;
+                    assertThat(s2.status()).isEqualTo(a2.status());
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND run_id = "
+                            + s2.runId())).as("the second run's pages").isGreaterThan(1);
+                    assertThat(SharedWorkTest.actions(shared, s2.runId())).as("changes: outcomes shared vs alone")
+                            .isEqualTo(SharedWorkTest.actions(alone, a2.runId()));
+                    assertThat(sharedCalls2).as("calls of the second run, shared vs alone (" + aloneCalls2 + ")")
+                            .isEqualTo(aloneCalls2);
+                    assertThat(source(shared)).as("the source after the changes, shared vs alone").isEqualTo(aloneSource2);
+
+                    // the cursors stand after the last page: the next run finds nothing
+                    RunContext s3 = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                    assertThat(s3.counts().attempted()).isZero();
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE run_id = " + s3.runId()))
+                            .as("a poll that finds one page or less is not shared").isZero();
+                }
+                // the source on its own against Salesforce's own count: every live record has one row, linked once
+                int contacts = live(sfShared, "Contact").size();
+                int leads = (int) live(sfShared, "Lead").stream().filter(l -> !Boolean.TRUE.equals(l.get("IsConverted"))).count();
+                assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm'"))
+                        .isEqualTo(contacts + leads);
+                assertThat(SharedWorkTest.count(shared, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm'"))
+                        .isEqualTo(contacts + leads);
+                assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM person p WHERE NOT sf_deleted AND NOT EXISTS"
+                        + " (SELECT 1 FROM sync_link l WHERE l.job = 'crm' AND l.source_key = CAST(p.id AS VARCHAR))"))
+                        .as("rows without a link, neither deleted in Salesforce nor a merge's loser")
+                        .isEqualTo(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm' AND action"
+                                + " = 'UNLINKED' AND reason = 'MERGED'")).isEqualTo(5);
+                assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm'"
+                        + " AND action = 'CREATED' GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
+                assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM company"))
+                        .isEqualTo(live(sfShared, "Account").size());
+            } finally {
+                sfShared.stop();
+                sfAlone.stop();
+            }
+        }
+    }
+
+    /** The records of an object in the org, not deleted (the recycle bin's left out). */
+    private static List<Map<String, Object>> live(SalesforceEmulator sf, String object) {
+        return sf.org().snapshot().getOrDefault(object, List.of()).stream()
+                .filter(r -> !Boolean.TRUE.equals(r.get("IsDeleted"))).toList();
+    }
+
+    /** The rows, companies, links and conflicts of a database, counted (keys from sequences alike in both). */
+    private static Map<String, Long> source(DataSource ds) throws Exception {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String sql : List.of("SELECT COUNT(*) FROM person", "SELECT COUNT(DISTINCT email) FROM person",
+                "SELECT COUNT(*) FROM company", "SELECT COUNT(*) FROM person WHERE company_id IS NULL",
+                "SELECT COUNT(*) FROM person WHERE sf_deleted", "SELECT COUNT(*) FROM person WHERE title = 'Changed twice'",
+                "SELECT COUNT(*) FROM person WHERE title = 'Edited'", "SELECT COUNT(*) FROM person WHERE address_incomplete",
+                "SELECT COUNT(*) FROM sync_link WHERE job = 'crm'", "SELECT COUNT(*) FROM sync_record_link WHERE job = 'crm'",
+                "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'",
+                "SELECT COUNT(*) FROM sync_conflict WHERE job = 'crm'",
+                "SELECT COALESCE(SUM(CAST(id AS BIGINT) * 7 + COALESCE(company_id, 0)), 0) FROM person")) {
+            out.put(sql, SharedWorkTest.count(ds, sql));
+        }
+        return out;
+    }
+
+    private static DataSource database(EmbeddedPostgres pg, String name) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        DataSource ds = pg.getDatabase("postgres", name);
+        Databases.migrateDemoSource(ds);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (int i = 0; i < EXISTING; i++) {
+                st.executeUpdate("INSERT INTO person (id, first_name, last_name, email, updated_at) VALUES (" + (i + 1)
+                        + ", 'First" + i + "', 'Last" + i + "', 'contact" + i + "@shared.example', CURRENT_TIMESTAMP)");
+            }
+        }
+        return ds;
+    }
+
+    /** The shipped crm job polling pages of 50, every change at once, no Bulk first load. */
+    private static Path config(Path dir) throws Exception {
+        Path config = SharedWorkTest.config(dir, 20);
+        Path yaml = config.resolve("sync.yaml");
+        String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",
+                "      settleSeconds: 0\n      pageSize: 50\n      bulkFirstLoad: false ");
+        assertThat(inbound).contains("pageSize: 50");
+        Files.writeString(yaml, inbound);
+        return config;
+    }
+
+    /** Accounts; Contacts spread over them (every fifth without one); Leads, ten of them sharing a Contact's email. */
+    private static Map<String, String> seed(SalesforceEmulator sf) {
+        List<Map<String, Object>> accounts = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            accounts.add(new HashMap<>(Map.of("_ref", "a" + i, "Name", "Company " + i, "BillingCity", "Town " + i,
+                    "BillingStreet", i + " Main St", "BillingState", "CA", "BillingPostalCode", "9400" + (i % 10))));
+        }
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (int i = 0; i < CONTACTS; i++) {
+            Map<String, Object> c = new HashMap<>(Map.of("_ref", "c" + i, "FirstName", "First" + i, "LastName", "Last" + i,
+                    "Email", "contact" + i + "@shared.example"));
+            if (i % 5 != 0) {
+                c.put("AccountId", "@a" + (i % ACCOUNTS));
+            }
+            contacts.add(c);
+        }
+        List<Map<String, Object>> leads = new ArrayList<>();
+        for (int i = 0; i < LEADS; i++) {
+            // leads 0-9 share the email of a Contact polled pages later: one row each, in poll order
+            String email = i < 10 ? "contact" + (600 + i) + "@shared.example" : "lead" + i + "@shared.example";
+            leads.add(new HashMap<>(Map.of("_ref", "l" + i, "LastName", "Lead" + i, "Company", "Lead Co " + i,
+                    "Email", email)));
+        }
+        return sf.seed(Map.of("Account", accounts, "Contact", contacts, "Lead", leads));
+    }
+
+    /** The same changes to an org: edits, moves, deletes, conversions, merges, records changed twice. */
+    private static void change(SalesforceEmulator sf, Map<String, String> ids) {
+        for (int i = 100; i < 250; i++) {
+            edit(sf, "Contact", ids.get("c" + i), Map.of("Title", "Changed"));
+        }
+        for (int i = 250; i < 280; i++) {
+            edit(sf, "Contact", ids.get("c" + i), Map.of("AccountId", ids.get("a" + ((i + 7) % ACCOUNTS))));
+        }
+        for (int i = 300; i < 320; i++) {
+            delete(sf, "Contact", ids.get("c" + i));
+        }
+        for (int i = 20; i < 30; i++) {
+            sf.convertLead(ids.get("l" + i), null, null);
+        }
+        for (int i = 400; i < 410; i += 2) {
+            sf.merge("Contact", ids.get("c" + i), List.of(ids.get("c" + (i + 1))));
+        }
+        for (int i = 40; i < 100; i++) {
+            edit(sf, "Lead", ids.get("l" + i), Map.of("Title", "Edited"));
+        }
+        // changed again after everything above: polled once, at their last version, pages after the first edit
+        for (int i = 100; i < 130; i++) {
+            edit(sf, "Contact", ids.get("c" + i), Map.of("Title", "Changed twice"));
+        }
+    }
+
+    private static void edit(SalesforceEmulator sf, String object, String id, Map<String, Object> fields) {
+        EmulatedOrg org = sf.org();
+        org.store().atomically(tx -> new RecordSaver(org).update(object, id, fields,
+                RecordSaver.Options.system(org.integrationUserId(), tx)));
+    }
+
+    private static void delete(SalesforceEmulator sf, String object, String id) {
+        EmulatedOrg org = sf.org();
+        org.store().atomically(tx -> {
+            new RecordSaver(org).delete(object, id, RecordSaver.Options.system(org.integrationUserId(), tx));
+            return null;
+        });
+    }
+}
