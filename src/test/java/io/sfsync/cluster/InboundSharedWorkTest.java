@@ -133,6 +133,105 @@ class InboundSharedWorkTest {
         }
     }
 
+    @Test
+    void aTwoWayJobSharesItsPollPagesAndItsOutboundBacklogAndEndsAsOneInstanceAlone(@TempDir Path dir) throws Exception {
+        int people = 600;
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource shared = SharedWorkTest.database(pg, "shared", people);
+            DataSource alone = SharedWorkTest.database(pg, "alone", people);
+            SalesforceEmulator sfShared = SalesforceEmulator.builder().latencyMs(20).build().start();
+            SalesforceEmulator sfAlone = SalesforceEmulator.builder().latencyMs(20).build().start();
+            try {
+                Path config = twoWayConfig(dir);
+                Map<String, Long> aloneFirst;
+                Map<String, Long> aloneSecond;
+                long aloneCalls;
+                try (SfsyncRuntime one = SharedWorkTest.runtime(config, pg, "alone", sfAlone, false)) {
+                    RunContext first = one.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    aloneFirst = SharedWorkTest.actions(alone, first.runId());
+                    editContacts(sfAlone);
+                    long before = sfAlone.calls().total();
+                    RunContext second = one.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    aloneCalls = sfAlone.calls().total() - before;
+                    aloneSecond = SharedWorkTest.actions(alone, second.runId());
+                }
+                assertThat(aloneSecond).as("the second run took Salesforce's edits in").containsKey("UPDATED/");
+                try (SfsyncRuntime a = SharedWorkTest.runtime(config, pg, "shared", sfShared, true);
+                        SfsyncRuntime b = SharedWorkTest.runtime(config, pg, "shared", sfShared, true)) {
+                    RunContext first = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(DISTINCT seq) FROM sync_work WHERE kind = 'OUT'"
+                            + " AND run_id = " + first.runId())).as("the outbound half's units").isGreaterThan(1);
+                    assertThat(SharedWorkTest.actions(shared, first.runId())).isEqualTo(aloneFirst);
+
+                    editContacts(sfShared);
+                    long before = sfShared.calls().total();
+                    RunContext second = b.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    long sharedCalls = sfShared.calls().total() - before;
+                    assertThat(second.status()).isEqualTo("SUCCEEDED");
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND run_id = "
+                            + second.runId())).as("the inbound half's pages").isGreaterThan(1);
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM sync_work WHERE run_id = " + second.runId()
+                            + " AND state <> 'DONE'")).isZero();
+                    // Salesforce's edits came in; the rows they changed were not sent back (their echo is known)
+                    assertThat(SharedWorkTest.actions(shared, second.runId())).isEqualTo(aloneSecond);
+                    assertThat(sharedCalls).as("calls of the two-way run, shared vs alone (" + aloneCalls + ")")
+                            .isLessThanOrEqualTo(aloneCalls);
+                    assertThat(SharedWorkTest.count(shared, "SELECT COUNT(*) FROM person WHERE title LIKE 'From Salesforce %'"))
+                            .isEqualTo(SharedWorkTest.count(alone, "SELECT COUNT(*) FROM person WHERE title LIKE 'From Salesforce %'"))
+                            .isPositive();
+                    RunContext third = a.run("people", RunContext.Mode.RUN, "cli", null, null, null);
+                    assertThat(third.counts().attempted()).as("nothing left either way").isZero();
+                }
+                assertThat(SharedWorkTest.records(sfShared)).isEqualTo(SharedWorkTest.records(sfAlone));
+                assertThat(SharedWorkTest.duplicates(sfShared, "Contact", "Email")).isEmpty();
+                assertThat(SharedWorkTest.duplicates(sfShared, "Account", "Name")).isEmpty();
+            } finally {
+                sfShared.stop();
+                sfAlone.stop();
+            }
+        }
+    }
+
+    /** The shipped people job made two-way: Contacts polled back (pages of 50), their columns both ways. */
+    private static Path twoWayConfig(Path dir) throws Exception {
+        Path config = SharedWorkTest.config(dir, 50);
+        Path yaml = config.resolve("sync.yaml");
+        String s = Files.readString(yaml);
+        String people = "    direction: outbound\n    # the query leaves out";
+        assertThat(s).containsPattern(people);
+        s = s.replaceFirst(people, "    direction: both\n    inbound:\n      settleSeconds: 0\n      pageSize: 50\n"
+                + "      bulkFirstLoad: false\n      objects:\n"
+                + "        Contact: {table: person, key: id, changedAt: updated_at, newRows: skip}\n    # the query leaves out")
+                .replace("Sfsync_Person_Id__c: {from: id}", "Sfsync_Person_Id__c: {from: id, direction: to_salesforce}");
+        // Leads and Accounts are not polled back: the people job's fields of theirs only go out
+        int crm = s.indexOf("\n  crm:");
+        assertThat(crm).isPositive();
+        StringBuilder out = new StringBuilder();
+        String block = null;
+        for (String line : s.substring(0, crm).split("\n", -1)) {
+            if (line.matches("      (Lead|Contact|Account):\\s*")) {
+                block = line.trim();
+            } else if (!line.startsWith("        ")) {
+                block = null;
+            }
+            if (block != null && !block.startsWith("Contact") && line.matches("        \\w+:\\s+\\{.*\\}\\s*(#.*)?")
+                    && !line.contains("direction:")) {
+                line = line.replaceFirst("\\}(\\s*(#.*)?)$", ", direction: to_salesforce}$1");
+            }
+            out.append(line).append('\n');
+        }
+        Files.writeString(yaml, out.substring(0, out.length() - 1) + s.substring(crm));
+        return config;
+    }
+
+    /** Every third Contact's Title edited in Salesforce, by a user. */
+    private static void editContacts(SalesforceEmulator sf) {
+        List<Map<String, Object>> contacts = live(sf, "Contact");
+        for (int i = 0; i < contacts.size(); i += 3) {
+            edit(sf, "Contact", (String) contacts.get(i).get("Id"), Map.of("Title", "From Salesforce " + i));
+        }
+    }
+
     /** The records of an object in the org, not deleted (the recycle bin's left out). */
     private static List<Map<String, Object>> live(SalesforceEmulator sf, String object) {
         return sf.org().snapshot().getOrDefault(object, List.of()).stream()
