@@ -44,12 +44,7 @@ class InboundFailoverTest {
             seed(sf);
             List<Process> processes = new ArrayList<>();
             try {
-                Path config = SharedWorkTest.config(dir, 20);
-                Path yaml = config.resolve("sync.yaml");
-                String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",
-                        "      settleSeconds: 0\n      pageSize: 50\n      bulkFirstLoad: false ");
-                assertThat(inbound).contains("pageSize: 50");
-                Files.writeString(yaml, inbound);
+                Path config = pagesOf50(dir);
                 String url = pg.getJdbcUrl("postgres", "inbound");
                 Path logA = dir.resolve("a.log");
                 Process a = ServeProcess.start(config, url, sf, logA);
@@ -80,21 +75,7 @@ class InboundFailoverTest {
                 assertThat(callsOfB).as(callsOfB + " calls, " + loggedAtKill + " Contacts logged before")
                         .isLessThanOrEqualTo((CONTACTS - loggedAtKill) / 50 + 6).isLessThan(CONTACTS / 50);
 
-                // the source on its own: each record of the org once
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person")).isEqualTo(CONTACTS);
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT email) FROM person")).isEqualTo(CONTACTS);
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person WHERE company_id IS NULL")).as("Contacts without their company")
-                        .isZero();
-                // linked once each, and no record logged as created twice (the cut page was redone, not doubled)
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
-                        .isEqualTo(CONTACTS);
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
-                        .isEqualTo(CONTACTS);
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm' AND action = 'CREATED'"
-                        + " GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
-                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'"))
-                        .as("every Contact logged").isEqualTo(CONTACTS);
+                assertSourceHoldsTheOrgOnce(ds);
             } finally {
                 for (Process p : processes) {
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -102,6 +83,95 @@ class InboundFailoverTest {
                 sf.stop();
             }
         }
+    }
+
+    @Test
+    void aWorkerDiesHoldingAPollPageAndThePageIsAppliedOnceByAnother(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+                st.execute("CREATE DATABASE inbound");
+            }
+            DataSource ds = pg.getDatabase("postgres", "inbound");
+            Databases.migrateDemoSource(ds);
+            SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(100).build().start();
+            seed(sf);
+            List<Process> processes = new ArrayList<>();
+            try {
+                Path config = pagesOf50(dir);
+                String url = pg.getJdbcUrl("postgres", "inbound");
+                Path logA = dir.resolve("a.log");
+                Path logB = dir.resolve("b.log");
+                Process a = ServeProcess.start(config, url, sf, logA);
+                Process b = ServeProcess.start(config, url, sf, logB);
+                processes.add(a);
+                processes.add(b);
+                String apiA = ServeProcess.apiUrl(logA);
+                ServeProcess.apiUrl(logB);
+                // the run fires on a and polls; b's workers apply pages of it
+                var reply = HttpClient.newHttpClient().sendAsync(ServeProcess.post(apiA + "/api/jobs/crm/run"),
+                        HttpResponse.BodyHandlers.ofString());
+                String bHolder = "%(pid " + b.pid() + ",%";
+                ServeProcess.waitUntil(() -> ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN'"
+                        + " AND state = 'CLAIMED' AND claimed_by LIKE '" + bHolder + "'") > 0, 90);
+                long held = ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND state = 'CLAIMED'"
+                        + " AND claimed_by LIKE '" + bHolder + "'");
+                b.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // a worker dies holding a page
+                HttpResponse<String> run = reply.get(180, TimeUnit.SECONDS);
+                assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+                assertThat(run.body()).containsPattern("\"status\" ?: ?\"SUCCEEDED\"");
+                assertThat(held).isPositive();
+                // its pages were claimed again once their lease (5 s) ran out, and applied
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND claims > 1"))
+                        .as("pages claimed again (b held " + held + ")").isGreaterThanOrEqualTo(held);
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_work WHERE state <> 'DONE'")).isZero();
+                // every record once in the run's log, the run's counts the log's
+                assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_log WHERE job = 'crm'"))
+                        .isEqualTo(CONTACTS + ACCOUNTS).isEqualTo(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id)"
+                                + " FROM sync_log WHERE job = 'crm'"));
+                assertThat(ServeProcess.countSoFar(ds, "SELECT attempted FROM sync_run WHERE job = 'crm'"))
+                        .isEqualTo(CONTACTS + ACCOUNTS);
+                assertSourceHoldsTheOrgOnce(ds);
+                // the cursors stand after the last page: a second run finds nothing
+                HttpResponse<String> again = HttpClient.newHttpClient().send(ServeProcess.post(apiA + "/api/jobs/crm/run"),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(again.body()).containsPattern("\"apiCalls\" ?: ?1\\b");
+                assertThat(ServeProcess.countSoFar(ds, "SELECT attempted FROM sync_run WHERE id = (SELECT MAX(id) FROM sync_run)"))
+                        .isZero();
+            } finally {
+                for (Process p : processes) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                sf.stop();
+            }
+        }
+    }
+
+    /** The shipped configuration with the crm job polling pages of 50, every change at once, no Bulk first load. */
+    private static Path pagesOf50(Path dir) throws Exception {
+        Path config = SharedWorkTest.config(dir, 20);
+        Path yaml = config.resolve("sync.yaml");
+        String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",
+                "      settleSeconds: 0\n      pageSize: 50\n      bulkFirstLoad: false ");
+        assertThat(inbound).contains("pageSize: 50");
+        Files.writeString(yaml, inbound);
+        return config;
+    }
+
+    /** The source on its own: each record of the org once, each linked once, none logged as created twice. */
+    private static void assertSourceHoldsTheOrgOnce(DataSource ds) {
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person")).isEqualTo(CONTACTS);
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT email) FROM person")).isEqualTo(CONTACTS);
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM person WHERE company_id IS NULL"))
+                .as("Contacts without their company").isZero();
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                .isEqualTo(CONTACTS);
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_link WHERE job = 'crm' AND sobject = 'Contact'"))
+                .isEqualTo(CONTACTS);
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm' AND action = 'CREATED'"
+                + " GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
+        assertThat(ServeProcess.countSoFar(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm' AND sobject = 'Contact'"))
+                .as("every Contact logged").isEqualTo(CONTACTS);
     }
 
     /** The org: Accounts, and Contacts spread over them, each with its own email. */
@@ -117,10 +187,5 @@ class InboundFailoverTest {
         }
         sf.seed(Map.of("Account", accounts, "Contact", contacts)); // parents first
     }
-
-
-
-
-
 
 }
