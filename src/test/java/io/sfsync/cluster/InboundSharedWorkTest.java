@@ -192,6 +192,44 @@ class InboundSharedWorkTest {
         }
     }
 
+    @Test
+    void theRunsShareOfTheDailyBudgetHoldsForItsPagesAcrossInstancesAndTheNextRunGoesOn(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource ds = database(pg, "budget");
+            SalesforceEmulator sf = SalesforceEmulator.builder().dailyApiLimit(16).build().start();
+            try (SfsyncRuntime a = SharedWorkTest.runtime(config(dir), pg, "budget", sf, true);
+                    SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve("config"), pg, "budget", sf, true)) {
+                seed(sf);
+                long remaining = sf.limits().remaining();
+                long before = sf.calls().total();
+                RunContext run = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                long calls = sf.calls().total() - before;
+                assertThat(run.status()).as(run.stopReason()).isEqualTo("PAUSED");
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_work WHERE kind = 'IN' AND run_id = "
+                        + run.runId())).as("pages handed to the cluster").isGreaterThan(1);
+                // the run's share: half of what the org had left when it started, counted by Salesforce
+                assertThat(calls).as("calls of the run, " + remaining + " remaining at its start").isLessThanOrEqualTo(remaining / 2);
+                assertThat(run.apiCalls()).isEqualTo((int) calls);
+                long logged = SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_log WHERE run_id = " + run.runId());
+                assertThat(logged).as("records the paused run got to").isBetween(1L, (long) ACCOUNTS + CONTACTS + LEADS - 1);
+                assertThat(run.counts().attempted()).isEqualTo((int) logged);
+                // the next day: the rest from where the finished pages left the cursors, every record once
+                sf.limits().set(100_000L, 0L, null);
+                RunContext rest = b.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                assertThat(rest.status()).isEqualTo("SUCCEEDED");
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm'"))
+                        .isEqualTo(ACCOUNTS + CONTACTS + LEADS);
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm'"
+                        + " AND action = 'CREATED' GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm'"))
+                        .isEqualTo(CONTACTS + LEADS);
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM company")).isEqualTo(ACCOUNTS);
+            } finally {
+                sf.stop();
+            }
+        }
+    }
+
     /** The shipped people job made two-way: Contacts polled back (pages of 50), their columns both ways. */
     private static Path twoWayConfig(Path dir) throws Exception {
         Path config = SharedWorkTest.config(dir, 50);
