@@ -119,7 +119,7 @@ public final class Benchmark {
                     false, false, overrides))) {
                 Databases.migrateDemoSource(rt.source());
                 if (s.scenario().equals("inbound")) {
-                    return inbound(rt, s, loginUrl, secret, emulator);
+                    return inbound(rt, s, loginUrl, secret, emulator, configDir, overrides, source);
                 }
 
                 DemoData.generate(rt.source(), s.rows(), 7);
@@ -225,19 +225,7 @@ public final class Benchmark {
         Path dir = java.nio.file.Files.createTempDirectory("sfsync-bench-instances");
         List<SfsyncRuntime> instances = new java.util.ArrayList<>();
         try {
-            Path config = java.nio.file.Files.createDirectories(dir.resolve("config"));
-            java.nio.file.Files.copy(configDir.resolve("application.properties"), config.resolve("application.properties"));
-            // no schedule fires during the measurement: the run is started here
-            java.nio.file.Files.writeString(config.resolve("sync.yaml"), java.nio.file.Files.readString(
-                    configDir.resolve("sync.yaml")).replaceAll("every: \\d+[smh]", "schedule: \"0 0 3 1 1 ? 2099\""));
-            Map<String, String> o = new LinkedHashMap<>(overrides);
-            o.put("sfsync.cluster.enabled", "false"); // Quartz in memory: one scheduler per instance in this JVM
-            o.put("sfsync.cluster.share-work", "true");
-            o.put("sfsync.cluster.work-poll-ms", "100");
-            o.put("sfsync.config.reload-period-ms", "600000");
-            for (int i = 0; i < s.instances(); i++) {
-                instances.add(SfsyncRuntime.start(new SfsyncRuntime.Options(config, s.routesDir(), false, false, true, o)));
-            }
+            Map<String, String> o = startInstances(s, configDir, overrides, dir, instances);
             System.gc();
             long countedBefore = countedBySalesforce(loginUrl);
             long cpuStart = cpuNanos(ProcessHandle.current());
@@ -274,6 +262,27 @@ public final class Benchmark {
             }
             deleteTree(dir);
         }
+    }
+
+    /**
+     * Starts {@code --instances} serving instances in this JVM on the benchmark's PostgreSQL database, sharing
+     * work, no schedule firing (the measured run is started by the benchmark); returns their settings.
+     */
+    private static Map<String, String> startInstances(Settings s, Path configDir, Map<String, String> overrides, Path dir,
+            List<SfsyncRuntime> instances) throws Exception {
+        Path config = java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.copy(configDir.resolve("application.properties"), config.resolve("application.properties"));
+        java.nio.file.Files.writeString(config.resolve("sync.yaml"), java.nio.file.Files.readString(
+                configDir.resolve("sync.yaml")).replaceAll("every: \\d+[smh]", "schedule: \"0 0 3 1 1 ? 2099\""));
+        Map<String, String> o = new LinkedHashMap<>(overrides);
+        o.put("sfsync.cluster.enabled", "false"); // Quartz in memory: one scheduler per instance in this JVM
+        o.put("sfsync.cluster.share-work", "true");
+        o.put("sfsync.cluster.work-poll-ms", "100");
+        o.put("sfsync.config.reload-period-ms", "600000");
+        for (int i = 0; i < s.instances(); i++) {
+            instances.add(SfsyncRuntime.start(new SfsyncRuntime.Options(config, s.routesDir(), false, false, true, o)));
+        }
+        return o;
     }
 
     /** A database of the benchmark's own on the PostgreSQL server of {@code serverUrl}. */
@@ -319,8 +328,8 @@ public final class Benchmark {
      * in the org; measured: the first load of all of them into the empty source, then an idle poll, then
      * {@code changed} Contacts edited in Salesforce and the poll that brings them in.
      */
-    private Map<String, Object> inbound(SfsyncRuntime rt, Settings s, String loginUrl, String secret, Process emulator)
-            throws Exception {
+    private Map<String, Object> inbound(SfsyncRuntime rt, Settings s, String loginUrl, String secret, Process emulator,
+            Path configDir, Map<String, String> overrides, Source source) throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         int accounts = Math.max(1, s.rows() / 20);
         List<Map<String, Object>> accountRecords = new ArrayList<>();
@@ -338,12 +347,38 @@ public final class Benchmark {
                 json.writeValueAsString(Map.of("Account", accountRecords, "Contact", contacts)))).path("refs");
         long settle = rt.config().jobs().get("crm").inbound().settleSeconds() * 1000L + 500;
         Thread.sleep(settle); // what changed in the last moments waits for the next poll: wait it out, unmeasured
+        Path dir = java.nio.file.Files.createTempDirectory("sfsync-bench-instances");
+        List<SfsyncRuntime> instances = new java.util.ArrayList<>();
+        try {
+            if (s.instances() > 0) {
+                // --instances: the first load's poll pages applied by every instance's workers; the run fires on the first
+                startInstances(s, configDir, overrides, dir, instances);
+                rt = instances.get(0);
+            }
+            return inbound(rt, s, loginUrl, secret, emulator, source, seeded, settle);
+        } finally {
+            for (SfsyncRuntime i : instances) {
+                i.close();
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private Map<String, Object> inbound(SfsyncRuntime rt, Settings s, String loginUrl, String secret, Process emulator,
+            Source source, com.fasterxml.jackson.databind.JsonNode seeded, long settle) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        System.gc();
         HeapWatch heap = new HeapWatch();
+        long countedBefore = countedBySalesforce(loginUrl);
         long cpuStart = cpuNanos(ProcessHandle.current());
+        long emulatorCpuStart = cpuNanos(emulator.toHandle());
         long start = System.nanoTime();
         RunContext first = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = (cpuNanos(ProcessHandle.current()) - cpuStart) / 1e9;
+        double emulatorCpu = (cpuNanos(emulator.toHandle()) - emulatorCpuStart) / 1e9;
+        long counted = countedBySalesforce(loginUrl) - countedBefore;
+        var byInstance = s.instances() > 0 ? rt.store().work().rowsByWorker(first.runId()).values() : null;
         RunContext idle = rt.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
 
         // Salesforce users change some Contacts: sObject Collections updates, outside the measured runs
@@ -360,10 +395,16 @@ public final class Benchmark {
         heap.close();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", s.scenario());
+        out.put("source", source.label());
+        if (s.instances() > 0) {
+            out.put("instances", s.instances());
+            out.put("records_by_instance", byInstance);
+        }
         out.put("records", first.counts().attempted());
         out.put("seconds", round(seconds));
         out.put("records_per_s", round(first.counts().attempted() / seconds));
         out.put("api_calls", first.apiCalls());
+        out.put("salesforce_counted_api_calls", counted);
         out.put("api_calls_per_1000", round(first.apiCalls() * 1000.0 / Math.max(1, first.counts().attempted())));
         out.put("idle_poll_api_calls", idle.apiCalls());
         out.put("idle_poll_records", idle.counts().attempted());
@@ -376,6 +417,7 @@ public final class Benchmark {
         out.put("peak_heap_mb", heap.peakMb());
         out.put("max_live_heap_mb", heap.liveAfterGcMb());
         out.put("sfsync_cpu_s", round(cpu));
+        out.put("emulator_cpu_s", round(emulatorCpu));
         out.put("latency_ms", s.latencyMs());
         out.put("status", first.status() + "/" + idle.status() + "/" + incremental.status());
         out.put("outcome", first.counts().summary() + " | " + incremental.counts().summary());

@@ -35,7 +35,8 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--instances", paramLabel = "N", defaultValue = "0", description = "With --postgres: N serving"
             + " instances in this JVM share the measured run's backlog (units claimed by every instance's workers):"
-            + " initial and incremental. Default: none (one run, no sharing).")
+            + " initial and incremental (its units), inbound (the first load's poll pages). Default: none (one run, no"
+            + " sharing).")
     int instances;
 
     @Option(names = "--config", defaultValue = "config", description = "Configuration directory. Default: ${DEFAULT-VALUE}.")
@@ -54,8 +55,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             System.err.println("--process measures initial, incremental, incremental-mix, idle or bulk");
             return 2;
         }
-        if (postgres != null && !java.util.List.of("initial", "incremental", "incremental-mix", "idle", "matching", "bulk").contains(scenario)) {
-            System.err.println("--postgres measures initial, incremental, incremental-mix, idle, matching or bulk");
+        if (postgres != null && !java.util.List.of("initial", "incremental", "incremental-mix", "idle", "matching", "bulk", "inbound").contains(scenario)) {
+            System.err.println("--postgres measures initial, incremental, incremental-mix, idle, matching, bulk or inbound");
             return 2;
         }
         if (postgres != null && !postgres.startsWith("jdbc:postgresql://")) {
@@ -63,9 +64,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             return 2;
         }
         if (instances != 0 && (postgres == null || instances < 1 || instances > 8 || process
-                || !java.util.List.of("initial", "incremental").contains(scenario))) {
-            System.err.println("--instances: 1 to 8 instances share a run on the database of --postgres (scenario initial or"
-                    + " incremental, not --process)");
+                || !java.util.List.of("initial", "incremental", "inbound").contains(scenario))) {
+            System.err.println("--instances: 1 to 8 instances share a run on the database of --postgres (scenario initial,"
+                    + " incremental or inbound, not --process)");
             return 2;
         }
         System.out.println(Benchmark.json(new Benchmark().run(new Benchmark.Settings(scenario, rows, changed, latencyMs,

@@ -206,13 +206,20 @@ public final class SharedWork {
         work.allowance(run.runId, allowance < 0 ? null : Math.max(0, allowance - run.apiCallsThisRun()));
         int ahead = Math.max(2, 2 * settings.workers());
         int pages = 0;
+        int size = Math.max(1, run.job.inbound().pageSize());
         io.sfsync.inbound.InboundPage page = first;
         while (page != null) {
-            pages++;
-            Set<String> refs = new java.util.HashSet<>();
-            page.works().forEach(w -> refs.addAll(io.sfsync.inbound.InboundSync.refs(run.job, w, false)));
-            work.addPage(run.job.name(), run.runId, fingerprint, pages, io.sfsync.inbound.InboundSync.payload(page.works(),
-                    run.inbound), io.sfsync.inbound.InboundSync.cursorsJson(page), page.works().size(), refs);
+            // a Bulk API result set holds five pages: each its own unit, in order
+            List<io.sfsync.inbound.InboundWork> works = page.works();
+            for (int from = 0; from < works.size() || from == 0; from += size) {
+                io.sfsync.inbound.InboundPage part = new io.sfsync.inbound.InboundPage(page.number(),
+                        works.subList(from, Math.min(works.size(), from + size)), Map.of());
+                pages++;
+                Set<String> refs = new java.util.HashSet<>();
+                part.works().forEach(w -> refs.addAll(io.sfsync.inbound.InboundSync.refs(run.job, w, false)));
+                work.addPage(run.job.name(), run.runId, fingerprint, pages, io.sfsync.inbound.InboundSync.payload(
+                        part.works(), run.inbound), io.sfsync.inbound.InboundSync.cursorsJson(part), part.works().size(), refs);
+            }
             if (pages == 1) {
                 LOG.info("Run {} of {}: its poll pages are shared by the cluster's workers", run.runId, run.job.name());
             }
