@@ -340,8 +340,9 @@ async function loadCluster() {
       : [el('tr', {}, el('td', { colspan: 2, class: 'muted' }, 'No instance in a clustered store.'))]));
     const runs = new Map();
     for (const u of c.units) {
-      const r = runs.get(u.runId) || { job: u.job, total: 0, done: 0, claimed: 0, rows: 0, by: new Map() };
+      const r = runs.get(u.runId) || { job: u.job, total: 0, done: 0, claimed: 0, rows: 0, pages: 0, by: new Map() };
       r.total += 1;
+      if (u.kind === 'IN') r.pages += 1;
       if (u.state === 'DONE') r.done += 1;
       if (u.state === 'CLAIMED') r.claimed += 1;
       r.rows += u.rowsRecorded;
@@ -349,7 +350,7 @@ async function loadCluster() {
       runs.set(u.runId, r);
     }
     $('#units-table tbody').replaceChildren(...(runs.size ? [...runs.entries()].map(([id, r]) => el('tr', {},
-      el('th', { scope: 'row' }, '#' + id), el('td', {}, r.job), el('td', { class: 'num' }, `${r.done} of ${r.total}`),
+      el('th', { scope: 'row' }, '#' + id), el('td', {}, r.job), el('td', { class: 'num' }, `${r.done} of ${r.total}` + (r.pages ? ` (${r.pages} poll page${r.pages === 1 ? '' : 's'})` : '')),
       el('td', { class: 'num' }, String(r.claimed)), el('td', { class: 'num' }, String(r.rows)),
       el('td', {}, [...r.by.entries()].map(([w, n]) => `${w} (${n})`).join(', ') || '–')))
       : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No run shared in the last ten minutes.'))]));

@@ -189,8 +189,11 @@ public final class ApiModel {
             String worker, List<ClusterInstance> instances, List<JobLease> jobs, List<WorkUnit> units) {
     }
 
-    @Schema(description = "A unit of a run's shared backlog: a range of a batch of rows (part 0) or rows it set aside")
+    @Schema(description = "A unit of a run's shared backlog: a range of a batch of source rows (part 0) or rows it set"
+            + " aside (kind OUT), or one poll page of Salesforce's changes (kind IN)")
     public record WorkUnit(long id, String job, long runId, int seq, int part,
+            @Schema(allowableValues = {"OUT", "IN"}, description = "OUT: source rows to send; IN: a poll page to apply")
+            String kind,
             @Schema(allowableValues = {"OPEN", "CLAIMED", "DONE", "ABANDONED"}) String state,
             @Schema(nullable = true) String claimedBy, @Schema(nullable = true, format = INSTANT) String leaseUntil,
             int claims, int rowsRecorded, int plannedRows) {

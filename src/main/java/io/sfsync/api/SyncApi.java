@@ -366,6 +366,7 @@ public final class SyncApi {
                 x.put("runId", u.runId());
                 x.put("seq", u.seq());
                 x.put("part", u.part());
+                x.put("kind", u.kind());
                 x.put("state", u.state());
                 x.put("claimedBy", u.claimedBy());
                 x.put("leaseUntil", u.leaseUntil() == null ? null : u.leaseUntil().toString());

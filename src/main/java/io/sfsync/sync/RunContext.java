@@ -98,6 +98,8 @@ public final class RunContext {
     SharedWork.UnitRun unit;
     /** How many units this run's backlog was shared in (0: not shared), and the API calls they made. */
     int sharedUnits;
+    /** How many poll pages this inbound run handed to the cluster's workers (0: it applied its own). */
+    int sharedPages;
     int sharedCalls;
     /** This inbound run handed its poll pages to the cluster's workers: it applies none itself. */
     boolean pagesShared;

@@ -690,7 +690,7 @@ public final class RunLifecycle {
                 run.stop("FAILED", e.getMessage());
             }
         }
-        if (run.sharedUnits > 0 && run.mode == RunContext.Mode.RUN) {
+        if (run.sharedUnits + run.sharedPages > 0 && run.mode == RunContext.Mode.RUN) {
             // the units recorded into this run from every instance: its counts are sync_run's, grown batch by batch
             services.store().run(run.runId).ifPresent(r -> run.tally.counts = r.counts());
         }
@@ -718,9 +718,15 @@ public final class RunLifecycle {
         }
         services.metrics().run(run.job.name(), status, java.time.Duration.ofNanos(System.nanoTime() - run.tally.startedNanos));
         LOG.info("Run {} of {} {}: {} ({} API calls; {})", run.runId, run.job.name(), status, summary,
-                run.apiCallsThisRun() + run.sharedCalls, run.sharedUnits > 0 ? run.sharedUnits + " units shared by the"
-                        + " cluster's workers" : run.stepTimes());
+                run.apiCallsThisRun() + run.sharedCalls, run.sharedUnits + run.sharedPages > 0 ? shared(run) : run.stepTimes());
         return status;
+    }
+
+    /** "12 poll pages and 4 units shared by the cluster's workers". */
+    private static String shared(RunContext run) {
+        String pages = run.sharedPages == 0 ? "" : run.sharedPages + " poll page" + (run.sharedPages == 1 ? "" : "s");
+        String units = run.sharedUnits == 0 ? "" : run.sharedUnits + " unit" + (run.sharedUnits == 1 ? "" : "s");
+        return pages + (pages.isEmpty() || units.isEmpty() ? "" : " and ") + units + " shared by the cluster's workers";
     }
 
     /** Thrown when Salesforce and the configuration disagree (unknown field, missing fallback owner). */

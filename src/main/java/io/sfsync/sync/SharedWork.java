@@ -233,13 +233,27 @@ public final class SharedWork {
                     sleep(Math.min(settings.pollMs(), 100));
                 }
             }
-            if (run.stopReason == null && !work.reserve(run.runId, 1)) {
+            // the next poll's calls (as many as the costliest so far) reserved against the run's share for the
+            // whole cluster, then settled with what it spent
+            int held = Math.max(1, run.tally.costliestBatch());
+            if (run.stopReason == null && !run.inbound.more(run.job)) {
+                break;
+            }
+            if (run.stopReason == null && !work.reserve(run.runId, held)) {
                 run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
                         + " the rest waits for the next run");
             }
-            page = run.stopReason == null ? next.get() : null;
+            if (run.stopReason != null) {
+                break;
+            }
+            int before = run.apiCallsThisRun();
+            try {
+                page = next.get();
+            } finally {
+                work.unreserve(run.runId, held - (run.apiCallsThisRun() - before));
+            }
         }
-        run.sharedUnits += pages;
+        run.sharedPages += pages;
         run.progress.accept("polled " + pages + " pages; the cluster's workers apply them");
         workUntilFinished(run, fingerprint, WorkStore.Unit.IN);
     }

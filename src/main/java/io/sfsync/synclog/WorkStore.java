@@ -65,7 +65,7 @@ public final class WorkStore {
 
     /** A unit as /api/cluster shows it. */
     public record UnitView(long id, String job, long runId, int seq, int part, String state, String claimedBy,
-            Instant leaseUntil, int claims, int rowsRecorded, int plannedRows) {
+            Instant leaseUntil, int claims, int rowsRecorded, int plannedRows, String kind) {
     }
 
     /** Hands a plan's units to {@link #plan} as the source is read. */
@@ -547,7 +547,7 @@ public final class WorkStore {
         return sql.retrying("read the units of work", () -> {
             List<UnitView> out = new ArrayList<>();
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, job, run_id, seq,"
-                    + " part, state, claimed_by, lease_until, claims, rows_recorded, planned_rows FROM sync_work"
+                    + " part, state, claimed_by, lease_until, claims, rows_recorded, planned_rows, kind FROM sync_work"
                     + " WHERE state IN ('OPEN', 'CLAIMED') OR done_at > CURRENT_TIMESTAMP - INTERVAL '10 minutes'"
                     + " ORDER BY run_id DESC, seq, part LIMIT ?")) {
                 ps.setInt(1, limit);
@@ -556,7 +556,7 @@ public final class WorkStore {
                         OffsetDateTime lease = rs.getObject(8, OffsetDateTime.class);
                         out.add(new UnitView(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
                                 rs.getString(6), rs.getString(7), lease == null ? null : lease.toInstant(), rs.getInt(9),
-                                rs.getInt(10), rs.getInt(11)));
+                                rs.getInt(10), rs.getInt(11), rs.getString(12)));
                     }
                 }
             }
