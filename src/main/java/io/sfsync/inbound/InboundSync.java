@@ -1367,15 +1367,21 @@ public final class InboundSync {
         relinks.forEach(l -> linkByKey.putIfAbsent(l.sourceKey(), l));
         Map<String, InboundStore.RecordLink> recordByKey = new LinkedHashMap<>();
         recordLinks.forEach(l -> recordByKey.put(l.sobject() + "|" + l.sourceKey(), l));
-        Set<String> inserted = new HashSet<>();
+        // the rows inserted, people apart from the rest: a company's new key may be a person's old one
+        Set<String> insertedPeople = new HashSet<>();
+        Set<String> insertedRecords = new HashSet<>();
         page.works().forEach(w -> {
             if (w.insert && w.outcome().action() == Action.CREATED) {
-                inserted.add(w.sourceKey);
+                if (w.target.isPerson()) {
+                    insertedPeople.add(w.sourceKey);
+                } else {
+                    insertedRecords.add(w.object + "|" + w.sourceKey);
+                }
             }
         });
         return new InboundStore.PageWrite(ctx.runId(), job.name(), outcomes, versions, new ArrayList<>(linkByKey.values()),
                 unlinkPeople, new ArrayList<>(recordByKey.values()), unlinkRecords, cursors, conflicts, ctx.apiCallsSoFar(),
-                inserted, ctx.unitPage());
+                insertedPeople, insertedRecords, ctx.unitPage());
     }
 
     /**

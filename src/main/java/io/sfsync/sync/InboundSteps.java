@@ -220,6 +220,7 @@ final class InboundSteps {
                 throw new IllegalStateException("could not write " + u.unit.label() + " to the source: " + ex.getMessage(), ex);
             }
         });
+        run.store.work().releaseKeys(u.unit.id()); // committed: a page that looks them up now sees these rows
         u.callsRecorded += calls;
         u.reserved = 0;
         u.done = last;

@@ -49,18 +49,22 @@ public final class InboundStore {
             String values, Instant sfModstamp, String status, Instant resolvedAt, String resolvedBy) {
     }
 
-    /** Everything one poll page records, besides the source rows themselves. */
+    /**
+     * Everything one poll page records, besides the source rows themselves. {@code newRows}: the keys of the
+     * people rows the page inserted; {@code newRecords}: "object|key" of the other objects' rows it inserted
+     * (their links are new: nothing to replace; a company's key and a person's may be the same number).
+     */
     public record PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
             List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
             List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
-            java.util.Set<String> newRows, UnitPage unit) {
+            java.util.Set<String> newRows, java.util.Set<String> newRecords, UnitPage unit) {
 
         public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
                 List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
                 List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
                 java.util.Set<String> newRows) {
             this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
-                    apiCallsSoFar, newRows, null);
+                    apiCallsSoFar, newRows, java.util.Set.of(), null);
         }
 
         /** newRows: the source keys of rows this page inserted (their links are new: nothing to replace). */
@@ -308,7 +312,7 @@ public final class InboundStore {
         }
         SyncStore.insertLog(c, p.runId(), p.job(), "INBOUND", p.outcomes(), p.versions());
         SyncStore.upsertLinks(c, p.job(), p.personLinks(), p.unlinkPeople(), p.newRows());
-        upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords(), p.newRows());
+        upsertRecordLinks(c, p.job(), p.recordLinks(), p.unlinkRecords(), p.newRecords());
         for (Conflict k : p.conflicts()) {
             if (k.id() > 0) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE sync_conflict SET conflict_values = ?,"
@@ -431,7 +435,7 @@ public final class InboundStore {
     private static void upsertRecordLinks(Connection c, String job, List<RecordLink> links, List<RecordLink> unlinks,
             java.util.Set<String> newKeys) throws SQLException {
         List<RecordLink> deletes = new ArrayList<>(unlinks);
-        links.stream().filter(l -> !newKeys.contains(l.sourceKey())).forEach(deletes::add);
+        links.stream().filter(l -> !newKeys.contains(l.sobject() + "|" + l.sourceKey())).forEach(deletes::add);
         if (!deletes.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM sync_record_link WHERE job = ? AND sobject = ? AND (source_key = ? OR sf_id = ?)")) {

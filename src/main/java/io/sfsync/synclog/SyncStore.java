@@ -436,6 +436,7 @@ public final class SyncStore {
             }
             return null;
         });
+        work.releaseKeys(u.unitId()); // only now: a unit that looks a key up after this sees what the batch wrote
     }
 
     /**
@@ -462,8 +463,9 @@ public final class SyncStore {
     }
 
     /**
-     * In a unit's transaction: the batch is recorded on the unit (DONE with its last), its keys released, and
-     * its calls counted in the run, its reservation settled with what it spent.
+     * In a unit's transaction: the batch is recorded on the unit (DONE with its last) and its calls counted in
+     * the run, its reservation settled with what it spent. Its keys are released once it has committed
+     * ({@link WorkStore#releaseKeys}).
      */
     static void unitRecorded(Connection c, UnitWrite u, long runId, int rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET batches_recorded = ?,"
@@ -482,7 +484,6 @@ public final class SyncStore {
             ps.setLong(9, u.unitId());
             ps.executeUpdate();
         }
-        WorkStore.release(c, u.unitId());
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_run SET api_reserved = api_reserved + ? - ?,"
                 + " api_calls = api_calls + ? WHERE id = ?")) {
             ps.setInt(1, u.apiCalls()); // the batch's reservation becomes what it spent

@@ -330,6 +330,11 @@ public final class WorkStore {
         if (all.isEmpty()) {
             return new HashSet<>(keysByRow.keySet());
         }
+        // keys a finished unit still holds (its worker died between its last commit and the release): released now,
+        // after that commit, so this claim waits for the next ticket to take them
+        sql.update("UPDATE sync_work_key k SET released = nextval('sync_work_clock') WHERE k.run_id = ? AND k.released IS NULL"
+                + " AND k.unit_id <> ? AND k.match_key = ANY(?::text[]) AND EXISTS (SELECT 1 FROM sync_work w WHERE w.id = k.unit_id"
+                + " AND w.state IN ('DONE', 'ABANDONED'))", runId, unitId, all.toArray(new String[0]));
         return sql.retrying("claim the create keys of unit " + unitId, () -> {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
@@ -532,6 +537,17 @@ public final class WorkStore {
                 + " < CURRENT_TIMESTAMP))", runId);
         sql.update("UPDATE sync_work SET state = 'ABANDONED' WHERE run_id = ? AND (state = 'OPEN' OR state = 'CLAIMED'"
                 + " AND lease_until < CURRENT_TIMESTAMP)", runId);
+    }
+
+    /**
+     * Releases a unit's keys once what it recorded is committed: the clock value a release takes is then later
+     * than that commit, so a unit whose ticket is later still looks the key up after it and sees its writes. (A
+     * release inside the recording transaction could take its value before a ticket taken while that
+     * transaction was still open, and the ticket's lookup would miss what it wrote.)
+     */
+    public void releaseKeys(long unitId) {
+        sql.update("UPDATE sync_work_key SET released = nextval('sync_work_clock') WHERE unit_id = ? AND released IS NULL",
+                unitId);
     }
 
     static void release(Connection c, long unitId) throws SQLException {

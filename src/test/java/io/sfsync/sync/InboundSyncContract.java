@@ -305,6 +305,29 @@ abstract class InboundSyncContract {
     }
 
     @Test
+    void aNewCompanyWhoseKeyIsAPersonsKeyLeavesThatPersonsLinkAlone() {
+        // company and person keys come from two sequences: a page may insert company N and update person N
+        Map<String, String> ids = sync().org(Map.of("Lead", List.of(rec("_ref", "l", "LastName", "Lee", "Company", "Co",
+                "Email", "lee@keys.example"))));
+        sync().run("crm");
+        Object person = personByEmail("lee@keys.example").get("id");
+        sync().sql("ALTER SEQUENCE company_ids RESTART WITH " + person);
+        edit("Lead", ids.get("l"), Map.of("Title", "Boss"));
+        sync().org(Map.of("Account", List.of(rec("_ref", "new", "Name", "Keys Inc"))));
+
+        RunContext run = sync().run("crm");
+
+        assertThat(run.status()).as(run.stopReason()).isEqualTo("SUCCEEDED");
+        assertThat(rows("SELECT id FROM company WHERE name = 'Keys Inc'").get(0).get("id").toString())
+                .isEqualTo(person.toString());
+        assertThat(personByEmail("lee@keys.example")).containsEntry("title", "Boss");
+        Link link = sync().store().links("crm", List.of(person.toString())).get(person.toString());
+        assertThat(link.sfId()).isEqualTo(ids.get("l"));
+        assertThat(count("SELECT COUNT(*) FROM sync_record_link WHERE job = 'crm' AND sobject = 'Account' AND source_key = ?",
+                person.toString())).isEqualTo(1);
+    }
+
+    @Test
     void aPollThatFindsNothingCostsOneCallAndLogsNothing() {
         sync().org(Map.of("Contact", List.of(contact("a", "A", "a@x.example"), contact("b", "B", "b@x.example"))));
         sync().run("crm");
