@@ -102,6 +102,11 @@ public final class InboundSync {
         Map<String, JsonNode> firstAnswers;
         int pages;
         Boolean leadLinks;
+        /**
+         * Each page is asked for only when it is wanted, none ahead: a run handing its pages to the cluster
+         * spends its calls one poll at a time, each reserved against its share before it is made.
+         */
+        volatile boolean noneAhead;
         /** This run's window ends here: changes after it are left to the next poll. */
         Instant upTo;
         /** The next page's answers, asked for while this page is matched, merged and applied. */
@@ -243,7 +248,7 @@ public final class InboundSync {
             if (load.finished()) {
                 s.bulk.remove(o);
                 s.done.add(o);
-            } else {
+            } else if (!s.noneAhead) {
                 // the next result set is read while this one is applied
                 load.ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> load.next(calls, soql, info), AHEAD);
             }
@@ -259,7 +264,8 @@ public final class InboundSync {
             }
         }
         s.pages++;
-        if (s.more(job) && job.inbound().objects().stream().anyMatch(o -> !s.done.contains(o) && !s.bulk.containsKey(o))) {
+        if (!s.noneAhead && s.more(job)
+                && job.inbound().objects().stream().anyMatch(o -> !s.done.contains(o) && !s.bulk.containsKey(o))) {
             s.next = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(ctx, s), AHEAD);
         }
         return new InboundPage(s.pages, works, Map.of());
@@ -392,8 +398,12 @@ public final class InboundSync {
         return out;
     }
 
-    /** Before a run hands its pages to the cluster: what its pages must know of the job as it began. */
+    /**
+     * Before a run hands its pages to the cluster: what its pages must know of the job as it began; and from
+     * now on no page is asked for ahead (a page asked for already is taken as it comes).
+     */
     public static void beforeSharing(Context ctx, State s) {
+        s.noneAhead = true;
         JobConfig job = ctx.job();
         if (s.leadLinks == null && job.inbound().targets().containsKey("Lead") && job.inbound().targets().containsKey("Contact")) {
             s.leadLinks = ctx.store().hasPeopleLinks(job.name(), "Lead");

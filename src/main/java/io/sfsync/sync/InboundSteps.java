@@ -127,40 +127,33 @@ final class InboundSteps {
         return page[0];
     }
 
-    /** How many parts a shared page may take (a part: the records the one before set aside) before it stops. */
-    static final int MAX_PARTS = 1000;
+    /** How many times a shared page's records may wait for other pages (about a second each) before it stops. */
+    static final int MAX_TRIES = 1000;
 
     /**
      * A unit of a shared inbound run (one of its poll pages): its records the first time, then the records
      * each part set aside because another page held a key of theirs, looked up again once it has recorded.
+     * A page claimed again (its worker died or stalled) starts from all its records: those recorded already
+     * come back as versions known and are set aside with no second log row.
      */
     private void unitPart(Exchange e, RunContext run) {
         SharedWork.UnitRun u = run.unit;
         if (!u.unit.inbound() || run.stopReason != null || u.done) {
-            e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
-            e.setProperty(POLL_MORE, false);
+            endUnitParts(e);
             return;
         }
-        u.parts++;
         List<io.sfsync.inbound.InboundWork> works;
-        if (u.parts == 1) {
+        if (u.setAside == null) {
+            u.parts = u.unit.batchesRecorded(); // the parts recorded before this claim keep their numbers
             works = InboundSync.fromPayload(run.job, u.unit.payload(), run.inbound);
         } else {
-            if (u.parts > MAX_PARTS) {
+            if (++u.tries > MAX_TRIES) {
                 run.stop("FAILED", u.setAside.size() + " records of " + u.unit.label() + " waited for other pages through "
-                        + MAX_PARTS + " tries; the job's next run reads them again");
-                e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
-                e.setProperty(POLL_MORE, false);
+                        + MAX_TRIES + " tries; the job's next run reads them again");
+                endUnitParts(e);
                 return;
             }
-            SharedWork.sleep(Math.min(1000, 50L * u.parts)); // the page holding their keys records meanwhile
-            if (!SharedWork.reserve(run, 1)) {
-                run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
-                        + " the rest waits for the next run");
-                e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
-                e.setProperty(POLL_MORE, false);
-                return;
-            }
+            SharedWork.sleep(Math.min(1000, 50L * (u.tries + 1))); // the page holding their keys records meanwhile
             works = u.setAside;
         }
         // records that belong with a record of an earlier page still being applied wait for it: they go in poll order
@@ -176,16 +169,29 @@ final class InboundSteps {
         if (!u.waiting.isEmpty()) {
             works = works.stream().filter(w -> asks.get(w).stream().noneMatch(held::contains)).toList();
         }
+        // a part that may look something up reserves its call (a part of records that only wait makes none)
+        if (!works.isEmpty() && !SharedWork.reserve(run, 1)) {
+            run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                    + " the rest waits for the next run");
+            endUnitParts(e);
+            return;
+        }
         u.ticket = run.store.work().ticket(); // before the part looks anything up
         run.batchStarted();
-        e.getMessage().setBody(new InboundPage(u.parts, works, Map.of()));
+        e.getMessage().setBody(new InboundPage(u.parts + 1, works, Map.of()));
         e.setProperty(POLL_MORE, true);
+    }
+
+    private static void endUnitParts(Exchange e) {
+        e.getMessage().setBody(new InboundPage(0, List.of(), Map.of()));
+        e.setProperty(POLL_MORE, false);
     }
 
     /**
      * A shared page's part is applied: the keys of its records claimed first; a group of records a key of
      * which another page holds is set aside for the next part, the rest recorded on the unit (the last part
-     * ends it, and the job's cursors move past the finished pages).
+     * ends it, and the job's cursors move past the finished pages). A part with nothing to write but records
+     * that wait is not recorded.
      */
     private void applyUnitPart(Exchange e, RunContext run, InboundPage page) {
         SharedWork.UnitRun u = run.unit;
@@ -209,9 +215,15 @@ final class InboundSteps {
         }
         denied.addAll(u.waiting);
         boolean last = denied.isEmpty();
+        // the records set aside are read afresh from what the poll brought: nothing of this part's decisions stays
+        u.setAside = last ? null : InboundSync.fromPayload(run.job, InboundSync.payload(denied, run.inbound), run.inbound);
+        if (granted.isEmpty() && !last) {
+            e.setProperty(POLL_MORE, true); // all of it waits: nothing to record yet
+            return;
+        }
         int calls = run.apiCallsThisRun() - u.callsRecorded;
         InboundStore.UnitPage part = new InboundStore.UnitPage(new io.sfsync.synclog.SyncStore.UnitWrite(u.unit.id(),
-                u.unit.token(), u.parts, last, false, null, calls, List.of(), u.reserved), run.lease.token);
+                u.unit.token(), u.parts + 1, last, false, null, calls, List.of(), u.reserved), run.lease.token);
         InboundPage applied = new InboundPage(page.number(), granted, page.cursors());
         run.tally.timed("inbound-apply", () -> {
             try {
@@ -221,11 +233,10 @@ final class InboundSteps {
             }
         });
         run.store.work().releaseKeys(u.unit.id()); // committed: a page that looks them up now sees these rows
+        u.parts++;
         u.callsRecorded += calls;
         u.reserved = 0;
         u.done = last;
-        // the records set aside are read afresh from what the poll brought: nothing of this part's decisions stays
-        u.setAside = last ? null : InboundSync.fromPayload(run.job, InboundSync.payload(denied, run.inbound), run.inbound);
         run.batchEnded();
         run.tally.batches++;
         e.setProperty(POLL_MORE, !last && run.stopReason == null);

@@ -658,6 +658,12 @@ public final class RunLifecycle {
     /** A unit's run ends: a unit not recorded to its end is ended blocked (its rows are read again next run). */
     private String finishUnit(RunContext run) {
         var u = run.unit;
+        int unrecorded = run.apiCallsThisRun() - u.callsRecorded;
+        if (unrecorded > 0) {
+            // calls of a batch (or a page's part) never recorded: spent all the same, in the unit's and the run's counts
+            services.store().work().spentUnrecorded(run.runId, u.unit.id(), unrecorded);
+            u.callsRecorded += unrecorded;
+        }
         if (u.reserved > 0) {
             services.store().work().unreserve(run.runId, u.reserved); // a batch reserved for but never recorded
             u.reserved = 0;

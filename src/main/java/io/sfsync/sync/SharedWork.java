@@ -124,7 +124,7 @@ public final class SharedWork {
         run.sharedUnits += units;
         LOG.info("Run {} of {}: {} units of up to {} rows, shared by the cluster's workers", run.runId, run.job.name(),
                 units, size);
-        WorkStore.Progress p = workUntilFinished(run, fingerprint, WorkStore.Unit.OUT);
+        WorkStore.Progress p = workUntilFinished(run, fingerprint, WorkStore.Unit.OUT, false);
         run.watermark.cursor = end[0];
         run.watermark.durable = run.store.state(run.job.name()).watermark();
         if (p.blocked() > 0 || p.unfinished() > 0 || p.abandoned() > 0) {
@@ -135,22 +135,23 @@ public final class SharedWork {
 
     /**
      * Works the run's units of one kind with the cluster's workers, on this thread too, until none is left
-     * unfinished (or, once the run stopped, none is worked any more); then counts what they spent in the run
-     * and stops the run as a unit of it stopped, if one did.
+     * unfinished (or, once the run stopped or is {@code stopping} on a failure of its own, none is worked any
+     * more); then counts what they spent in the run and stops the run as a unit of it stopped, if one did.
      */
-    private WorkStore.Progress workUntilFinished(RunContext run, String fingerprint, String kind) {
+    private WorkStore.Progress workUntilFinished(RunContext run, String fingerprint, String kind, boolean stopping) {
         WorkStore work = run.store.work();
         int doneBefore = -1;
         WorkStore.Progress p;
         while (true) {
-            Optional<WorkStore.Unit> mine = run.stopReason == null
+            boolean stopped = stopping || run.stopReason != null;
+            Optional<WorkStore.Unit> mine = !stopped
                     ? work.claim(holder, List.of(Map.entry(run.job.name(), fingerprint)), run.runId, settings.lease())
                     : Optional.empty();
             if (mine.isPresent()) {
                 runUnit(mine.get());
                 continue;
             }
-            if (run.stopReason != null) {
+            if (stopped) {
                 // stopped: nobody takes up the units no one works now; then wait for those being worked
                 work.abandonOpen(run.runId);
             }
@@ -160,7 +161,7 @@ public final class SharedWork {
                 run.progress.accept((kind.equals(WorkStore.Unit.IN) ? "pages: " : "units: ") + p.done() + " of "
                         + (p.done() + p.unfinished()) + " done");
             }
-            if (p.unfinished() == 0 || run.stopReason != null && p.claimed() == 0) {
+            if (p.unfinished() == 0 || stopped && p.claimed() == 0) {
                 break;
             }
             sleep(Math.min(settings.pollMs(), 200));
@@ -172,7 +173,7 @@ public final class SharedWork {
         if (run.tally.apiAllowance >= 0) {
             run.tally.apiAllowance = Math.max(0, run.tally.apiAllowance - p.apiCalls()); // what is left for the rest
         }
-        if (!p.stopReasons().isEmpty() && run.stopReason == null) {
+        if (!p.stopReasons().isEmpty() && run.stopReason == null && !stopping) {
             // "PAUSED: the run reached its share of the daily API budget …" — the run stops as its unit did
             String first = p.stopReasons().get(0);
             int at = first.indexOf(STATUS_SEPARATOR);
@@ -204,59 +205,77 @@ public final class SharedWork {
         WorkStore work = run.store.work();
         long allowance = run.tally.apiAllowance;
         work.allowance(run.runId, allowance < 0 ? null : Math.max(0, allowance - run.apiCallsThisRun()));
+        // the run's own calls from now on go in the run's ledger with its pages', so the share holds for both
+        int accounted = run.apiCallsThisRun();
         int ahead = Math.max(2, 2 * settings.workers());
-        int pages = 0;
         int size = Math.max(1, run.job.inbound().pageSize());
-        io.sfsync.inbound.InboundPage page = first;
-        while (page != null) {
-            // a Bulk API result set holds five pages: each its own unit, in order
-            List<io.sfsync.inbound.InboundWork> works = page.works();
-            for (int from = 0; from < works.size() || from == 0; from += size) {
-                io.sfsync.inbound.InboundPage part = new io.sfsync.inbound.InboundPage(page.number(),
-                        works.subList(from, Math.min(works.size(), from + size)), Map.of());
-                pages++;
-                Set<String> refs = new java.util.HashSet<>();
-                part.works().forEach(w -> refs.addAll(io.sfsync.inbound.InboundSync.refs(run.job, w, false)));
-                work.addPage(run.job.name(), run.runId, fingerprint, pages, io.sfsync.inbound.InboundSync.payload(
-                        part.works(), run.inbound), io.sfsync.inbound.InboundSync.cursorsJson(part), part.works().size(), refs);
-            }
-            if (pages == 1) {
-                LOG.info("Run {} of {}: its poll pages are shared by the cluster's workers", run.runId, run.job.name());
-            }
-            // more pages waiting than one instance's workers take: this thread applies one before polling on
-            while (run.stopReason == null && work.progress(run.runId, WorkStore.Unit.IN).unfinished() > ahead) {
-                Optional<WorkStore.Unit> mine = work.claim(holder, List.of(Map.entry(run.job.name(), fingerprint)),
-                        run.runId, settings.lease());
-                if (mine.isPresent()) {
-                    runUnit(mine.get());
-                } else {
-                    sleep(Math.min(settings.pollMs(), 100));
+        RuntimeException failed = null;
+        try {
+            io.sfsync.inbound.InboundPage page = first;
+            while (page != null) {
+                handOut(run, fingerprint, page, size);
+                // more pages waiting than one instance's workers take: this thread applies one before polling on
+                while (run.stopReason == null && work.progress(run.runId, WorkStore.Unit.IN).unfinished() > ahead) {
+                    Optional<WorkStore.Unit> mine = work.claim(holder, List.of(Map.entry(run.job.name(), fingerprint)),
+                            run.runId, settings.lease());
+                    if (mine.isPresent()) {
+                        runUnit(mine.get());
+                    } else {
+                        sleep(Math.min(settings.pollMs(), 100));
+                    }
+                }
+                if (run.stopReason != null || !run.inbound.more(run.job)) {
+                    break;
+                }
+                // the next poll's calls (as many as the costliest so far) reserved for the whole cluster, then
+                // settled with what the run has spent since it last settled
+                int held = Math.max(1, run.tally.costliestBatch());
+                if (!work.reserve(run.runId, held)) {
+                    run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
+                            + " the rest waits for the next run");
+                    break;
+                }
+                try {
+                    page = next.get();
+                } finally {
+                    int spent = run.apiCallsThisRun() - accounted;
+                    accounted += spent;
+                    work.unreserve(run.runId, held - spent);
                 }
             }
-            // the next poll's calls (as many as the costliest so far) reserved against the run's share for the
-            // whole cluster, then settled with what it spent
-            int held = Math.max(1, run.tally.costliestBatch());
-            if (run.stopReason == null && !run.inbound.more(run.job)) {
-                break;
-            }
-            if (run.stopReason == null && !work.reserve(run.runId, held)) {
-                run.stop("PAUSED", "the run reached its share of the daily API budget across the cluster's instances;"
-                        + " the rest waits for the next run");
-            }
-            if (run.stopReason != null) {
-                break;
-            }
-            int before = run.apiCallsThisRun();
-            try {
-                page = next.get();
-            } finally {
-                work.unreserve(run.runId, held - (run.apiCallsThisRun() - before));
+        } catch (RuntimeException e) {
+            failed = e; // the pages being applied are waited for below, the rest left; then the run fails as it would have
+        } finally {
+            int spent = run.apiCallsThisRun() - accounted;
+            if (spent != 0) {
+                work.unreserve(run.runId, -spent); // calls not settled yet (the page asked for before sharing began)
             }
         }
-        run.sharedPages += pages;
-        run.progress.accept("polled " + pages + " pages; the cluster's workers apply them");
-        workUntilFinished(run, fingerprint, WorkStore.Unit.IN);
+        run.progress.accept("polled " + run.sharedPages + " pages; the cluster's workers apply them");
+        workUntilFinished(run, fingerprint, WorkStore.Unit.IN, failed != null);
+        if (failed != null) {
+            throw failed;
+        }
     }
+
+    /** One poll page to the cluster: a unit of a page each (a Bulk API result set holds five), in poll order. */
+    private void handOut(RunContext run, String fingerprint, io.sfsync.inbound.InboundPage page, int size) {
+        List<io.sfsync.inbound.InboundWork> works = page.works();
+        for (int from = 0; from < works.size() || from == 0; from += size) {
+            io.sfsync.inbound.InboundPage part = new io.sfsync.inbound.InboundPage(page.number(),
+                    works.subList(from, Math.min(works.size(), from + size)), Map.of());
+            Set<String> refs = new java.util.HashSet<>();
+            part.works().forEach(w -> refs.addAll(io.sfsync.inbound.InboundSync.refs(run.job, w, false)));
+            run.store.work().addPage(run.job.name(), run.runId, fingerprint, run.sharedPages + 1,
+                    io.sfsync.inbound.InboundSync.payload(part.works(), run.inbound),
+                    io.sfsync.inbound.InboundSync.cursorsJson(part), part.works().size(), refs);
+            run.sharedPages++; // counted as it is handed out: a run that stops now still takes its counts from sync_run
+            if (run.sharedPages == 1) {
+                LOG.info("Run {} of {}: its poll pages are shared by the cluster's workers", run.runId, run.job.name());
+            }
+        }
+    }
+
 
     /** Runs one unit through the job's flow on this thread; a failure ends the unit (its flow logged it). */
     void runUnit(WorkStore.Unit unit) {
@@ -341,8 +360,10 @@ public final class SharedWork {
         boolean done;
         /** The calls reserved for the batch in flight against the run's allowance. */
         int reserved;
-        /** A shared poll page: the parts applied so far (a part: the records not set aside by the one before). */
+        /** A shared poll page: the parts recorded so far (a part: the records not set aside by the one before). */
         int parts;
+        /** How often the page's records set aside were tried again. */
+        int tries;
         /** The cluster clock's reading before the part's lookups (see {@link WorkStore#claimKeys}). */
         long ticket;
         /** The records the last part set aside (another page held a key of theirs), for the next part. */

@@ -517,6 +517,13 @@ public final class WorkStore {
                 + " OR api_reserved + ? <= api_allowance)", calls, runId, calls) == 1;
     }
 
+    /** Calls a unit made but never recorded with a batch (it stopped): counted in the unit, the run and its ledger. */
+    public void spentUnrecorded(long runId, long unitId, int calls) {
+        sql.update("UPDATE sync_work SET api_calls = api_calls + ? WHERE id = ?", calls, unitId);
+        sql.update("UPDATE sync_run SET api_calls = api_calls + ?, api_reserved = api_reserved + ? WHERE id = ?", calls, calls,
+                runId);
+    }
+
     public void unreserve(long runId, int calls) {
         sql.update("UPDATE sync_run SET api_reserved = api_reserved - ? WHERE id = ?", calls, runId);
     }

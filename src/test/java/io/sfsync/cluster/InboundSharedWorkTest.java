@@ -230,6 +230,128 @@ class InboundSharedWorkTest {
         }
     }
 
+    @Test
+    void aPageClaimedAgainAfterAPartOfItWasRecordedIsFinishedWithEveryRecordOnce(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource ds = database(pg, "reclaim");
+            SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(20).build().start();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong(-1);
+            try (SfsyncRuntime a = SharedWorkTest.runtime(config(dir), pg, "reclaim", sf, true);
+                    SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve("config"), pg, "reclaim", sf, true)) {
+                Map<String, String> ids = seed(sf);
+                // Contact c120's Id is held (as by a unit that never ends) in the first run: its page records its
+                // other records and keeps c120 waiting
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO sync_work_key (run_id, match_key, unit_id) VALUES (1, 'i:" + ids.get("c120")
+                            + "', -1)");
+                }
+                Thread lapse = new Thread(() -> {
+                    // then as a worker's kill -9 leaves that page: a part recorded, the rest waiting, the lease lapsed
+                    while (!stop.get() && taken.get() < 0) {
+                        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                            var rs = st.executeQuery("SELECT id FROM sync_work WHERE kind = 'IN' AND state = 'CLAIMED'"
+                                    + " AND batches_recorded >= 1 ORDER BY id LIMIT 1");
+                            if (rs.next()) {
+                                long id = rs.getLong(1);
+                                if (st.executeUpdate("UPDATE sync_work SET claim_token = 'dead', claimed_by = 'a dead worker',"
+                                        + " lease_until = CURRENT_TIMESTAMP - INTERVAL '1 seconds' WHERE id = " + id
+                                        + " AND state = 'CLAIMED'") == 1) {
+                                    taken.set(id);
+                                    st.executeUpdate("DELETE FROM sync_work_key WHERE unit_id = -1");
+                                }
+                            }
+                            Thread.sleep(5);
+                        } catch (Exception e) {
+                            // try again
+                        }
+                    }
+                });
+                lapse.start();
+                RunContext run = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                assertThat(run.runId()).isEqualTo(1);
+                stop.set(true);
+                lapse.join();
+                assertThat(taken.get()).as("a page with a part recorded was taken from its worker").isPositive();
+                assertThat(run.status()).as(run.stopReason()).isEqualTo("SUCCEEDED");
+                assertThat(SharedWorkTest.count(ds, "SELECT claims FROM sync_work WHERE id = " + taken.get())).isGreaterThanOrEqualTo(2);
+                long all = ACCOUNTS + CONTACTS + LEADS;
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_log WHERE run_id = " + run.runId())).isEqualTo(all);
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE run_id = " + run.runId()))
+                        .isEqualTo(all);
+                assertThat(run.counts().attempted()).isEqualTo((int) all);
+                RunContext next = b.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                assertThat(next.counts().attempted()).as("the cursors stand after the last page").isZero();
+            } finally {
+                stop.set(true);
+                sf.stop();
+            }
+        }
+    }
+
+    @Test
+    void aPollThatFailsMidRunKeepsTheCountsOfThePagesAppliedAndTheNextRunGoesOn(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource ds = database(pg, "pollfails");
+            SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(20).build().start();
+            try (SfsyncRuntime a = SharedWorkTest.runtime(config(dir), pg, "pollfails", sf, true);
+                    SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve("config"), pg, "pollfails", sf, true)) {
+                seed(sf);
+                // every Composite call after the sixth fails: the poll, once a few pages are out
+                sf.faults().add(new io.sfsync.emulator.control.Faults.Rule(io.sfsync.emulator.control.Faults.Kind.SERVER_ERROR,
+                        1.0, -1, "composite", null, 6));
+                RunContext run = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                assertThat(run.status()).isEqualTo("FAILED");
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_work WHERE state IN ('OPEN', 'CLAIMED')"))
+                        .as("pages nobody works").isZero();
+                long logged = SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_log WHERE run_id = " + run.runId());
+                assertThat(logged).as("records of the pages applied").isPositive();
+                assertThat(SharedWorkTest.count(ds, "SELECT attempted FROM sync_run WHERE id = " + run.runId())).isEqualTo(logged);
+                assertThat(run.counts().attempted()).isEqualTo((int) logged);
+                sf.faults().clear();
+                RunContext next = b.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                assertThat(next.status()).isEqualTo("SUCCEEDED");
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(DISTINCT sf_id) FROM sync_log WHERE job = 'crm'"))
+                        .isEqualTo(ACCOUNTS + CONTACTS + LEADS);
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM (SELECT sf_id FROM sync_log WHERE job = 'crm'"
+                        + " AND action = 'CREATED' GROUP BY sf_id HAVING COUNT(*) > 1) d")).as("a record created twice").isZero();
+                assertThat(SharedWorkTest.count(ds, "SELECT COUNT(*) FROM sync_link WHERE job = 'crm'")).isEqualTo(CONTACTS + LEADS);
+            } finally {
+                sf.stop();
+            }
+        }
+    }
+
+    @Test
+    void theShareHoldsWhenPagesReadAccountsById(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            DataSource ds = database(pg, "lookups");
+            SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(5).dailyApiLimit(80).build().start();
+            try (SfsyncRuntime a = SharedWorkTest.runtime(config(dir), pg, "lookups", sf, true);
+                    SfsyncRuntime b = SharedWorkTest.runtime(dir.resolve("config"), pg, "lookups", sf, true)) {
+                // each Contact at an Account polled many pages later: pages read Accounts by Id
+                List<Map<String, Object>> accounts = new ArrayList<>();
+                List<Map<String, Object>> contacts = new ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    accounts.add(new HashMap<>(Map.of("_ref", "a" + i, "Name", "Company " + i)));
+                    contacts.add(new HashMap<>(Map.of("LastName", "Last" + i, "Email", "c" + i + "@lookups.example",
+                            "AccountId", "@a" + (1999 - i))));
+                }
+                sf.seed(Map.of("Account", accounts, "Contact", contacts));
+                long remaining = sf.limits().remaining();
+                long before = sf.calls().total();
+                RunContext run = a.run("crm", RunContext.Mode.RUN, "cli", null, null, null);
+                long calls = sf.calls().total() - before;
+                assertThat(calls).as("calls of the run (" + run.status() + "), " + remaining + " remaining at its start")
+                        .isLessThanOrEqualTo(remaining / 2);
+                assertThat(run.apiCalls()).isEqualTo((int) calls);
+                assertThat(SharedWorkTest.count(ds, "SELECT api_calls FROM sync_run WHERE id = " + run.runId())).isEqualTo(calls);
+            } finally {
+                sf.stop();
+            }
+        }
+    }
+
     /** The shipped people job made two-way: Contacts polled back (pages of 50), their columns both ways. */
     private static Path twoWayConfig(Path dir) throws Exception {
         Path config = SharedWorkTest.config(dir, 50);
