@@ -1209,35 +1209,33 @@ public final class InboundSync {
         }
         boolean oneDatabase = ctx.tables().dataSource() == ctx.store().dataSource();
         if (ctx.writes()) {
-            Map<String, String> echo = Map.of();
-            try (Connection c = ctx.tables().dataSource().getConnection()) {
+            // with the sync tables in a database of their own, their transaction is written (the run's lease and a
+            // shared page's claim checked and held) before the source commits, and commits after it
+            try (Connection c = ctx.tables().dataSource().getConnection();
+                    Connection sync = oneDatabase ? null : ctx.store().dataSource().getConnection()) {
                 c.setAutoCommit(false);
+                if (sync != null) {
+                    sync.setAutoCommit(false);
+                }
                 try {
+                    Map<String, String> echo = Map.of();
                     Map<String, String> inSyncBefore = rowsInSyncOutbound(ctx, page, c);
                     writeRows(c, ctx.tables(), writes, owner);
                     if (!inSyncBefore.isEmpty()) {
                         // read in this transaction: the rows as written here, not as someone may change them next
                         echo = ctx.outboundHashes(c, inSyncBefore.keySet());
                     }
-                    if (oneDatabase) {
-                        InboundStore.record(c, pageWrite(ctx, page, echo));
-                    }
+                    InboundStore.record(sync != null ? sync : c, pageWrite(ctx, page, echo));
                     c.commit();
+                    if (sync != null) {
+                        sync.commit();
+                    }
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
-                    throw e;
-                }
-            }
-            if (!oneDatabase) {
-                try (Connection c = ctx.store().dataSource().getConnection()) {
-                    c.setAutoCommit(false);
-                    try {
-                        InboundStore.record(c, pageWrite(ctx, page, echo));
-                        c.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
+                    if (sync != null) {
+                        sync.rollback();
                     }
+                    throw e;
                 }
             }
             page.cursors().forEach((o, cur) -> {

@@ -171,19 +171,19 @@ public final class WorkStore {
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    if (seq == 1) {
-                        leaveEarlierRuns(c, job, runId);
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE run_id = ? AND kind = 'IN'"
+                    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sync_work WHERE run_id = ? AND kind = 'IN'"
                             + " AND seq = ?")) {
-                        ps.setLong(1, runId); // an earlier attempt whose commit answer was lost
-                        ps.setInt(2, seq);
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_ref WHERE run_id = ? AND seq = ?")) {
                         ps.setLong(1, runId);
                         ps.setInt(2, seq);
-                        ps.executeUpdate();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                c.rollback(); // an earlier attempt committed (only its answer was lost): it may be worked
+                                return null;
+                            }
+                        }
+                    }
+                    if (seq == 1) {
+                        leaveEarlierRuns(c, job, runId);
                     }
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_work_ref (run_id, seq, ref)"
                             + " SELECT ?, ?, r FROM unnest(?::text[]) AS r")) {
