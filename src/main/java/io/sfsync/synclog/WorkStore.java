@@ -132,32 +132,21 @@ public final class WorkStore {
      * references dropped (one that died kept them), and the units of runs over a day old deleted.
      */
     private static void leaveEarlierRuns(Connection c, String job, long runId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_work SET state = 'ABANDONED' WHERE job = ?"
-                + " AND run_id <> ? AND state <> 'DONE'")) {
-            ps.setString(1, job);
-            ps.setLong(2, runId);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_key k WHERE k.run_id < ? AND"
-                + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = k.run_id AND w.job = ?)")) {
-            ps.setLong(1, runId);
-            ps.setString(2, job);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work_ref r WHERE r.run_id < ? AND"
-                + " EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = r.run_id AND w.job = ?)")) {
-            ps.setLong(1, runId);
-            ps.setString(2, job);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_work WHERE job = ? AND state IN"
-                + " ('DONE', 'ABANDONED') AND run_id < ? AND (done_at IS NULL OR done_at < CURRENT_TIMESTAMP"
-                + " - INTERVAL '1 days')")) {
-            ps.setString(1, job);
-            ps.setLong(2, runId);
-            ps.executeUpdate();
+        for (String sql : List.of("UPDATE sync_work SET state = 'ABANDONED' WHERE job = ? AND run_id <> ? AND state <> 'DONE'",
+                "DELETE FROM sync_work_key k WHERE EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = k.run_id AND w.job = ?)"
+                        + " AND k.run_id < ?",
+                "DELETE FROM sync_work_ref r WHERE EXISTS (SELECT 1 FROM sync_work w WHERE w.run_id = r.run_id AND w.job = ?)"
+                        + " AND r.run_id < ?",
+                "DELETE FROM sync_work WHERE job = ? AND run_id < ? AND state IN ('DONE', 'ABANDONED') AND (done_at IS NULL"
+                        + " OR done_at < CURRENT_TIMESTAMP - INTERVAL '1 days')")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, job);
+                ps.setLong(2, runId);
+                ps.executeUpdate();
+            }
         }
     }
+
 
     /**
      * Hands one poll page of an inbound run to the cluster: a unit of kind IN, next in the run's order, holding

@@ -35,11 +35,7 @@ class InboundFailoverTest {
     void thePollingInstanceDiesMidRunAndTheNextInstanceFinishesWithNothingLostOrDoubled(@TempDir Path dir)
             throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-            try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
-                st.execute("CREATE DATABASE inbound");
-            }
-            DataSource ds = pg.getDatabase("postgres", "inbound");
-            Databases.migrateDemoSource(ds); // the tables, empty: everything comes from Salesforce
+            DataSource ds = emptySource(pg); // the tables, empty: everything comes from Salesforce
             SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(100).build().start();
             seed(sf);
             List<Process> processes = new ArrayList<>();
@@ -88,11 +84,7 @@ class InboundFailoverTest {
     @Test
     void aWorkerDiesHoldingAPollPageAndThePageIsAppliedOnceByAnother(@TempDir Path dir) throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
-            try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
-                st.execute("CREATE DATABASE inbound");
-            }
-            DataSource ds = pg.getDatabase("postgres", "inbound");
-            Databases.migrateDemoSource(ds);
+            DataSource ds = emptySource(pg);
             SalesforceEmulator sf = SalesforceEmulator.builder().latencyMs(100).build().start();
             seed(sf);
             List<Process> processes = new ArrayList<>();
@@ -146,8 +138,18 @@ class InboundFailoverTest {
         }
     }
 
+    /** The source's tables in a database of their own, empty: everything comes from Salesforce. */
+    private static DataSource emptySource(EmbeddedPostgres pg) throws Exception {
+        try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+            st.execute("CREATE DATABASE inbound");
+        }
+        DataSource ds = pg.getDatabase("postgres", "inbound");
+        Databases.migrateDemoSource(ds);
+        return ds;
+    }
+
     /** The shipped configuration with the crm job polling pages of 50, every change at once, no Bulk first load. */
-    private static Path pagesOf50(Path dir) throws Exception {
+    static Path pagesOf50(Path dir) throws Exception {
         Path config = SharedWorkTest.config(dir, 20);
         Path yaml = config.resolve("sync.yaml");
         String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",

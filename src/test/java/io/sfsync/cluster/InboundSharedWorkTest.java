@@ -431,13 +431,7 @@ class InboundSharedWorkTest {
 
     /** The shipped crm job polling pages of 50, every change at once, no Bulk first load. */
     private static Path config(Path dir) throws Exception {
-        Path config = SharedWorkTest.config(dir, 20);
-        Path yaml = config.resolve("sync.yaml");
-        String inbound = Files.readString(yaml).replace("      settleSeconds: 5 ",
-                "      settleSeconds: 0\n      pageSize: 50\n      bulkFirstLoad: false ");
-        assertThat(inbound).contains("pageSize: 50");
-        Files.writeString(yaml, inbound);
-        return config;
+        return InboundFailoverTest.pagesOf50(dir);
     }
 
     /** Accounts; Contacts spread over them (every fifth without one); Leads, ten of them sharing a Contact's email. */
