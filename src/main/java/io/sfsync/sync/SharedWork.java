@@ -276,7 +276,6 @@ public final class SharedWork {
         }
     }
 
-
     /** Runs one unit through the job's flow on this thread; a failure ends the unit (its flow logged it). */
     void runUnit(WorkStore.Unit unit) {
         UnitRunner r = runner;

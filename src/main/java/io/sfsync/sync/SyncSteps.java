@@ -119,7 +119,10 @@ public final class SyncSteps {
                             + " records too), five objects to ONE Composite call; the first page rides on start-run's"
                             + " call, so a poll that finds nothing costs one call; a first load of more than a page goes on"
                             + " through one Bulk API 2.0 query job; the first page also reads again, by Id, the records"
-                            + " whose last outcome was an ERROR (one more call, only when there are any)",
+                            + " whose last outcome was an ERROR (one more call, only when there are any); on a cluster"
+                            + " sharing work, a run of more than one page hands its pages to the instances' workers and"
+                            + " ends its poll loop, and a worker's run of one page gets that page's records here (then"
+                            + " the records it set aside)",
                     "property " + RUN, "body: the page (InboundPage); property " + POLL_MORE),
             new Step("direct:sfsync-inbound-match", "inbound-sync",
                     "each record's row: its link; a converted Lead's person relinked to the Contact; a merged"
@@ -135,7 +138,9 @@ public final class SyncSteps {
             new Step("direct:sfsync-inbound-apply", "inbound-sync",
                     "the page's rows (JDBC batches), sync_log rows (direction INBOUND), links, conflicts and cursors"
                             + " in one transaction; a value that does not fit its column is an ERROR naming record and"
-                            + " column; for a job that also sends, the rows' payload hashes so nothing echoes back",
+                            + " column; for a job that also sends, the rows' payload hashes so nothing echoes back; a page"
+                            + " of a shared run claims the keys it writes by first and moves no cursor itself (the cursors"
+                            + " follow the applied pages)",
                     "body: the page", "-"),
             new Step("direct:sfsync-activities-read", "activities-sync",
                     "the next batch of touchpoints: first those that waited PENDING and may go now (their person is"
