@@ -41,26 +41,39 @@ public final class DescribeCache {
     /** Keeps these describes (object name → JSON), replacing what was kept for them. */
     public void save(Map<String, String> describes) {
         sql.retrying("keep the describes", () -> {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM sync_describe WHERE sobject = ?");
-                        PreparedStatement ins = c.prepareStatement(
-                                "INSERT INTO sync_describe (sobject, describe, fetched_at) VALUES (?, ?, ?)")) {
-                    for (Map.Entry<String, String> e : describes.entrySet()) {
-                        del.setString(1, e.getKey());
-                        del.executeUpdate();
-                        ins.setString(1, e.getKey());
-                        ins.setString(2, e.getValue());
-                        ins.setObject(3, SqlSupport.now());
-                        ins.executeUpdate();
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = ds.getConnection()) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement upd = c.prepareStatement(
+                                    "UPDATE sync_describe SET describe = ?, fetched_at = ? WHERE sobject = ?");
+                            PreparedStatement ins = c.prepareStatement(
+                                    "INSERT INTO sync_describe (sobject, describe, fetched_at) VALUES (?, ?, ?)")) {
+                        for (Map.Entry<String, String> e : describes.entrySet()) {
+                            upd.setString(1, e.getValue());
+                            upd.setObject(2, SqlSupport.now());
+                            upd.setString(3, e.getKey());
+                            if (upd.executeUpdate() == 0) {
+                                ins.setString(1, e.getKey());
+                                ins.setString(2, e.getValue());
+                                ins.setObject(3, SqlSupport.now());
+                                ins.executeUpdate();
+                            }
+                        }
+                        c.commit();
+                        return null;
+                    } catch (java.sql.SQLException e) {
+                        SqlSupport.rollbackQuietly(c);
+                        // another instance kept the same object's describe at the same moment: update it this time
+                        if (!"23505".equals(e.getSQLState()) || attempt >= 3) {
+                            throw e;
+                        }
+                    } catch (RuntimeException e) {
+                        SqlSupport.rollbackQuietly(c);
+                        throw e;
                     }
-                    c.commit();
-                } catch (java.sql.SQLException | RuntimeException e) {
-                    SqlSupport.rollbackQuietly(c);
-                    throw e;
                 }
             }
-            return null;
         });
     }
+
 }

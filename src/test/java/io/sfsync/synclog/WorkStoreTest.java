@@ -170,4 +170,27 @@ class WorkStoreTest {
         finish(part, false);
         assertThat(store.state("parts").watermark()).isEqualTo(at(10, "10"));
     }
+
+    @Test
+    void instancesKeepingTheSameDescribesAtOnceAllSucceedAndOneRowIsKept() throws Exception {
+        // every instance's shared runs keep the describes they read; two at the same moment must not fail either
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> saves = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                String json = "{\"name\":\"Contact\",\"n\":" + i + "}";
+                saves.add(pool.submit(() -> store.describes().save(Map.of("Contact", json, "Lead", json))));
+            }
+            for (var f : saves) {
+                f.get(); // none threw
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (var c = ds.getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT COUNT(*) FROM sync_describe WHERE sobject IN ('Contact', 'Lead')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
 }
