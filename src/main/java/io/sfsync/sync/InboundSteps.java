@@ -127,14 +127,14 @@ final class InboundSteps {
         return page[0];
     }
 
-    /** How many times a shared page's records may wait for other pages (about a second each) before it stops. */
-    static final int MAX_TRIES = 1000;
+    /** How often a shared page may be claimed (it is handed back while records of it wait) before it stops. */
+    static final int MAX_TRIES = 2000;
 
     /**
-     * A unit of a shared inbound run (one of its poll pages): its records the first time, then the records
-     * each part set aside because another page held a key of theirs, looked up again once it has recorded.
-     * A page claimed again (its worker died or stalled) starts from all its records: those recorded already
-     * come back as versions known and are set aside with no second log row.
+     * A unit of a shared inbound run (one of its poll pages), one part a claim: the page's records, of which
+     * those recorded by an earlier claim come back as versions known and are set aside with no second log row,
+     * and those that belong with a record of an earlier page still being applied wait. A page with records
+     * left waiting is handed back to the cluster (see {@link #applyUnitPart}), so no worker waits for another.
      */
     private void unitPart(Exchange e, RunContext run) {
         SharedWork.UnitRun u = run.unit;
@@ -142,20 +142,15 @@ final class InboundSteps {
             endUnitParts(e);
             return;
         }
-        List<io.sfsync.inbound.InboundWork> works;
-        if (u.setAside == null) {
-            u.parts = u.unit.batchesRecorded(); // the parts recorded before this claim keep their numbers
-            works = InboundSync.fromPayload(run.job, u.unit.payload(), run.inbound);
-        } else {
-            if (++u.tries > MAX_TRIES) {
-                run.stop("FAILED", u.setAside.size() + " records of " + u.unit.label() + " waited for other pages through "
-                        + MAX_TRIES + " tries; the job's next run reads them again");
-                endUnitParts(e);
-                return;
-            }
-            SharedWork.sleep(Math.min(1000, 50L * (u.tries + 1))); // the page holding their keys records meanwhile
-            works = u.setAside;
+        if (u.unit.claims() > MAX_TRIES) {
+            run.stop("FAILED", u.unit.label() + " waited for other pages through " + MAX_TRIES
+                    + " claims; the job's next run reads its records again");
+            endUnitParts(e);
+            return;
         }
+        // one part a claim: the page's records (those recorded by an earlier claim come back as versions known)
+        u.parts = u.unit.batchesRecorded();
+        List<io.sfsync.inbound.InboundWork> works = InboundSync.fromPayload(run.job, u.unit.payload(), run.inbound);
         // records that belong with a record of an earlier page still being applied wait for it: they go in poll order
         Map<io.sfsync.inbound.InboundWork, java.util.Set<String>> asks = new java.util.LinkedHashMap<>();
         java.util.Set<String> all = new java.util.HashSet<>();
@@ -215,10 +210,8 @@ final class InboundSteps {
         }
         denied.addAll(u.waiting);
         boolean last = denied.isEmpty();
-        // the records set aside are read afresh from what the poll brought: nothing of this part's decisions stays
-        u.setAside = last ? null : InboundSync.fromPayload(run.job, InboundSync.payload(denied, run.inbound), run.inbound);
         if (granted.isEmpty() && !last) {
-            e.setProperty(POLL_MORE, true); // all of it waits: nothing to record yet
+            yieldPage(e, run); // all of it waits: nothing to record yet
             return;
         }
         int calls = run.apiCallsThisRun() - u.callsRecorded;
@@ -239,7 +232,28 @@ final class InboundSteps {
         u.done = last;
         run.batchEnded();
         run.tally.batches++;
-        e.setProperty(POLL_MORE, !last && run.stopReason == null);
+        if (!last) {
+            yieldPage(e, run);
+            return;
+        }
+        e.setProperty(POLL_MORE, false);
+    }
+
+    /**
+     * Hands a page whose records wait (for an earlier page, or a key another page holds) back to the cluster, due
+     * again shortly: its worker takes other work meanwhile, so pages waiting never hold every worker while the
+     * page they wait for has none.
+     */
+    private static void yieldPage(Exchange e, RunContext run) {
+        SharedWork.UnitRun u = run.unit;
+        long delay = Math.min(1000, 50L * Math.max(1, u.unit.claims()));
+        u.stopRenewing(); // the lease is given up with the claim
+        if (run.store.work().handBack(u.unit.id(), u.unit.token(), delay)) {
+            u.handedBack = true;
+        } else {
+            run.stop("FAILED", u.unit.label() + " was claimed by another worker (its lease ran out)");
+        }
+        e.setProperty(POLL_MORE, false);
     }
 
     private interface PageStep {

@@ -673,6 +673,11 @@ public final class RunLifecycle {
             services.store().work().abandonOpen(run.runId);
         }
         services.metrics().unit(run.job.name(), u.done, run.tally.counts.attempted(), run.apiCallsThisRun());
+        if (u.handedBack) {
+            // no longer this worker's: another claim goes on with it
+            LOG.debug("{} of {}: handed back, records of it wait for other pages", u.unit.label(), run.job.name());
+            return run.stopStatus != null ? run.stopStatus : "SUCCEEDED";
+        }
         if (!u.done) {
             String why = run.stopReason != null ? run.stopReason : "its flow ended before the unit's last batch";
             services.store().work().endStopped(u.unit.id(), u.unit.token(),

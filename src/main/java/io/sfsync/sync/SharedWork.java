@@ -361,12 +361,10 @@ public final class SharedWork {
         int reserved;
         /** A shared poll page: the parts recorded so far (a part: the records not set aside by the one before). */
         int parts;
-        /** How often the page's records set aside were tried again. */
-        int tries;
+        /** The page was handed back to the cluster with records that wait: another claim goes on with it. */
+        boolean handedBack;
         /** The cluster clock's reading before the part's lookups (see {@link WorkStore#claimKeys}). */
         long ticket;
-        /** The records the last part set aside (another page held a key of theirs), for the next part. */
-        List<io.sfsync.inbound.InboundWork> setAside;
         /** The records of this part that wait for an earlier page (it holds their Id, Account or matchOn value). */
         List<io.sfsync.inbound.InboundWork> waiting = List.of();
 

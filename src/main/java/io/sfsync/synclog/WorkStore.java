@@ -289,6 +289,16 @@ public final class WorkStore {
         }
     }
 
+    /**
+     * Hands a claimed unit back to the cluster, due again in {@code delayMs} (what it recorded stays); false when
+     * another worker claimed it meanwhile.
+     */
+    public boolean handBack(long unitId, String token, long delayMs) {
+        return sql.update("UPDATE sync_work SET state = 'OPEN', claim_token = NULL, lease_until = NULL, not_before ="
+                + " CURRENT_TIMESTAMP + INTERVAL '" + Math.max(0, delayMs) + " milliseconds' WHERE id = ? AND claim_token = ?"
+                + " AND state = 'CLAIMED'", unitId, token) == 1;
+    }
+
     /** Renews a unit's lease; false when another worker claimed it meanwhile (this one's lease ran out). */
     public boolean renew(long unitId, String token, Duration lease) {
         return sql.update("UPDATE sync_work SET lease_until = CURRENT_TIMESTAMP + INTERVAL '" + lease.toSeconds()
