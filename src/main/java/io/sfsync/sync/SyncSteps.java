@@ -121,8 +121,7 @@ public final class SyncSteps {
                             + " through one Bulk API 2.0 query job; the first page also reads again, by Id, the records"
                             + " whose last outcome was an ERROR (one more call, only when there are any); on a cluster"
                             + " sharing work, a run of more than one page hands its pages to the instances' workers and"
-                            + " ends its poll loop, and a worker's run of one page gets that page's records here (then"
-                            + " the records it set aside)",
+                            + " ends its poll loop, and a worker's run of one page gets that page's records here",
                     "property " + RUN, "body: the page (InboundPage); property " + POLL_MORE),
             new Step("direct:sfsync-inbound-match", "inbound-sync",
                     "each record's row: its link; a converted Lead's person relinked to the Contact; a merged"
