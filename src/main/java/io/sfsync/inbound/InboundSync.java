@@ -429,15 +429,7 @@ public final class InboundSync {
      * ({@code asking}) also its Account (a Contact's company row comes from the page that brings the Account).
      */
     public static Set<String> refs(JobConfig job, InboundWork w, boolean asking) {
-        Set<String> out = new LinkedHashSet<>();
-        out.add("i:" + w.sfId);
-        if (w.masterId != null) {
-            out.add("i:" + w.masterId);
-        }
-        Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
-        if (converted != null) {
-            out.add("i:" + converted);
-        }
+        Set<String> out = idKeys(w);
         Object account = asking && w.object.equals("Contact") ? w.value("AccountId") : null;
         if (account != null) {
             out.add("i:" + account);
@@ -450,6 +442,20 @@ public final class InboundSync {
                         + "|" + value;
                 out.add(ref.length() > 300 ? ref.substring(0, 300) : ref);
             }
+        }
+        return out;
+    }
+
+    /** A record's own Id and the Ids it names (a merge's survivor, a converted Lead's Contact), as keys. */
+    private static Set<String> idKeys(InboundWork w) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add("i:" + w.sfId);
+        if (w.masterId != null) {
+            out.add("i:" + w.masterId);
+        }
+        Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
+        if (converted != null) {
+            out.add("i:" + converted);
         }
         return out;
     }
@@ -482,17 +488,9 @@ public final class InboundSync {
         List<Set<String>> keysOf = new ArrayList<>();
         for (int i = 0; i < works.size(); i++) {
             InboundWork w = works.get(i);
-            Set<String> keys = new java.util.TreeSet<>();
-            keys.add("i:" + w.sfId);
-            if (w.masterId != null) {
-                keys.add("i:" + w.masterId);
-            }
+            Set<String> keys = idKeys(w);
             if (w.relinkTo != null) {
                 keys.add("i:" + w.relinkTo);
-            }
-            Object converted = w.object.equals("Lead") ? w.value("ConvertedContactId") : null;
-            if (converted != null) {
-                keys.add("i:" + converted);
             }
             if (w.sourceKey != null) {
                 keys.add("r:" + w.target.table().toLowerCase(Locale.ROOT) + "|" + w.sourceKey);

@@ -128,7 +128,7 @@ final class InboundSteps {
     }
 
     /** How often a shared page may be claimed (it is handed back while records of it wait) before it stops. */
-    static final int MAX_TRIES = 2000;
+    static final int MAX_CLAIMS = 2000;
 
     /**
      * A unit of a shared inbound run (one of its poll pages), one part a claim: the page's records, of which
@@ -142,8 +142,8 @@ final class InboundSteps {
             endUnitParts(e);
             return;
         }
-        if (u.unit.claims() > MAX_TRIES) {
-            run.stop("FAILED", u.unit.label() + " waited for other pages through " + MAX_TRIES
+        if (u.unit.claims() > MAX_CLAIMS) {
+            run.stop("FAILED", u.unit.label() + " waited for other pages through " + MAX_CLAIMS
                     + " claims; the job's next run reads its records again");
             endUnitParts(e);
             return;

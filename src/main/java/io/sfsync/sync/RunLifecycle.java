@@ -529,7 +529,7 @@ public final class RunLifecycle {
         }
         // kept for the runs that map with them (a poll or a retry never does), not by a plan, which writes nothing
         if (changed && run.mode != RunContext.Mode.PLAN && mayRideOnFirstCall(run)) {
-            keep(run, describe);
+            keep(services, run, describe);
         }
     }
 
@@ -543,14 +543,9 @@ public final class RunLifecycle {
         }
     }
 
-    /** Keeps the describes for the next run's first batch; a failure to keep them costs that run one call. */
-    private void keep(RunContext run, Map<String, ObjectInfo> describe) {
-        keep(services, run, describe);
-    }
-
     /**
-     * Keeps the describes the run read (for the units of its shared work, and the next run's first batch);
-     * false when they could not be kept.
+     * Keeps the describes the run read, for the units of its shared work and the next run's first batch (a
+     * failure to keep them costs that run one call); false when they could not be kept.
      */
     static boolean keep(SyncServices services, RunContext run, Map<String, ObjectInfo> describe) {
         Map<String, String> json = new LinkedHashMap<>();

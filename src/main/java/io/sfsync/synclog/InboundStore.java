@@ -59,20 +59,12 @@ public final class InboundStore {
             List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
             java.util.Set<String> newRows, java.util.Set<String> newRecords, UnitPage unit) {
 
-        public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
-                List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
-                List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar,
-                java.util.Set<String> newRows) {
-            this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
-                    apiCallsSoFar, newRows, java.util.Set.of(), null);
-        }
-
-        /** newRows: the source keys of rows this page inserted (their links are new: nothing to replace). */
+        /** A page that inserts no row, of no shared run. */
         public PageWrite(long runId, String job, List<Outcome> outcomes, Map<String, Instant> versions,
                 List<Link> personLinks, Collection<String> unlinkPeople, List<RecordLink> recordLinks,
                 List<RecordLink> unlinkRecords, List<Cursor> cursors, List<Conflict> conflicts, int apiCallsSoFar) {
             this(runId, job, outcomes, versions, personLinks, unlinkPeople, recordLinks, unlinkRecords, cursors, conflicts,
-                    apiCallsSoFar, java.util.Set.of());
+                    apiCallsSoFar, java.util.Set.of(), java.util.Set.of(), null);
         }
     }
 
